@@ -1,0 +1,20 @@
+package org.facestream.events;
+
+/**
+ * Names of the topics in the catalogue ({@code topologies/topics.json}). Names follow
+ * {@code facestream.<plural-noun>.v<N>}; the version only changes for breaking schema changes.
+ */
+public final class Topics {
+  /** Camera frames as JPEG, keyed by camera id. Value: {@link Frame}. */
+  public static final String FRAMES = "facestream.frames.v1";
+  /** One record per detected face, keyed by camera id. Value: {@link FaceObservation}. */
+  public static final String FACES = "facestream.faces.v1";
+  /** Compacted: subject id to its templates; a tombstone erases the subject. Value: {@link GalleryRecord}. */
+  public static final String GALLERY = "facestream.gallery.v1";
+  /** Identity decisions as CloudEvents JSON, keyed by camera id. Value: {@link IdentityEvent}. */
+  public static final String IDENTITIES = "facestream.identities.v1";
+  /** Records no stage could process, with the reason in headers (see {@link DeadLetters}). */
+  public static final String DEADLETTER = "facestream.deadletter.v1";
+
+  private Topics() {}
+}
