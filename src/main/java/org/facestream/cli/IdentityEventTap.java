@@ -1,0 +1,157 @@
+package org.facestream.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.facestream.events.IdentityEvent;
+import org.facestream.events.IdentityEventSerde;
+import org.facestream.events.Json;
+import org.facestream.events.Serdes;
+import org.facestream.events.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads committed identity events from the start of {@link Topics#IDENTITIES}, optionally prints each as one
+ * CloudEvents JSON line, and keeps what the demo's summary needs: events per subject and frame-to-event
+ * latency (time the event became readable minus the frame's capture time). Runs on its own thread.
+ */
+final class IdentityEventTap implements Runnable, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(IdentityEventTap.class);
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final PrintStream out;
+  private final IdentityEventSerde serde = Serdes.identities();
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final Object lock = new Object();
+  private final Map<String, Integer> bySubject = new TreeMap<>();
+  private final List<Double> latenciesMs = new ArrayList<>();
+  private final List<IdentityEvent> events = new ArrayList<>();
+  private final Map<TopicPartition, Long> positions = new HashMap<>();
+  private Instant lastEventAt;
+
+  IdentityEventTap(Map<String, Object> kafkaSettings, PrintStream out) {
+    Map<String, Object> m = new HashMap<>(kafkaSettings);
+    m.put(ConsumerConfig.GROUP_ID_CONFIG, "facestream-tap-" + UUID.randomUUID());
+    m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    m.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    this.consumer = new KafkaConsumer<>(m, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.out = out;
+  }
+
+  @Override
+  public void run() {
+    try {
+      consumer.subscribe(List.of(Topics.IDENTITIES));
+      while (running.get()) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          accept(r);
+        }
+        // positions are only readable on this thread; publish them for caughtUp()
+        Map<TopicPartition, Long> now = new HashMap<>();
+        for (TopicPartition tp : consumer.assignment()) {
+          now.put(tp, consumer.position(tp));
+        }
+        synchronized (lock) {
+          positions.putAll(now);
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void accept(ConsumerRecord<byte[], byte[]> r) {
+    Instant now = Instant.now();
+    IdentityEvent e;
+    try {
+      e = serde.deserialize(r.topic(), r.value());
+    } catch (SerializationException ex) {
+      LOG.warn("identity event at {}-{}@{} does not read: {}", r.topic(), r.partition(), r.offset(), ex.getMessage());
+      return;
+    }
+    if (e == null) {
+      return;
+    }
+    if (out != null) {
+      try {
+        out.println(Json.MAPPER.writeValueAsString(IdentityEventSerde.toCloudEvent(e)));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+        throw new IllegalStateException(ex);
+      }
+    }
+    synchronized (lock) {
+      bySubject.merge(e.subjectOrUnknown(), 1, Integer::sum);
+      latenciesMs.add(Duration.between(e.capturedAt(), now).toNanos() / 1e6);
+      events.add(e);
+      lastEventAt = now;
+    }
+  }
+
+  /** Events seen so far. */
+  List<IdentityEvent> events() {
+    synchronized (lock) {
+      return List.copyOf(events);
+    }
+  }
+
+  Map<String, Integer> countsBySubject() {
+    synchronized (lock) {
+      return new TreeMap<>(bySubject);
+    }
+  }
+
+  Instant lastEventAt() {
+    synchronized (lock) {
+      return lastEventAt;
+    }
+  }
+
+  /** The q-quantile of frame-to-event latency in milliseconds (nearest rank), 0 when none. */
+  double latencyQuantileMs(double q) {
+    synchronized (lock) {
+      if (latenciesMs.isEmpty()) {
+        return 0;
+      }
+      List<Double> sorted = new ArrayList<>(latenciesMs);
+      sorted.sort(Double::compare);
+      int rank = (int) Math.ceil(q * sorted.size());
+      return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+  }
+
+  /** True once this tap has read up to {@code endOffsets} (read_committed ends) of every partition. */
+  boolean caughtUp(Map<TopicPartition, Long> endOffsets) {
+    synchronized (lock) {
+      for (var e : endOffsets.entrySet()) {
+        if (e.getValue() > 0 && positions.getOrDefault(e.getKey(), 0L) < e.getValue()) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  @Override
+  public void close() {
+    running.set(false);
+    consumer.wakeup();
+  }
+}

@@ -1,0 +1,137 @@
+package org.facestream.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class WireRecordsTest {
+  private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3, (byte) 0xFF, (byte) 0xD9};
+
+  @Test
+  void frameRoundTripsThroughBinaryV1() {
+    Frame f = WireFixtures.frame("cam-1", 42, JPEG);
+    FrameSerde serde = Serdes.frames();
+    Frame back = serde.deserialize(Topics.FRAMES, serde.serialize(Topics.FRAMES, f));
+    assertThat(back).isEqualTo(f);
+    assertThat(back.capturedAt()).isEqualTo(WireFixtures.T0);
+    assertThat(back.jpeg()).containsExactly(JPEG);
+  }
+
+  @Test
+  void frameV1BytesAreStable() {
+    byte[] bytes = Serdes.frames().serialize(Topics.FRAMES, WireFixtures.frame("c", 1, JPEG));
+    // golden v1 layout: magic, u16 id length, id, seq, seconds, nanos, media ms, w, h, jpeg length, jpeg
+    assertThat(java.util.HexFormat.of().formatHex(bytes)).isEqualTo(
+        "46534631" + "0001" + "63" + "0000000000000001" + "00000000" + "6b040090" + "075bcd15"
+            + "0000000000000021" + "00000280" + "00000168" + "00000007" + "ffd8010203ffd9");
+  }
+
+  @Test
+  void truncatedFrameBytesThrowSerializationExceptionAtEveryLength() {
+    byte[] bytes = Serdes.frames().serialize(Topics.FRAMES, WireFixtures.frame("cam-1", 7, JPEG));
+    for (int len = 0; len < bytes.length; len++) {
+      byte[] cut = Arrays.copyOf(bytes, len);
+      assertThatThrownBy(() -> Serdes.frames().deserialize(Topics.FRAMES, cut)).isInstanceOf(SerializationException.class);
+    }
+  }
+
+  @Test
+  void randomBytesNeverReadAsAnyMessage() {
+    Random r = new Random(7);
+    for (int i = 0; i < 200; i++) {
+      byte[] junk = new byte[r.nextInt(300)];
+      r.nextBytes(junk);
+      assertThatThrownBy(() -> Serdes.frames().deserialize("t", junk)).isInstanceOf(SerializationException.class);
+      assertThatThrownBy(() -> Serdes.faces().deserialize("t", junk)).isInstanceOf(SerializationException.class);
+      assertThatThrownBy(() -> Serdes.gallery().deserialize("t", junk)).isInstanceOf(SerializationException.class);
+      assertThatThrownBy(() -> Serdes.identities().deserialize("t", junk)).isInstanceOf(SerializationException.class);
+    }
+  }
+
+  @Test
+  void tombstonesReadAsNull() {
+    assertThat(Serdes.frames().deserialize("t", null)).isNull();
+    assertThat(Serdes.gallery().deserialize("t", null)).isNull();
+    assertThat(Serdes.faces().deserialize("t", null)).isNull();
+  }
+
+  @Test
+  void observationRoundTripsAndKeepsEmbeddingExactly() {
+    float[] e = WireFixtures.unitVector(1, 512);
+    FaceObservation o = WireFixtures.observation("cam-1", 3, 0, e, "yunet-w600k-int8");
+    JsonSerde<FaceObservation> serde = Serdes.faces();
+    FaceObservation back = serde.deserialize(Topics.FACES, serde.serialize(Topics.FACES, o));
+    assertThat(back).isEqualTo(o);
+    assertThat(back.embedding()).containsExactly(e);
+  }
+
+  @Test
+  void observationWithNanEmbeddingIsRefusedWithIndex() {
+    float[] e = WireFixtures.unitVector(1, 8);
+    e[5] = Float.NaN;
+    assertThatThrownBy(() -> WireFixtures.observation("cam-1", 3, 0, e, "p"))
+        .hasMessage("expected finite embedding values, found NaN at index 5");
+  }
+
+  @Test
+  void observationJsonWithInfiniteValueIsASerializationException() {
+    String json = new String(Serdes.faces().serialize("t", WireFixtures.observation("c", 1, 0, WireFixtures.unitVector(2, 4), "p")),
+        StandardCharsets.UTF_8);
+    String bad = json.replaceFirst("\"embedding\":\\[[^,]+,", "\"embedding\":[\"Infinity\",");
+    assertThatThrownBy(() -> Serdes.faces().deserialize("t", bad.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("expected finite embedding values");
+  }
+
+  @Test
+  void observationIdMustMatchItsParts() {
+    assertThatThrownBy(() -> new FaceObservation("x/1/0", "cam", 1, 0, WireFixtures.T0, WireFixtures.T0, 1, 1,
+        new BoundingBox(0, 0, 1, 1), new float[10], WireFixtures.quality(), new float[] {1}, "p", null))
+        .hasMessage("expected observationId cam/1/0, found x/1/0");
+  }
+
+  @Test
+  void galleryRecordRejectsMixedDimensionsAndUnnormalisedTemplates() {
+    assertThatThrownBy(() -> WireFixtures.galleryRecord("s", "p", WireFixtures.unitVector(1, 512), WireFixtures.unitVector(2, 128)))
+        .hasMessage("expected every template of s to have length 512, found 128");
+    assertThatThrownBy(() -> new Template(new float[] {3, 4}, "a.jpg", null)).hasMessage("expected an L2-normalised template, found norm 5.0");
+    assertThatThrownBy(() -> new GalleryRecord("s", null, List.of(), "p", WireFixtures.T0))
+        .hasMessage("expected at least one template for subject s, found none");
+  }
+
+  @Test
+  void subjectIdsAreRestrictedToASafeAlphabet() {
+    assertThatThrownBy(() -> WireFixtures.galleryRecord("../etc/passwd", "p", WireFixtures.unitVector(1, 4)))
+        .hasMessageStartingWith("expected subjectId of 1-128 characters");
+  }
+
+  @Test
+  void identityEventIsACloudEventAndRoundTrips() throws Exception {
+    IdentityEvent e = new IdentityEvent("cam-1/4/1", "obama", 0.61, "obama", new ThresholdRef(0.35, 0, "fixed"), "cam-1", 4, 1,
+        WireFixtures.T0, WireFixtures.T0.plusMillis(200), new BoundingBox(1, 2, 30, 40), WireFixtures.quality(), "pack", 3,
+        List.of(new IdentityEvent.Candidate("obama", 0.61), new IdentityEvent.Candidate("biden", 0.05)));
+    byte[] bytes = Serdes.identities().serialize(Topics.IDENTITIES, e);
+    var tree = Json.MAPPER.readTree(bytes);
+    assertThat(tree.get("specversion").asText()).isEqualTo("1.0");
+    assertThat(tree.get("type").asText()).isEqualTo("org.facestream.identity.v1");
+    assertThat(tree.get("subject").asText()).isEqualTo("obama");
+    assertThat(tree.get("id").asText()).isEqualTo("cam-1/4/1");
+    assertThat(tree.get("source").asText()).isEqualTo("/facestream/matcher/cam-1");
+    assertThat(tree.get("data").has("embedding")).isFalse();
+    assertThat(Serdes.identities().deserialize(Topics.IDENTITIES, bytes)).isEqualTo(e);
+  }
+
+  @Test
+  void unknownIdentityEventHasUnknownSubject() {
+    IdentityEvent e = new IdentityEvent("c/1/0", null, 0.12, "biden", new ThresholdRef(0.35, 0, "fixed"), "c", 1, 0,
+        WireFixtures.T0, WireFixtures.T0, new BoundingBox(1, 2, 3, 4), WireFixtures.quality(), "pack", 1, List.of());
+    assertThat(IdentityEventSerde.toCloudEvent(e).get("subject").asText()).isEqualTo("unknown");
+    assertThat(e.isMatch()).isFalse();
+  }
+}
