@@ -139,7 +139,8 @@ public final class GalleryIndex {
 
   /**
    * Replaces the whole content with {@code records} in one step (readers see the old or the new gallery,
-   * never a partial one); used when the matcher rebuilds the index from its restored store.
+   * never a partial one); used when the matcher rebuilds the index from its restored store. Counts as one
+   * change unless the index was and stays empty.
    *
    * @throws IllegalArgumentException when records disagree on the dimension; the index is then unchanged
    */
@@ -156,6 +157,9 @@ public final class GalleryIndex {
         }
       }
       dimension = dim;
+      if (records.isEmpty() && subjectCount == 0) {
+        return; // nothing changes: an empty gallery rebuilt as empty keeps its version
+      }
       rows = new float[0];
       rowOwner = new int[0];
       rowCount = 0;
