@@ -1,0 +1,24 @@
+package org.facestream.match;
+
+/**
+ * Reason codes the matcher writes in {@link org.facestream.events.DeadLetters#HEADER_REASON} (and uses as
+ * metric labels). Codes are stable: dashboards and alert rules select on them.
+ */
+public final class DeadLetterReasons {
+  /** Bytes that do not read as the expected record (bad JSON, a violated invariant, a missing value). */
+  public static final String DESERIALIZATION_FAILED = "deserialization-failed";
+  /** The record was made with another model pack than the matcher's. */
+  public static final String MODEL_PACK_MISMATCH = "model-pack-mismatch";
+  /** The embedding length differs from the gallery's. */
+  public static final String EMBEDDING_DIMENSION_MISMATCH = "embedding-dimension-mismatch";
+  /** An embedding of zeros (a broken embedder): it has no direction, so no cosine. */
+  public static final String EMBEDDING_ZERO_NORM = "embedding-zero-norm";
+  /** A gallery record whose subject id differs from its key. */
+  public static final String SUBJECT_KEY_MISMATCH = "subject-key-mismatch";
+  /** A gallery record without a key (cannot be attributed to a subject). */
+  public static final String MISSING_KEY = "missing-key";
+  /** An unexpected failure while matching a readable observation (a bug, never expected). */
+  public static final String MATCH_FAILED = "match-failed";
+
+  private DeadLetterReasons() {}
+}

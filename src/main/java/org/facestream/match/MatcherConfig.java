@@ -1,0 +1,53 @@
+package org.facestream.match;
+
+/**
+ * Settings of the matcher topology.
+ *
+ * @param thresholdCosine the decision threshold as a cosine in [-1, 1] (used for {@link FixedThreshold}
+ *     by {@link MatcherTopology#build(MatcherConfig)})
+ * @param topK number of candidates ranked per observation and carried on each identity event, in [1, 100]
+ * @param modelPackId the model pack whose embeddings this matcher compares; observations and gallery
+ *     records of any other pack are refused, since embeddings of different models are not comparable
+ * @param dimension expected embedding length, or 0 to take it from the first gallery record
+ * @param includeEmbeddings whether identity events carry the probe embedding; must be false, identity
+ *     events v1 have no embedding field (reserved for a later schema)
+ */
+public record MatcherConfig(
+    double thresholdCosine, int topK, String modelPackId, int dimension, boolean includeEmbeddings) {
+  public static final int DEFAULT_TOP_K = 5;
+  public static final int MAX_TOP_K = 100;
+
+  public MatcherConfig {
+    if (!(thresholdCosine >= -1 && thresholdCosine <= 1)) {
+      throw new IllegalArgumentException("expected thresholdCosine in [-1, 1], found " + thresholdCosine);
+    }
+    if (topK < 1 || topK > MAX_TOP_K) {
+      throw new IllegalArgumentException("expected topK in [1, " + MAX_TOP_K + "], found " + topK);
+    }
+    if (modelPackId == null || modelPackId.isBlank()) {
+      throw new IllegalArgumentException("expected a modelPackId, found " + (modelPackId == null ? "null" : "a blank string"));
+    }
+    if (dimension < 0) {
+      throw new IllegalArgumentException("expected dimension >= 0 (0 = from the gallery), found " + dimension);
+    }
+    if (includeEmbeddings) {
+      throw new IllegalArgumentException(
+          "expected includeEmbeddings false (identity events v1 carry no embedding), found true");
+    }
+  }
+
+  /** Top {@value #DEFAULT_TOP_K}, dimension taken from the gallery, no embeddings. */
+  public static MatcherConfig of(String modelPackId, double thresholdCosine) {
+    return new MatcherConfig(thresholdCosine, DEFAULT_TOP_K, modelPackId, 0, false);
+  }
+
+  /** A copy with an explicit expected dimension. */
+  public MatcherConfig withDimension(int dimension) {
+    return new MatcherConfig(thresholdCosine, topK, modelPackId, dimension, includeEmbeddings);
+  }
+
+  /** A copy with another top-k. */
+  public MatcherConfig withTopK(int topK) {
+    return new MatcherConfig(thresholdCosine, topK, modelPackId, dimension, includeEmbeddings);
+  }
+}

@@ -1,0 +1,134 @@
+package org.facestream.match;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of one matcher instance, for the CLI to print or export. Counters only grow; the gallery sizes
+ * are gauges set by the gallery loader after every change. Thread-safe: stream threads and the global
+ * thread update it concurrently ({@link LongAdder} keeps that cheap).
+ */
+public final class MatcherMetrics {
+  private final LongAdder observations = new LongAdder();
+  private final LongAdder matches = new LongAdder();
+  private final LongAdder unknowns = new LongAdder();
+  private final ConcurrentMap<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
+  private final LongAdder galleryUpserts = new LongAdder();
+  private final LongAdder galleryErasures = new LongAdder();
+  private final ConcurrentMap<String, LongAdder> gallerySkipped = new ConcurrentHashMap<>();
+  private final AtomicLong gallerySubjects = new AtomicLong();
+  private final AtomicLong galleryTemplates = new AtomicLong();
+
+  /** Observation records read (readable or not). */
+  public long observations() {
+    return observations.sum();
+  }
+
+  /** Identity events naming an enrolled subject. */
+  public long matches() {
+    return matches.sum();
+  }
+
+  /** Identity events for faces no subject passed the threshold for. */
+  public long unknowns() {
+    return unknowns.sum();
+  }
+
+  /** Observations dead-lettered with {@code reason} (a {@link DeadLetterReasons} code). */
+  public long deadLetters(String reason) {
+    LongAdder a = deadLetters.get(reason);
+    return a == null ? 0 : a.sum();
+  }
+
+  /** All observations dead-lettered, over every reason. */
+  public long deadLetters() {
+    return deadLetters.values().stream().mapToLong(LongAdder::sum).sum();
+  }
+
+  /** Gallery records applied (subject added or replaced). */
+  public long galleryUpserts() {
+    return galleryUpserts.sum();
+  }
+
+  /** Gallery tombstones applied. */
+  public long galleryErasures() {
+    return galleryErasures.sum();
+  }
+
+  /** Gallery records skipped with {@code reason} (logged, not dead-lettered: see {@link MatcherTopology}). */
+  public long gallerySkipped(String reason) {
+    LongAdder a = gallerySkipped.get(reason);
+    return a == null ? 0 : a.sum();
+  }
+
+  /** Subjects currently in the gallery index. */
+  public long gallerySubjects() {
+    return gallerySubjects.get();
+  }
+
+  /** Templates currently in the gallery index. */
+  public long galleryTemplates() {
+    return galleryTemplates.get();
+  }
+
+  /**
+   * Every counter by a dotted name ({@code observations}, {@code dead-letters.model-pack-mismatch},
+   * {@code gallery.skipped.deserialization-failed}, {@code gallery.subjects}, ...), sorted by name.
+   */
+  public Map<String, Long> snapshot() {
+    Map<String, Long> out = new TreeMap<>();
+    out.put("observations", observations());
+    out.put("matches", matches());
+    out.put("unknowns", unknowns());
+    out.put("dead-letters", deadLetters());
+    deadLetters.forEach((reason, a) -> out.put("dead-letters." + reason, a.sum()));
+    out.put("gallery.upserts", galleryUpserts());
+    out.put("gallery.erasures", galleryErasures());
+    gallerySkipped.forEach((reason, a) -> out.put("gallery.skipped." + reason, a.sum()));
+    out.put("gallery.subjects", gallerySubjects());
+    out.put("gallery.templates", galleryTemplates());
+    return out;
+  }
+
+  void observation() {
+    observations.increment();
+  }
+
+  void match() {
+    matches.increment();
+  }
+
+  void unknown() {
+    unknowns.increment();
+  }
+
+  void deadLetter(String reason) {
+    deadLetters.computeIfAbsent(reason, r -> new LongAdder()).increment();
+  }
+
+  void galleryUpsert() {
+    galleryUpserts.increment();
+  }
+
+  void galleryErasure() {
+    galleryErasures.increment();
+  }
+
+  void gallerySkip(String reason) {
+    gallerySkipped.computeIfAbsent(reason, r -> new LongAdder()).increment();
+  }
+
+  void gallerySize(int subjects, int templates) {
+    gallerySubjects.set(subjects);
+    galleryTemplates.set(templates);
+  }
+
+  @Override
+  public String toString() {
+    return "MatcherMetrics" + snapshot();
+  }
+}

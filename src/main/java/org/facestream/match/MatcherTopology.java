@@ -1,0 +1,121 @@
+package org.facestream.match;
+
+import java.time.Clock;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.facestream.events.GalleryRecord;
+import org.facestream.events.Serdes;
+import org.facestream.events.Topics;
+import org.facestream.gallery.GalleryIndex;
+import org.facestream.gallery.GalleryStoreNames;
+
+/**
+ * The matcher: decides every face observation against the enrolled gallery and publishes identity events.
+ * Its described form is checked in as {@code topologies/matcher.txt}.
+ *
+ * <pre>
+ * facestream.gallery.v1 -> gallery-source -> gallery-loader -> [templates-by-subject] (global) + GalleryIndex
+ * facestream.faces.v1   -> faces-source   -> match-observation -> identities-sink -> facestream.identities.v1
+ *                                                              \-> deadletter-sink -> facestream.deadletter.v1
+ * </pre>
+ *
+ * <ul>
+ *   <li>The gallery is a <em>global</em> store: observations are keyed (and partitioned) by camera, so
+ *       every task may see any subject, and each instance needs the whole gallery. The store is RocksDB so
+ *       a restart restores only what changed since its checkpoint rather than re-reading the topic.
+ *   <li>{@code gallery-loader} keeps an in-memory {@link GalleryIndex} in step with the store (search
+ *       needs the templates contiguous in memory; RocksDB is the durable copy). The index is shared with
+ *       {@code match-observation}, which never touches the store itself. Gallery values are read by a
+ *       deserializer that never throws, since a global store's deserialization error is fatal; the loader
+ *       logs, counts and skips unusable records (a global processor cannot forward to the dead-letter topic).
+ *   <li>{@code faces-source} reads raw bytes so that {@code match-observation} deserializes, and can
+ *       dead-letter with the exact topic, partition and offset of any record it cannot use.
+ * </ul>
+ *
+ * <p>The builder is pure: it starts nothing and reads no configuration beyond its arguments. Works with
+ * {@code processing.guarantee=exactly_once_v2}: the stream task only reads, forwards and commits; the global
+ * store is outside transactions by design (it is re-derivable from the compacted topic).
+ */
+public final class MatcherTopology {
+  public static final String GALLERY_SOURCE = "gallery-source";
+  public static final String GALLERY_LOADER = "gallery-loader";
+  public static final String FACES_SOURCE = "faces-source";
+  public static final String MATCH_OBSERVATION = "match-observation";
+  public static final String IDENTITIES_SINK = "identities-sink";
+  public static final String DEADLETTER_SINK = "deadletter-sink";
+
+  private MatcherTopology() {}
+
+  /** The matcher with a {@link FixedThreshold} at {@code cfg.thresholdCosine()}. */
+  public static Topology build(MatcherConfig cfg) {
+    return build(cfg, new FixedThreshold(cfg.thresholdCosine()));
+  }
+
+  /** The matcher with its own metrics (unreachable: for describing and tests that only read topics). */
+  public static Topology build(MatcherConfig cfg, ThresholdPolicy policy) {
+    return build(cfg, policy, new MatcherMetrics());
+  }
+
+  /** The matcher counting into {@code metrics}, with a fresh index and the system clock. */
+  public static Topology build(MatcherConfig cfg, ThresholdPolicy policy, MatcherMetrics metrics) {
+    return build(cfg, policy, metrics, newIndex(cfg), Clock.systemUTC());
+  }
+
+  /**
+   * The matcher with every collaborator given.
+   *
+   * @param cfg settings
+   * @param policy the decision, shared by every stream thread (must be thread-safe)
+   * @param metrics counters the processors update
+   * @param index the in-memory gallery the loader maintains and the match processor searches; pass a fresh
+   *     one per topology (the loader replaces its content from the store on start)
+   * @param clock stamps {@code decidedAt} on identity events
+   */
+  public static Topology build(
+      MatcherConfig cfg, ThresholdPolicy policy, MatcherMetrics metrics, GalleryIndex index, Clock clock) {
+    Objects.requireNonNull(cfg, "cfg");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(index, "index");
+    Objects.requireNonNull(clock, "clock");
+    if (cfg.dimension() > 0 && index.dimension() > 0 && cfg.dimension() != index.dimension()) {
+      throw new IllegalArgumentException(
+          "expected an index of dimension " + cfg.dimension() + ", found " + index.dimension());
+    }
+    ObservationMatcher matcher = new ObservationMatcher(cfg, policy, index);
+
+    // Changelog disabled: a global store's changelog is its source topic.
+    StoreBuilder<KeyValueStore<String, GalleryRecord>> templatesBySubject = Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(GalleryStoreNames.TEMPLATES_BY_SUBJECT),
+            org.apache.kafka.common.serialization.Serdes.String(),
+            Serdes.gallery())
+        .withLoggingDisabled();
+
+    Topology topology = new Topology();
+    topology.addGlobalStore(
+        templatesBySubject,
+        GALLERY_SOURCE,
+        new StringDeserializer(),
+        new GalleryValueDeserializer(),
+        Topics.GALLERY,
+        GALLERY_LOADER,
+        () -> new GalleryLoader(cfg, index, metrics));
+    topology.addSource(FACES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.FACES);
+    topology.addProcessor(MATCH_OBSERVATION, () -> new MatchProcessor(matcher, metrics, clock), FACES_SOURCE);
+    topology.addSink(IDENTITIES_SINK, Topics.IDENTITIES, new StringSerializer(), Serdes.identities(), MATCH_OBSERVATION);
+    topology.addSink(DEADLETTER_SINK, Topics.DEADLETTER, new ByteArraySerializer(), new ByteArraySerializer(), MATCH_OBSERVATION);
+    return topology;
+  }
+
+  /** An empty index for {@code cfg}: of its dimension, or inferring one when it is 0. */
+  public static GalleryIndex newIndex(MatcherConfig cfg) {
+    return cfg.dimension() > 0 ? new GalleryIndex(cfg.dimension()) : new GalleryIndex();
+  }
+}

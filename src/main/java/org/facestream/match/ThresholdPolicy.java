@@ -1,0 +1,29 @@
+package org.facestream.match;
+
+import org.facestream.events.FaceQuality;
+import org.facestream.gallery.Ranking;
+
+/**
+ * Decides whether a face observation is an enrolled subject or unknown, given the gallery's ranking for its
+ * embedding.
+ *
+ * <p>The decision sits behind this interface so that the fixed cosine threshold ({@link FixedThreshold})
+ * can be replaced by an adaptive one (a GB-CosFace-style threshold tuned to a target false-positive
+ * identification rate, which moves with the gallery's size and the quality of the face) without touching
+ * the topology. Every decision names the threshold that made it ({@link Decision#threshold()}), so identity
+ * events stay auditable when the threshold changes.
+ *
+ * <p>Implementations are shared by every stream thread of a matcher instance and must be thread-safe;
+ * {@link #decide} should be pure or at least cheap and non-blocking, as it runs once per face.
+ */
+public interface ThresholdPolicy {
+  /**
+   * Decides one observation.
+   *
+   * @param ranking the gallery's top-k subjects for the observation's embedding, best first; empty when no
+   *     subject is enrolled
+   * @param quality quality of the observed face (an adaptive policy may demand more of poor faces)
+   * @return the matched subject (or null for unknown), the score the decision rests on, and the threshold
+   */
+  Decision decide(Ranking ranking, FaceQuality quality);
+}

@@ -1,0 +1,337 @@
+package org.facestream.match;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.facestream.events.BoundingBox;
+import org.facestream.events.DeadLetters;
+import org.facestream.events.FaceObservation;
+import org.facestream.events.FaceQuality;
+import org.facestream.events.GalleryRecord;
+import org.facestream.events.IdentityEvent;
+import org.facestream.events.Serdes;
+import org.facestream.events.Template;
+import org.facestream.events.ThresholdRef;
+import org.facestream.events.Topics;
+import org.facestream.gallery.GalleryIndex;
+import org.facestream.gallery.GalleryStoreNames;
+import org.facestream.testing.Embeddings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The matcher topology on {@link TopologyTestDriver}, configured as in production (EOS v2, RocksDB). */
+class MatcherTopologyTest {
+  private static final String PACK = "yunet-mobilefacenet-512";
+  private static final int D = Embeddings.DIMENSION;
+  private static final double THRESHOLD = 0.35;
+  private static final Instant NOW = Instant.parse("2025-03-01T12:00:05Z");
+  private static final Instant CAPTURED = Instant.parse("2025-03-01T12:00:00Z");
+  private static final FaceQuality QUALITY = new FaceQuality(0.93f, 58, 140, -4, 2, 22.5f);
+  private static final BoundingBox BOX = new BoundingBox(410, 120, 96, 118);
+
+  @TempDir Path stateDir;
+  @TempDir Path restartDir;
+
+  private final Random random = new Random(7);
+  private final float[] alice = Embeddings.unit(random, D);
+  private final float[] bob = Embeddings.unit(random, D);
+  private final MatcherConfig cfg = MatcherConfig.of(PACK, THRESHOLD);
+
+  private MatcherMetrics metrics;
+  private GalleryIndex index;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> gallery;
+  private TestInputTopic<String, byte[]> faces;
+  private TestOutputTopic<String, IdentityEvent> identities;
+  private TestOutputTopic<byte[], byte[]> deadLetters;
+  private long sequence;
+
+  @BeforeEach
+  void start() {
+    open(stateDir);
+  }
+
+  @AfterEach
+  void stop() {
+    if (driver != null) {
+      driver.close();
+    }
+  }
+
+  private void open(Path dir) {
+    metrics = new MatcherMetrics();
+    index = MatcherTopology.newIndex(cfg);
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "facestream-matcher");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+    driver = new TopologyTestDriver(
+        MatcherTopology.build(cfg, new FixedThreshold(THRESHOLD), metrics, index, Clock.fixed(NOW, ZoneOffset.UTC)),
+        props);
+    gallery = driver.createInputTopic(Topics.GALLERY, new StringSerializer(), new ByteArraySerializer());
+    faces = driver.createInputTopic(Topics.FACES, new StringSerializer(), new ByteArraySerializer());
+    identities = driver.createOutputTopic(Topics.IDENTITIES, new StringDeserializer(), Serdes.identities());
+    deadLetters = driver.createOutputTopic(Topics.DEADLETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private void enroll(String subjectId, String pack, float[]... embeddings) {
+    List<Template> templates = new ArrayList<>();
+    for (int i = 0; i < embeddings.length; i++) {
+      templates.add(new Template(embeddings[i], subjectId + "/" + i + ".jpg", QUALITY));
+    }
+    GalleryRecord record = new GalleryRecord(subjectId, subjectId, templates, pack, CAPTURED);
+    gallery.pipeInput(subjectId, Serdes.gallery().serialize(Topics.GALLERY, record));
+  }
+
+  private FaceObservation observation(float[] embedding, String pack) {
+    long seq = ++sequence;
+    float[] landmarks = {440, 160, 480, 160, 460, 185, 444, 210, 476, 210};
+    return new FaceObservation(FaceObservation.idOf("cam-3", seq, 0), "cam-3", seq, 0, CAPTURED, CAPTURED.plusMillis(40),
+        1280, 720, BOX, landmarks, QUALITY, embedding, pack, null);
+  }
+
+  private FaceObservation observe(float[] embedding) {
+    FaceObservation o = observation(embedding, PACK);
+    faces.pipeInput("cam-3", Serdes.faces().serialize(Topics.FACES, o));
+    return o;
+  }
+
+  private static String header(TestRecord<?, ?> record, String name) {
+    return DeadLetters.header(record.headers(), name);
+  }
+
+  @Test
+  void emitsUnknownWhenBestScoreBelowThreshold() {
+    enroll("alice", PACK, alice);
+    enroll("bob", PACK, bob);
+
+    FaceObservation o = observe(Embeddings.atCosine(alice, 0.2, random));
+
+    TestRecord<String, IdentityEvent> out = identities.readRecord();
+    IdentityEvent e = out.value();
+    assertThat(out.key()).isEqualTo("cam-3");
+    assertThat(e.id()).isEqualTo(o.observationId());
+    assertThat(e.subjectId()).isNull();
+    assertThat(e.subjectOrUnknown()).isEqualTo("unknown");
+    assertThat(e.score()).isCloseTo(0.2, within(1e-5));
+    assertThat(e.bestCandidateId()).isEqualTo("alice");
+    assertThat(e.threshold()).isEqualTo(new ThresholdRef(THRESHOLD, 0, "fixed"));
+    assertThat(e.candidates()).extracting(IdentityEvent.Candidate::subjectId).containsExactly("alice", "bob");
+    assertThat(e.galleryVersion()).isEqualTo(2);
+    assertThat(e.decidedAt()).isEqualTo(NOW);
+    assertThat(e.capturedAt()).isEqualTo(CAPTURED);
+    assertThat(e.box()).isEqualTo(BOX);
+    assertThat(e.quality()).isEqualTo(QUALITY);
+    assertThat(e.modelPackId()).isEqualTo(PACK);
+    assertThat(identities.isEmpty()).isTrue();
+    assertThat(deadLetters.isEmpty()).isTrue();
+    assertThat(metrics.unknowns()).isEqualTo(1);
+    assertThat(metrics.matches()).isZero();
+  }
+
+  @Test
+  void emitsSubjectWhenBestScoreAboveThreshold() {
+    enroll("alice", PACK, Embeddings.unit(random, D), alice);
+    enroll("bob", PACK, bob);
+    for (int s = 0; s < 6; s++) {
+      enroll("extra-" + s, PACK, Embeddings.unit(random, D));
+    }
+
+    FaceObservation o = observe(Embeddings.atCosine(alice, 0.6, random));
+
+    IdentityEvent e = identities.readValue();
+    assertThat(e.id()).isEqualTo(o.observationId());
+    assertThat(e.subjectId()).isEqualTo("alice");
+    assertThat(e.score()).isCloseTo(0.6, within(1e-5));
+    assertThat(e.bestCandidateId()).isEqualTo("alice");
+    assertThat(e.candidates()).hasSize(MatcherConfig.DEFAULT_TOP_K);
+    assertThat(e.candidates().get(0)).isEqualTo(new IdentityEvent.Candidate("alice", e.score()));
+    assertThat(e.candidates().get(1).score()).isBetween(-0.25, 0.25);
+    assertThat(e.galleryVersion()).isEqualTo(8);
+    assertThat(metrics.matches()).isEqualTo(1);
+    assertThat(metrics.gallerySubjects()).isEqualTo(8);
+    assertThat(metrics.galleryTemplates()).isEqualTo(9);
+  }
+
+  @Test
+  void emitsUnknownWithScoreMinusOneAgainstAnEmptyGallery() {
+    observe(alice);
+
+    IdentityEvent e = identities.readValue();
+    assertThat(e.subjectId()).isNull();
+    assertThat(e.score()).isEqualTo(-1);
+    assertThat(e.bestCandidateId()).isNull();
+    assertThat(e.candidates()).isEmpty();
+    assertThat(e.galleryVersion()).isZero();
+  }
+
+  @Test
+  void tombstoneErasesSubject() {
+    enroll("alice", PACK, alice);
+    enroll("bob", PACK, bob);
+    float[] probe = Embeddings.atCosine(alice, 0.7, random);
+    observe(probe);
+    assertThat(identities.readValue().subjectId()).isEqualTo("alice");
+
+    gallery.pipeInput("alice", (byte[]) null);
+    observe(probe);
+
+    IdentityEvent after = identities.readValue();
+    assertThat(after.subjectId()).isNull();
+    assertThat(after.bestCandidateId()).isEqualTo("bob");
+    assertThat(after.score()).isBetween(-0.25, 0.25);
+    assertThat(after.galleryVersion()).isEqualTo(3);
+    KeyValueStore<String, GalleryRecord> store = driver.getKeyValueStore(GalleryStoreNames.TEMPLATES_BY_SUBJECT);
+    assertThat(store.get("alice")).isNull();
+    assertThat(store.get("bob").subjectId()).isEqualTo("bob");
+    assertThat(metrics.galleryErasures()).isEqualTo(1);
+    assertThat(metrics.gallerySubjects()).isEqualTo(1);
+  }
+
+  @Test
+  void deadLettersObservationFromUnknownModelPack() {
+    enroll("alice", PACK, alice);
+    FaceObservation foreign = observation(alice, "scrfd-arcface-r50");
+    byte[] bytes = Serdes.faces().serialize(Topics.FACES, foreign);
+
+    faces.pipeInput("cam-3", bytes);
+
+    assertThat(identities.isEmpty()).isTrue();
+    TestRecord<byte[], byte[]> dl = deadLetters.readRecord();
+    assertThat(dl.value()).isEqualTo(bytes);
+    assertThat(new String(dl.key(), StandardCharsets.UTF_8)).isEqualTo("cam-3");
+    assertThat(header(dl, DeadLetters.HEADER_REASON)).isEqualTo("model-pack-mismatch");
+    assertThat(header(dl, DeadLetters.HEADER_DETAIL))
+        .isEqualTo("expected model pack yunet-mobilefacenet-512, found scrfd-arcface-r50 on observation cam-3/1/0");
+    assertThat(header(dl, DeadLetters.HEADER_STAGE)).isEqualTo("matcher");
+    assertThat(metrics.deadLetters("model-pack-mismatch")).isEqualTo(1);
+    assertThat(metrics.observations()).isEqualTo(1);
+  }
+
+  @Test
+  void deadLettersObservationOfAnotherDimension() {
+    enroll("alice", PACK, alice);
+
+    observe(Embeddings.unit(random, 128));
+
+    assertThat(identities.isEmpty()).isTrue();
+    TestRecord<byte[], byte[]> dl = deadLetters.readRecord();
+    assertThat(header(dl, DeadLetters.HEADER_REASON)).isEqualTo("embedding-dimension-mismatch");
+    assertThat(header(dl, DeadLetters.HEADER_DETAIL)).startsWith("expected embedding length 512, found 128");
+  }
+
+  @Test
+  void deadLettersBytesThatDoNotDeserialize() {
+    enroll("alice", PACK, alice);
+    observe(alice); // offset 0, readable
+    byte[] garbage = "{\"observationId\": \"cam-3/9/0\", \"embedding\": [".getBytes(StandardCharsets.UTF_8);
+
+    faces.pipeInput("cam-3", garbage); // offset 1
+    observe(alice); // offset 2: the matcher keeps going
+
+    assertThat(identities.readValuesToList()).extracting(IdentityEvent::subjectId).containsExactly("alice", "alice");
+    TestRecord<byte[], byte[]> dl = deadLetters.readRecord();
+    assertThat(dl.value()).isEqualTo(garbage);
+    assertThat(header(dl, DeadLetters.HEADER_REASON)).isEqualTo("deserialization-failed");
+    assertThat(header(dl, DeadLetters.HEADER_TOPIC)).isEqualTo(Topics.FACES);
+    assertThat(header(dl, DeadLetters.HEADER_PARTITION)).isEqualTo("0");
+    assertThat(header(dl, DeadLetters.HEADER_OFFSET)).isEqualTo("1");
+    assertThat(header(dl, DeadLetters.HEADER_DETAIL)).startsWith("expected a FaceObservation on facestream.faces.v1");
+    assertThat(deadLetters.isEmpty()).isTrue();
+    assertThat(metrics.deadLetters("deserialization-failed")).isEqualTo(1);
+    assertThat(metrics.observations()).isEqualTo(3);
+  }
+
+  @Test
+  void badGalleryRecordIsSkippedAndCounted() {
+    enroll("alice", PACK, alice);
+    enroll("eve", PACK, Embeddings.unit(random, D));
+
+    gallery.pipeInput("mallory", "not a gallery record".getBytes(StandardCharsets.UTF_8));
+    enroll("trent", "scrfd-arcface-r50", Embeddings.unit(random, D));
+    enroll("victor", PACK, Embeddings.unit(random, 128));
+    // A usable record superseded by an unusable one: the subject is erased, as it will be after compaction.
+    gallery.pipeInput("eve", new byte[] {1, 2, 3});
+    observe(Embeddings.atCosine(alice, 0.5, random));
+
+    assertThat(metrics.gallerySkipped("deserialization-failed")).isEqualTo(2);
+    assertThat(metrics.gallerySkipped("model-pack-mismatch")).isEqualTo(1);
+    assertThat(metrics.gallerySkipped("embedding-dimension-mismatch")).isEqualTo(1);
+    assertThat(metrics.galleryUpserts()).isEqualTo(2);
+    assertThat(metrics.gallerySubjects()).isEqualTo(1);
+    assertThat(index.contains("eve")).isFalse();
+    KeyValueStore<String, GalleryRecord> store = driver.getKeyValueStore(GalleryStoreNames.TEMPLATES_BY_SUBJECT);
+    try (var all = store.all()) {
+      assertThat(all).toIterable().extracting(kv -> kv.key).containsExactly("alice");
+    }
+    IdentityEvent e = identities.readValue();
+    assertThat(e.subjectId()).isEqualTo("alice");
+    assertThat(e.score()).isCloseTo(0.5, within(1e-5));
+    assertThat(e.candidates()).extracting(IdentityEvent.Candidate::subjectId).containsExactly("alice");
+  }
+
+  @Test
+  void galleryRestoredIntoIndexOnRestart() throws IOException {
+    enroll("alice", PACK, alice);
+    enroll("bob", PACK, bob);
+    enroll("carol", PACK, Embeddings.unit(random, D));
+    gallery.pipeInput("carol", (byte[]) null);
+    // TopologyTestDriver.close() wipes its state directory, so the restart opens a copy taken after the
+    // driver flushed the store (it flushes the global store after every gallery record).
+    copyTree(stateDir, restartDir);
+    driver.close();
+
+    open(restartDir);
+
+    assertThat(index.subjectCount()).isEqualTo(2);
+    assertThat(index.contains("carol")).isFalse();
+    assertThat(metrics.gallerySubjects()).isEqualTo(2);
+    observe(Embeddings.atCosine(bob, 0.45, random));
+    IdentityEvent e = identities.readValue();
+    assertThat(e.subjectId()).isEqualTo("bob");
+    assertThat(e.score()).isCloseTo(0.45, within(1e-5));
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else if (!p.getFileName().toString().equals("LOCK")) {
+          try {
+            Files.copy(p, target);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      }
+    }
+  }
+}
