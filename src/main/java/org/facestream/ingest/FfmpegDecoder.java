@@ -22,6 +22,7 @@ final class FfmpegDecoder implements AutoCloseable {
     avutil.av_log_set_level(avutil.AV_LOG_ERROR);
   }
 
+  /** The stream's name in messages (passwords redacted). */
   private final String url;
   private final FFmpegFrameGrabber grabber;
   private byte[] pixels = new byte[0];
@@ -37,6 +38,14 @@ final class FfmpegDecoder implements AutoCloseable {
    * @throws SourceException when FFmpeg cannot open it or it has no video stream
    */
   static FfmpegDecoder open(String url, Map<String, String> options) {
+    return open(url, url, options);
+  }
+
+  /**
+   * As {@link #open(String, Map)}, naming the stream {@code shown} in messages: FFmpeg's own errors
+   * repeat the URL, which may carry a camera password, so they are rewritten rather than chained.
+   */
+  static FfmpegDecoder open(String url, String shown, Map<String, String> options) {
     OpenCvLibrary.load();
     var grabber = new FFmpegFrameGrabber(url);
     grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
@@ -45,13 +54,16 @@ final class FfmpegDecoder implements AutoCloseable {
       grabber.start();
     } catch (FrameGrabber.Exception | RuntimeException e) {
       closeQuietly(grabber);
-      throw new SourceException("cannot open video " + url + ": " + e.getMessage(), e);
+      String why = String.valueOf(e.getMessage()).replace(url, shown)
+          .replace(" (For more details, make sure FFmpegLogCallback.set() has been called.)", "");
+      String message = "cannot open video " + shown + ": " + why;
+      throw url.equals(shown) ? new SourceException(message, e) : new SourceException(message);
     }
     if (grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
       closeQuietly(grabber);
-      throw new SourceException("expected a video stream in " + url + ", found none");
+      throw new SourceException("expected a video stream in " + shown + ", found none");
     }
-    return new FfmpegDecoder(url, grabber);
+    return new FfmpegDecoder(shown, grabber);
   }
 
   int width() {

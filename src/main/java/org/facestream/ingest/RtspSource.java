@@ -71,7 +71,7 @@ public final class RtspSource implements FrameSource {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(settings, "settings");
     try {
-      return new RtspSource(url, settings, FfmpegDecoder.open(url, options(url, settings)));
+      return new RtspSource(url, settings, FfmpegDecoder.open(url, redact(url), options(url, settings)));
     } catch (SourceException e) {
       throw new SourceException("cannot connect to camera " + redact(url) + ": " + e.getMessage(), e);
     }
@@ -104,7 +104,7 @@ public final class RtspSource implements FrameSource {
         log.warn("camera {}: stream ended, reconnecting", safeUrl);
       } catch (FrameGrabber.Exception | RuntimeException e) {
         decodeErrors++;
-        log.warn("camera {}: read failed, reconnecting: {}", safeUrl, e.toString());
+        log.warn("camera {}: read failed, reconnecting: {}", safeUrl, e.toString().replace(url, safeUrl));
       }
       decoder.close();
       decoder = null;
@@ -118,7 +118,7 @@ public final class RtspSource implements FrameSource {
     while (!closed) {
       Thread.sleep(waitMillis);
       try {
-        decoder = FfmpegDecoder.open(url, options(url, settings));
+        decoder = FfmpegDecoder.open(url, safeUrl, options(url, settings));
         reconnects++;
         log.info("camera {}: reconnected (reconnect #{})", safeUrl, reconnects);
         return;
