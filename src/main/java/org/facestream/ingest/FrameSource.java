@@ -1,0 +1,50 @@
+package org.facestream.ingest;
+
+/**
+ * Where camera pictures come from: a video file, a live RTSP stream or a folder of stills. A source
+ * decodes one picture per {@link #next()} call, in order, into an OpenCV BGR image.
+ *
+ * <p>A file or folder ends: {@code next()} then returns {@code null}, and keeps returning it. A live
+ * source never ends on its own; it reconnects when the stream drops and only stops when closed.
+ *
+ * <p>Pictures that cannot be decoded (a corrupt file in a folder, a broken packet) are skipped, counted
+ * in {@link #decodeErrors()} and logged; they are data problems, not reasons to stop.
+ *
+ * <p>Thread safety: a source is used by one thread, the grab thread. {@link #close()} must be called
+ * from that thread too, after the last {@code next()} (native decoders do not tolerate a concurrent
+ * close); sources that block for long honour thread interruption.
+ */
+public interface FrameSource extends AutoCloseable {
+
+  /** How a source's pictures relate to time; decides how ingest samples and paces them. */
+  enum Timeline {
+    /** A recording with timestamps: sampled by media time, may be paced at media speed. */
+    MEDIA,
+    /** A live stream: sampled by arrival time, never ends, stale pictures may be dropped. */
+    LIVE,
+    /** Still images without time: every picture is its own frame. */
+    STILLS
+  }
+
+  /**
+   * Decodes the next picture.
+   *
+   * @return the next frame, owned by the caller (close it), or {@code null} at the end of a finite source
+   * @throws InterruptedException when the grab thread is interrupted while waiting (e.g. reconnecting)
+   * @throws SourceException when the source cannot be read at all any more
+   */
+  GrabbedFrame next() throws InterruptedException;
+
+  /** How this source's pictures relate to time. */
+  Timeline timeline();
+
+  /** Pictures skipped because they could not be decoded, since the source was opened. */
+  long decodeErrors();
+
+  /** A short description for logs, e.g. {@code video hamilton.mp4 640x360 @ 29.97 fps}. */
+  String description();
+
+  /** Releases the decoder and its native memory. Idempotent. */
+  @Override
+  void close();
+}
