@@ -66,9 +66,14 @@ public final class CameraIngest implements AutoCloseable {
 
   /** Opens {@code uri} (see {@link FrameSources#open}) and a producer to {@code bootstrap}. */
   public static CameraIngest open(String uri, String bootstrap, IngestSettings settings) {
+    return open(uri, java.util.Map.of(), bootstrap, settings);
+  }
+
+  /** As {@link #open(String, String, IngestSettings)}, with Kafka client settings (TLS, SASL, ...). */
+  public static CameraIngest open(String uri, java.util.Map<String, Object> clientSettings, String bootstrap, IngestSettings settings) {
     FrameSource source = FrameSources.open(uri, settings.loop());
     try {
-      return new CameraIngest(settings, source, FrameProducer.connect(bootstrap, settings.cameraId()));
+      return new CameraIngest(settings, source, FrameProducer.connect(clientSettings, bootstrap, settings.cameraId()));
     } catch (RuntimeException e) {
       source.close();
       throw e;

@@ -40,9 +40,18 @@ public final class FrameProducer implements AutoCloseable {
 
   /** A producer for {@code bootstrap} with {@link #producerConfig} and FaceStream's frame serde. */
   public static FrameProducer connect(String bootstrap, String cameraId) {
+    return connect(Map.of(), bootstrap, cameraId);
+  }
+
+  /**
+   * As {@link #connect(String, String)}, with client settings (TLS, SASL, ...) that the frame producer's own
+   * settings then override.
+   */
+  public static FrameProducer connect(Map<String, Object> clientSettings, String bootstrap, String cameraId) {
+    Map<String, Object> config = new HashMap<>(clientSettings);
+    config.putAll(producerConfig(bootstrap, cameraId));
     return new FrameProducer(
-        new KafkaProducer<>(producerConfig(bootstrap, cameraId), new StringSerializer(), Serdes.frames().serializer()),
-        Topics.FRAMES);
+        new KafkaProducer<>(config, new StringSerializer(), Serdes.frames().serializer()), Topics.FRAMES);
   }
 
   /**

@@ -1,0 +1,96 @@
+package org.facestream.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.facestream.embed.AnalyzedFace;
+import org.facestream.embed.FaceAnalyzer;
+import org.facestream.embed.UndecodableFrameException;
+import org.facestream.events.GalleryRecord;
+import org.facestream.events.Serdes;
+import org.facestream.events.Template;
+import org.facestream.events.Topics;
+
+/**
+ * Enrollment through the production detect-align-embed path: every image must show exactly one face, which
+ * becomes one template; the subject's record goes to the compacted gallery topic. Not thread-safe.
+ */
+final class Enroller {
+  private final FaceAnalyzer analyzer;
+
+  Enroller(FaceAnalyzer analyzer) {
+    this.analyzer = analyzer;
+  }
+
+  /** An image refused for enrollment, with a message that names the image and why. */
+  static final class EnrollmentException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    EnrollmentException(String message) {
+      super(message);
+    }
+  }
+
+  /** One template from image bytes; refuses anything but exactly one face. */
+  Template template(String source, byte[] image) {
+    List<AnalyzedFace> faces;
+    try {
+      faces = analyzer.analyze(image);
+    } catch (UndecodableFrameException e) {
+      throw new EnrollmentException(source + ": expected a JPEG or PNG image, found " + e.getMessage());
+    }
+    if (faces.size() != 1) {
+      throw new EnrollmentException(source + ": expected exactly one face, found " + faces.size()
+          + (faces.isEmpty() ? " (use a clear, frontal photo)" : " (crop the photo to the subject)"));
+    }
+    AnalyzedFace face = faces.get(0);
+    return new Template(face.embedding(), source, face.quality());
+  }
+
+  /** The gallery record for a subject enrolled from image files. */
+  GalleryRecord enroll(String subjectId, List<Path> images) {
+    if (images.isEmpty()) {
+      throw new EnrollmentException("subject " + subjectId + ": expected at least one image, found none");
+    }
+    List<Template> templates = new ArrayList<>();
+    for (Path image : images) {
+      byte[] bytes;
+      try {
+        bytes = Files.readAllBytes(image);
+      } catch (IOException e) {
+        throw new EnrollmentException(image + ": cannot read (" + e.getMessage() + ")");
+      }
+      templates.add(template(image.getFileName().toString(), bytes));
+    }
+    return new GalleryRecord(subjectId, subjectId, templates, analyzer.pack().id(), Instant.now());
+  }
+
+  /** Writes gallery records (or a tombstone when the record is null) and waits for the broker's acknowledgement. */
+  static void publish(Map<String, Object> kafkaSettings, Map<String, GalleryRecord> recordsBySubject) {
+    Map<String, Object> p = new java.util.HashMap<>(kafkaSettings);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+    try (var producer = new KafkaProducer<>(p, new StringSerializer(), Serdes.gallery().serializer())) {
+      for (var e : recordsBySubject.entrySet()) {
+        producer.send(new ProducerRecord<>(Topics.GALLERY, e.getKey(), e.getValue())).get(30, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing the gallery", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot write to " + Topics.GALLERY + ": " + e.getMessage(), e);
+    }
+  }
+}
