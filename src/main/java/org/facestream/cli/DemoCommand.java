@@ -1,0 +1,232 @@
+package org.facestream.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.facestream.embed.FaceAnalyzer;
+import org.facestream.embed.WorkerConfig;
+import org.facestream.events.GalleryRecord;
+import org.facestream.events.Json;
+import org.facestream.events.Topics;
+import org.facestream.ingest.CameraIngest;
+import org.facestream.ingest.IngestSettings;
+import org.facestream.ingest.IngestSummary;
+import org.facestream.metrics.MetricsRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code facestream demo}: broker, enrollment, ingest, worker and matcher in one JVM on a real in-process
+ * Kafka broker. With {@code --until-end} it stops once every frame of the video has become identity events,
+ * printing each event as a JSON line and a final summary line.
+ */
+@Command(name = "demo", description = "Run broker, ingest, worker and matcher in one JVM on a video; print identity events as JSON lines.")
+final class DemoCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+
+  @Mixin CommonOptions common;
+
+  @Option(names = "--video", required = true, paramLabel = "FILE|DIR|rtsp://...", description = "Video file (or image folder, or RTSP URL) to ingest.")
+  String video;
+
+  @Option(names = "--enroll", paramLabel = "NAME=IMAGE[,IMAGE...]", description = "Enroll a subject before the video starts (repeatable).")
+  List<String> enroll = new ArrayList<>();
+
+  @Option(names = "--until-end", description = "Stop when the video has been fully processed and print a summary line.")
+  boolean untilEnd;
+
+  @Option(names = "--loop", description = "Replay the video like a live camera until Ctrl-C.")
+  boolean loop;
+
+  @Option(names = "--camera", defaultValue = "demo-cam", description = "Camera id of the video (default ${DEFAULT-VALUE}).")
+  String camera;
+
+  @Option(names = "--fps", paramLabel = "N", description = "Frames per second sampled from the video (key ingest.fps).")
+  Double fps;
+
+  @Option(names = "--fast", description = "Read the file as fast as the pipeline takes it instead of at media speed.")
+  boolean fast;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "Broker and state directory (default: a temporary directory, deleted at exit).")
+  Path data;
+
+  @Option(names = "--port", paramLabel = "N", description = "Serve the REST API and dashboard on this port.")
+  Integer port;
+
+  @Override
+  public Integer call() throws Exception {
+    if (untilEnd && loop) {
+      throw new IllegalArgumentException("expected --until-end or --loop, found both");
+    }
+    Map<String, String> overrides = new LinkedHashMap<>();
+    if (fps != null) {
+      overrides.put(FaceStreamConfig.INGEST_FPS, fps.toString());
+    }
+    FaceStreamConfig base = common.resolve(overrides);
+    Map<String, List<Path>> subjects = parseEnrollments(enroll);
+    Path dir = data != null ? data : Files.createTempDirectory("facestream-demo-");
+    PrintStream out = System.out;
+    Instant started = Instant.now();
+
+    // Models and enrollment photos are checked before anything starts, so a bad path fails in a second.
+    Map<String, GalleryRecord> gallery = new LinkedHashMap<>();
+    try (FaceAnalyzer portraits = VisionSetup.openForPortraits(base)) {
+      Enroller enroller = new Enroller(portraits);
+      subjects.forEach((name, images) -> gallery.put(name, enroller.enroll(name, images)));
+    }
+
+    try (ShutdownSignal signal = new ShutdownSignal();
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, 0, Map.of())) {
+      overrides.put(FaceStreamConfig.BOOTSTRAP, broker.bootstrapServers());
+      if (base.string(FaceStreamConfig.STATE_DIR).isBlank()) {
+        overrides.put(FaceStreamConfig.STATE_DIR, dir.resolve("matcher-state").toString());
+      }
+      FaceStreamConfig cfg = common.resolve(overrides);
+      try (Admin admin = Admin.create(cfg.kafkaClientSettings())) {
+        TopicCatalogue.load().ensureTopics(admin);
+        Enroller.publish(cfg.kafkaClientSettings(), gallery);
+        LOG.info("enrolled {}", gallery.keySet());
+        try (MatcherService matcher = MatcherCommand.service(cfg, "demo", MetricsRegistry.GLOBAL);
+            IdentityEventTap tap = new IdentityEventTap(cfg.kafkaClientSettings(), out)) {
+          matcher.start(Duration.ofMinutes(2));
+          awaitGallery(matcher, gallery.size());
+          Thread tapThread = Thread.ofPlatform().name("identity-tap").start(tap);
+          try (WorkerCommand.WorkerPool workers = WorkerCommand.WorkerPool.start(cfg, "demo", MetricsRegistry.GLOBAL)) {
+            IngestSettings settings = IngestCommand.settings(cfg, camera).withLoop(loop).withRealtime(!fast);
+            Instant ingestStart = Instant.now();
+            try (CameraIngest ingest = CameraIngest.open(video, cfg.kafkaClientSettings(), broker.bootstrapServers(), settings)) {
+              CompletableFuture<IngestSummary> ingestDone = CompletableFuture.supplyAsync(ingest::run, r -> Thread.ofPlatform().name("ingest").start(r));
+              if (untilEnd) {
+                IngestSummary summary = waitFor(ingestDone, signal);
+                if (summary == null) {
+                  return 130;
+                }
+                drain(admin, tap);
+                printSummary(out, summary, tap, ingestStart);
+              } else {
+                LOG.info("demo running on {} (camera {}); Ctrl-C stops", video, camera);
+                signal.await();
+              }
+            }
+          } finally {
+            tap.close();
+            tapThread.join(10_000);
+          }
+        }
+      }
+    } finally {
+      if (data == null) {
+        deleteRecursively(dir);
+      }
+      LOG.info("demo finished after {} s", Duration.between(started, Instant.now()).toSeconds());
+    }
+    return 0;
+  }
+
+  /** The matcher restores the gallery topic before it runs; wait until the index holds every subject. */
+  private static void awaitGallery(MatcherService matcher, int subjects) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (matcher.metrics().gallerySubjects() < subjects && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+  }
+
+  private static IngestSummary waitFor(CompletableFuture<IngestSummary> done, ShutdownSignal signal) throws Exception {
+    while (!done.isDone()) {
+      if (signal.await(200)) {
+        return null;
+      }
+    }
+    return done.get();
+  }
+
+  /** Waits until the worker and the matcher have committed past everything and the tap read every event. */
+  private static void drain(Admin admin, IdentityEventTap tap) throws Exception {
+    ConsumerGroupLag lag = new ConsumerGroupLag(admin);
+    lag.awaitDrained(WorkerConfig.GROUP_ID, Topics.FRAMES, Duration.ofMillis(300), Duration.ofMinutes(10));
+    lag.awaitDrained(MatcherService.APPLICATION_ID, Topics.FACES, Duration.ofMillis(300), Duration.ofMinutes(5));
+    var partitions = admin.describeTopics(List.of(Topics.IDENTITIES)).allTopicNames().get().get(Topics.IDENTITIES).partitions();
+    Map<TopicPartition, OffsetSpec> specs = new LinkedHashMap<>();
+    partitions.forEach(p -> specs.put(new TopicPartition(Topics.IDENTITIES, p.partition()), OffsetSpec.latest()));
+    var ends = admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+    Map<TopicPartition, Long> endOffsets = new LinkedHashMap<>();
+    ends.forEach((tp, info) -> endOffsets.put(tp, info.offset()));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!tap.caughtUp(endOffsets)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("identity events not all read within 60 s");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static void printSummary(PrintStream out, IngestSummary ingest, IdentityEventTap tap, Instant ingestStart) throws Exception {
+    Map<String, Integer> bySubject = tap.countsBySubject();
+    int unknown = bySubject.getOrDefault(org.facestream.events.IdentityEvent.UNKNOWN, 0);
+    Map<String, Integer> matched = new LinkedHashMap<>(bySubject);
+    matched.remove(org.facestream.events.IdentityEvent.UNKNOWN);
+    Instant end = tap.lastEventAt() == null ? Instant.now() : tap.lastEventAt();
+    double seconds = Math.max(1e-3, Duration.between(ingestStart, end).toNanos() / 1e9);
+    MetricsRegistry m = MetricsRegistry.GLOBAL;
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("frames", ingest.sent());
+    s.put("framesDropped", ingest.dropped());
+    s.put("faces", m.total("worker_faces_total"));
+    s.put("facesDroppedForQuality", m.byLabel("worker_faces_dropped_total"));
+    s.put("events", tap.events().size());
+    s.put("eventsBySubject", matched);
+    s.put("unknownFaces", unknown);
+    s.put("deadLetters", m.byLabel("deadletter_total"));
+    s.put("framesPerSecond", Math.round(ingest.sent() / seconds * 100) / 100.0);
+    s.put("latencyP50Ms", Math.round(tap.latencyQuantileMs(0.50)));
+    s.put("latencyP99Ms", Math.round(tap.latencyQuantileMs(0.99)));
+    out.println(Json.MAPPER.writeValueAsString(Map.of("summary", s)));
+    out.flush();
+  }
+
+  /** {@code NAME=IMAGE[,IMAGE...]} entries into subject to images. */
+  static Map<String, List<Path>> parseEnrollments(List<String> specs) {
+    Map<String, List<Path>> out = new LinkedHashMap<>();
+    for (String spec : specs) {
+      int eq = spec.indexOf('=');
+      if (eq <= 0 || eq == spec.length() - 1) {
+        throw new IllegalArgumentException("expected --enroll NAME=IMAGE[,IMAGE...], found '" + spec + "'");
+      }
+      List<Path> images = new ArrayList<>();
+      for (String p : spec.substring(eq + 1).split(",")) {
+        Path path = Path.of(p.trim());
+        if (!Files.isRegularFile(path)) {
+          throw new IllegalArgumentException("--enroll " + spec.substring(0, eq) + ": expected an image file at " + path + ", found nothing");
+        }
+        images.add(path);
+      }
+      out.computeIfAbsent(spec.substring(0, eq), k -> new ArrayList<>()).addAll(images);
+    }
+    return out;
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      LOG.warn("could not delete {}: {}", dir, e.toString());
+    }
+  }
+}
