@@ -30,7 +30,7 @@ final class EnrollCommand implements Callable<Integer> {
     try (FaceAnalyzer analyzer = VisionSetup.openForPortraits(cfg)) {
       record = new Enroller(analyzer).enroll(subject, images);
     }
-    KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(10));
+    KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
     Enroller.publish(cfg.kafkaClientSettings(), Map.of(subject, record));
     System.err.println("facestream enroll: " + subject + " enrolled with " + record.templates().size() + " template(s), pack " + record.modelPackId());
     return 0;

@@ -31,7 +31,7 @@ final class MatcherCommand implements Callable<Integer> {
       o.put(FaceStreamConfig.MATCH_THRESHOLD, threshold.toString());
     }
     FaceStreamConfig cfg = common.resolve(o);
-    KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(10));
+    KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
     try (ShutdownSignal signal = new ShutdownSignal(); MatcherService matcher = service(cfg, WorkerCommand.hostName(), MetricsRegistry.GLOBAL)) {
       matcher.start(Duration.ofMinutes(2));
       System.err.println("facestream matcher: running with threshold " + VisionSetup.threshold(cfg) + "; Ctrl-C stops");

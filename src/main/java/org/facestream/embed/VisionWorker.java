@@ -149,7 +149,8 @@ public final class VisionWorker implements Runnable, AutoCloseable {
       return null;
     }
     if (value.length > config.maxFrameBytes() + 4096) {
-      deadLetter(producer, r, "frame-too-large", "expected at most " + config.maxFrameBytes() + " bytes, found " + value.length);
+      // checked before deserializing so an oversized record is never copied again
+      deadLetter(producer, r, "frame-too-large", "expected a JPEG of at most " + config.maxFrameBytes() + " bytes, found a record of " + value.length + " bytes");
       return null;
     }
     Frame frame;
@@ -167,9 +168,10 @@ public final class VisionWorker implements Runnable, AutoCloseable {
     byte[] jpeg = frame.jpeg();
     try {
       // the header is read before decoding, so a decompression bomb never allocates its pixels
-      if (FrameDecoder.declaredSize(jpeg).pixels() > decoder.maxPixels()) {
+      FrameDecoder.ImageSize declared = FrameDecoder.declaredSize(jpeg);
+      if (declared.pixels() > decoder.maxPixels()) {
         deadLetter(producer, r, "image-too-large", "expected at most " + decoder.maxPixels() + " pixels, found "
-            + FrameDecoder.declaredSize(jpeg) + " declared in the JPEG header");
+            + declared.width() + "x" + declared.height() + " declared in the JPEG header");
         return null;
       }
       Mat image = decoder.decode(jpeg);

@@ -1,0 +1,76 @@
+package org.facestream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.facestream.events.Json;
+import org.facestream.testing.SharedData;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walking skeleton end to end: a real video through the real in-process KRaft broker, the real ONNX
+ * models, the Kafka Streams matcher with RocksDB, to CloudEvents identity events on stdout.
+ */
+@Tag("e2e")
+class DemoEndToEndTest {
+  @TempDir Path dir;
+
+  @Test
+  void hamiltonClipNamesLinManuelOnStageAndObamaInTheAudienceButNeverBiden() throws Exception {
+    String people = SharedData.faces().resolve("people").toString();
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    int exit;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      exit = FaceStreamCli.execute("demo", "--models", SharedData.models().toString(),
+          "--video", SharedData.video("hamilton-clip-640x360.mp4").toString(),
+          "--enroll", "lin_manuel_miranda=" + people + "/lin_manuel_miranda/lin-manuel-miranda.png",
+          "--enroll", "obama=" + people + "/obama/obama.jpg",
+          "--enroll", "biden=" + people + "/biden/biden.jpg",
+          "--until-end", "--fast", "--data", dir.toString());
+    } finally {
+      System.setOut(original);
+    }
+    assertThat(exit).isZero();
+    List<JsonNode> events = new ArrayList<>();
+    JsonNode summary = null;
+    for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonNode node = Json.MAPPER.readTree(line);
+      if (node.has("summary")) {
+        summary = node.get("summary");
+      } else {
+        events.add(node);
+      }
+    }
+    assertThat(summary).as("a summary line").isNotNull();
+    System.err.println("demo summary: " + summary);
+    assertThat(summary.get("frames").asInt()).isEqualTo(46);
+    assertThat(summary.get("events").asInt()).isEqualTo(events.size());
+    assertThat(events).allSatisfy(e -> {
+      assertThat(e.get("specversion").asText()).isEqualTo("1.0");
+      assertThat(e.get("type").asText()).isEqualTo("org.facestream.identity.v1");
+      assertThat(e.get("data").get("modelPackId").asText()).isEqualTo("yunet-w600k-int8");
+    });
+    List<JsonNode> lin = events.stream().filter(e -> e.get("subject").asText().equals("lin_manuel_miranda")).toList();
+    List<JsonNode> obama = events.stream().filter(e -> e.get("subject").asText().equals("obama")).toList();
+    assertThat(lin).as("lin_manuel_miranda on stage").hasSizeGreaterThanOrEqualTo(10);
+    assertThat(obama).as("obama in the audience").hasSizeGreaterThanOrEqualTo(2);
+    // obama is seen from about 8 s: frames sampled at 5 fps, so sequence 35 and later
+    assertThat(obama).allSatisfy(e -> assertThat(e.get("data").get("frameSequence").asLong()).isGreaterThanOrEqualTo(35));
+    assertThat(events).noneSatisfy(e -> assertThat(e.get("subject").asText()).isEqualTo("biden"));
+    // every event id is distinct: no observation decided twice
+    assertThat(events.stream().map(e -> e.get("id").asText()).distinct().count()).isEqualTo(events.size());
+  }
+}
