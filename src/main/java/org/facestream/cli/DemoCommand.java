@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.facestream.embed.FaceAnalyzer;
+import org.facestream.enroll.Enroller;
 import org.facestream.embed.WorkerConfig;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Json;

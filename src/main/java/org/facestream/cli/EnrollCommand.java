@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.facestream.embed.FaceAnalyzer;
+import org.facestream.enroll.Enroller;
 import org.facestream.events.GalleryRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,4 +1,4 @@
-package org.facestream.cli;
+package org.facestream.enroll;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,24 +26,25 @@ import org.facestream.events.Topics;
  * Enrollment through the production detect-align-embed path: every image must show exactly one face, which
  * becomes one template; the subject's record goes to the compacted gallery topic. Not thread-safe.
  */
-final class Enroller {
+public final class Enroller {
   private final FaceAnalyzer analyzer;
 
-  Enroller(FaceAnalyzer analyzer) {
+  /** Enrollment with {@code analyzer}, which should use the pack's portrait settings. */
+  public Enroller(FaceAnalyzer analyzer) {
     this.analyzer = analyzer;
   }
 
   /** An image refused for enrollment, with a message that names the image and why. */
-  static final class EnrollmentException extends RuntimeException {
+  public static final class EnrollmentException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    EnrollmentException(String message) {
+    public EnrollmentException(String message) {
       super(message);
     }
   }
 
   /** One template from image bytes; refuses anything but exactly one face. */
-  Template template(String source, byte[] image) {
+  public Template template(String source, byte[] image) {
     List<AnalyzedFace> faces;
     try {
       faces = analyzer.analyze(image);
@@ -58,8 +59,18 @@ final class Enroller {
     return new Template(face.embedding(), source, face.quality());
   }
 
+  /** The gallery record for a subject from already-read images (e.g. uploads), in order. */
+  public GalleryRecord enroll(String subjectId, java.util.Map<String, byte[]> imagesBySource) {
+    if (imagesBySource.isEmpty()) {
+      throw new EnrollmentException("subject " + subjectId + ": expected at least one image, found none");
+    }
+    List<Template> templates = new ArrayList<>();
+    imagesBySource.forEach((source, bytes) -> templates.add(template(source, bytes)));
+    return new GalleryRecord(subjectId, subjectId, templates, analyzer.pack().id(), Instant.now());
+  }
+
   /** The gallery record for a subject enrolled from image files. */
-  GalleryRecord enroll(String subjectId, List<Path> images) {
+  public GalleryRecord enroll(String subjectId, List<Path> images) {
     if (images.isEmpty()) {
       throw new EnrollmentException("subject " + subjectId + ": expected at least one image, found none");
     }
@@ -77,7 +88,7 @@ final class Enroller {
   }
 
   /** Writes gallery records (or a tombstone when the record is null) and waits for the broker's acknowledgement. */
-  static void publish(Map<String, Object> kafkaSettings, Map<String, GalleryRecord> recordsBySubject) {
+  public static void publish(Map<String, Object> kafkaSettings, Map<String, GalleryRecord> recordsBySubject) {
     Map<String, Object> p = new java.util.HashMap<>(kafkaSettings);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -1,4 +1,4 @@
-package org.facestream.cli;
+package org.facestream.enroll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
