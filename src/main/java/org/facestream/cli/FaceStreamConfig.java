@@ -47,6 +47,8 @@ public final class FaceStreamConfig {
   public static final String MATCH_THRESHOLD = "matcher.threshold";
   public static final String MATCH_TOP_K = "matcher.top.k";
   public static final String STATE_DIR = "matcher.state.dir";
+  public static final String METRICS_PORT = "metrics.port";
+  public static final String METRICS_HOST = "metrics.host";
   public static final String KAFKA_PREFIX = "kafka.";
 
   public static final ConfigDef DEFINITION = new ConfigDef()
@@ -91,7 +93,11 @@ public final class FaceStreamConfig {
       .define(MATCH_TOP_K, Type.INT, 5, Range.between(1, 100), Importance.LOW,
           "Candidates listed in each identity event.")
       .define(STATE_DIR, Type.STRING, "", Importance.MEDIUM,
-          "Kafka Streams state directory (RocksDB). Empty: a directory under java.io.tmpdir.");
+          "Kafka Streams state directory (RocksDB). Empty: a directory under java.io.tmpdir.")
+      .define(METRICS_PORT, Type.INT, 0, Range.between(0, 65535), Importance.LOW,
+          "Port of the Prometheus /metrics endpoint of worker, matcher and ingest processes (0 = off; the API serves its own).")
+      .define(METRICS_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
+          "Interface the /metrics endpoint binds to (0.0.0.0 in containers).");
 
   private final Map<String, Object> values;
   private final Map<String, String> kafkaOverrides;

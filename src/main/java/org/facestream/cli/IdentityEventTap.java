@@ -74,7 +74,7 @@ final class IdentityEventTap implements Runnable, AutoCloseable {
     } catch (WakeupException e) {
       // closing
     } finally {
-      consumer.close(Duration.ofSeconds(5));
+      consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 

@@ -32,7 +32,9 @@ final class MatcherCommand implements Callable<Integer> {
     }
     FaceStreamConfig cfg = common.resolve(o);
     KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
-    try (ShutdownSignal signal = new ShutdownSignal(); MatcherService matcher = service(cfg, WorkerCommand.hostName(), MetricsRegistry.GLOBAL)) {
+    try (ShutdownSignal signal = new ShutdownSignal();
+        var metricsServer = MetricsEndpoint.startIfConfigured(cfg);
+        MatcherService matcher = service(cfg, WorkerCommand.hostName(), MetricsRegistry.GLOBAL)) {
       matcher.start(Duration.ofMinutes(2));
       System.err.println("facestream matcher: running with threshold " + VisionSetup.threshold(cfg) + "; Ctrl-C stops");
       signal.await();

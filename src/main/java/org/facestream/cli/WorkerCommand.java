@@ -28,7 +28,9 @@ final class WorkerCommand implements Callable<Integer> {
     FaceStreamConfig cfg = common.resolve(instances == null ? java.util.Map.of() : java.util.Map.of(FaceStreamConfig.WORKER_THREADS, instances.toString()));
     KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
     String id = instanceId != null ? instanceId : hostName();
-    try (ShutdownSignal signal = new ShutdownSignal(); WorkerPool pool = WorkerPool.start(cfg, id, MetricsRegistry.GLOBAL)) {
+    try (ShutdownSignal signal = new ShutdownSignal();
+        var metricsServer = MetricsEndpoint.startIfConfigured(cfg);
+        WorkerPool pool = WorkerPool.start(cfg, id, MetricsRegistry.GLOBAL)) {
       System.err.println("facestream worker: " + pool.size() + " instance(s) of " + id + " running; Ctrl-C stops");
       signal.await();
     }
