@@ -38,6 +38,7 @@ final class IngestCommand implements Callable<Integer> {
     try (ShutdownSignal signal = new ShutdownSignal();
         var metricsServer = MetricsEndpoint.startIfConfigured(cfg);
         CameraIngest ingest = CameraIngest.open(source, cfg.kafkaClientSettings(), cfg.string(FaceStreamConfig.BOOTSTRAP), settings)) {
+      IngestMetrics.register(org.facestream.metrics.MetricsRegistry.GLOBAL, camera, ingest);
       Thread stopper = Thread.ofVirtual().start(() -> {
         try {
           signal.await();

@@ -49,6 +49,7 @@ final class MatcherCommand implements Callable<Integer> {
     MatcherConfig mc = new MatcherConfig(threshold, cfg.integer(FaceStreamConfig.MATCH_TOP_K), pack.id(), pack.embeddingDimension(), false);
     String dir = cfg.string(FaceStreamConfig.STATE_DIR);
     Path state = dir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "facestream-matcher-state") : Path.of(dir);
+    registry.gauge("matcher_threshold_cosine", "Decision threshold in force (cosine)", "", () -> threshold);
     return new MatcherService(mc, new FixedThreshold(threshold), cfg.kafkaClientSettings(), state, instanceId, registry);
   }
 }
