@@ -1,5 +1,6 @@
 package org.facestream.embed;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -209,19 +210,10 @@ public final class VisionWorker implements Runnable, AutoCloseable {
     Instant now = Instant.now();
     for (int i = 0; i < frames.size(); i++) {
       Frame frame = frames.get(i).frame();
-      int index = 0;
-      for (AnalyzedFace face : faces.get(i)) {
-        String drop = dropReason(face);
-        if (drop != null) {
-          metrics.counter("worker_faces_dropped_total", "Faces dropped for quality", MetricsRegistry.label("reason", drop)).increment();
-          continue;
-        }
-        FaceObservation obs = new FaceObservation(
-            FaceObservation.idOf(frame.cameraId(), frame.sequence(), index), frame.cameraId(), frame.sequence(), index,
-            frame.capturedAt(), now, frame.width(), frame.height(), face.face().box(), face.face().landmarks(), face.quality(),
-            face.embedding(), analyzer.pack().id(), config.thumbnails() ? face.thumbnailJpeg() : null);
-        index++;
-        producer.send(new ProducerRecord<>(Topics.FACES, frame.cameraId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+      List<FaceObservation> observations = FaceObservations.of(frame, faces.get(i), now, analyzer.pack().id(), config,
+          (reason, face) -> metrics.counter("worker_faces_dropped_total", "Faces dropped for quality", MetricsRegistry.label("reason", reason)).increment());
+      for (FaceObservation obs : observations) {
+        producer.send(new ProducerRecord<>(Topics.FACES, frame.cameraId().getBytes(StandardCharsets.UTF_8),
             faceSerde.serialize(Topics.FACES, obs)));
         facesOut.increment();
       }
@@ -229,20 +221,10 @@ public final class VisionWorker implements Runnable, AutoCloseable {
     }
   }
 
-  private String dropReason(AnalyzedFace face) {
-    if (face.quality().detectorScore() < config.minDetectorScore()) {
-      return "low-score";
-    }
-    if (face.quality().interOcularPx() < config.minInterOcularPx()) {
-      return "too-small";
-    }
-    return null;
-  }
-
   private void deadLetter(KafkaProducer<byte[], byte[]> producer, ConsumerRecord<String, byte[]> r, String reason, String detail) {
     metrics.counter("deadletter_total", "Records sent to the dead-letter topic", MetricsRegistry.label("reason", reason)).increment();
     LOG.warn("worker {}: dead-lettering {}-{}@{}: {}: {}", config.instanceId(), r.topic(), r.partition(), r.offset(), reason, detail);
-    byte[] key = r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] key = r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8);
     producer.send(DeadLetters.record(STAGE, reason, detail, r.topic(), r.partition(), r.offset(), key, r.value()));
   }
 
