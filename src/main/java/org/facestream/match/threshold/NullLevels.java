@@ -62,8 +62,8 @@ public final class NullLevels {
       throw new IllegalArgumentException("expected a level in (0, 1), found " + level);
     }
     requirePositive("tail count", tailCount);
-    // 1e-9 absorbs rounding in 1 - level (0.9996 is not exact), which would otherwise add one sample
-    return (long) Math.ceil(tailCount / (1 - level) - 1e-9);
+    // the relative 1e-9 absorbs rounding in 1 - level (0.9996 is not exact), which would add one sample
+    return (long) Math.ceil(tailCount / (1 - level) * (1 - 1e-9));
   }
 
   private static void requireAlpha(double alpha) {
