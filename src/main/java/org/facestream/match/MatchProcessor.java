@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -30,17 +31,33 @@ final class MatchProcessor implements Processor<byte[], byte[], Object, Object> 
   private final MatcherMetrics metrics;
   private final Clock clock;
   private final JsonSerde<FaceObservation> faces = Serdes.faces();
+  private final AdaptiveThreshold adaptive;
+  private final NullScoreReporting reporting;
   private ProcessorContext<Object, Object> context;
 
   MatchProcessor(ObservationMatcher matcher, MatcherMetrics metrics, Clock clock) {
+    this(matcher, metrics, clock, null, null);
+  }
+
+  /** With an adaptive policy whose null-score window is sent to the aggregator every reporting interval. */
+  MatchProcessor(ObservationMatcher matcher, MatcherMetrics metrics, Clock clock, AdaptiveThreshold adaptive,
+      NullScoreReporting reporting) {
     this.matcher = matcher;
     this.metrics = metrics;
     this.clock = clock;
+    this.adaptive = adaptive;
+    this.reporting = reporting;
   }
 
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
+    if (adaptive != null) {
+      // Wall-clock: the aggregator needs windows while cameras are quiet too (a window only ages by time).
+      context.schedule(reporting.interval(), PunctuationType.WALL_CLOCK_TIME, now -> context.forward(
+          new Record<>(reporting.instanceId(), adaptive.report(reporting.instanceId(), clock.instant()), now),
+          MatcherTopology.NULL_SCORES_SINK));
+    }
   }
 
   @Override

@@ -15,6 +15,7 @@ import org.facestream.events.Serdes;
 import org.facestream.events.Topics;
 import org.facestream.gallery.GalleryIndex;
 import org.facestream.gallery.GalleryStoreNames;
+import org.facestream.match.threshold.ThresholdState;
 
 /**
  * The matcher: decides every face observation against the enrolled gallery and publishes identity events.
@@ -50,6 +51,10 @@ public final class MatcherTopology {
   public static final String MATCH_OBSERVATION = "match-observation";
   public static final String IDENTITIES_SINK = "identities-sink";
   public static final String DEADLETTER_SINK = "deadletter-sink";
+  public static final String THRESHOLDS_SOURCE = "thresholds-source";
+  public static final String THRESHOLD_LOADER = "threshold-loader";
+  public static final String THRESHOLDS_BY_POLICY = "thresholds-by-policy";
+  public static final String NULL_SCORES_SINK = "null-scores-sink";
 
   private MatcherTopology() {}
 
@@ -80,6 +85,11 @@ public final class MatcherTopology {
    */
   public static Topology build(
       MatcherConfig cfg, ThresholdPolicy policy, MatcherMetrics metrics, GalleryIndex index, Clock clock) {
+    return build(cfg, policy, metrics, index, clock, null);
+  }
+
+  private static Topology build(MatcherConfig cfg, ThresholdPolicy policy, MatcherMetrics metrics, GalleryIndex index,
+      Clock clock, NullScoreReporting reporting) {
     Objects.requireNonNull(cfg, "cfg");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(metrics, "metrics");
@@ -108,9 +118,39 @@ public final class MatcherTopology {
         GALLERY_LOADER,
         () -> new GalleryLoader(cfg, index, metrics));
     topology.addSource(FACES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.FACES);
-    topology.addProcessor(MATCH_OBSERVATION, () -> new MatchProcessor(matcher, metrics, clock), FACES_SOURCE);
+    AdaptiveThreshold adaptive = reporting == null ? null : (AdaptiveThreshold) policy;
+    topology.addProcessor(MATCH_OBSERVATION,
+        () -> new MatchProcessor(matcher, metrics, clock, adaptive, reporting), FACES_SOURCE);
     topology.addSink(IDENTITIES_SINK, Topics.IDENTITIES, new StringSerializer(), Serdes.identities(), MATCH_OBSERVATION);
     topology.addSink(DEADLETTER_SINK, Topics.DEADLETTER, new ByteArraySerializer(), new ByteArraySerializer(), MATCH_OBSERVATION);
+    return topology;
+  }
+
+  /**
+   * The matcher with the adaptive FPIR policy (described in {@code topologies/matcher-adaptive.txt}): adds
+   * the published thresholds as a global store whose loader keeps {@code policy} current, and sends this
+   * instance's null-score window to the aggregator every {@code reporting.interval()}.
+   *
+   * <pre>
+   * facestream.thresholds.v1 -> thresholds-source -> threshold-loader -> [thresholds-by-policy] (global) + policy
+   * match-observation -> null-scores-sink -> facestream.null-scores.v1 (punctuated, key instance id)
+   * </pre>
+   *
+   * @param policy the adaptive policy; build it with {@code index::subjectCount} as its gallery size
+   */
+  public static Topology build(MatcherConfig cfg, AdaptiveThreshold policy, NullScoreReporting reporting,
+      MatcherMetrics metrics, GalleryIndex index, Clock clock) {
+    Objects.requireNonNull(reporting, "reporting");
+    Topology topology = build(cfg, policy, metrics, index, clock, reporting);
+    StoreBuilder<KeyValueStore<String, ThresholdState>> thresholds = Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(THRESHOLDS_BY_POLICY),
+            org.apache.kafka.common.serialization.Serdes.String(),
+            ThresholdAggregatorTopology.stateSerde())
+        .withLoggingDisabled();
+    topology.addGlobalStore(thresholds, THRESHOLDS_SOURCE, new StringDeserializer(), new ThresholdLoader.Lenient(),
+        ThresholdAggregatorTopology.THRESHOLDS_TOPIC, THRESHOLD_LOADER, () -> new ThresholdLoader(policy));
+    topology.addSink(NULL_SCORES_SINK, ThresholdAggregatorTopology.NULL_SCORES_TOPIC, new StringSerializer(),
+        ThresholdAggregatorTopology.reportSerde(), MATCH_OBSERVATION);
     return topology;
   }
 

@@ -70,7 +70,7 @@ public final class ObservationMatcher {
       return new Outcome.Refused(DeadLetterReasons.EMBEDDING_DIMENSION_MISMATCH,
           e.getMessage() + " on observation " + observation.observationId());
     }
-    Decision decision = policy.decide(ranking, observation.quality());
+    Decision decision = policy.decide(observation, ranking);
     List<IdentityEvent.Candidate> candidates = ranking.candidates().stream()
         .map(c -> new IdentityEvent.Candidate(c.subjectId(), c.score()))
         .toList();

@@ -1,5 +1,6 @@
 package org.facestream.match;
 
+import org.facestream.events.FaceObservation;
 import org.facestream.events.FaceQuality;
 import org.facestream.gallery.Ranking;
 
@@ -26,4 +27,15 @@ public interface ThresholdPolicy {
    * @return the matched subject (or null for unknown), the score the decision rests on, and the threshold
    */
   Decision decide(Ranking ranking, FaceQuality quality);
+
+  /**
+   * Decides one observation, with the probe itself at hand: a policy that looks at the embedding (the
+   * adaptive threshold scores it against an impostor cohort) overrides this; the default ignores it.
+   *
+   * @param observation the observed face (embedding, camera, quality)
+   * @param ranking the gallery's top-k subjects for its embedding
+   */
+  default Decision decide(FaceObservation observation, Ranking ranking) {
+    return decide(ranking, observation.quality());
+  }
 }

@@ -10,5 +10,12 @@
  * Stores: global RocksDB {@code templates-by-subject} (subject id to gallery record) plus the in-memory
  * {@link org.facestream.gallery.GalleryIndex} derived from it. Counters: {@link
  * org.facestream.match.MatcherMetrics}.
+ *
+ * <p>Open set: {@link org.facestream.match.AdaptiveThreshold} holds a target FPIR with the threshold that
+ * {@link org.facestream.match.ThresholdAggregatorTopology} publishes on {@code facestream.thresholds.v1}
+ * (global store {@code thresholds-by-policy}) from the null-score windows every matcher sends on {@code
+ * facestream.null-scores.v1}; the estimation maths is in {@code org.facestream.match.threshold}. {@link
+ * org.facestream.match.TrackAssociator} follows faces across frames per camera; {@link
+ * org.facestream.match.OpenSetEvaluation} measures DIR/FPIR of adaptive, fixed and oracle thresholds.
  */
 package org.facestream.match;

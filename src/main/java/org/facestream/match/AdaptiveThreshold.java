@@ -1,0 +1,171 @@
+package org.facestream.match;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+import org.facestream.events.FaceObservation;
+import org.facestream.events.FaceQuality;
+import org.facestream.events.ThresholdRef;
+import org.facestream.gallery.Ranking;
+import org.facestream.match.threshold.CohortScorer;
+import org.facestream.match.threshold.FpirPolicy;
+import org.facestream.match.threshold.FpirThresholdEstimator;
+import org.facestream.match.threshold.NullScoreReport;
+import org.facestream.match.threshold.NullScoreWindow;
+import org.facestream.match.threshold.ThresholdState;
+
+/**
+ * The open-set policy: holds a target false-positive identification rate with the global threshold the
+ * aggregator publishes ({@link ThresholdState}, read from {@code facestream.thresholds.v1}), raised for
+ * probes that resemble everyone, and refusing ambiguous ones.
+ *
+ * <ul>
+ *   <li>A probe q is held to {@code τ_q = clamp(τ + β(n_q - n̄), floor, ceiling)}, n_q its cohort
+ *       smooth-max: blurred, dark or "average" faces score high against every identity, the gallery's
+ *       included, so one global τ would let them through more often than α.
+ *   <li>A match also needs the best subject to beat the second by the ambiguity margin: two enrolled
+ *       look-alikes within the margin mean the evidence does not say which one it is.
+ *   <li>Every quality-passing probe feeds its null score into this instance's {@link NullScoreWindow}
+ *       (per-camera quota applied), which the matcher reports to the aggregator: the cohort-max residual
+ *       {@code c - β·n_q} when a cohort is configured, else the leave-top-1-out gallery score.
+ * </ul>
+ *
+ * <p>Until a state arrives, decisions use {@link FpirPolicy#initial()} with version 0 and no guard.
+ * Identity events carry policy {@value FpirPolicy#POLICY}, the probe's τ_q and the state's version.
+ *
+ * <p>Thread-safe: the state is swapped atomically, the window is guarded by this object's lock (a few
+ * array increments per face).
+ */
+public final class AdaptiveThreshold implements ThresholdPolicy {
+  private final FpirPolicy policy;
+  private final CohortScorer cohort;
+  private final IntSupplier gallerySize;
+  private final AtomicReference<ThresholdState> state = new AtomicReference<>();
+  private final NullScoreWindow window;
+  private final LongAdder largeMoves = new LongAdder();
+  private int windowGalleryN = -1;
+  private long reportSequence;
+
+  /**
+   * @param policy settings shared with the aggregator
+   * @param cohort the impostor cohort, or null to fall back to leave-top-1-out null scores (no guard)
+   * @param gallerySize the gallery's current number of identities (for the window's size)
+   */
+  public AdaptiveThreshold(FpirPolicy policy, CohortScorer cohort, IntSupplier gallerySize) {
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.cohort = cohort;
+    this.gallerySize = Objects.requireNonNull(gallerySize, "gallerySize");
+    this.window = new NullScoreWindow(policy, policy.windowSamples(Math.max(2, gallerySize.getAsInt()), cohortK()));
+  }
+
+  public FpirPolicy policy() {
+    return policy;
+  }
+
+  /** Cohort identities K behind each null score (the cohort's null half), 0 without a cohort. */
+  public int cohortK() {
+    return cohort == null ? 0 : cohort.nullIdentities();
+  }
+
+  /** The state decisions use now, or null before the first publication. */
+  public ThresholdState current() {
+    return state.get();
+  }
+
+  /**
+   * Applies a published state; states of other policies and versions not newer than the current one are
+   * ignored (a replayed or reordered record must not move the threshold back).
+   *
+   * @return whether it was applied
+   */
+  public boolean apply(ThresholdState next) {
+    if (next == null || !policy.policyId().equals(next.policyId())) {
+      return false;
+    }
+    while (true) {
+      ThresholdState prev = state.get();
+      if (prev != null && next.version() <= prev.version()) {
+        return false;
+      }
+      if (state.compareAndSet(prev, next)) {
+        if (prev != null && Math.abs(next.value() - prev.value()) >= policy.alertDelta()) {
+          largeMoves.increment();
+        }
+        return true;
+      }
+    }
+  }
+
+  /** Published threshold moves of at least {@link FpirPolicy#alertDelta()} seen by this instance. */
+  public long largeMoves() {
+    return largeMoves.sum();
+  }
+
+  @Override
+  public Decision decide(Ranking ranking, FaceQuality quality) {
+    ThresholdState s = state.get();
+    double tau = s == null ? policy.initial() : s.value();
+    return decideAt(ranking, tau, s == null ? 0 : s.version());
+  }
+
+  @Override
+  public Decision decide(FaceObservation observation, Ranking ranking) {
+    ThresholdState s = state.get();
+    double smoothMax = 0;
+    if (cohort != null) {
+      CohortScorer.CohortScores scores = cohort.score(observation.embedding());
+      smoothMax = scores.smoothMax();
+      if (feeds(observation.quality())) {
+        record(observation.cameraId(), FpirThresholdEstimator.residual(policy, scores.max(), smoothMax), smoothMax);
+      }
+    } else if (feeds(observation.quality()) && ranking.subjectsSearched() >= 2) {
+      record(observation.cameraId(), ranking.secondBestScore(), 0);
+    }
+    double tau = s == null
+        ? policy.initial()
+        : cohort == null ? s.value() : FpirThresholdEstimator.probeThreshold(s, policy, smoothMax);
+    return decideAt(ranking, tau, s == null ? 0 : s.version());
+  }
+
+  private Decision decideAt(Ranking ranking, double tau, long version) {
+    ThresholdRef ref = new ThresholdRef(tau, version, FpirPolicy.POLICY);
+    if (ranking.isEmpty()) {
+      return new Decision(null, -1, ref);
+    }
+    double best = ranking.bestScore();
+    boolean match = accepts(best, ranking.secondBestScore(), tau, policy.ambiguityMargin());
+    return new Decision(match ? ranking.bestSubjectId() : null, best, ref);
+  }
+
+  /** The decision rule: the best score reaches τ_q and beats the second-best subject by the margin. */
+  public static boolean accepts(double best, double secondBest, double probeThreshold, double margin) {
+    return best >= probeThreshold && best - secondBest >= margin;
+  }
+
+  /** Low-quality faces never feed the estimator: their scores say more about the camera than about α. */
+  boolean feeds(FaceQuality q) {
+    return q.detectorScore() >= policy.minDetectorScore() && q.interOcularPx() >= policy.minInterOcularPx();
+  }
+
+  private synchronized void record(String cameraId, double nullScore, double smoothMax) {
+    int n = gallerySize.getAsInt();
+    if (n != windowGalleryN && n >= 2) {
+      window.resize(policy.windowSamples(n, cohortK()));
+      windowGalleryN = n;
+    }
+    window.offer(cameraId, nullScore, smoothMax);
+  }
+
+  /** This instance's window as a report for the aggregator (the whole window: it replaces the last one). */
+  public synchronized NullScoreReport report(String instanceId, Instant now) {
+    return NullScoreReport.of(instanceId, policy.policyId(), ++reportSequence, Math.max(0, gallerySize.getAsInt()),
+        cohortK(), window.snapshot(), window.droppedByQuota(), now);
+  }
+
+  /** Null scores in this instance's window. */
+  public synchronized long windowCount() {
+    return window.count();
+  }
+}

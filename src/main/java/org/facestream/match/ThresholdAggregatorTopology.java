@@ -1,0 +1,194 @@
+package org.facestream.match;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.facestream.events.JsonSerde;
+import org.facestream.match.threshold.FpirPolicy;
+import org.facestream.match.threshold.FpirThresholdEstimator;
+import org.facestream.match.threshold.NullScoreReport;
+import org.facestream.match.threshold.NullScoreSketch;
+import org.facestream.match.threshold.ThresholdState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The threshold aggregator (application id {@code facestream-thresholds}): merges every matcher instance's
+ * null-score window and publishes the versioned threshold all instances decide with. Its described form is
+ * checked in as {@code topologies/threshold-aggregator.txt}.
+ *
+ * <pre>
+ * facestream.null-scores.v1 -> null-scores-source -> aggregate-thresholds -> thresholds-sink -> facestream.thresholds.v1
+ *                                                     [null-scores-by-instance] [threshold-by-policy]
+ * </pre>
+ *
+ * <ul>
+ *   <li>One partition in, one task: the threshold is global, so one place must see every instance's window.
+ *       The windows are small (sparse 8192-bin histograms) and arrive every few seconds per instance.
+ *   <li>A report is an instance's whole window and replaces its previous one, so merging is a sum over the
+ *       latest report per instance ({@code null-scores-by-instance}); reports older than the stored one are
+ *       ignored and instances silent for {@code staleAfter} drop out, so a dead instance stops counting.
+ *   <li>Every accepted report yields a new {@link ThresholdState} with the next version
+ *       ({@code threshold-by-policy} holds the last one: rise-fast/fall-slow needs it, and versions must
+ *       survive restarts).
+ * </ul>
+ * Unreadable reports are logged, counted ({@link ThresholdMetrics}) and skipped: a statistic missing one
+ * window is harmless, a stopped aggregator is not.
+ */
+public final class ThresholdAggregatorTopology {
+  public static final String NULL_SCORES_TOPIC = "facestream.null-scores.v1";
+  public static final String THRESHOLDS_TOPIC = "facestream.thresholds.v1";
+  public static final String NULL_SCORES_SOURCE = "null-scores-source";
+  public static final String AGGREGATE = "aggregate-thresholds";
+  public static final String THRESHOLDS_SINK = "thresholds-sink";
+  public static final String NULL_SCORES_BY_INSTANCE = "null-scores-by-instance";
+  public static final String THRESHOLD_BY_POLICY = "threshold-by-policy";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ThresholdAggregatorTopology.class);
+
+  /**
+   * @param policy the policy (its β, α and guards must equal the matchers')
+   * @param staleAfter an instance whose last report is older than this (relative to the newest report) no
+   *     longer counts
+   */
+  public record Config(FpirPolicy policy, Duration staleAfter) {
+    public Config {
+      Objects.requireNonNull(policy, "policy");
+      if (staleAfter == null || staleAfter.isNegative() || staleAfter.isZero()) {
+        throw new IllegalArgumentException("expected a positive staleAfter, found " + staleAfter);
+      }
+    }
+  }
+
+  private ThresholdAggregatorTopology() {}
+
+  public static JsonSerde<NullScoreReport> reportSerde() {
+    return new JsonSerde<>(NullScoreReport.class);
+  }
+
+  public static JsonSerde<ThresholdState> stateSerde() {
+    return new JsonSerde<>(ThresholdState.class);
+  }
+
+  /** The aggregator with its own (unreachable) metrics: for describing and tests that only read topics. */
+  public static Topology build(Config cfg) {
+    return build(cfg, new ThresholdMetrics());
+  }
+
+  /** The aggregator counting into {@code metrics}. */
+  public static Topology build(Config cfg, ThresholdMetrics metrics) {
+    Objects.requireNonNull(cfg, "cfg");
+    Objects.requireNonNull(metrics, "metrics");
+    Topology topology = new Topology();
+    topology.addSource(NULL_SCORES_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), NULL_SCORES_TOPIC);
+    topology.addProcessor(AGGREGATE, () -> new Aggregator(cfg, metrics), NULL_SCORES_SOURCE);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NULL_SCORES_BY_INSTANCE),
+        org.apache.kafka.common.serialization.Serdes.String(), reportSerde()), AGGREGATE);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(THRESHOLD_BY_POLICY),
+        org.apache.kafka.common.serialization.Serdes.String(), stateSerde()), AGGREGATE);
+    topology.addSink(THRESHOLDS_SINK, THRESHOLDS_TOPIC, new StringSerializer(), stateSerde(), AGGREGATE);
+    return topology;
+  }
+
+  /** The {@code aggregate-thresholds} processor; the estimate itself is {@link FpirThresholdEstimator}. */
+  static final class Aggregator implements Processor<String, byte[], String, ThresholdState> {
+    private final Config cfg;
+    private final ThresholdMetrics metrics;
+    private final FpirThresholdEstimator estimator;
+    private final JsonSerde<NullScoreReport> reports = reportSerde();
+    private ProcessorContext<String, ThresholdState> context;
+    private KeyValueStore<String, NullScoreReport> byInstance;
+    private KeyValueStore<String, ThresholdState> byPolicy;
+
+    Aggregator(Config cfg, ThresholdMetrics metrics) {
+      this.cfg = cfg;
+      this.metrics = metrics;
+      this.estimator = new FpirThresholdEstimator(cfg.policy());
+    }
+
+    @Override
+    public void init(ProcessorContext<String, ThresholdState> context) {
+      this.context = context;
+      this.byInstance = context.getStateStore(NULL_SCORES_BY_INSTANCE);
+      this.byPolicy = context.getStateStore(THRESHOLD_BY_POLICY);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+      if (record.key() == null) {
+        LOG.warn("skipping a null-score report without an instance key");
+        metrics.skipped();
+        return;
+      }
+      if (record.value() == null) {
+        byInstance.delete(record.key()); // an instance that shut down cleanly withdraws its window
+        return;
+      }
+      NullScoreReport report;
+      try {
+        report = reports.deserialize(NULL_SCORES_TOPIC, record.value());
+      } catch (SerializationException e) {
+        LOG.warn("skipping unreadable null-score report of instance {}: {}", record.key(), e.getMessage());
+        metrics.skipped();
+        return;
+      }
+      String policyId = cfg.policy().policyId();
+      if (!policyId.equals(report.policyId()) || !record.key().equals(report.instanceId())) {
+        LOG.warn("skipping null-score report of instance {}: expected policy {} and key {}, found {} and {}",
+            report.instanceId(), policyId, report.instanceId(), report.policyId(), record.key());
+        metrics.skipped();
+        return;
+      }
+      NullScoreReport previous = byInstance.get(report.instanceId());
+      if (previous != null && report.reportedAt().isBefore(previous.reportedAt())) {
+        metrics.skipped();
+        return; // reordered or replayed: the stored window is newer
+      }
+      metrics.accepted();
+      byInstance.put(report.instanceId(), report);
+
+      Instant cutoff = report.reportedAt().minus(cfg.staleAfter());
+      List<NullScoreSketch> sketches = new ArrayList<>();
+      List<String> stale = new ArrayList<>();
+      int galleryN = 0;
+      try (KeyValueIterator<String, NullScoreReport> it = byInstance.all()) {
+        while (it.hasNext()) {
+          KeyValue<String, NullScoreReport> kv = it.next();
+          if (kv.value.reportedAt().isBefore(cutoff)) {
+            stale.add(kv.key);
+          } else if (kv.value.cohortK() == report.cohortK()) {
+            sketches.add(kv.value.decodedSketch());
+            galleryN = Math.max(galleryN, kv.value.galleryN());
+          }
+        }
+      }
+      stale.forEach(byInstance::delete);
+      NullScoreSketch merged = NullScoreSketch.sum(sketches);
+      ThresholdState last = byPolicy.get(policyId);
+      FpirThresholdEstimator.Estimate e = estimator.estimate(merged, Math.max(2, galleryN), report.cohortK());
+      ThresholdState next = estimator.next(last, e, galleryN, report.cohortK(), report.reportedAt());
+      boolean largeMove = estimator.isLargeMove(last, next);
+      metrics.published(largeMove);
+      if (largeMove) {
+        LOG.warn("threshold {} estimate moved from {} to {} (applied {}), version {}", policyId, last.value(),
+            next.rawValue(), next.value(), next.version());
+      }
+      byPolicy.put(policyId, next);
+      context.forward(new Record<>(policyId, next, record.timestamp()));
+    }
+  }
+}
