@@ -148,47 +148,7 @@ final class VectorTileKernel implements TileKernel {
       }
     }
     for (; i < probeCount; i++) {
-      float[] q = probes[p0 + i];
-      int c = 0;
-      // four columns in flight: four independent memory streams keep more cache-line fetches outstanding
-      for (; c + 4 <= cols; c += 4) {
-        int b0 = columnBase(g0, c, dim);
-        int b1 = columnBase(g0, c + 1, dim);
-        int b2 = columnBase(g0, c + 2, dim);
-        int b3 = columnBase(g0, c + 3, dim);
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
-        for (int j = 0; j < dim; j++) {
-          int o = j * GROUP;
-          FloatVector x = FloatVector.broadcast(F, q[j]);
-          a0 = FloatVector.fromArray(F, data, b0 + o).fma(x, a0);
-          a1 = FloatVector.fromArray(F, data, b1 + o).fma(x, a1);
-          a2 = FloatVector.fromArray(F, data, b2 + o).fma(x, a2);
-          a3 = FloatVector.fromArray(F, data, b3 + o).fma(x, a3);
-        }
-        int out = i * tileRows + c * L;
-        a0.intoArray(scores, out);
-        a1.intoArray(scores, out + L);
-        a2.intoArray(scores, out + 2 * L);
-        a3.intoArray(scores, out + 3 * L);
-      }
-      for (; c < cols; c += 2) {
-        int b0 = columnBase(g0, c, dim);
-        int b1 = columnBase(g0, c + 1, dim);
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        for (int j = 0; j < dim; j++) {
-          int o = j * GROUP;
-          FloatVector x = FloatVector.broadcast(F, q[j]);
-          a0 = FloatVector.fromArray(F, data, b0 + o).fma(x, a0);
-          a1 = FloatVector.fromArray(F, data, b1 + o).fma(x, a1);
-        }
-        int out = i * tileRows + c * L;
-        a0.intoArray(scores, out);
-        a1.intoArray(scores, out + L);
-      }
+      fp32One(data, dim, g0, cols, tileRows, probes[p0 + i], i, scores);
     }
   }
 
@@ -274,47 +234,7 @@ final class VectorTileKernel implements TileKernel {
       }
     }
     for (; i < probeCount; i++) {
-      float[] q = probes[p0 + i];
-      int c = 0;
-      // four columns in flight: four independent memory streams keep more cache-line fetches outstanding
-      for (; c + 4 <= cols; c += 4) {
-        int b0 = columnBase(g0, c, dim);
-        int b1 = columnBase(g0, c + 1, dim);
-        int b2 = columnBase(g0, c + 2, dim);
-        int b3 = columnBase(g0, c + 3, dim);
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
-        for (int j = 0; j < dim; j++) {
-          int o = j * GROUP;
-          FloatVector x = FloatVector.broadcast(F, q[j]);
-          a0 = half(data, b0 + o).fma(x, a0);
-          a1 = half(data, b1 + o).fma(x, a1);
-          a2 = half(data, b2 + o).fma(x, a2);
-          a3 = half(data, b3 + o).fma(x, a3);
-        }
-        int out = i * tileRows + c * L;
-        a0.intoArray(scores, out);
-        a1.intoArray(scores, out + L);
-        a2.intoArray(scores, out + 2 * L);
-        a3.intoArray(scores, out + 3 * L);
-      }
-      for (; c < cols; c += 2) {
-        int b0 = columnBase(g0, c, dim);
-        int b1 = columnBase(g0, c + 1, dim);
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        for (int j = 0; j < dim; j++) {
-          int o = j * GROUP;
-          FloatVector x = FloatVector.broadcast(F, q[j]);
-          a0 = half(data, b0 + o).fma(x, a0);
-          a1 = half(data, b1 + o).fma(x, a1);
-        }
-        int out = i * tileRows + c * L;
-        a0.intoArray(scores, out);
-        a1.intoArray(scores, out + L);
-      }
+      fp16One(data, dim, g0, cols, tileRows, probes[p0 + i], i, scores);
     }
   }
 
@@ -400,47 +320,139 @@ final class VectorTileKernel implements TileKernel {
       }
     }
     for (; i < probeCount; i++) {
-      float[] q = probes[p0 + i];
-      int c = 0;
-      // four columns in flight: four independent memory streams keep more cache-line fetches outstanding
-      for (; c + 4 <= cols; c += 4) {
-        int b0 = columnBase(g0, c, dim);
-        int b1 = columnBase(g0, c + 1, dim);
-        int b2 = columnBase(g0, c + 2, dim);
-        int b3 = columnBase(g0, c + 3, dim);
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
-        for (int j = 0; j < dim; j++) {
-          int o = j * GROUP;
-          FloatVector x = FloatVector.broadcast(F, q[j]);
-          a0 = bytes(data, b0 + o).fma(x, a0);
-          a1 = bytes(data, b1 + o).fma(x, a1);
-          a2 = bytes(data, b2 + o).fma(x, a2);
-          a3 = bytes(data, b3 + o).fma(x, a3);
-        }
-        int out = i * tileRows + c * L;
-        a0.intoArray(scores, out);
-        a1.intoArray(scores, out + L);
-        a2.intoArray(scores, out + 2 * L);
-        a3.intoArray(scores, out + 3 * L);
+      int8One(data, dim, g0, cols, tileRows, probes[p0 + i], i, scores);
+    }
+  }
+
+  /** One probe: a separate method keeps each compiled unit small enough for C2 to inline the vector ops. */
+  private static void fp32One(float[] data, int dim, int g0, int cols, int tileRows, float[] q, int i, float[] scores) {
+    int c = 0;
+    // four columns in flight: four independent memory streams keep more cache-line fetches outstanding
+    for (; c + 4 <= cols; c += 4) {
+      int b0 = columnBase(g0, c, dim);
+      int b1 = columnBase(g0, c + 1, dim);
+      int b2 = columnBase(g0, c + 2, dim);
+      int b3 = columnBase(g0, c + 3, dim);
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = FloatVector.zero(F);
+      FloatVector a2 = FloatVector.zero(F);
+      FloatVector a3 = FloatVector.zero(F);
+      for (int j = 0; j < dim; j++) {
+        int o = j * GROUP;
+        FloatVector x = FloatVector.broadcast(F, q[j]);
+        a0 = FloatVector.fromArray(F, data, b0 + o).fma(x, a0);
+        a1 = FloatVector.fromArray(F, data, b1 + o).fma(x, a1);
+        a2 = FloatVector.fromArray(F, data, b2 + o).fma(x, a2);
+        a3 = FloatVector.fromArray(F, data, b3 + o).fma(x, a3);
       }
-      for (; c < cols; c += 2) {
-        int b0 = columnBase(g0, c, dim);
-        int b1 = columnBase(g0, c + 1, dim);
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        for (int j = 0; j < dim; j++) {
-          int o = j * GROUP;
-          FloatVector x = FloatVector.broadcast(F, q[j]);
-          a0 = bytes(data, b0 + o).fma(x, a0);
-          a1 = bytes(data, b1 + o).fma(x, a1);
-        }
-        int out = i * tileRows + c * L;
-        a0.intoArray(scores, out);
-        a1.intoArray(scores, out + L);
+      int out = i * tileRows + c * L;
+      a0.intoArray(scores, out);
+      a1.intoArray(scores, out + L);
+      a2.intoArray(scores, out + 2 * L);
+      a3.intoArray(scores, out + 3 * L);
+    }
+    for (; c < cols; c += 2) {
+      int b0 = columnBase(g0, c, dim);
+      int b1 = columnBase(g0, c + 1, dim);
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = FloatVector.zero(F);
+      for (int j = 0; j < dim; j++) {
+        int o = j * GROUP;
+        FloatVector x = FloatVector.broadcast(F, q[j]);
+        a0 = FloatVector.fromArray(F, data, b0 + o).fma(x, a0);
+        a1 = FloatVector.fromArray(F, data, b1 + o).fma(x, a1);
       }
+      int out = i * tileRows + c * L;
+      a0.intoArray(scores, out);
+      a1.intoArray(scores, out + L);
+    }
+  }
+
+  /** One probe: a separate method keeps each compiled unit small enough for C2 to inline the vector ops. */
+  private static void fp16One(short[] data, int dim, int g0, int cols, int tileRows, float[] q, int i, float[] scores) {
+    int c = 0;
+    // four columns in flight: four independent memory streams keep more cache-line fetches outstanding
+    for (; c + 4 <= cols; c += 4) {
+      int b0 = columnBase(g0, c, dim);
+      int b1 = columnBase(g0, c + 1, dim);
+      int b2 = columnBase(g0, c + 2, dim);
+      int b3 = columnBase(g0, c + 3, dim);
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = FloatVector.zero(F);
+      FloatVector a2 = FloatVector.zero(F);
+      FloatVector a3 = FloatVector.zero(F);
+      for (int j = 0; j < dim; j++) {
+        int o = j * GROUP;
+        FloatVector x = FloatVector.broadcast(F, q[j]);
+        a0 = half(data, b0 + o).fma(x, a0);
+        a1 = half(data, b1 + o).fma(x, a1);
+        a2 = half(data, b2 + o).fma(x, a2);
+        a3 = half(data, b3 + o).fma(x, a3);
+      }
+      int out = i * tileRows + c * L;
+      a0.intoArray(scores, out);
+      a1.intoArray(scores, out + L);
+      a2.intoArray(scores, out + 2 * L);
+      a3.intoArray(scores, out + 3 * L);
+    }
+    for (; c < cols; c += 2) {
+      int b0 = columnBase(g0, c, dim);
+      int b1 = columnBase(g0, c + 1, dim);
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = FloatVector.zero(F);
+      for (int j = 0; j < dim; j++) {
+        int o = j * GROUP;
+        FloatVector x = FloatVector.broadcast(F, q[j]);
+        a0 = half(data, b0 + o).fma(x, a0);
+        a1 = half(data, b1 + o).fma(x, a1);
+      }
+      int out = i * tileRows + c * L;
+      a0.intoArray(scores, out);
+      a1.intoArray(scores, out + L);
+    }
+  }
+
+  /** One probe: a separate method keeps each compiled unit small enough for C2 to inline the vector ops. */
+  private static void int8One(byte[] data, int dim, int g0, int cols, int tileRows, float[] q, int i, float[] scores) {
+    int c = 0;
+    // four columns in flight: four independent memory streams keep more cache-line fetches outstanding
+    for (; c + 4 <= cols; c += 4) {
+      int b0 = columnBase(g0, c, dim);
+      int b1 = columnBase(g0, c + 1, dim);
+      int b2 = columnBase(g0, c + 2, dim);
+      int b3 = columnBase(g0, c + 3, dim);
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = FloatVector.zero(F);
+      FloatVector a2 = FloatVector.zero(F);
+      FloatVector a3 = FloatVector.zero(F);
+      for (int j = 0; j < dim; j++) {
+        int o = j * GROUP;
+        FloatVector x = FloatVector.broadcast(F, q[j]);
+        a0 = bytes(data, b0 + o).fma(x, a0);
+        a1 = bytes(data, b1 + o).fma(x, a1);
+        a2 = bytes(data, b2 + o).fma(x, a2);
+        a3 = bytes(data, b3 + o).fma(x, a3);
+      }
+      int out = i * tileRows + c * L;
+      a0.intoArray(scores, out);
+      a1.intoArray(scores, out + L);
+      a2.intoArray(scores, out + 2 * L);
+      a3.intoArray(scores, out + 3 * L);
+    }
+    for (; c < cols; c += 2) {
+      int b0 = columnBase(g0, c, dim);
+      int b1 = columnBase(g0, c + 1, dim);
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = FloatVector.zero(F);
+      for (int j = 0; j < dim; j++) {
+        int o = j * GROUP;
+        FloatVector x = FloatVector.broadcast(F, q[j]);
+        a0 = bytes(data, b0 + o).fma(x, a0);
+        a1 = bytes(data, b1 + o).fma(x, a1);
+      }
+      int out = i * tileRows + c * L;
+      a0.intoArray(scores, out);
+      a1.intoArray(scores, out + L);
     }
   }
 }
