@@ -24,7 +24,8 @@ if [[ ! -f "$DATA/truth.ivecs" ]]; then
 fi
 # 1M x 512 fp32 is 2 GB of rows: give the heap room for them and nothing else
 HEAP=$(( N * 512 * 4 / 1024 / 1024 + 1024 ))m
-RUN=("$JAVA" "-Xmx$HEAP" --add-modules jdk.incubator.vector -cp "target/facestream.jar:target/lib/*"
+# a small young generation and the serial collector keep resident memory near the rows themselves
+RUN=("$JAVA" "-Xmx$HEAP" -Xmn64m -XX:+UseSerialGC --add-modules jdk.incubator.vector -cp "target/facestream.jar:target/lib/*"
      org.facestream.cli.BenchCommand match --gallery {gallery} --queries {queries} --k {k}
      --threads {threads} --out {out} --storage "$STORAGE")
 
