@@ -238,4 +238,36 @@ class GalleryIndexTest {
     assertThat(ranking.bestSubjectId()).isNull();
     assertThat(ranking.secondBestScore()).isEqualTo(-1);
   }
+
+  @Test
+  void searchBatchAndThreadedSearchEqualSingleSearches() {
+    GalleryIndex single = new GalleryIndex(D);
+    GalleryIndex threaded = new GalleryIndex(D, 2);
+    List<float[]> firsts = new ArrayList<>();
+    for (int s = 0; s < 300; s++) {
+      float[] a = Embeddings.unit(random, D);
+      float[] b = Embeddings.atCosine(a, 0.6, random);
+      firsts.add(a);
+      single.upsert(subject("s" + s, a, b));
+      threaded.upsert(subject("s" + s, a, b));
+    }
+    float[][] probes = new float[70][]; // more than one 64-probe chunk
+    for (int i = 0; i < probes.length; i++) {
+      probes[i] = Embeddings.atCosine(firsts.get(i * 4), 0.75, random);
+    }
+
+    List<Ranking> batch = single.searchBatch(probes, 3);
+    List<Ranking> threadedBatch = threaded.searchBatch(probes, 3);
+
+    assertThat(batch).hasSize(70);
+    for (int i = 0; i < probes.length; i++) {
+      Ranking one = single.search(probes[i], 3);
+      assertThat(batch.get(i)).isEqualTo(one);
+      assertThat(threadedBatch.get(i)).isEqualTo(one);
+      assertThat(one.bestSubjectId()).isEqualTo("s" + i * 4);
+      assertThat(one.bestScore()).isCloseTo(0.75, within(1e-5));
+    }
+    assertThatThrownBy(() -> single.searchBatch(new float[][] {probes[0], new float[5]}, 3))
+        .hasMessage("expected embedding length " + D + ", found 5 in probe 1");
+  }
 }

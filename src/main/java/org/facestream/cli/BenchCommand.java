@@ -1,0 +1,19 @@
+package org.facestream.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code facestream bench ...}: performance measurements against peer systems (see ../shared/bench). */
+@Command(name = "bench", description = "Benchmarks of FaceStream components.", mixinStandardHelpOptions = true,
+    subcommands = {BenchMatchCommand.class})
+public final class BenchCommand implements Runnable {
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.err);
+  }
+
+  /** Runs the bench commands on their own until the launcher registers {@code bench}. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchCommand()).execute(args));
+  }
+}
