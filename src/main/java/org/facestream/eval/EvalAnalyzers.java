@@ -1,0 +1,41 @@
+package org.facestream.eval;
+
+import java.nio.file.Path;
+import org.facestream.align.FaceAligner;
+import org.facestream.detect.DetectorSettings;
+import org.facestream.detect.FaceDetector;
+import org.facestream.embed.FaceAnalyzer;
+import org.facestream.embed.FaceEmbedder;
+import org.facestream.embed.OnnxFaceEmbedder;
+import org.facestream.embed.VisionOptions;
+import org.facestream.model.ExecutionProvider;
+import org.facestream.model.ModelFiles;
+import org.facestream.model.ModelPack;
+import org.facestream.model.OnnxOptions;
+import org.facestream.model.VerifiedPack;
+
+/**
+ * Opens the production {@link FaceAnalyzer} with the same parts {@link FaceAnalyzer#open} assembles, with one
+ * difference: its detector is wrapped in a {@link CentreFallbackDetector}, so an image without a detected face
+ * is still embedded (centre crop, LFW landmark layout) and counted, instead of silently leaving a pair out.
+ */
+public final class EvalAnalyzers {
+  private EvalAnalyzers() {}
+
+  /** Verifies the pack's files (sha256) and opens an analyzer with the centre fallback. */
+  public static FaceAnalyzer open(ModelPack pack, Path modelsDir, VisionOptions options) {
+    VerifiedPack files = ModelFiles.verify(pack, modelsDir);
+    OnnxOptions onnx = new OnnxOptions(options.threads(), options.cuda() ? ExecutionProvider.CUDA : ExecutionProvider.CPU);
+    DetectorSettings settings =
+        new DetectorSettings(options.detectorInputSize(), options.scoreThreshold(), options.nmsIouThreshold());
+    FaceDetector detector = new CentreFallbackDetector(
+        FaceDetector.open(pack.detectorKind(), files.detectorPath(), settings, onnx));
+    try {
+      FaceEmbedder embedder = OnnxFaceEmbedder.open(files.embedderPath(), pack, options.flip(), onnx);
+      return new FaceAnalyzer(pack, detector, FaceAligner.forPack(pack), embedder, options);
+    } catch (RuntimeException e) {
+      detector.close();
+      throw e;
+    }
+  }
+}
