@@ -125,8 +125,9 @@ final class EvalVerifyCommand implements Callable<Integer> {
       Files.write(out.resolve("summary.txt"), summary, StandardCharsets.UTF_8);
       writeScores(out.resolve("scores.csv"), test, scores);
       long impostors = test.stream().filter(p -> !p.same()).count();
-      RocPlot.write(report.roc(), (int) impostors, String.format(Locale.ROOT, "%s%s, detector %d px: %s, accuracy %.4f",
-          modelPack.id(), flip ? " + flip" : "", opts.detectorInputSize(), report.protocol(), report.meanAccuracy()),
+      RocPlot.write(report.roc(), (int) impostors, String.format(Locale.ROOT, "%s%s, detector %d px: accuracy %.4f, TAR@FAR=1e-3 %.4f\n%s",
+          modelPack.id(), flip ? " + flip" : "", opts.detectorInputSize(), report.meanAccuracy(), report.tarAtFar1e3(),
+          report.protocol()),
           out.resolve("roc-det.png"));
       stdout.println("wrote " + out.resolve("roc-det.png") + ", scores.csv, summary.txt");
     }

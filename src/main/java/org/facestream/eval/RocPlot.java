@@ -25,7 +25,7 @@ public final class RocPlot {
   private static final int H = 480;
   private static final int LEFT = 70;
   private static final int RIGHT = 20;
-  private static final int TOP = 50;
+  private static final int TOP = 56;
   private static final int BOTTOM = 60;
 
   private RocPlot() {}
@@ -35,7 +35,7 @@ public final class RocPlot {
    *
    * @param roc operating points, e.g. from {@link VerificationMetrics#roc}
    * @param impostors number of mismatched pairs (sets the lowest FAR shown)
-   * @param title first line of the title, e.g. the pack and protocol
+   * @param title the title; a newline splits it into a bold first line and a plain second line
    */
   public static void write(List<RocPoint> roc, int impostors, String title, Path png) {
     System.setProperty("java.awt.headless", "true");
@@ -50,9 +50,14 @@ public final class RocPlot {
       g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, image.getWidth(), image.getHeight());
-      g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+      g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
       g.setColor(Color.BLACK);
-      g.drawString(title, LEFT, 22);
+      String[] lines = title.split("\n", 2);
+      g.drawString(lines[0], LEFT, 18);
+      if (lines.length > 1) {
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawString(lines[1], LEFT, 36);
+      }
       double minTar = 1;
       for (RocPoint p : roc) {
         if (p.far() >= Math.pow(10, minLog)) {
@@ -82,8 +87,9 @@ public final class RocPlot {
     int x0 = LEFT;
     Frame f = new Frame(x0, minLog, 0, yLow, 1, false);
     axes(g, f, "FAR (false accept rate, log)", "TAR (true accept rate)", "ROC");
-    for (double v = yLow; v <= 1.0001; v += (1 - yLow) > 0.3 ? 0.1 : 0.05) {
-      tickY(g, f, v, String.format(Locale.ROOT, "%.2f", v));
+    double step = 1 - yLow <= 0.1 ? 0.01 : 1 - yLow <= 0.3 ? 0.05 : 0.1;
+    for (int i = 0; yLow + i * step <= 1.0001; i++) {
+      tickY(g, f, yLow + i * step, String.format(Locale.ROOT, "%.2f", yLow + i * step));
     }
     curve(g, f, roc, false);
   }
