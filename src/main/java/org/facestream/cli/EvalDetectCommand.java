@@ -1,6 +1,7 @@
 package org.facestream.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import org.facestream.model.ModelPacks;
 import org.facestream.model.OnnxOptions;
 import org.opencv.core.Mat;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,6 +33,8 @@ import picocli.CommandLine.Option;
 @Command(name = "detect", mixinStandardHelpOptions = true,
     description = "Detection recall (IoU >= --iou) and precision on dlib imglab XML annotations.")
 final class EvalDetectCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = "--annotations", required = true, paramLabel = "XML", description = "dlib imglab XML; image paths relative to it.")
   Path annotations;
 
@@ -50,6 +55,7 @@ final class EvalDetectCommand implements Callable<Integer> {
     if (!(iou > 0 && iou <= 1)) {
       throw new IllegalArgumentException("expected --iou in (0, 1], found " + iou);
     }
+    PrintWriter out = spec.commandLine().getOut();
     ModelPack modelPack = ModelPacks.byId(pack);
     Path detectorFile = ModelFiles.verify(modelPack.detector(), EvalOptions.modelsDir(models));
     List<AnnotatedImage> images = DlibAnnotations.read(annotations);
@@ -71,11 +77,12 @@ final class EvalDetectCommand implements Callable<Integer> {
       }
       DetectionReport r = DetectionEvaluation.sum(perImage, iou);
       first = first == null ? r : first;
-      System.out.printf(Locale.ROOT, "%s detector-size=%d images=%d faces=%d detections=%d matched=%d recall=%.4f precision=%.4f "
+      out.printf(Locale.ROOT, "%s detector-size=%d images=%d faces=%d detections=%d matched=%d recall=%.4f precision=%.4f "
           + "(IoU >= %.2f, score >= %.2f)%n", modelPack.id(), size, r.images(), r.faces(), r.detections(), r.matched(),
           r.recall(), r.precision(), iou, settings.scoreThreshold());
     }
-    System.out.printf(Locale.ROOT, "recall=%.4f precision=%.4f%n", first.recall(), first.precision());
+    out.printf(Locale.ROOT, "recall=%.4f precision=%.4f%n", first.recall(), first.precision());
+    out.flush();
     return 0;
   }
 }

@@ -1,7 +1,7 @@
 package org.facestream.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +24,8 @@ import org.facestream.embed.VisionOptions;
 import org.facestream.model.ModelPack;
 import org.facestream.model.ModelPacks;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,6 +39,8 @@ import picocli.CommandLine.Option;
         "Images without a detected face are embedded from a centre crop with LFW's mean landmark layout and counted"
             + " as no_face."})
 final class EvalVerifyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = "--pairs", required = true, paramLabel = "FILE", description = "Pairs file; repeat for several.")
   List<Path> pairs;
 
@@ -94,7 +98,7 @@ final class EvalVerifyCommand implements Callable<Integer> {
       all.addAll(trainFile.pairs());
     }
     List<Path> paths = all.stream().flatMap(p -> java.util.stream.Stream.of(p.first(), p.second())).toList();
-    PrintStream stdout = System.out;
+    PrintWriter stdout = spec.commandLine().getOut();
     stdout.printf(Locale.ROOT, "pack=%s detector-size=%d flip=%s threads=%d pairs=%d images=%d%n", modelPack.id(),
         options.detectorInputSize(), flip, workers, all.size(), paths.stream().distinct().count());
     long start = System.nanoTime();
