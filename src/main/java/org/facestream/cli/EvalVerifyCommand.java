@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.facestream.eval.EvalAnalyzers;
 import org.facestream.eval.FacePair;
 import org.facestream.eval.Folds;
@@ -97,7 +98,7 @@ final class EvalVerifyCommand implements Callable<Integer> {
     if (trainFile != null) {
       all.addAll(trainFile.pairs());
     }
-    List<Path> paths = all.stream().flatMap(p -> java.util.stream.Stream.of(p.first(), p.second())).toList();
+    List<Path> paths = all.stream().flatMap(p -> Stream.of(p.first(), p.second())).toList();
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.printf(Locale.ROOT, "pack=%s detector-size=%d flip=%s threads=%d pairs=%d images=%d%n", modelPack.id(),
         options.detectorInputSize(), flip, workers, all.size(), paths.stream().distinct().count());

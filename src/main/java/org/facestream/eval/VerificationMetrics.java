@@ -18,7 +18,7 @@ public final class VerificationMetrics {
   /**
    * The threshold with the highest accuracy on these pairs. Candidates are midpoints between consecutive
    * distinct scores (plus one below all and one above all), so the result does not sit on a training score;
-   * ties go to the candidate nearest the middle of the tied range's first run, i.e. the lowest best threshold.
+   * when several candidates reach the same accuracy the lowest wins.
    */
   public static double bestThreshold(double[] scores, boolean[] same) {
     check(scores, same);
