@@ -29,6 +29,8 @@ verify() { # name, then eval verify arguments
   tail -n 1 "$LOGS/$name.log" | tee -a "$LOGS/results.txt"
 }
 cv()    { verify "cv-$1$2" --pack "$1" --pairs "$LFW/pairsDevTrain.txt" --pairs "$LFW/pairsDevTest.txt" --folds 10 --seed 42 ${2:+--flip}; }
+# the face nearest the centre embedded alone (batch of one) rather than with the image's other faces
+nearest() { verify "nearest-$1" --pack "$1" --pairs "$LFW/pairsDevTrain.txt" --pairs "$LFW/pairsDevTest.txt" --folds 10 --seed 42 --nearest-face-only; }
 split() { verify "split-$1$2" --pack "$1" --train "$LFW/pairsDevTrain.txt" --pairs "$LFW/pairsDevTest.txt" ${2:+--flip}; }
 detect() {
   echo "== detect-$1: eval detect" | tee -a "$LOGS/results.txt"
@@ -39,13 +41,15 @@ detect() {
 
 ALL=(cv-yunet-w600k-int8 split-yunet-w600k-int8 cv-yunet-w600k-int8-flip split-yunet-w600k-int8-flip
      cv-scrfd-w600k-int8 cv-scrfd-w600k-int8-flip cv-yunet-mbf-casia cv-yunet-mbf-casia-flip
-     cv-yunet-faceplugin-512 cv-yunet-faceplugin-512-flip detect-yunet-w600k-int8 detect-scrfd-w600k-int8)
+     cv-yunet-faceplugin-512 cv-yunet-faceplugin-512-flip nearest-yunet-w600k-int8
+     detect-yunet-w600k-int8 detect-scrfd-w600k-int8)
 for run in "${@:-${ALL[@]}}"; do
   case $run in
     cv-*-flip)    p=${run#cv-}; cv "${p%-flip}" -flip ;;
     cv-*)         cv "${run#cv-}" "" ;;
     split-*-flip) p=${run#split-}; split "${p%-flip}" -flip ;;
     split-*)      split "${run#split-}" "" ;;
+    nearest-*)    nearest "${run#nearest-}" ;;
     detect-*)     detect "${run#detect-}" ;;
     *) echo "unknown run $run; expected one of ${ALL[*]}" >&2; exit 2 ;;
   esac

@@ -2,6 +2,9 @@ package org.facestream.eval;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
+import org.facestream.detect.DetectedFace;
+import org.facestream.events.BoundingBox;
 import org.facestream.embed.AnalyzedFace;
 
 /**
@@ -12,16 +15,26 @@ import org.facestream.embed.AnalyzedFace;
 public final class FaceSelection {
   private FaceSelection() {}
 
-  /** The face whose box centre is nearest the centre of a {@code width x height} image. */
+  /** The analysed face whose box centre is nearest the centre of a {@code width x height} image. */
   public static AnalyzedFace nearestCentre(List<AnalyzedFace> faces, int width, int height) {
+    return nearest(faces, AnalyzedFace::face, width, height);
+  }
+
+  /** The detection whose box centre is nearest the centre of a {@code width x height} image. */
+  public static DetectedFace nearestCentreFace(List<DetectedFace> faces, int width, int height) {
+    return nearest(faces, f -> f, width, height);
+  }
+
+  private static <T> T nearest(List<T> faces, Function<T, DetectedFace> detection, int width, int height) {
     if (faces.isEmpty()) {
       throw new IllegalArgumentException("expected at least one face, found none");
     }
     // pixel centres run 0..width-1, so the image centre is at (width-1)/2 in the detector's coordinates
     double cx = (width - 1) / 2.0;
     double cy = (height - 1) / 2.0;
-    return faces.stream()
-        .min(Comparator.comparingDouble(f -> Math.hypot(f.face().box().centerX() - cx, f.face().box().centerY() - cy)))
-        .orElseThrow();
+    return faces.stream().min(Comparator.comparingDouble(f -> {
+      BoundingBox box = detection.apply(f).box();
+      return Math.hypot(box.centerX() - cx, box.centerY() - cy);
+    })).orElseThrow();
   }
 }

@@ -93,7 +93,7 @@ public final class ImageEmbeddings {
     try {
       List<AnalyzedFace> found = analyzer.analyze(bgr);
       AnalyzedFace chosen = FaceSelection.nearestCentre(found, bgr.cols(), bgr.rows());
-      boolean fallback = found.size() == 1 && CentreFallbackDetector.isFallback(chosen.face(), bgr.cols(), bgr.rows());
+      boolean fallback = found.size() == 1 && SubjectFaceDetector.isFallback(chosen.face(), bgr.cols(), bgr.rows());
       return new ImageFace(image, bgr.cols(), bgr.rows(), chosen, fallback ? 0 : found.size());
     } finally {
       bgr.release();

@@ -34,12 +34,12 @@ class FaceSelectionTest {
     FaceDetector none = detector(List.of());
     FaceDetector one = detector(List.of(real));
     Mat image = Mat.zeros(250, 250, CvType.CV_8UC3);
-    try (CentreFallbackDetector a = new CentreFallbackDetector(none);
-        CentreFallbackDetector b = new CentreFallbackDetector(one)) {
+    try (SubjectFaceDetector a = new SubjectFaceDetector(none, false);
+        SubjectFaceDetector b = new SubjectFaceDetector(one, false)) {
       List<DetectedFace> fallback = a.detect(image);
       assertThat(fallback).hasSize(1);
       DetectedFace f = fallback.get(0);
-      assertThat(CentreFallbackDetector.isFallback(f, 250, 250)).isTrue();
+      assertThat(SubjectFaceDetector.isFallback(f, 250, 250)).isTrue();
       assertThat(f.score()).isZero();
       // eyes near 41% and 59% of the width at 45% of the height, box the central 1/2.2 of the image
       assertThat(f.landmarkX(0)).isBetween(100f, 106f);
@@ -48,7 +48,22 @@ class FaceSelectionTest {
       assertThat(f.box().centerX()).isEqualTo(125f);
       assertThat(f.box().width()).isBetween(113f, 114f);
       assertThat(b.detect(image)).containsExactly(real);
-      assertThat(CentreFallbackDetector.isFallback(real, 250, 250)).isFalse();
+      assertThat(SubjectFaceDetector.isFallback(real, 250, 250)).isFalse();
+    } finally {
+      image.release();
+    }
+  }
+
+  @Test
+  void nearestCentreOnlyReportsTheSubjectAlone() {
+    OpenCvNatives.load();
+    DetectedFace bystander = new DetectedFace(new BoundingBox(0, 0, 120, 120), new float[10], 0.99f);
+    DetectedFace subject = new DetectedFace(new BoundingBox(80, 80, 90, 90), new float[10], 0.86f);
+    Mat image = Mat.zeros(250, 250, CvType.CV_8UC3);
+    try (SubjectFaceDetector only = new SubjectFaceDetector(detector(List.of(bystander, subject)), true);
+        SubjectFaceDetector all = new SubjectFaceDetector(detector(List.of(bystander, subject)), false)) {
+      assertThat(only.detect(image)).containsExactly(subject);
+      assertThat(all.detect(image)).containsExactly(bystander, subject);
     } finally {
       image.release();
     }

@@ -34,7 +34,7 @@ class ImageEmbeddingsTest {
     Path a2 = lfw("Abdullah_Gul", 14);
     Path z = lfw("Zach_Safrin", 1);
     ImageEmbeddings e = ImageEmbeddings.compute(List.of(a1, a2, a1, z, a2), () ->
-        EvalAnalyzers.open(PACK, SharedData.models(), VisionOptions.defaults(PACK)), 2, null);
+        EvalAnalyzers.open(PACK, SharedData.models(), VisionOptions.defaults(PACK), false), 2, null);
     assertThat(e.size()).isEqualTo(3);
     assertThat(e.noFace()).isEmpty();
     assertThat(e.face(a1).face().face().score()).isGreaterThan(0.85f);
@@ -64,9 +64,9 @@ class ImageEmbeddingsTest {
     Path a1 = lfw("Abdullah_Gul", 13);
     Path a2 = lfw("Abdullah_Gul", 14);
     Path z = lfw("Zach_Safrin", 1);
-    try (FaceAnalyzer fallbackOnly = new FaceAnalyzer(PACK, new CentreFallbackDetector(blind), FaceAligner.forPack(PACK),
+    try (FaceAnalyzer fallbackOnly = new FaceAnalyzer(PACK, new SubjectFaceDetector(blind, false), FaceAligner.forPack(PACK),
             OnnxFaceEmbedder.open(files.embedderPath(), PACK, false, OnnxOptions.cpu()), VisionOptions.defaults(PACK));
-        FaceAnalyzer detecting = EvalAnalyzers.open(PACK, SharedData.models(), VisionOptions.defaults(PACK))) {
+        FaceAnalyzer detecting = EvalAnalyzers.open(PACK, SharedData.models(), VisionOptions.defaults(PACK), false)) {
       ImageFace fallback = ImageEmbeddings.embed(fallbackOnly, a1);
       assertThat(fallback.fallback()).isTrue();
       assertThat(fallback.detectedFaces()).isZero();

@@ -9,13 +9,15 @@ import org.facestream.events.BoundingBox;
 import org.opencv.core.Mat;
 
 /**
- * A detector that answers like the one it wraps, except that where that one finds no face it reports one
- * face with the landmark layout of an LFW image (mean YuNet landmarks on LFW View 1, as fractions of the
- * image size) and score 0. LFW images were cut around a Viola-Jones detection, so when the detector misses,
- * the centre is still the best guess; the pair is then scored on that crop instead of being dropped, and the
- * miss is counted ({@link #isFallback}). Thread safety and closing as the wrapped detector; owns it.
+ * A detector for images that show one subject near their centre (LFW). Where the wrapped detector finds no
+ * face it reports one face with the landmark layout of an LFW image (mean YuNet landmarks on LFW View 1, as
+ * fractions of the image size) and score 0: LFW images were cut around a Viola-Jones detection, so the
+ * centre is still the best guess; the pair is scored on that crop instead of being dropped, and the miss is
+ * counted ({@link #isFallback}). With {@code nearestCentreOnly} it reports only the face nearest the centre,
+ * so the analyzer embeds that crop alone (a batch of one) instead of every face of the image together.
+ * Thread safety and closing as the wrapped detector; owns it.
  */
-final class CentreFallbackDetector implements FaceDetector {
+final class SubjectFaceDetector implements FaceDetector {
   /**
    * Eyes, nose tip, mouth corners as fractions of width and height: the mean of the landmarks YuNet found at
    * input 320 on the 4,992 images of LFW View 1 (printed by {@code facestream eval verify}; 0 misses there).
@@ -27,15 +29,20 @@ final class CentreFallbackDetector implements FaceDetector {
   private static final double BOX = 1 / 2.2;
 
   private final FaceDetector delegate;
+  private final boolean nearestCentreOnly;
 
-  CentreFallbackDetector(FaceDetector delegate) {
+  SubjectFaceDetector(FaceDetector delegate, boolean nearestCentreOnly) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
+    this.nearestCentreOnly = nearestCentreOnly;
   }
 
   @Override
   public List<DetectedFace> detect(Mat bgrImage) {
     List<DetectedFace> faces = delegate.detect(bgrImage);
-    return faces.isEmpty() ? List.of(fallback(bgrImage.cols(), bgrImage.rows())) : faces;
+    if (faces.isEmpty()) {
+      return List.of(fallback(bgrImage.cols(), bgrImage.rows()));
+    }
+    return nearestCentreOnly ? List.of(FaceSelection.nearestCentreFace(faces, bgrImage.cols(), bgrImage.rows())) : faces;
   }
 
   /** The face reported for an image of this size when the detector finds none. */
