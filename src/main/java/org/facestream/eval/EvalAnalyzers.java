@@ -1,0 +1,47 @@
+package org.facestream.eval;
+
+import java.nio.file.Path;
+import org.facestream.align.FaceAligner;
+import org.facestream.detect.DetectorSettings;
+import org.facestream.detect.FaceDetector;
+import org.facestream.embed.FaceAnalyzer;
+import org.facestream.embed.FaceEmbedder;
+import org.facestream.embed.OnnxFaceEmbedder;
+import org.facestream.embed.VisionOptions;
+import org.facestream.model.ExecutionProvider;
+import org.facestream.model.ModelFiles;
+import org.facestream.model.ModelPack;
+import org.facestream.model.OnnxOptions;
+import org.facestream.model.VerifiedPack;
+
+/**
+ * Opens the production {@link FaceAnalyzer} with the same parts {@link FaceAnalyzer#open} assembles, with one
+ * difference: its detector is wrapped in a {@link SubjectFaceDetector}, so an image without a detected face
+ * is still embedded (centre crop, LFW landmark layout) and counted, instead of silently leaving a pair out,
+ * and, when asked, only the face nearest the centre is embedded.
+ */
+public final class EvalAnalyzers {
+  private EvalAnalyzers() {}
+
+  /**
+   * Verifies the pack's files (sha256) and opens an analyzer with the centre fallback.
+   *
+   * @param nearestCentreOnly embed only the face nearest the image centre (a batch of one); false embeds
+   *     every face of an image together, as the vision worker does with a frame
+   */
+  public static FaceAnalyzer open(ModelPack pack, Path modelsDir, VisionOptions options, boolean nearestCentreOnly) {
+    VerifiedPack files = ModelFiles.verify(pack, modelsDir);
+    OnnxOptions onnx = new OnnxOptions(options.threads(), options.cuda() ? ExecutionProvider.CUDA : ExecutionProvider.CPU);
+    DetectorSettings settings =
+        new DetectorSettings(options.detectorInputSize(), options.scoreThreshold(), options.nmsIouThreshold());
+    FaceDetector detector = new SubjectFaceDetector(
+        FaceDetector.open(pack.detectorKind(), files.detectorPath(), settings, onnx), nearestCentreOnly);
+    try {
+      FaceEmbedder embedder = OnnxFaceEmbedder.open(files.embedderPath(), pack, options.flip(), onnx);
+      return new FaceAnalyzer(pack, detector, FaceAligner.forPack(pack), embedder, options);
+    } catch (RuntimeException e) {
+      detector.close();
+      throw e;
+    }
+  }
+}

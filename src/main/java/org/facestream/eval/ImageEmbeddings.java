@@ -1,0 +1,132 @@
+package org.facestream.eval;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.facestream.embed.AnalyzedFace;
+import org.facestream.embed.FaceAnalyzer;
+import org.opencv.core.Mat;
+
+/**
+ * Embeds each distinct image once with the production {@link FaceAnalyzer}, spread over worker threads
+ * that each own one analyzer (one ONNX thread each: on small CPUs that beats several intra-op threads), and
+ * keeps the face nearest each image's centre. Immutable once computed.
+ */
+public final class ImageEmbeddings {
+  private final Map<Path, ImageFace> faces;
+
+  private ImageEmbeddings(Map<Path, ImageFace> faces) {
+    this.faces = Map.copyOf(faces);
+  }
+
+  /**
+   * Embeds every distinct image of the pairs.
+   *
+   * @param images image files; duplicates are embedded once
+   * @param analyzers opens one analyzer per worker thread; each is closed when its thread is done
+   * @param threads worker threads, at least 1
+   * @param progress where the progress bar goes (stderr), or null for none
+   * @throws EvaluationException naming the image when one cannot be read or decoded
+   */
+  public static ImageEmbeddings compute(List<Path> images, Supplier<FaceAnalyzer> analyzers, int threads,
+      PrintStream progress) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("expected at least one thread, found " + threads);
+    }
+    List<Path> distinct = new ArrayList<>(new LinkedHashSet<>(images));
+    Map<Path, ImageFace> out = new ConcurrentHashMap<>();
+    AtomicInteger next = new AtomicInteger();
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    ProgressBar bar = new ProgressBar(progress, "embedding", distinct.size());
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < Math.min(threads, Math.max(1, distinct.size())); t++) {
+      workers.add(Thread.ofPlatform().name("eval-embed-" + t).start(() -> {
+        try (FaceAnalyzer analyzer = analyzers.get()) {
+          for (int i; failure.get() == null && (i = next.getAndIncrement()) < distinct.size(); ) {
+            Path image = distinct.get(i);
+            out.put(image, embed(analyzer, image));
+            bar.step();
+          }
+        } catch (RuntimeException e) {
+          failure.compareAndSet(null, e);
+        }
+      }));
+    }
+    for (Thread w : workers) {
+      try {
+        w.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new EvaluationException("interrupted while embedding images", e);
+      }
+    }
+    bar.done();
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+    return new ImageEmbeddings(out);
+  }
+
+  /** Decodes one image, analyses it and keeps the face nearest its centre. */
+  static ImageFace embed(FaceAnalyzer analyzer, Path image) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(image);
+    } catch (IOException e) {
+      throw new EvaluationException("image " + image + ": expected a readable file, found " + e, e);
+    }
+    Mat bgr;
+    try {
+      bgr = analyzer.decoder().decode(bytes);
+    } catch (RuntimeException e) {
+      throw new EvaluationException("image " + image + ": " + e.getMessage(), e);
+    }
+    try {
+      List<AnalyzedFace> found = analyzer.analyze(bgr);
+      AnalyzedFace chosen = FaceSelection.nearestCentre(found, bgr.cols(), bgr.rows());
+      boolean fallback = found.size() == 1 && SubjectFaceDetector.isFallback(chosen.face(), bgr.cols(), bgr.rows());
+      return new ImageFace(image, bgr.cols(), bgr.rows(), chosen, fallback ? 0 : found.size());
+    } finally {
+      bgr.release();
+    }
+  }
+
+  /** The face of an image that was embedded. */
+  public ImageFace face(Path image) {
+    ImageFace f = faces.get(image);
+    if (f == null) {
+      throw new IllegalArgumentException("expected an embedded image, found " + image + " (not among the "
+          + faces.size() + " embedded)");
+    }
+    return f;
+  }
+
+  /** Cosine similarity of two embedded images' faces, in [-1, 1]. */
+  public double cosine(Path first, Path second) {
+    return face(first).face().cosine(face(second).face());
+  }
+
+  /** Number of distinct images embedded. */
+  public int size() {
+    return faces.size();
+  }
+
+  /** Images where no face was detected (their centre fallback was embedded), sorted by path. */
+  public List<Path> noFace() {
+    return faces.values().stream().filter(ImageFace::fallback).map(ImageFace::image).sorted().toList();
+  }
+
+  /** Every embedded image's face. */
+  public Map<Path, ImageFace> all() {
+    return faces;
+  }
+}
