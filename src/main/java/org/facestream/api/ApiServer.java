@@ -106,6 +106,7 @@ public final class ApiServer implements AutoCloseable {
   private final List<Binding> bindings = new ArrayList<>();
   private final ReentrantLock enrollLock = new ReentrantLock();
   private final Instant startedAt = Instant.now();
+  private volatile boolean closing;
 
   private ApiServer(ApiSettings settings, Collaborators collaborators) throws IOException {
     this.settings = settings;
@@ -601,13 +602,14 @@ public final class ApiServer implements AutoCloseable {
     ex.getResponseHeaders().set("X-Accel-Buffering", "no");
     ex.sendResponseHeaders(200, 0);
     try (OutputStream out = ex.getResponseBody()) {
-      c.live().hub().serve(out, "retry: 3000\n: connected\n\n");
+      c.live().hub().serve(out, "retry: 3000\n: connected\n\n", () -> !closing);
     }
   }
 
   @Override
   public void close() {
-    c.live().hub().close();
+    // the live feed belongs to the caller (it may outlive this server): only end this server's streams
+    closing = true;
     server.stop(0);
     executor.shutdownNow();
     try {

@@ -81,10 +81,11 @@ public final class SseHub implements AutoCloseable {
   }
 
   /**
-   * Streams to {@code out} on the calling (request) thread until the client goes away, is dropped, or the
-   * hub closes. {@code first} is written at once (e.g. a retry hint).
+   * Streams to {@code out} on the calling (request) thread until the client goes away, is dropped, the hub
+   * closes or {@code open} turns false (checked every second: the server closing). {@code first} is written
+   * at once (e.g. a retry hint).
    */
-  public void serve(OutputStream out, String first) throws IOException {
+  public void serve(OutputStream out, String first, java.util.function.BooleanSupplier open) throws IOException {
     if (closed) {
       return;
     }
@@ -95,7 +96,7 @@ public final class SseHub implements AutoCloseable {
       out.flush();
       while (true) {
         byte[] frame = c.queue.poll(1, TimeUnit.SECONDS);
-        if (frame == CLOSE || closed) {
+        if (frame == CLOSE || closed || !open.getAsBoolean()) {
           return;
         }
         if (frame != null) {
