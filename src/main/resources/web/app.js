@@ -2,6 +2,9 @@
 'use strict';
 
 const MAX_ROWS = 60;
+// Headless renderers (screenshots, reports) wait for the network to go idle, which an open event stream never
+// does: they, and ?stream=off, poll the recent events instead.
+const POLL_EVENTS = /HeadlessChrome/.test(navigator.userAgent) || new URLSearchParams(location.search).get('stream') === 'off';
 const state = { threshold: null, histogram: null, thresholdHistory: [] };
 
 const $ = (id) => document.getElementById(id);
@@ -85,7 +88,9 @@ function addEvent(ce, thumbnailPath, fresh, atEnd) {
 
 async function loadEvents() {
   const body = await getJson('/api/v1/events?limit=' + MAX_ROWS);
-  body.events.forEach((ce) => addEvent(ce, body.thumbnails[ce.id], false, true));
+  const first = $('events').children.length === 0;
+  // oldest first, each on top: the list stays newest first across polls
+  body.events.slice().reverse().forEach((ce) => addEvent(ce, body.thumbnails[ce.id], !first, false));
   $('events-empty').classList.toggle('hidden', body.events.length > 0);
 }
 
@@ -274,9 +279,13 @@ async function health() {
   }
 }
 
-loadEvents().catch(() => setStatus(false, 'API unreachable'));
+loadEvents().then(() => { if (POLL_EVENTS) setStatus(true, 'polling'); }).catch(() => setStatus(false, 'API unreachable'));
 refreshAll();
-connectStream();
+if (POLL_EVENTS) {
+  setInterval(() => loadEvents().catch(() => setStatus(false, 'API unreachable')), 2000);
+} else {
+  connectStream();
+}
 health();
 setInterval(refreshAll, 2000);
 setInterval(health, 10000);

@@ -12,7 +12,8 @@ import java.util.TreeMap;
 /**
  * Per-camera rates over the last minute, from the face observations and identity events the API already
  * reads. Frames without faces never reach those topics, so the frame rate comes from frame sequence
- * numbers (they count every sampled frame): sequences advanced per second of capture time. Thread-safe.
+ * numbers (they count every sampled frame): sequences advanced per second of capture time. The window is
+ * the last minute of capture time (camera clocks are assumed roughly right). Thread-safe.
  */
 public final class CameraStats {
   static final Duration WINDOW = Duration.ofMinutes(1);
@@ -81,9 +82,7 @@ public final class CameraStats {
 
   private static void evict(Camera c, Instant now) {
     Instant from = now.minus(WINDOW);
-    while (!c.faces.isEmpty() && c.faces.peekFirst().arrivedAt().isBefore(from)) {
-      c.faces.removeFirst();
-    }
+    c.faces.removeIf(s -> s.capturedAt().isBefore(from));
     while (!c.matches.isEmpty() && c.matches.peekFirst().isBefore(from)) {
       c.matches.removeFirst();
     }
@@ -101,8 +100,10 @@ public final class CameraStats {
       double facesPerSecond = 0;
       double framesPerSecond = 0;
       if (!c.faces.isEmpty()) {
-        // over the time the window actually covers, so the first minute is not understated
-        double covered = Math.max(1.0, Math.min(WINDOW.toMillis(), Duration.between(c.faces.peekFirst().arrivedAt(), now).toMillis()) / 1000.0);
+        // over the capture time the window actually covers, so neither the first minute nor events read back
+        // at start-up (all arriving at once) distort the rate
+        Instant earliest = c.faces.stream().map(Sample::capturedAt).min(Instant::compareTo).orElse(now);
+        double covered = Math.max(1.0, Math.min(WINDOW.toMillis(), Duration.between(earliest, now).toMillis()) / 1000.0);
         facesPerSecond = c.faces.size() / covered;
         long minSeq = Long.MAX_VALUE;
         long maxSeq = Long.MIN_VALUE;
