@@ -80,6 +80,10 @@ final class DemoCommand implements Callable<Integer> {
     if (fps != null) {
       overrides.put(FaceStreamConfig.INGEST_FPS, fps.toString());
     }
+    if (port != null) {
+      // the dashboard shows face thumbnails; they are off otherwise (biometric data)
+      overrides.put(FaceStreamConfig.THUMBNAILS, "true");
+    }
     FaceStreamConfig base = common.resolve(overrides);
     Map<String, List<Path>> subjects = parseEnrollments(enroll);
     Path dir = data != null ? data : Files.createTempDirectory("facestream-demo-");
@@ -108,6 +112,8 @@ final class DemoCommand implements Callable<Integer> {
             IdentityEventTap tap = new IdentityEventTap(cfg.kafkaClientSettings(), out)) {
           matcher.start(Duration.ofMinutes(2));
           awaitGallery(matcher, gallery.size());
+          ApiRuntime api = port == null ? null
+              : ApiRuntime.start(cfg, org.facestream.api.ApiSettings.defaults(port), ApiRuntime.probeOf(matcher));
           Thread tapThread = Thread.ofPlatform().name("identity-tap").start(tap);
           try (WorkerCommand.WorkerPool workers = WorkerCommand.WorkerPool.start(cfg, "demo", MetricsRegistry.GLOBAL)) {
             IngestSettings settings = IngestCommand.settings(cfg, camera).withLoop(loop).withRealtime(!fast);
@@ -129,6 +135,9 @@ final class DemoCommand implements Callable<Integer> {
           } finally {
             tap.close();
             tapThread.join(10_000);
+            if (api != null) {
+              api.close();
+            }
           }
         }
       }

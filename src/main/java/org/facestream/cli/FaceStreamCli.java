@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       MatcherCommand.class,
       EnrollCommand.class,
       DemoCommand.class,
+      ApiCommand.class,
       ModelsCommand.class,
       ConfigCommand.class,
     })

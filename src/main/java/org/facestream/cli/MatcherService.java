@@ -2,6 +2,7 @@ package org.facestream.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -9,6 +10,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.facestream.gallery.GalleryIndex;
 import org.facestream.match.MatcherConfig;
 import org.facestream.match.MatcherMetrics;
 import org.facestream.match.MatcherTopology;
@@ -27,9 +29,11 @@ final class MatcherService implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final MatcherMetrics metrics = new MatcherMetrics();
+  private final GalleryIndex index;
 
   MatcherService(MatcherConfig cfg, ThresholdPolicy policy, Map<String, Object> kafkaSettings, Path stateDir, String instanceId, MetricsRegistry registry) {
-    Topology topology = MatcherTopology.build(cfg, policy, metrics);
+    index = MatcherTopology.newIndex(cfg);
+    Topology topology = MatcherTopology.build(cfg, policy, metrics, index, Clock.systemUTC());
     Properties p = new Properties();
     p.putAll(kafkaSettings);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
@@ -76,6 +80,11 @@ final class MatcherService implements AutoCloseable {
       }
       Thread.sleep(50);
     }
+  }
+
+  /** True while this instance's gallery index holds {@code subjectId} (erasure waits for false). */
+  boolean holds(String subjectId) {
+    return index.contains(subjectId);
   }
 
   KafkaStreams.State state() {

@@ -1,0 +1,43 @@
+package org.facestream.cli;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.facestream.api.ApiSettings;
+import org.facestream.api.MatcherProbe;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code facestream api}: the REST API, live event stream and dashboard against a Kafka cluster, as its own
+ * process (the matcher runs elsewhere, so erasure answers once the API's gallery view has the tombstone).
+ */
+@Command(name = "api", description = "Serve the REST API, server-sent events and the dashboard against a Kafka cluster.")
+final class ApiCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+
+  @Option(names = "--port", defaultValue = "8080", paramLabel = "N", description = "TCP port (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+      description = "Address to bind (default ${DEFAULT-VALUE}; 0.0.0.0 exposes biometric data and erasure to the network).")
+  String host;
+
+  @Option(names = "--max-upload-mb", defaultValue = "10", paramLabel = "MB", description = "Largest enrollment upload in MiB (default ${DEFAULT-VALUE}).")
+  int maxUploadMb;
+
+  @Override
+  public Integer call() throws Exception {
+    if (maxUploadMb < 1 || maxUploadMb > 1024) {
+      throw new IllegalArgumentException("expected --max-upload-mb in [1, 1024], found " + maxUploadMb);
+    }
+    FaceStreamConfig cfg = common.resolve();
+    KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
+    ApiSettings settings = ApiSettings.defaults(port).withHost(host).withMaxUploadBytes((long) maxUploadMb << 20);
+    try (ShutdownSignal signal = new ShutdownSignal(); ApiRuntime api = ApiRuntime.start(cfg, settings, MatcherProbe.UNKNOWN)) {
+      System.err.println("facestream api: dashboard on http://" + host + ":" + api.port() + "/; Ctrl-C stops");
+      signal.await();
+    }
+    return 0;
+  }
+}
