@@ -100,7 +100,7 @@ public final class KafkaFeeds implements Runnable, AutoCloseable {
         LOG.error("live feeds stopped reading", e);
       }
     } finally {
-      consumer.close(Duration.ofSeconds(5));
+      consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 

@@ -91,7 +91,7 @@ public final class KafkaGalleryView implements GalleryView, Runnable, AutoClosea
         LOG.error("gallery view stopped reading {}", Topics.GALLERY, e);
       }
     } finally {
-      consumer.close(Duration.ofSeconds(5));
+      consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 

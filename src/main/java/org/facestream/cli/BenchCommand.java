@@ -13,7 +13,4 @@ public final class BenchCommand implements Runnable {
   }
 
   /** Runs the bench commands on their own until the launcher registers {@code bench}. */
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new BenchCommand()).execute(args));
-  }
 }

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       EnrollCommand.class,
       DemoCommand.class,
       ApiCommand.class,
+      EvalCommand.class,
+      BenchCommand.class,
       ModelsCommand.class,
       ConfigCommand.class,
     })
@@ -30,17 +32,35 @@ public final class FaceStreamCli {
     System.exit(execute(args));
   }
 
-  /** Runs a command line and returns its exit code; errors print one clear line (the cause chain with FACESTREAM_DEBUG=1). */
+  /**
+   * Runs a command line and returns its exit code: 0 success, 2 bad input or usage (a malformed file, an
+   * image without a face, invalid configuration), 1 any other failure (broker unreachable, a model that does not
+   * open). Errors print one line (the cause chain; the stack trace too with FACESTREAM_DEBUG=1).
+   */
   public static int execute(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The command tree with FaceStream's error handling, for tests that capture its output. */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(FaceStreamCli.class);
     cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       cmd.getErr().println("facestream " + cmd.getCommandName() + ": " + messageOf(ex));
+      cmd.getErr().flush();
       if (System.getenv("FACESTREAM_DEBUG") != null) {
         ex.printStackTrace(cmd.getErr());
       }
-      return 1;
+      return isBadInput(ex) ? 2 : 1;
     });
-    return cli.execute(args);
+    return cli;
+  }
+
+  private static boolean isBadInput(Exception ex) {
+    return ex instanceof IllegalArgumentException
+        || ex instanceof org.facestream.eval.PairsFormatException
+        || ex instanceof org.facestream.eval.EvaluationException
+        || ex instanceof org.facestream.enroll.Enroller.EnrollmentException
+        || ex instanceof FaceStreamConfig.InvalidConfigurationException;
   }
 
   static String messageOf(Throwable ex) {

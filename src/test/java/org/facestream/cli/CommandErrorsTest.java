@@ -50,21 +50,21 @@ class CommandErrorsTest {
   @Test
   void aMissingModelDirectoryIsNamed() {
     Result r = run("enroll", "--models", dir.resolve("nope").toString(), "--subject", "a", SharedData.face("people/obama/obama.jpg").toString());
-    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("expected model directory " + dir.resolve("nope").toAbsolutePath() + " to exist, found nothing there");
   }
 
   @Test
   void invalidConfigurationListsEveryBadKey() {
     Result r = run("config", "show", "-D", "ingest.fps=-1", "-D", "matcher.top.k=0");
-    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("ingest.fps: Invalid value -1").contains("matcher.top.k: Invalid value 0");
   }
 
   @Test
   void demoRefusesAnEnrollmentPhotoThatDoesNotExist() {
     Result r = run("demo", "--models", SharedData.models().toString(), "--video", "x.mp4", "--enroll", "a=/no/such.jpg", "--until-end");
-    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("--enroll a: expected an image file at /no/such.jpg, found nothing");
   }
 }

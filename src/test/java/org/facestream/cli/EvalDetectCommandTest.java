@@ -14,10 +14,10 @@ class EvalDetectCommandTest {
   void yunetAt320FindsEveryAnnotatedFace() {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = EvalCommand.commandLine();
+    CommandLine cli = FaceStreamCli.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute("detect", "--annotations",
+    int exit = cli.execute("eval", "detect", "--annotations",
         SharedData.face("groups/dlib-annotated/testing.xml").toString(), "--models", SharedData.models().toString(),
         "--detector-size", "320");
     assertThat(exit).as(err.toString()).isZero();

@@ -28,10 +28,13 @@ class EvalVerifyCommandTest {
   private static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = EvalCommand.commandLine();
+    CommandLine cli = FaceStreamCli.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
+    String[] full = new String[args.length + 1];
+    full[0] = "eval";
+    System.arraycopy(args, 0, full, 1, args.length);
+    int exit = cli.execute(full);
     return new Run(exit, out.toString(), err.toString());
   }
 
