@@ -26,7 +26,7 @@ fi
 HEAP=$(( N * 512 * 4 / 1024 / 1024 + 1024 ))m
 # a small young generation and the serial collector keep resident memory near the rows themselves
 RUN=("$JAVA" "-Xmx$HEAP" -Xmn64m -XX:+UseSerialGC --add-modules jdk.incubator.vector -cp "target/facestream.jar:target/lib/*"
-     org.facestream.cli.BenchCommand match --gallery {gallery} --queries {queries} --k {k}
+     org.facestream.cli.FaceStreamCli bench match --gallery {gallery} --queries {queries} --k {k}
      --threads {threads} --out {out} --storage "$STORAGE")
 
 echo "== batched (all queries in one call), load: $(uptime)"

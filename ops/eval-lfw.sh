@@ -19,7 +19,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then ./mvnw -B -q -o -DskipTests package; fi
 SNAP=$(mktemp -d) && cp target/facestream.jar "$SNAP/" && trap 'rm -rf "$SNAP"' EXIT
 CP="$SNAP/facestream.jar:target/lib/*"
 eval_cli() { "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true \
-  -cp "$CP" org.facestream.cli.EvalCommand "$@"; }
+  -cp "$CP" org.facestream.cli.FaceStreamCli eval "$@"; }
 
 verify() { # name, then eval verify arguments
   local name=$1; shift

@@ -304,7 +304,7 @@ class MatcherTopologyTest {
     gallery.pipeInput("carol", (byte[]) null);
     // TopologyTestDriver.close() wipes its state directory, so the restart opens a copy taken after the
     // driver flushed the store (it flushes the global store after every gallery record).
-    copyTree(stateDir, restartDir);
+    copyConsistently(stateDir, restartDir);
     driver.close();
 
     open(restartDir);
@@ -316,6 +316,32 @@ class MatcherTopologyTest {
     IdentityEvent e = identities.readValue();
     assertThat(e.subjectId()).isEqualTo("bob");
     assertThat(e.score()).isCloseTo(0.45, within(1e-5));
+  }
+
+  /**
+   * RocksDB may compact in the background while the copy runs, deleting a file the walk has listed; such a
+   * copy is torn, so it is thrown away and taken again.
+   */
+  private static void copyConsistently(Path from, Path to) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        copyTree(from, to);
+        return;
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 10) {
+          throw e;
+        }
+        try (Stream<Path> torn = Files.walk(to)) {
+          torn.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
