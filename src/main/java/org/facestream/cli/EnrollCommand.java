@@ -1,39 +1,99 @@
 package org.facestream.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.enroll.Enroller;
 import org.facestream.events.GalleryRecord;
+import org.facestream.events.Template;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code facestream enroll --subject ID IMAGE...}: templates from photos into the gallery topic. */
-@Command(name = "enroll", description = "Enroll a subject from one or more photos (each must show exactly one face).")
+/**
+ * {@code facestream enroll --subject ID IMAGE...}: templates from photos into the gallery topic; or
+ * {@code facestream enroll --dir ROOT}: bulk enrollment of a folder tree with one folder per subject.
+ */
+@Command(name = "enroll", description = "Enroll a subject from photos (each must show exactly one face), or a folder tree with --dir.")
 final class EnrollCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
-  @Option(names = "--subject", required = true, paramLabel = "ID", description = "Subject id ([A-Za-z0-9._:@-], up to 128 characters).")
+  @Option(names = "--subject", paramLabel = "ID", description = "Subject id ([A-Za-z0-9._:@-], up to 128 characters).")
   String subject;
 
-  @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "JPEG or PNG photos of the subject.")
-  List<Path> images;
+  @Option(names = "--dir", paramLabel = "ROOT", description = "Bulk: ROOT/<subject>/<photos>; photos that are refused are reported and skipped.")
+  Path root;
+
+  @Parameters(arity = "0..*", paramLabel = "IMAGE", description = "JPEG or PNG photos of the subject.")
+  List<Path> images = new ArrayList<>();
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
+    if ((subject == null) == (root == null)) {
+      throw new IllegalArgumentException("expected either --subject ID IMAGE... or --dir ROOT, found " + (subject == null ? "neither" : "both"));
+    }
     FaceStreamConfig cfg = common.resolve();
-    GalleryRecord record;
+    Map<String, GalleryRecord> records;
     try (FaceAnalyzer analyzer = VisionSetup.openForPortraits(cfg)) {
-      record = new Enroller(analyzer).enroll(subject, images);
+      Enroller enroller = new Enroller(analyzer);
+      records = subject != null ? Map.of(subject, enroller.enroll(subject, images)) : enrollTree(enroller, analyzer.pack().id());
     }
     KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
-    Enroller.publish(cfg.kafkaClientSettings(), Map.of(subject, record));
-    System.err.println("facestream enroll: " + subject + " enrolled with " + record.templates().size() + " template(s), pack " + record.modelPackId());
+    Enroller.publish(cfg.kafkaClientSettings(), records);
+    records.values().forEach(r -> System.err.println("facestream enroll: " + r.subjectId() + " enrolled with "
+        + r.templates().size() + " template(s), pack " + r.modelPackId()));
     return 0;
+  }
+
+  /** One record per subject folder, from every photo that shows exactly one face; a progress bar on stderr. */
+  private Map<String, GalleryRecord> enrollTree(Enroller enroller, String packId) throws IOException {
+    Map<String, List<Path>> bySubject = new LinkedHashMap<>();
+    try (Stream<Path> dirs = Files.list(root)) {
+      for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
+        try (Stream<Path> files = Files.list(d)) {
+          List<Path> photos = files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)")).sorted().toList();
+          if (!photos.isEmpty()) {
+            bySubject.put(d.getFileName().toString(), photos);
+          }
+        }
+      }
+    }
+    int total = bySubject.values().stream().mapToInt(List::size).sum();
+    if (total == 0) {
+      throw new IllegalArgumentException("expected " + root + "/<subject>/<photos>, found no photos");
+    }
+    Map<String, GalleryRecord> out = new LinkedHashMap<>();
+    int done = 0;
+    int refused = 0;
+    for (var e : bySubject.entrySet()) {
+      List<Template> templates = new ArrayList<>();
+      for (Path photo : e.getValue()) {
+        try {
+          templates.add(enroller.template(photo.getFileName().toString(), Files.readAllBytes(photo)));
+        } catch (Enroller.EnrollmentException ex) {
+          refused++;
+          System.err.println("\rrefused " + e.getKey() + "/" + ex.getMessage());
+        }
+        done++;
+        int filled = 30 * done / total;
+        System.err.printf(Locale.ROOT, "\renroll [%s%s] %d/%d photos, %d subjects, %d refused", "#".repeat(filled), ".".repeat(30 - filled),
+            done, total, out.size(), refused);
+      }
+      if (!templates.isEmpty()) {
+        out.put(e.getKey(), new GalleryRecord(e.getKey(), e.getKey(), templates, packId, java.time.Instant.now()));
+      }
+    }
+    System.err.println();
+    return out;
   }
 }

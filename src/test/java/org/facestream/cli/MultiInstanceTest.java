@@ -1,0 +1,70 @@
+package org.facestream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.facestream.embed.WorkerConfig;
+import org.facestream.events.Topics;
+import org.facestream.metrics.MetricsRegistry;
+import org.facestream.testing.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Multi-process mode shares the load: two worker instances split the frames partitions between them, and two
+ * matcher instances (each with its own RocksDB state directory) split the faces partitions.
+ */
+class MultiInstanceTest {
+  @TempDir Path dir;
+
+  @Test
+  void twoWorkersAndTwoMatchersEachReceivePartitions() throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
+        Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      TopicCatalogue.load().ensureTopics(admin);
+      FaceStreamConfig base = FaceStreamConfig.load(null, Map.of(), Map.of(
+          FaceStreamConfig.BOOTSTRAP, broker.bootstrapServers(), FaceStreamConfig.MODELS_DIR, SharedData.models().toString(),
+          FaceStreamConfig.WORKER_THREADS, "2"));
+      FaceStreamConfig matcherA = FaceStreamConfig.load(null, Map.of(), Map.of(FaceStreamConfig.BOOTSTRAP, broker.bootstrapServers(),
+          FaceStreamConfig.STATE_DIR, dir.resolve("state-a").toString()));
+      FaceStreamConfig matcherB = FaceStreamConfig.load(null, Map.of(), Map.of(FaceStreamConfig.BOOTSTRAP, broker.bootstrapServers(),
+          FaceStreamConfig.STATE_DIR, dir.resolve("state-b").toString()));
+      MetricsRegistry metrics = new MetricsRegistry();
+      try (WorkerCommand.WorkerPool workers = WorkerCommand.WorkerPool.start(base, "multi", metrics);
+          MatcherService a = MatcherCommand.service(matcherA, "a", metrics);
+          MatcherService b = MatcherCommand.service(matcherB, "b", metrics)) {
+        a.start(java.time.Duration.ofMinutes(1));
+        b.start(java.time.Duration.ofMinutes(1));
+        assertThat(workers.size()).isEqualTo(2);
+        assertEachMemberOwnsPartitions(admin, WorkerConfig.GROUP_ID, Topics.FRAMES);
+        assertEachMemberOwnsPartitions(admin, MatcherService.APPLICATION_ID, Topics.FACES);
+      }
+    }
+  }
+
+  private static void assertEachMemberOwnsPartitions(Admin admin, String group, String topic) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    List<Set<TopicPartition>> owned = List.of();
+    while (System.nanoTime() < deadline) {
+      ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+      owned = d.members().stream().map(MemberDescription::assignment)
+          .map(asg -> asg.topicPartitions().stream().filter(tp -> tp.topic().equals(topic)).collect(java.util.stream.Collectors.toSet()))
+          .toList();
+      if (owned.size() == 2 && owned.stream().allMatch(s -> !s.isEmpty())) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    System.err.println(group + " assignment of " + topic + ": " + owned);
+    assertThat(owned).as("members of %s", group).hasSize(2).allSatisfy(s -> assertThat(s).isNotEmpty());
+    assertThat(owned.get(0)).doesNotContainAnyElementsOf(owned.get(1));
+  }
+}
