@@ -55,7 +55,8 @@ final class VisionSetup {
   /** The fixed threshold: {@code matcher.threshold} when set, else the pack's default. */
   static double threshold(FaceStreamConfig cfg) {
     double t = cfg.decimal(FaceStreamConfig.MATCH_THRESHOLD);
-    return t < -1 ? pack(cfg).defaultCosineThreshold() : t;
+    // the pack stores a float: read it back through its decimal form so 0.40f is 0.4, not 0.4000000059604645
+    return t < -1 ? Double.parseDouble(Float.toString(pack(cfg).defaultCosineThreshold())) : t;
   }
 
   private static int roundUp32(int v) {

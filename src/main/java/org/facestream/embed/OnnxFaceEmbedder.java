@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.facestream.model.ChannelOrder;
+import org.facestream.model.ExecutionProvider;
 import org.facestream.model.FloatTensor;
 import org.facestream.model.ModelPack;
 import org.facestream.model.OnnxModel;
@@ -36,6 +37,16 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
 
   /** Takes ownership of {@code model}; checks its input against the pack's crop size. */
   public OnnxFaceEmbedder(OnnxModel model, ModelPack pack, boolean flip) {
+    this(model, pack, flip, MAX_DYNAMIC_BATCH);
+  }
+
+  /**
+   * As above with a largest batch for graphs with a dynamic batch dimension. Dynamically quantised (int8)
+   * embedders compute activation scales per batch, so a face's embedding shifts with the other faces in its
+   * batch (cosine down to 0.95 seen on LFW); on CPU batching brought no speed-up either (9.8 vs 10.4 ms a
+   * face), so CPU sessions embed one face per run and stay reproducible.
+   */
+  public OnnxFaceEmbedder(OnnxModel model, ModelPack pack, boolean flip, int maxDynamicBatch) {
     this.model = Objects.requireNonNull(model, "model");
     this.pack = Objects.requireNonNull(pack, "pack");
     this.flip = flip;
@@ -45,7 +56,10 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
           + pack.embedderWidth() + "] for pack " + pack.id() + ", found " + Arrays.toString(shape));
     }
     this.fixedBatch = shape[0] > 0;
-    this.batch = fixedBatch ? (int) shape[0] : MAX_DYNAMIC_BATCH;
+    if (maxDynamicBatch < 1) {
+      throw new IllegalArgumentException("expected maxDynamicBatch >= 1, found " + maxDynamicBatch);
+    }
+    this.batch = fixedBatch ? (int) shape[0] : maxDynamicBatch;
     OpenCvNatives.load();
   }
 
@@ -53,7 +67,7 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
   public static OnnxFaceEmbedder open(Path file, ModelPack pack, boolean flip, OnnxOptions onnx) {
     OnnxModel model = OnnxModel.open(file, file.getFileName().toString(), onnx);
     try {
-      return new OnnxFaceEmbedder(model, pack, flip);
+      return new OnnxFaceEmbedder(model, pack, flip, onnx.provider() == ExecutionProvider.CPU ? 1 : MAX_DYNAMIC_BATCH);
     } catch (RuntimeException e) {
       model.close();
       throw e;
