@@ -71,6 +71,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "N", description = "Serve the REST API and dashboard on this port.")
   Integer port;
 
+  /** Whether identity events are printed (bench pipeline turns them off and keeps the summary). */
+  boolean printEvents = true;
+
   @Override
   public Integer call() throws Exception {
     if (untilEnd && loop) {
@@ -109,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
         Enroller.publish(cfg.kafkaClientSettings(), gallery);
         LOG.info("enrolled {}", gallery.keySet());
         try (MatcherService matcher = MatcherCommand.service(cfg, "demo", MetricsRegistry.GLOBAL);
-            IdentityEventTap tap = new IdentityEventTap(cfg.kafkaClientSettings(), out)) {
+            IdentityEventTap tap = new IdentityEventTap(cfg.kafkaClientSettings(), printEvents ? out : null)) {
           matcher.start(Duration.ofMinutes(2));
           awaitGallery(matcher, gallery.size());
           ApiRuntime api = port == null ? null
@@ -205,6 +208,7 @@ final class DemoCommand implements Callable<Integer> {
     s.put("unknownFaces", unknown);
     s.put("deadLetters", m.byLabel("deadletter_total"));
     s.put("framesPerSecond", Math.round(ingest.sent() / seconds * 100) / 100.0);
+    s.put("facesPerSecond", Math.round(m.total("worker_faces_total") / seconds * 100) / 100.0);
     s.put("latencyP50Ms", Math.round(tap.latencyQuantileMs(0.50)));
     s.put("latencyP99Ms", Math.round(tap.latencyQuantileMs(0.99)));
     out.println(Json.MAPPER.writeValueAsString(Map.of("summary", s)));

@@ -9,6 +9,8 @@ import org.facestream.detect.DetectedFace;
 import org.facestream.detect.DetectorSettings;
 import org.facestream.detect.FaceDetector;
 import org.facestream.events.FaceQuality;
+import org.facestream.metrics.LatencyHistogram;
+import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ExecutionProvider;
 import org.facestream.model.ModelFiles;
 import org.facestream.model.ModelPack;
@@ -32,6 +34,11 @@ import org.opencv.imgproc.Imgproc;
  * {@link #close} must be called once, after every call has returned.
  */
 public final class FaceAnalyzer implements AutoCloseable {
+  // Per-stage latency (detect per frame, align and embed per face), exported as facestream_stage_latency_seconds.
+  private static final LatencyHistogram DETECT = stage("detect");
+  private static final LatencyHistogram ALIGN = stage("align");
+  private static final LatencyHistogram EMBED = stage("embed");
+
   private static final int THUMBNAIL_JPEG_QUALITY = 85;
 
   private final ModelPack pack;
@@ -114,16 +121,27 @@ public final class FaceAnalyzer implements AutoCloseable {
   public List<List<AnalyzedFace>> analyze(List<Mat> frames) {
     List<List<DetectedFace>> detections = new ArrayList<>(frames.size());
     for (Mat frame : frames) {
+      long t0 = System.nanoTime();
       detections.add(detector.detect(frame));
+      DETECT.recordMicros((System.nanoTime() - t0) / 1000.0);
     }
     List<Mat> crops = new ArrayList<>();
     try {
       for (int f = 0; f < frames.size(); f++) {
         for (DetectedFace face : detections.get(f)) {
+          long t0 = System.nanoTime();
           crops.add(aligner.align(frames.get(f), face.landmarks()));
+          ALIGN.recordMicros((System.nanoTime() - t0) / 1000.0);
         }
       }
+      long t0 = System.nanoTime();
       List<Embedding> embeddings = embedder.embed(crops);
+      if (!crops.isEmpty()) {
+        double perFace = (System.nanoTime() - t0) / 1000.0 / crops.size();
+        for (int i = 0; i < crops.size(); i++) {
+          EMBED.recordMicros(perFace);
+        }
+      }
       List<List<AnalyzedFace>> result = new ArrayList<>(frames.size());
       int k = 0;
       for (List<DetectedFace> faces : detections) {
@@ -193,6 +211,10 @@ public final class FaceAnalyzer implements AutoCloseable {
       buf.release();
       params.release();
     }
+  }
+
+  private static LatencyHistogram stage(String name) {
+    return MetricsRegistry.GLOBAL.histogram("stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", name));
   }
 
   @Override
