@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "pipeline", description = "Run the demo path at full speed on a video and report throughput and per-stage latency.")
 final class BenchPipelineCommand implements Callable<Integer> {
-  private static final List<String> STAGES = List.of("decode", "detect", "align", "embed", "detect_align_embed_batch", "match", "capture_to_observation");
+  private static final List<String> STAGES = List.of("decode", "detect", "align", "embed", "detect_align_embed_batch", "match", "capture_to_observation", "capture_to_event");
 
   @Mixin CommonOptions common;
 

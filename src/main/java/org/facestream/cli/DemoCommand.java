@@ -203,7 +203,7 @@ final class DemoCommand implements Callable<Integer> {
     s.put("framesDropped", ingest.dropped());
     s.put("faces", m.total("worker_faces_total"));
     s.put("facesDroppedForQuality", m.byLabel("worker_faces_dropped_total"));
-    s.put("events", tap.events().size());
+    s.put("events", tap.eventCount());
     s.put("eventsBySubject", matched);
     s.put("unknownFaces", unknown);
     s.put("deadLetters", m.byLabel("deadletter_total"));
