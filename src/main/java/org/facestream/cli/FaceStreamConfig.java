@@ -47,6 +47,9 @@ public final class FaceStreamConfig {
   public static final String MATCH_THRESHOLD = "matcher.threshold";
   public static final String MATCH_TOP_K = "matcher.top.k";
   public static final String STATE_DIR = "matcher.state.dir";
+  public static final String THRESHOLD_POLICY = "matcher.threshold.policy";
+  public static final String TARGET_FPIR = "matcher.target.fpir";
+  public static final String COHORT_DIR = "matcher.cohort.dir";
   public static final String METRICS_PORT = "metrics.port";
   public static final String METRICS_HOST = "metrics.host";
   public static final String KAFKA_PREFIX = "kafka.";
@@ -90,6 +93,12 @@ public final class FaceStreamConfig {
           "Frames are downscaled so their longer side is at most this many pixels before encoding.")
       .define(MATCH_THRESHOLD, Type.DOUBLE, -2.0, Range.between(-2.0, 1.0), Importance.HIGH,
           "Fixed decision threshold as a cosine in [-1, 1]; -2 (default) takes the model pack's default threshold.")
+      .define(THRESHOLD_POLICY, Type.STRING, "fixed", ValidString.in("fixed", "adaptive-fpir"), Importance.HIGH,
+          "fixed: decide with matcher.threshold. adaptive-fpir: hold matcher.target.fpir with the GB-CosFace-style global adaptive threshold (topologies/README.md).")
+      .define(TARGET_FPIR, Type.DOUBLE, 0.01, Range.between(1e-6, 0.5), Importance.HIGH,
+          "Target false-positive identification rate of the adaptive policy (per decision).")
+      .define(COHORT_DIR, Type.STRING, "", Importance.MEDIUM,
+          "Photos of an impostor cohort (identities not in the gallery, one face each) for the adaptive policy's null scores; empty: leave-top-1-out fallback.")
       .define(MATCH_TOP_K, Type.INT, 5, Range.between(1, 100), Importance.LOW,
           "Candidates listed in each identity event.")
       .define(STATE_DIR, Type.STRING, "", Importance.MEDIUM,

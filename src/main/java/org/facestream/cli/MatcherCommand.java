@@ -3,7 +3,17 @@ package org.facestream.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.facestream.embed.FaceAnalyzer;
+import org.facestream.enroll.Enroller;
+import org.facestream.match.AdaptiveThreshold;
 import org.facestream.match.FixedThreshold;
+import org.facestream.match.threshold.CohortScorer;
+import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.MatcherConfig;
 import org.facestream.metrics.MetricsRegistry;
 import picocli.CommandLine.Command;
@@ -36,7 +46,7 @@ final class MatcherCommand implements Callable<Integer> {
         var metricsServer = MetricsEndpoint.startIfConfigured(cfg);
         MatcherService matcher = service(cfg, WorkerCommand.hostName(), MetricsRegistry.GLOBAL)) {
       matcher.start(Duration.ofMinutes(2));
-      System.err.println("facestream matcher: running with threshold " + VisionSetup.threshold(cfg) + "; Ctrl-C stops");
+      System.err.println("facestream matcher: running, threshold policy " + cfg.string(FaceStreamConfig.THRESHOLD_POLICY) + "; Ctrl-C stops");
       signal.await();
     }
     return 0;
@@ -49,7 +59,40 @@ final class MatcherCommand implements Callable<Integer> {
     MatcherConfig mc = new MatcherConfig(threshold, cfg.integer(FaceStreamConfig.MATCH_TOP_K), pack.id(), pack.embeddingDimension(), false);
     String dir = cfg.string(FaceStreamConfig.STATE_DIR);
     Path state = dir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "facestream-matcher-state") : Path.of(dir);
+    if ("adaptive-fpir".equals(cfg.string(FaceStreamConfig.THRESHOLD_POLICY))) {
+      FpirPolicy policy = FpirPolicy.defaults(FpirPolicy.POLICY, cfg.decimal(FaceStreamConfig.TARGET_FPIR));
+      CohortScorer cohort = cohort(cfg);
+      return MatcherService.adaptive(mc, index -> new AdaptiveThreshold(policy, cohort, index::subjectCount), Duration.ofSeconds(5),
+          cfg.kafkaClientSettings(), state, instanceId, registry);
+    }
     registry.gauge("matcher_threshold_cosine", "Decision threshold in force (cosine)", "", () -> threshold);
     return new MatcherService(mc, new FixedThreshold(threshold), cfg.kafkaClientSettings(), state, instanceId, registry);
+  }
+
+  /** Cohort templates from {@code matcher.cohort.dir}: every photo with exactly one face; null when unset. */
+  static CohortScorer cohort(FaceStreamConfig cfg) {
+    String dir = cfg.string(FaceStreamConfig.COHORT_DIR);
+    if (dir.isBlank()) {
+      return null;
+    }
+    List<float[]> rows = new ArrayList<>();
+    int refused = 0;
+    try (FaceAnalyzer analyzer = VisionSetup.openForPortraits(cfg); Stream<Path> files = Files.walk(Path.of(dir), java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+      Enroller enroller = new Enroller(analyzer);
+      for (Path p : files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)")).sorted().toList()) {
+        try {
+          rows.add(enroller.template(p.toString(), Files.readAllBytes(p)).embedding());
+        } catch (Enroller.EnrollmentException e) {
+          refused++;
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("expected a readable cohort directory " + dir + ", found " + e.getMessage(), e);
+    }
+    if (rows.size() < 2) {
+      throw new IllegalArgumentException("expected at least 2 cohort photos with one face each in " + dir + ", found " + rows.size());
+    }
+    System.err.println("facestream matcher: cohort of " + rows.size() + " faces from " + dir + " (" + refused + " photos refused)");
+    return new CohortScorer(rows.toArray(float[][]::new));
   }
 }

@@ -6,14 +6,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.facestream.gallery.GalleryIndex;
+import org.facestream.match.AdaptiveThreshold;
 import org.facestream.match.MatcherConfig;
 import org.facestream.match.MatcherMetrics;
 import org.facestream.match.MatcherTopology;
+import org.facestream.match.NullScoreReporting;
+import org.facestream.match.ThresholdAggregatorTopology;
 import org.facestream.match.ThresholdPolicy;
 import org.facestream.metrics.MetricsRegistry;
 import org.slf4j.Logger;
@@ -21,36 +25,52 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the matcher topology as the Kafka Streams application {@code facestream-matcher}: exactly-once v2,
- * RocksDB state in a directory, metrics exported to the {@link MetricsRegistry}. Thread-safe start/close.
+ * RocksDB state in a directory, metrics exported to the {@link MetricsRegistry}. With the adaptive policy it
+ * also runs the threshold aggregator ({@code facestream-thresholds}); its input topic has one partition, so
+ * one aggregator is active however many matchers run. Thread-safe start/close.
  */
 final class MatcherService implements AutoCloseable {
   static final String APPLICATION_ID = "facestream-matcher";
+  static final String AGGREGATOR_ID = "facestream-thresholds";
   private static final Logger LOG = LoggerFactory.getLogger(MatcherService.class);
 
   private final KafkaStreams streams;
+  private final KafkaStreams aggregator;
   private final MatcherMetrics metrics = new MatcherMetrics();
   private final GalleryIndex index;
+  private final AdaptiveThreshold adaptive;
 
+  /** The matcher deciding with {@code policy} (the fixed threshold). */
   MatcherService(MatcherConfig cfg, ThresholdPolicy policy, Map<String, Object> kafkaSettings, Path stateDir, String instanceId, MetricsRegistry registry) {
+    this(cfg, null, null, policy, kafkaSettings, stateDir, instanceId, registry);
+  }
+
+  /** The matcher with the adaptive FPIR policy built for its gallery index, plus the aggregator. */
+  static MatcherService adaptive(MatcherConfig cfg, Function<GalleryIndex, AdaptiveThreshold> policyFor, Duration reportEvery,
+      Map<String, Object> kafkaSettings, Path stateDir, String instanceId, MetricsRegistry registry) {
+    return new MatcherService(cfg, policyFor, reportEvery, null, kafkaSettings, stateDir, instanceId, registry);
+  }
+
+  private MatcherService(MatcherConfig cfg, Function<GalleryIndex, AdaptiveThreshold> adaptiveFor, Duration reportEvery,
+      ThresholdPolicy fixed, Map<String, Object> kafkaSettings, Path stateDir, String instanceId, MetricsRegistry registry) {
     index = MatcherTopology.newIndex(cfg);
-    Topology topology = MatcherTopology.build(cfg, policy, metrics, index, Clock.systemUTC());
-    Properties p = new Properties();
-    p.putAll(kafkaSettings);
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
-    p.put(StreamsConfig.CLIENT_ID_CONFIG, APPLICATION_ID + "-" + instanceId);
-    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
-    // one broker in the demo and tests; a production cluster overrides this with kafka.replication.factor
-    p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
-    // identity events are a live feed: commit (and make them visible) often
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-    p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-    try {
-      Files.createDirectories(stateDir);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot create matcher state directory " + stateDir + ": " + e.getMessage(), e);
+    Topology topology;
+    if (adaptiveFor != null) {
+      adaptive = adaptiveFor.apply(index);
+      topology = MatcherTopology.build(cfg, adaptive, new NullScoreReporting(instanceId, reportEvery), metrics, index, Clock.systemUTC());
+      Topology aggregate = ThresholdAggregatorTopology.build(new ThresholdAggregatorTopology.Config(adaptive.policy(), reportEvery.multipliedBy(10)));
+      aggregator = new KafkaStreams(aggregate, properties(AGGREGATOR_ID, kafkaSettings, stateDir.resolve("aggregator"), instanceId));
+      registry.gauge("matcher_threshold_cosine", "Decision threshold in force (cosine)", "",
+          () -> adaptive.current() == null ? adaptive.policy().initial() : adaptive.current().value());
+      registry.gauge("matcher_threshold_version", "Version of the threshold in force", "",
+          () -> adaptive.current() == null ? 0 : adaptive.current().version());
+      registry.gauge("matcher_threshold_large_moves", "Threshold moves larger than the policy's alert step", "", adaptive::largeMoves);
+    } else {
+      adaptive = null;
+      aggregator = null;
+      topology = MatcherTopology.build(cfg, fixed, metrics, index, Clock.systemUTC());
     }
-    streams = new KafkaStreams(topology, p);
+    streams = new KafkaStreams(topology, properties(APPLICATION_ID, kafkaSettings, stateDir, instanceId));
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("matcher stream thread failed; replacing it", e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -63,12 +83,40 @@ final class MatcherService implements AutoCloseable {
     registry.gauge("matcher_deadletters", "Observations the matcher dead-lettered", "", metrics::deadLetters);
   }
 
+  private static Properties properties(String applicationId, Map<String, Object> kafkaSettings, Path stateDir, String instanceId) {
+    Properties p = new Properties();
+    p.putAll(kafkaSettings);
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    p.put(StreamsConfig.CLIENT_ID_CONFIG, applicationId + "-" + instanceId);
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+    // one broker in the demo and tests; a production cluster overrides this with kafka.replication.factor
+    p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+    // identity events are a live feed: commit (and make them visible) often
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    try {
+      Files.createDirectories(stateDir);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot create state directory " + stateDir + ": " + e.getMessage(), e);
+    }
+    return p;
+  }
+
   MatcherMetrics metrics() {
     return metrics;
   }
 
-  /** Starts the application and waits until it is RUNNING (gallery restored) or fails. */
+  /** The adaptive policy, or null with a fixed threshold. */
+  AdaptiveThreshold adaptive() {
+    return adaptive;
+  }
+
+  /** Starts the application(s) and waits until the matcher is RUNNING (gallery restored) or fails. */
   void start(Duration timeout) throws InterruptedException {
+    if (aggregator != null) {
+      aggregator.start();
+    }
     streams.start();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
@@ -94,5 +142,8 @@ final class MatcherService implements AutoCloseable {
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
+    if (aggregator != null) {
+      aggregator.close(Duration.ofSeconds(30));
+    }
   }
 }

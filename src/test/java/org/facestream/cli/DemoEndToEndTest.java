@@ -73,4 +73,42 @@ class DemoEndToEndTest {
     // every event id is distinct: no observation decided twice
     assertThat(events.stream().map(e -> e.get("id").asText()).distinct().count()).isEqualTo(events.size());
   }
+
+  @Test
+  void adaptivePolicyPublishesVersionedThresholdsThatTheEventsCarry() throws Exception {
+    Path cohort = dir.resolve("cohort");
+    java.nio.file.Files.createDirectories(cohort);
+    for (String person : List.of("bbt_amy", "bbt_howard", "bbt_leonard", "bbt_penny", "bbt_raj", "bbt_sheldon", "kit_harington", "rose_leslie")) {
+      java.nio.file.Files.createSymbolicLink(cohort.resolve(person), SharedData.faces().resolve("people").resolve(person));
+    }
+    String people = SharedData.faces().resolve("people").toString();
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    int exit;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      exit = FaceStreamCli.execute("demo", "--models", SharedData.models().toString(),
+          "--video", SharedData.video("hamilton-clip-640x360.mp4").toString(),
+          "--enroll", "lin_manuel_miranda=" + people + "/lin_manuel_miranda/lin-manuel-miranda.png",
+          "--enroll", "obama=" + people + "/obama/obama.jpg",
+          "--enroll", "biden=" + people + "/biden/biden.jpg",
+          "--until-end", "--data", dir.resolve("run").toString(),
+          "-D", "matcher.threshold.policy=adaptive-fpir", "-D", "matcher.cohort.dir=" + cohort);
+    } finally {
+      System.setOut(original);
+    }
+    assertThat(exit).isZero();
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
+      JsonNode node = line.isBlank() ? null : Json.MAPPER.readTree(line);
+      if (node != null && !node.has("summary")) {
+        events.add(node);
+      }
+    }
+    assertThat(events).isNotEmpty().allSatisfy(e -> assertThat(e.at("/data/threshold/policy").asText()).isEqualTo("adaptive-fpir"));
+    // the aggregator publishes while the video plays (paced at media speed): later events carry a published version
+    assertThat(events.stream().mapToLong(e -> e.at("/data/threshold/version").asLong()).max().orElse(0)).isGreaterThanOrEqualTo(1);
+    assertThat(events).anySatisfy(e -> assertThat(e.get("subject").asText()).isEqualTo("lin_manuel_miranda"));
+    assertThat(events).noneSatisfy(e -> assertThat(e.get("subject").asText()).isEqualTo("biden"));
+  }
 }
