@@ -32,7 +32,7 @@ final class ApiRuntime implements AutoCloseable {
   private final AdminClusterProbe probe;
   private final ApiServer server;
 
-  private ApiRuntime(FaceStreamConfig cfg, ApiSettings settings, MatcherProbe matcher) {
+  private ApiRuntime(FaceStreamConfig cfg, ApiSettings settings, MatcherProbe matcher, ThresholdSource thresholdSource) {
     Map<String, Object> kafka = cfg.kafkaClientSettings();
     analyzer = VisionSetup.openForPortraits(cfg);
     gallery = KafkaGalleryView.start(kafka);
@@ -41,14 +41,21 @@ final class ApiRuntime implements AutoCloseable {
     feeds = KafkaFeeds.start(kafka, live);
     probe = new AdminClusterProbe(kafka, WorkerConfig.GROUP_ID);
     Enroller enroller = new Enroller(analyzer);
-    ThresholdSource threshold = ThresholdSource.fixed(new ThresholdRef(VisionSetup.threshold(cfg), 0, FixedThreshold.POLICY), Instant.now());
+    ThresholdSource threshold = thresholdSource != null ? thresholdSource
+        : ThresholdSource.fixed(new ThresholdRef(VisionSetup.threshold(cfg), 0, FixedThreshold.POLICY), Instant.now());
     server = ApiServer.start(settings, new ApiServer.Collaborators(
         gallery, writer, enroller::enroll, live, threshold, probe, matcher, MetricsRegistry.GLOBAL));
   }
 
   /** Starts the API on {@code settings} against the cluster of {@code cfg}. */
   static ApiRuntime start(FaceStreamConfig cfg, ApiSettings settings, MatcherProbe matcher) {
-    return new ApiRuntime(cfg, settings, matcher);
+    return new ApiRuntime(cfg, settings, matcher, null);
+  }
+
+  /** As above, with the threshold of a matcher in this process (the adaptive policy's published state). */
+  static ApiRuntime start(FaceStreamConfig cfg, ApiSettings settings, MatcherService matcher) {
+    ThresholdSource source = matcher.adaptive() == null ? null : new AdaptiveThresholdSource(matcher.adaptive(), Instant.now());
+    return new ApiRuntime(cfg, settings, probeOf(matcher), source);
   }
 
   /** A probe of a matcher running in this process. */

@@ -116,7 +116,7 @@ final class DemoCommand implements Callable<Integer> {
           matcher.start(Duration.ofMinutes(2));
           awaitGallery(matcher, gallery.size());
           ApiRuntime api = port == null ? null
-              : ApiRuntime.start(cfg, org.facestream.api.ApiSettings.defaults(port), ApiRuntime.probeOf(matcher));
+              : ApiRuntime.start(cfg, org.facestream.api.ApiSettings.defaults(port), matcher);
           Thread tapThread = Thread.ofPlatform().name("identity-tap").start(tap);
           try (WorkerCommand.WorkerPool workers = WorkerCommand.WorkerPool.start(cfg, "demo", MetricsRegistry.GLOBAL)) {
             IngestSettings settings = IngestCommand.settings(cfg, camera).withLoop(loop).withRealtime(!fast);
