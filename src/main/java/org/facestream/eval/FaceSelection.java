@@ -15,6 +15,40 @@ import org.facestream.embed.AnalyzedFace;
 public final class FaceSelection {
   private FaceSelection() {}
 
+  /** Which face of an image an evaluation keeps. */
+  public enum Rule {
+    /** The face nearest the image centre: LFW-style crops around one subject. */
+    NEAREST_CENTRE,
+    /** The face with the largest box: photos of one person, who is usually the nearest to the camera. */
+    LARGEST
+  }
+
+  /** The analysed face a rule picks from a {@code width x height} image. */
+  public static AnalyzedFace choose(Rule rule, List<AnalyzedFace> faces, int width, int height) {
+    return switch (rule) {
+      case NEAREST_CENTRE -> nearestCentre(faces, width, height);
+      case LARGEST -> largest(faces);
+    };
+  }
+
+  /** The analysed face with the largest box area; ties go to the first. */
+  public static AnalyzedFace largest(List<AnalyzedFace> faces) {
+    if (faces.isEmpty()) {
+      throw new IllegalArgumentException("expected at least one face, found none");
+    }
+    AnalyzedFace best = faces.get(0);
+    for (AnalyzedFace f : faces) {
+      if (area(f.face().box()) > area(best.face().box())) {
+        best = f;
+      }
+    }
+    return best;
+  }
+
+  private static double area(BoundingBox box) {
+    return (double) box.width() * box.height();
+  }
+
   /** The analysed face whose box centre is nearest the centre of a {@code width x height} image. */
   public static AnalyzedFace nearestCentre(List<AnalyzedFace> faces, int width, int height) {
     return nearest(faces, AnalyzedFace::face, width, height);

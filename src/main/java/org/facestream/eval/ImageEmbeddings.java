@@ -39,6 +39,15 @@ public final class ImageEmbeddings {
    */
   public static ImageEmbeddings compute(List<Path> images, Supplier<FaceAnalyzer> analyzers, int threads,
       PrintStream progress) {
+    return compute(images, analyzers, threads, progress, FaceSelection.Rule.NEAREST_CENTRE);
+  }
+
+  /**
+   * As {@link #compute(List, Supplier, int, PrintStream)}, keeping the face {@code rule} picks; the analyzers
+   * must embed every detected face (not only the one nearest the centre) for {@link FaceSelection.Rule#LARGEST}.
+   */
+  public static ImageEmbeddings compute(List<Path> images, Supplier<FaceAnalyzer> analyzers, int threads,
+      PrintStream progress, FaceSelection.Rule rule) {
     if (threads < 1) {
       throw new IllegalArgumentException("expected at least one thread, found " + threads);
     }
@@ -53,7 +62,7 @@ public final class ImageEmbeddings {
         try (FaceAnalyzer analyzer = analyzers.get()) {
           for (int i; failure.get() == null && (i = next.getAndIncrement()) < distinct.size(); ) {
             Path image = distinct.get(i);
-            out.put(image, embed(analyzer, image));
+            out.put(image, embed(analyzer, image, rule));
             bar.step();
           }
         } catch (RuntimeException e) {
@@ -78,6 +87,11 @@ public final class ImageEmbeddings {
 
   /** Decodes one image, analyses it and keeps the face nearest its centre. */
   static ImageFace embed(FaceAnalyzer analyzer, Path image) {
+    return embed(analyzer, image, FaceSelection.Rule.NEAREST_CENTRE);
+  }
+
+  /** Decodes one image, analyses it and keeps the face {@code rule} picks. */
+  static ImageFace embed(FaceAnalyzer analyzer, Path image, FaceSelection.Rule rule) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(image);
@@ -92,7 +106,7 @@ public final class ImageEmbeddings {
     }
     try {
       List<AnalyzedFace> found = analyzer.analyze(bgr);
-      AnalyzedFace chosen = FaceSelection.nearestCentre(found, bgr.cols(), bgr.rows());
+      AnalyzedFace chosen = FaceSelection.choose(rule, found, bgr.cols(), bgr.rows());
       boolean fallback = found.size() == 1 && SubjectFaceDetector.isFallback(chosen.face(), bgr.cols(), bgr.rows());
       return new ImageFace(image, bgr.cols(), bgr.rows(), chosen, fallback ? 0 : found.size());
     } finally {

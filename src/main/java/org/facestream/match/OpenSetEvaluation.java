@@ -75,6 +75,26 @@ public final class OpenSetEvaluation {
    */
   public static Report run(Map<String, List<float[]>> gallery, float[][] cohort, List<Probe> probes, FpirPolicy policy,
       double fixedThreshold, int warmup, int publishEvery, long seed) {
+    return run(gallery, new CohortScorer(cohort, policy.smoothMaxScale()), probes, policy, fixedThreshold, warmup,
+        publishEvery, seed);
+  }
+
+  /**
+   * As {@link #run(Map, float[][], List, FpirPolicy, double, int, int, long)} with a cohort enrolled the way the
+   * gallery is: each cohort identity has up to as many templates as a gallery subject and scores the max over
+   * them (see {@link CohortScorer#ofIdentities}), so its null score is distributed like a non-mated probe's
+   * gallery score.
+   *
+   * @param cohortIdentities per cohort identity its templates
+   */
+  public static Report runWithCohortIdentities(Map<String, List<float[]>> gallery, List<float[][]> cohortIdentities,
+      List<Probe> probes, FpirPolicy policy, double fixedThreshold, int warmup, int publishEvery, long seed) {
+    return run(gallery, CohortScorer.ofIdentities(cohortIdentities, policy.smoothMaxScale()), probes, policy,
+        fixedThreshold, warmup, publishEvery, seed);
+  }
+
+  private static Report run(Map<String, List<float[]>> gallery, CohortScorer scorer, List<Probe> probes,
+      FpirPolicy policy, double fixedThreshold, int warmup, int publishEvery, long seed) {
     if (probes.size() <= warmup) {
       throw new IllegalArgumentException("expected more probes than the warm-up " + warmup + ", found " + probes.size());
     }
@@ -89,7 +109,6 @@ public final class OpenSetEvaluation {
       }
       index.upsert(new GalleryRecord(subject, subject, templates, "eval", Instant.EPOCH));
     });
-    CohortScorer scorer = new CohortScorer(cohort, policy.smoothMaxScale());
     AdaptiveThreshold adaptive = new AdaptiveThreshold(policy, scorer, index::subjectCount);
     FpirThresholdEstimator estimator = new FpirThresholdEstimator(policy);
 

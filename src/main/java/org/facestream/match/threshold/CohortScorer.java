@@ -1,5 +1,9 @@
 package org.facestream.match.threshold;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * Scores a probe against an impostor cohort: identities disjoint from the gallery, supplied by the operator
  * as one L2-normalised template per identity. The best cohort cosine is a null score (what a non-enrolled
@@ -14,6 +18,10 @@ package org.facestream.match.threshold;
  * magnitude (measured: 27x in the stationary simulation). With disjoint halves the null score and a
  * non-mated gallery score are exchangeable given n, and the quantile rule holds with K = the null half's size.
  *
+ * <p>An identity may have several templates ({@link #ofIdentities}): its cosine is then the max over them, as
+ * the gallery scores a subject enrolled from several photos, so the null score is distributed like a
+ * non-mated probe's gallery score. K stays the number of identities.
+ *
  * <p>Immutable after construction (the cohort is copied) and thread-safe.
  */
 public final class CohortScorer {
@@ -21,6 +29,8 @@ public final class CohortScorer {
   public static final double DEFAULT_SCALE = 32;
 
   private final float[] rows;
+  /** First row of each identity, plus the total row count at the end. */
+  private final int[] starts;
   private final int size;
   private final int dimension;
   private final double scale;
@@ -30,6 +40,45 @@ public final class CohortScorer {
    * @param scale the smooth-max scale s, positive
    */
   public CohortScorer(float[][] cohort, double scale) {
+    this(cohort, singletons(cohort), scale);
+  }
+
+  /**
+   * A cohort whose identities have one or more templates each; an identity's cosine is the max over its own.
+   *
+   * @param identities per identity its templates (at least one), all of the same length; normalised here
+   * @param scale the smooth-max scale s, positive
+   */
+  public static CohortScorer ofIdentities(List<float[][]> identities, double scale) {
+    if (identities == null || identities.size() < 2) {
+      throw new IllegalArgumentException("expected at least two cohort identities, found "
+          + (identities == null ? "none" : identities.size()));
+    }
+    int[] starts = new int[identities.size() + 1];
+    List<float[]> all = new ArrayList<>();
+    for (int i = 0; i < identities.size(); i++) {
+      float[][] templates = identities.get(i);
+      if (templates == null || templates.length == 0) {
+        throw new IllegalArgumentException("expected at least one template for cohort identity " + i + ", found none");
+      }
+      starts[i] = all.size();
+      all.addAll(Arrays.asList(templates));
+    }
+    starts[identities.size()] = all.size();
+    return new CohortScorer(all.toArray(float[][]::new), starts, scale);
+  }
+
+  private static int[] singletons(float[][] cohort) {
+    if (cohort == null || cohort.length < 2) {
+      throw new IllegalArgumentException("expected at least two cohort templates, found "
+          + (cohort == null ? "none" : cohort.length));
+    }
+    int[] starts = new int[cohort.length + 1];
+    Arrays.setAll(starts, i -> i);
+    return starts;
+  }
+
+  private CohortScorer(float[][] cohort, int[] starts, double scale) {
     if (cohort == null || cohort.length < 2) {
       throw new IllegalArgumentException("expected at least two cohort templates, found "
           + (cohort == null ? "none" : cohort.length));
@@ -37,11 +86,12 @@ public final class CohortScorer {
     if (!(scale > 0) || !Double.isFinite(scale)) {
       throw new IllegalArgumentException("expected a positive smooth-max scale, found " + scale);
     }
-    this.size = cohort.length;
+    this.starts = starts;
+    this.size = starts.length - 1;
     this.dimension = cohort[0].length;
     this.scale = scale;
-    this.rows = new float[size * dimension];
-    for (int i = 0; i < size; i++) {
+    this.rows = new float[cohort.length * dimension];
+    for (int i = 0; i < cohort.length; i++) {
       float[] t = cohort[i];
       if (t == null || t.length != dimension) {
         throw new IllegalArgumentException("expected cohort template " + i + " of length " + dimension
@@ -91,7 +141,11 @@ public final class CohortScorer {
     }
     double[] cosines = new double[size];
     for (int i = 0; i < size; i++) {
-      cosines[i] = Math.max(-1, Math.min(1, dot(rows, i * dimension, probe, dimension) / norm));
+      double best = Double.NEGATIVE_INFINITY;
+      for (int r = starts[i]; r < starts[i + 1]; r++) {
+        best = Math.max(best, dot(rows, r * dimension, probe, dimension) / norm);
+      }
+      cosines[i] = Math.max(-1, Math.min(1, best));
     }
     return of(cosines, scale);
   }
