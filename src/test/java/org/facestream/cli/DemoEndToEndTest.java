@@ -25,29 +25,10 @@ class DemoEndToEndTest {
 
   @Test
   void hamiltonClipNamesLinManuelOnStageAndObamaInTheAudienceButNeverBiden() throws Exception {
-    String people = SharedData.faces().resolve("people").toString();
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    int exit;
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      exit = FaceStreamCli.execute("demo", "--models", SharedData.models().toString(),
-          "--video", SharedData.video("hamilton-clip-640x360.mp4").toString(),
-          "--enroll", "lin_manuel_miranda=" + people + "/lin_manuel_miranda/lin-manuel-miranda.png",
-          "--enroll", "obama=" + people + "/obama/obama.jpg",
-          "--enroll", "biden=" + people + "/biden/biden.jpg",
-          "--until-end", "--fast", "--data", dir.toString());
-    } finally {
-      System.setOut(original);
-    }
-    assertThat(exit).isZero();
+    List<JsonNode> lines = runDemo("--fast", "--data", dir.toString());
     List<JsonNode> events = new ArrayList<>();
     JsonNode summary = null;
-    for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
-      if (line.isBlank()) {
-        continue;
-      }
-      JsonNode node = Json.MAPPER.readTree(line);
+    for (JsonNode node : lines) {
       if (node.has("summary")) {
         summary = node.get("summary");
       } else {
@@ -81,34 +62,41 @@ class DemoEndToEndTest {
     for (String person : List.of("bbt_amy", "bbt_howard", "bbt_leonard", "bbt_penny", "bbt_raj", "bbt_sheldon", "kit_harington", "rose_leslie")) {
       java.nio.file.Files.createSymbolicLink(cohort.resolve(person), SharedData.faces().resolve("people").resolve(person));
     }
-    String people = SharedData.faces().resolve("people").toString();
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    int exit;
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      exit = FaceStreamCli.execute("demo", "--models", SharedData.models().toString(),
-          "--video", SharedData.video("hamilton-clip-640x360.mp4").toString(),
-          "--enroll", "lin_manuel_miranda=" + people + "/lin_manuel_miranda/lin-manuel-miranda.png",
-          "--enroll", "obama=" + people + "/obama/obama.jpg",
-          "--enroll", "biden=" + people + "/biden/biden.jpg",
-          "--until-end", "--data", dir.resolve("run").toString(),
-          "-D", "matcher.threshold.policy=adaptive-fpir", "-D", "matcher.cohort.dir=" + cohort);
-    } finally {
-      System.setOut(original);
-    }
-    assertThat(exit).isZero();
-    List<JsonNode> events = new ArrayList<>();
-    for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
-      JsonNode node = line.isBlank() ? null : Json.MAPPER.readTree(line);
-      if (node != null && !node.has("summary")) {
-        events.add(node);
-      }
-    }
+    List<JsonNode> events = runDemo("--data", dir.resolve("run").toString(),
+            "-D", "matcher.threshold.policy=adaptive-fpir", "-D", "matcher.cohort.dir=" + cohort).stream()
+        .filter(n -> !n.has("summary")).toList();
     assertThat(events).isNotEmpty().allSatisfy(e -> assertThat(e.at("/data/threshold/policy").asText()).isEqualTo("adaptive-fpir"));
     // the aggregator publishes while the video plays (paced at media speed): later events carry a published version
     assertThat(events.stream().mapToLong(e -> e.at("/data/threshold/version").asLong()).max().orElse(0)).isGreaterThanOrEqualTo(1);
     assertThat(events).anySatisfy(e -> assertThat(e.get("subject").asText()).isEqualTo("lin_manuel_miranda"));
     assertThat(events).noneSatisfy(e -> assertThat(e.get("subject").asText()).isEqualTo("biden"));
+  }
+
+  /** Runs the demo on the hamilton clip with lin_manuel_miranda, obama and biden enrolled; stdout as JSON lines. */
+  private static List<JsonNode> runDemo(String... extra) throws Exception {
+    String people = SharedData.faces().resolve("people").toString();
+    List<String> args = new ArrayList<>(List.of("demo", "--models", SharedData.models().toString(),
+        "--video", SharedData.video("hamilton-clip-640x360.mp4").toString(),
+        "--enroll", "lin_manuel_miranda=" + people + "/lin_manuel_miranda/lin-manuel-miranda.png",
+        "--enroll", "obama=" + people + "/obama/obama.jpg",
+        "--enroll", "biden=" + people + "/biden/biden.jpg", "--until-end"));
+    args.addAll(List.of(extra));
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    int exit;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      exit = FaceStreamCli.execute(args.toArray(String[]::new));
+    } finally {
+      System.setOut(original);
+    }
+    assertThat(exit).isZero();
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
+      if (!line.isBlank()) {
+        lines.add(Json.MAPPER.readTree(line));
+      }
+    }
+    return lines;
   }
 }
