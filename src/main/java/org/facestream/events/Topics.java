@@ -13,6 +13,10 @@ public final class Topics {
   public static final String GALLERY = "facestream.gallery.v1";
   /** Identity decisions as CloudEvents JSON, keyed by camera id. Value: {@link IdentityEvent}. */
   public static final String IDENTITIES = "facestream.identities.v1";
+  /** Compacted: each matcher instance's null-score sketch for the adaptive threshold, keyed by instance id. */
+  public static final String NULL_SCORES = "facestream.null-scores.v1";
+  /** Compacted: the versioned adaptive threshold, keyed by policy id. */
+  public static final String THRESHOLDS = "facestream.thresholds.v1";
   /** Records no stage could process, with the reason in headers (see {@link DeadLetters}). */
   public static final String DEADLETTER = "facestream.deadletter.v1";
 

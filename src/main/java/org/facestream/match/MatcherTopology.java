@@ -148,8 +148,8 @@ public final class MatcherTopology {
             ThresholdAggregatorTopology.stateSerde())
         .withLoggingDisabled();
     topology.addGlobalStore(thresholds, THRESHOLDS_SOURCE, new StringDeserializer(), new ThresholdLoader.Lenient(),
-        ThresholdAggregatorTopology.THRESHOLDS_TOPIC, THRESHOLD_LOADER, () -> new ThresholdLoader(policy));
-    topology.addSink(NULL_SCORES_SINK, ThresholdAggregatorTopology.NULL_SCORES_TOPIC, new StringSerializer(),
+        Topics.THRESHOLDS, THRESHOLD_LOADER, () -> new ThresholdLoader(policy));
+    topology.addSink(NULL_SCORES_SINK, Topics.NULL_SCORES, new StringSerializer(),
         ThresholdAggregatorTopology.reportSerde(), MATCH_OBSERVATION);
     return topology;
   }

@@ -17,6 +17,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.facestream.events.Topics;
 import org.facestream.events.JsonSerde;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.threshold.FpirThresholdEstimator;
@@ -50,8 +51,6 @@ import org.slf4j.LoggerFactory;
  * window is harmless, a stopped aggregator is not.
  */
 public final class ThresholdAggregatorTopology {
-  public static final String NULL_SCORES_TOPIC = "facestream.null-scores.v1";
-  public static final String THRESHOLDS_TOPIC = "facestream.thresholds.v1";
   public static final String NULL_SCORES_SOURCE = "null-scores-source";
   public static final String AGGREGATE = "aggregate-thresholds";
   public static final String THRESHOLDS_SINK = "thresholds-sink";
@@ -94,13 +93,13 @@ public final class ThresholdAggregatorTopology {
     Objects.requireNonNull(cfg, "cfg");
     Objects.requireNonNull(metrics, "metrics");
     Topology topology = new Topology();
-    topology.addSource(NULL_SCORES_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), NULL_SCORES_TOPIC);
+    topology.addSource(NULL_SCORES_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.NULL_SCORES);
     topology.addProcessor(AGGREGATE, () -> new Aggregator(cfg, metrics), NULL_SCORES_SOURCE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NULL_SCORES_BY_INSTANCE),
         org.apache.kafka.common.serialization.Serdes.String(), reportSerde()), AGGREGATE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(THRESHOLD_BY_POLICY),
         org.apache.kafka.common.serialization.Serdes.String(), stateSerde()), AGGREGATE);
-    topology.addSink(THRESHOLDS_SINK, THRESHOLDS_TOPIC, new StringSerializer(), stateSerde(), AGGREGATE);
+    topology.addSink(THRESHOLDS_SINK, Topics.THRESHOLDS, new StringSerializer(), stateSerde(), AGGREGATE);
     return topology;
   }
 
@@ -140,7 +139,7 @@ public final class ThresholdAggregatorTopology {
       }
       NullScoreReport report;
       try {
-        report = reports.deserialize(NULL_SCORES_TOPIC, record.value());
+        report = reports.deserialize(Topics.NULL_SCORES, record.value());
       } catch (SerializationException e) {
         LOG.warn("skipping unreadable null-score report of instance {}: {}", record.key(), e.getMessage());
         metrics.skipped();

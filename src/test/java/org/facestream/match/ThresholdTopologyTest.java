@@ -67,7 +67,7 @@ class ThresholdTopologyTest {
   }
 
   private static byte[] report(String instance, NullScoreSketch sketch, Instant at) {
-    return ThresholdAggregatorTopology.reportSerde().serialize(ThresholdAggregatorTopology.NULL_SCORES_TOPIC,
+    return ThresholdAggregatorTopology.reportSerde().serialize(Topics.NULL_SCORES,
         NullScoreReport.of(instance, "default", 1, 150, 30, sketch, 0, at));
   }
 
@@ -77,10 +77,10 @@ class ThresholdTopologyTest {
     var cfg = new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5));
     try (TopologyTestDriver driver = new TopologyTestDriver(ThresholdAggregatorTopology.build(cfg, metrics),
         props("facestream-thresholds"))) {
-      TestInputTopic<String, byte[]> in = driver.createInputTopic(ThresholdAggregatorTopology.NULL_SCORES_TOPIC,
+      TestInputTopic<String, byte[]> in = driver.createInputTopic(Topics.NULL_SCORES,
           new StringSerializer(), new ByteArraySerializer());
       TestOutputTopic<String, ThresholdState> out = driver.createOutputTopic(
-          ThresholdAggregatorTopology.THRESHOLDS_TOPIC, new StringDeserializer(), ThresholdAggregatorTopology.stateSerde());
+          Topics.THRESHOLDS, new StringDeserializer(), ThresholdAggregatorTopology.stateSerde());
 
       in.pipeInput("matcher-a", report("matcher-a", sketch(1, 12_000), T0));
       in.pipeInput("matcher-b", report("matcher-b", sketch(2, 12_000), T0.plusSeconds(10)));
@@ -112,10 +112,10 @@ class ThresholdTopologyTest {
     var cfg = new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5));
     try (TopologyTestDriver driver = new TopologyTestDriver(ThresholdAggregatorTopology.build(cfg),
         props("facestream-thresholds"))) {
-      TestInputTopic<String, byte[]> in = driver.createInputTopic(ThresholdAggregatorTopology.NULL_SCORES_TOPIC,
+      TestInputTopic<String, byte[]> in = driver.createInputTopic(Topics.NULL_SCORES,
           new StringSerializer(), new ByteArraySerializer());
       TestOutputTopic<String, ThresholdState> out = driver.createOutputTopic(
-          ThresholdAggregatorTopology.THRESHOLDS_TOPIC, new StringDeserializer(), ThresholdAggregatorTopology.stateSerde());
+          Topics.THRESHOLDS, new StringDeserializer(), ThresholdAggregatorTopology.stateSerde());
       in.pipeInput("matcher-a", report("matcher-a", sketch(1, 12_000), T0));
       in.pipeInput("matcher-b", report("matcher-b", sketch(2, 8_000), T0.plus(Duration.ofMinutes(6))));
       List<ThresholdState> states = out.readValuesToList();
@@ -140,11 +140,11 @@ class ThresholdTopologyTest {
     try (TopologyTestDriver driver = new TopologyTestDriver(topology, props("facestream-matcher"))) {
       TestInputTopic<String, byte[]> gallery = driver.createInputTopic(Topics.GALLERY, new StringSerializer(), new ByteArraySerializer());
       TestInputTopic<String, ThresholdState> thresholds = driver.createInputTopic(
-          ThresholdAggregatorTopology.THRESHOLDS_TOPIC, new StringSerializer(), ThresholdAggregatorTopology.stateSerde());
+          Topics.THRESHOLDS, new StringSerializer(), ThresholdAggregatorTopology.stateSerde());
       TestInputTopic<String, byte[]> faces = driver.createInputTopic(Topics.FACES, new StringSerializer(), new ByteArraySerializer());
       TestOutputTopic<String, IdentityEvent> identities = driver.createOutputTopic(Topics.IDENTITIES, new StringDeserializer(), Serdes.identities());
       TestOutputTopic<String, NullScoreReport> reports = driver.createOutputTopic(
-          ThresholdAggregatorTopology.NULL_SCORES_TOPIC, new StringDeserializer(), ThresholdAggregatorTopology.reportSerde());
+          Topics.NULL_SCORES, new StringDeserializer(), ThresholdAggregatorTopology.reportSerde());
 
       float[] alice = Embeddings.unit(random, d);
       float[] bob = Embeddings.unit(random, d);
