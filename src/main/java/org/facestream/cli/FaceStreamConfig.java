@@ -46,6 +46,7 @@ public final class FaceStreamConfig {
   public static final String INGEST_MAX_SIDE = "ingest.max.side";
   public static final String MATCH_THRESHOLD = "matcher.threshold";
   public static final String MATCH_TOP_K = "matcher.top.k";
+  public static final String TRACKS = "matcher.tracks";
   public static final String STATE_DIR = "matcher.state.dir";
   public static final String THRESHOLD_POLICY = "matcher.threshold.policy";
   public static final String TARGET_FPIR = "matcher.target.fpir";
@@ -101,6 +102,8 @@ public final class FaceStreamConfig {
           "Photos of an impostor cohort (identities not in the gallery, one face each) for the adaptive policy's null scores; empty: leave-top-1-out fallback.")
       .define(MATCH_TOP_K, Type.INT, 5, Range.between(1, 100), Importance.LOW,
           "Candidates listed in each identity event.")
+      .define(TRACKS, Type.BOOLEAN, false, Importance.MEDIUM,
+          "Decide per track: follow each camera's faces across frames (box overlap and embedding similarity), fuse a track's embeddings by quality, emit one identity event when a track starts and another each time its evidence doubles; the adaptive target FPIR is then per track. false: one event per face.")
       .define(STATE_DIR, Type.STRING, "", Importance.MEDIUM,
           "Kafka Streams state directory (RocksDB). Empty: a directory under java.io.tmpdir.")
       .define(METRICS_PORT, Type.INT, 0, Range.between(0, 65535), Importance.LOW,

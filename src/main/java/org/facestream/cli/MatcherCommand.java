@@ -15,6 +15,7 @@ import org.facestream.match.FixedThreshold;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.MatcherConfig;
+import org.facestream.match.TrackAssociator;
 import org.facestream.metrics.MetricsRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,13 +57,14 @@ final class MatcherCommand implements Callable<Integer> {
   static MatcherService service(FaceStreamConfig cfg, String instanceId, MetricsRegistry registry) {
     var pack = VisionSetup.pack(cfg);
     double threshold = VisionSetup.threshold(cfg);
-    MatcherConfig mc = new MatcherConfig(threshold, cfg.integer(FaceStreamConfig.MATCH_TOP_K), pack.id(), pack.embeddingDimension(), false);
+    MatcherConfig mc = new MatcherConfig(threshold, cfg.integer(FaceStreamConfig.MATCH_TOP_K), pack.id(), pack.embeddingDimension(), false,
+        cfg.bool(FaceStreamConfig.TRACKS) ? TrackAssociator.Config.defaults() : null);
     String dir = cfg.string(FaceStreamConfig.STATE_DIR);
     Path state = dir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "facestream-matcher-state") : Path.of(dir);
     if ("adaptive-fpir".equals(cfg.string(FaceStreamConfig.THRESHOLD_POLICY))) {
       FpirPolicy policy = FpirPolicy.defaults(FpirPolicy.POLICY, cfg.decimal(FaceStreamConfig.TARGET_FPIR));
       CohortScorer cohort = cohort(cfg);
-      return MatcherService.adaptive(mc, index -> new AdaptiveThreshold(policy, cohort, index::subjectCount), Duration.ofSeconds(5),
+      return MatcherService.adaptive(mc, index -> AdaptiveThreshold.forGallery(policy, cohort, index), Duration.ofSeconds(5),
           cfg.kafkaClientSettings(), state, instanceId, registry);
     }
     registry.gauge("matcher_threshold_cosine", "Decision threshold in force (cosine)", "", () -> threshold);

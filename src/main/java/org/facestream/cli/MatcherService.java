@@ -80,6 +80,7 @@ final class MatcherService implements AutoCloseable {
     registry.gauge("matcher_observations", "Observations the matcher decided", "", metrics::observations);
     registry.gauge("matcher_matches", "Observations matched to an enrolled subject", "", metrics::matches);
     registry.gauge("matcher_unknowns", "Observations decided unknown", "", metrics::unknowns);
+    registry.gauge("matcher_tracked_faces", "Faces that joined a track with no decision due (matcher.tracks)", "", metrics::trackedFaces);
     registry.gauge("matcher_deadletters", "Observations the matcher dead-lettered", "", metrics::deadLetters);
   }
 

@@ -1,13 +1,16 @@
 package org.facestream.match;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.FaceQuality;
 import org.facestream.events.ThresholdRef;
+import org.facestream.gallery.GalleryIndex;
 import org.facestream.gallery.Ranking;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
@@ -28,8 +31,11 @@ import org.facestream.match.threshold.ThresholdState;
  *   <li>A match also needs the best subject to beat the second by the ambiguity margin: two enrolled
  *       look-alikes within the margin mean the evidence does not say which one it is.
  *   <li>Every quality-passing probe feeds its null score into this instance's {@link NullScoreWindow}
- *       (per-camera quota applied), which the matcher reports to the aggregator: the cohort-max residual
- *       {@code c - β·n_q} when a cohort is configured, else the leave-top-1-out gallery score.
+ *       (per-camera quota applied), which the matcher reports to the aggregator: the cohort-max residuals
+ *       {@code c - β·n_q} (two per probe, one per assignment of the cohort's halves) when a cohort is
+ *       configured, else the leave-top-1-out gallery score.
+ *   <li>With a cohort, the window is primed once with the gallery templates' own null scores, so the first
+ *       published threshold already holds the target instead of waiting for thousands of probes.
  * </ul>
  *
  * <p>Until a state arrives, decisions use {@link FpirPolicy#initial()} with version 0 and no guard.
@@ -47,17 +53,43 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
   private final LongAdder largeMoves = new LongAdder();
   private int windowGalleryN = -1;
   private long reportSequence;
+  private final IntFunction<List<float[]>> templates;
+  private volatile boolean primed;
+
+  /** Most gallery templates scored to prime the window (about a second of work for a 600-identity cohort). */
+  public static final int PRIME_MAX_TEMPLATES = 20_000;
+  /** The pseudo-camera the priming scores are counted under. */
+  public static final String ENROLLMENT_CAMERA = "enrollment";
 
   /**
+   * A policy whose window is not primed: it starts at {@link FpirPolicy#initial()}.
+   *
    * @param policy settings shared with the aggregator
    * @param cohort the impostor cohort, or null to fall back to leave-top-1-out null scores (no guard)
    * @param gallerySize the gallery's current number of identities (for the window's size)
    */
   public AdaptiveThreshold(FpirPolicy policy, CohortScorer cohort, IntSupplier gallerySize) {
+    this(policy, cohort, gallerySize, null);
+  }
+
+  /**
+   * A policy that primes its window from the gallery (see {@link #primeOnce()}).
+   *
+   * @param templates up to n of the gallery's templates, evenly spread (e.g. {@code index::templateSample});
+   *     null for no priming
+   */
+  public AdaptiveThreshold(FpirPolicy policy, CohortScorer cohort, IntSupplier gallerySize,
+      IntFunction<List<float[]>> templates) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.cohort = cohort;
     this.gallerySize = Objects.requireNonNull(gallerySize, "gallerySize");
+    this.templates = templates;
     this.window = new NullScoreWindow(policy, policy.windowSamples(Math.max(2, gallerySize.getAsInt()), cohortK()));
+  }
+
+  /** A policy for {@code index}: its size and templates (priming) come from it. */
+  public static AdaptiveThreshold forGallery(FpirPolicy policy, CohortScorer cohort, GalleryIndex index) {
+    return new AdaptiveThreshold(policy, cohort, index::subjectCount, index::templateSample);
   }
 
   public FpirPolicy policy() {
@@ -112,15 +144,26 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
 
   @Override
   public Decision decide(FaceObservation observation, Ranking ranking) {
+    return decide(observation, ranking, true);
+  }
+
+  /** As {@link #decide(FaceObservation, Ranking)}, but the probe's null scores are not recorded again. */
+  @Override
+  public Decision redecide(FaceObservation observation, Ranking ranking) {
+    return decide(observation, ranking, false);
+  }
+
+  private Decision decide(FaceObservation observation, Ranking ranking, boolean feed) {
     ThresholdState s = state.get();
     double smoothMax = 0;
     if (cohort != null) {
+      primeOnce();
       CohortScorer.CohortScores scores = cohort.score(observation.embedding());
       smoothMax = scores.smoothMax();
-      if (feeds(observation.quality())) {
-        record(observation.cameraId(), FpirThresholdEstimator.residual(policy, scores.max(), smoothMax), smoothMax);
+      if (feed && feeds(observation.quality())) {
+        record(observation.cameraId(), scores);
       }
-    } else if (feeds(observation.quality()) && ranking.subjectsSearched() >= 2) {
+    } else if (feed && feeds(observation.quality()) && ranking.subjectsSearched() >= 2) {
       record(observation.cameraId(), ranking.secondBestScore(), 0);
     }
     double tau = s == null
@@ -149,6 +192,13 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
     return q.detectorScore() >= policy.minDetectorScore() && q.interOcularPx() >= policy.minInterOcularPx();
   }
 
+  /** Both null scores of a probe (the halves' two role assignments), each with its own guard smooth-max. */
+  private synchronized void record(String cameraId, CohortScorer.CohortScores scores) {
+    record(cameraId, FpirThresholdEstimator.residual(policy, scores.max(), scores.smoothMax()), scores.smoothMax());
+    record(cameraId, FpirThresholdEstimator.residual(policy, scores.swappedMax(), scores.swappedSmoothMax()),
+        scores.swappedSmoothMax());
+  }
+
   private synchronized void record(String cameraId, double nullScore, double smoothMax) {
     int n = gallerySize.getAsInt();
     if (n != windowGalleryN && n >= 2) {
@@ -156,6 +206,37 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
       windowGalleryN = n;
     }
     window.offer(cameraId, nullScore, smoothMax);
+  }
+
+  /**
+   * Primes an empty window with the enrollment photos' null scores: every gallery template (a face of
+   * someone not in the cohort) scored against the cohort exactly as a probe is. Without it the threshold
+   * stays at {@link FpirPolicy#initial()} until thousands of probes have arrived, since the quantile level
+   * is extreme (0.997 for K = 300, N = 1,000); with it the first publication is already near the target.
+   * The window is a sliding one, so these scores age out as probes arrive and the probes' own distribution
+   * (camera quality, drift) takes over. Runs once, the first time a probe meets a non-empty gallery, so the
+   * gallery has been restored by then; at most {@link #PRIME_MAX_TEMPLATES} templates, evenly spread.
+   */
+  private void primeOnce() {
+    if (primed || templates == null) {
+      return;
+    }
+    synchronized (this) {
+      if (primed || gallerySize.getAsInt() < 1) {
+        return;
+      }
+      primed = true;
+      for (float[] t : templates.apply(PRIME_MAX_TEMPLATES)) {
+        if (t.length == cohort.dimension()) {
+          record(ENROLLMENT_CAMERA, cohort.score(t));
+        }
+      }
+    }
+  }
+
+  /** Whether the window was primed from the gallery's templates. */
+  public synchronized boolean primed() {
+    return primed;
   }
 
   /** This instance's window as a report for the aggregator (the whole window: it replaces the last one). */

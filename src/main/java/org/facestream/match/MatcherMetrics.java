@@ -16,6 +16,7 @@ public final class MatcherMetrics {
   private final LongAdder observations = new LongAdder();
   private final LongAdder matches = new LongAdder();
   private final LongAdder unknowns = new LongAdder();
+  private final LongAdder trackedFaces = new LongAdder();
   private final ConcurrentMap<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
   private final LongAdder galleryUpserts = new LongAdder();
   private final LongAdder galleryErasures = new LongAdder();
@@ -36,6 +37,11 @@ public final class MatcherMetrics {
   /** Identity events for faces no subject passed the threshold for. */
   public long unknowns() {
     return unknowns.sum();
+  }
+
+  /** Faces that joined a track without a decision being due (deciding per track): no event of their own. */
+  public long trackedFaces() {
+    return trackedFaces.sum();
   }
 
   /** Observations dead-lettered with {@code reason} (a {@link DeadLetterReasons} code). */
@@ -84,6 +90,7 @@ public final class MatcherMetrics {
     out.put("observations", observations());
     out.put("matches", matches());
     out.put("unknowns", unknowns());
+    out.put("tracked-faces", trackedFaces());
     out.put("dead-letters", deadLetters());
     deadLetters.forEach((reason, a) -> out.put("dead-letters." + reason, a.sum()));
     out.put("gallery.upserts", galleryUpserts());
@@ -104,6 +111,10 @@ public final class MatcherMetrics {
 
   void unknown() {
     unknowns.increment();
+  }
+
+  void trackedFace() {
+    trackedFaces.increment();
   }
 
   void deadLetter(String reason) {

@@ -11,6 +11,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.facestream.events.GalleryRecord;
+import org.facestream.events.JsonSerde;
 import org.facestream.events.Serdes;
 import org.facestream.events.Topics;
 import org.facestream.gallery.GalleryIndex;
@@ -55,6 +56,8 @@ public final class MatcherTopology {
   public static final String THRESHOLD_LOADER = "threshold-loader";
   public static final String THRESHOLDS_BY_POLICY = "thresholds-by-policy";
   public static final String NULL_SCORES_SINK = "null-scores-sink";
+  /** Per camera its active tracks ({@link CameraTracks}); persistent and changelogged, present when deciding per track. */
+  public static final String TRACK_BY_CAMERA = "track-by-camera";
 
   private MatcherTopology() {}
 
@@ -120,7 +123,13 @@ public final class MatcherTopology {
     topology.addSource(FACES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.FACES);
     AdaptiveThreshold adaptive = reporting == null ? null : (AdaptiveThreshold) policy;
     topology.addProcessor(MATCH_OBSERVATION,
-        () -> new MatchProcessor(matcher, metrics, clock, adaptive, reporting), FACES_SOURCE);
+        () -> new MatchProcessor(matcher, metrics, clock, adaptive, reporting, cfg.tracks()), FACES_SOURCE);
+    if (cfg.tracks() != null) {
+      // Changelogged: a restarted or migrated task continues every track instead of starting them again,
+      // which would re-decide (and, with the adaptive policy, re-count) every person in view.
+      topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRACK_BY_CAMERA),
+          org.apache.kafka.common.serialization.Serdes.String(), cameraTracksSerde()), MATCH_OBSERVATION);
+    }
     topology.addSink(IDENTITIES_SINK, Topics.IDENTITIES, new StringSerializer(), Serdes.identities(), MATCH_OBSERVATION);
     topology.addSink(DEADLETTER_SINK, Topics.DEADLETTER, new ByteArraySerializer(), new ByteArraySerializer(), MATCH_OBSERVATION);
     return topology;
@@ -152,6 +161,11 @@ public final class MatcherTopology {
     topology.addSink(NULL_SCORES_SINK, Topics.NULL_SCORES, new StringSerializer(),
         ThresholdAggregatorTopology.reportSerde(), MATCH_OBSERVATION);
     return topology;
+  }
+
+  /** The JSON serde of the {@value #TRACK_BY_CAMERA} store's values (and its changelog). */
+  public static JsonSerde<CameraTracks> cameraTracksSerde() {
+    return new JsonSerde<>(CameraTracks.class);
   }
 
   /** An empty index for {@code cfg}: of its dimension, or inferring one when it is 0. */

@@ -183,7 +183,8 @@ class ThresholdTopologyTest {
       driver.advanceWallClockTime(Duration.ofSeconds(11));
       TestRecord<String, NullScoreReport> report = reports.readRecord();
       assertThat(report.key()).isEqualTo("matcher-a");
-      assertThat(report.value().decodedSketch().count()).isEqualTo(3);
+      // two null scores per probe: the cohort's halves in both roles
+      assertThat(report.value().decodedSketch().count()).isEqualTo(6);
       assertThat(report.value().galleryN()).isEqualTo(2);
       assertThat(report.value().cohortK()).isEqualTo(10);
     }
