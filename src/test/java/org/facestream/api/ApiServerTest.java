@@ -25,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.facestream.cli.EmbeddedKafkaBroker;
 import org.facestream.cli.TopicCatalogue;
+import org.facestream.crypto.MasterKeys;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.embed.VisionOptions;
 import org.facestream.enroll.Enroller;
@@ -73,8 +74,9 @@ class ApiServerTest {
       TopicCatalogue.load().ensureTopics(admin);
     }
     analyzer = FaceAnalyzer.open(ModelPacks.DEFAULT, SharedData.models(), VisionOptions.defaults(ModelPacks.DEFAULT));
-    gallery = KafkaGalleryView.start(kafka);
-    writer = new KafkaGalleryWriter(kafka);
+    MasterKeys keys = MasterKeys.ephemeral();
+    gallery = KafkaGalleryView.start(kafka, keys);
+    writer = new KafkaGalleryWriter(kafka, keys, gallery);
     live = new LiveFeed(new EventRing(100), new SseHub(16, Duration.ofMillis(500)), new ThumbnailCache(10, 1 << 20), new CameraStats());
     feeds = KafkaFeeds.start(kafka, live);
     probe = new AdminClusterProbe(kafka, "facestream-worker");
