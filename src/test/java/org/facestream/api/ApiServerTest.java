@@ -152,13 +152,16 @@ class ApiServerTest {
     assertThat(c.get("templates").asInt()).isEqualTo(1);
     assertThat(c.get("modelPackId").asText()).isEqualTo("yunet-w600k-int8");
     assertThat(c.get("applied").asBoolean()).isTrue();
+    String dataKey = gallery.current("obama").orElseThrow().keyId();
+    assertThat(c.has("embedding")).isFalse();
 
-    // a second photo is added to the first, not in place of it
+    // a second photo is added to the first, not in place of it, sealed under the same data key
     HttpResponse<String> added = upload("obama", new ApiFixtures.Multipart()
         .file("image", "obama1.jpg", "image/jpeg", image("probes/obama1.jpg")));
     assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
     assertThat(json(added).get("templates").asInt()).isEqualTo(2);
     assertThat(json(added).get("displayName").asText()).isEqualTo("Barack Obama");
+    assertThat(gallery.current("obama").orElseThrow().keyId()).isEqualTo(dataKey);
 
     JsonNode list = json(get("/api/v1/subjects"));
     assertThat(list.get("count").asInt()).isEqualTo(1);
