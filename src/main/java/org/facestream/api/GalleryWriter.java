@@ -4,20 +4,32 @@ import org.facestream.events.GalleryRecord;
 
 /**
  * Writes the compacted gallery topic: a record replaces the subject's earlier one, null erases it (a
- * tombstone). Implementations are thread-safe and return once the broker has acknowledged the write.
+ * tombstone). The Kafka implementation seals records under the subject's data key and erases by destroying
+ * the key too. Implementations are thread-safe and return once the broker has acknowledged the write.
  */
 public interface GalleryWriter {
   /**
-   * Where a gallery record was written.
+   * Where a gallery record was written, and the data key record written with it.
    *
    * @param partition partition of {@code facestream.gallery.v1}
    * @param offset offset of the record in that partition
+   * @param keyPartition partition of {@code facestream.subject-keys.v1} the write also touched (a new data
+   *     key, or the key tombstone of an erasure), or -1 when it wrote no key record
+   * @param keyOffset offset of that key record, or -1
    */
-  record Written(int partition, long offset) {
+  record Written(int partition, long offset, int keyPartition, long keyOffset) {
     public Written {
       if (partition < 0 || offset < 0) {
         throw new IllegalArgumentException("expected partition and offset >= 0, found " + partition + "@" + offset);
       }
+      if ((keyPartition < 0) != (keyOffset < 0) || keyPartition < -1 || keyOffset < -1) {
+        throw new IllegalArgumentException("expected a key partition and offset both >= 0 or both -1, found " + keyPartition + "@" + keyOffset);
+      }
+    }
+
+    /** A write that touched no key record. */
+    public Written(int partition, long offset) {
+      this(partition, offset, -1, -1);
     }
   }
 

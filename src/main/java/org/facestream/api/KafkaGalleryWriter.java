@@ -1,50 +1,47 @@
 package org.facestream.api;
 
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.facestream.crypto.MasterKeys;
+import org.facestream.enroll.GalleryPublisher;
+import org.facestream.enroll.SubjectKeyLookup;
 import org.facestream.events.GalleryRecord;
-import org.facestream.events.Serdes;
-import org.facestream.events.Topics;
 
 /**
- * {@link GalleryWriter} on one long-lived idempotent producer with {@code acks=all} (the settings of
- * {@code Enroller.publish}, kept open because the API writes often). Thread-safe (the producer is).
+ * {@link GalleryWriter} on one long-lived {@link GalleryPublisher} (kept open because the API writes often):
+ * records are sealed under the subject's data key, erasure destroys the key and then writes the gallery
+ * tombstone. Thread-safe (the publisher is).
  */
 public final class KafkaGalleryWriter implements GalleryWriter, AutoCloseable {
-  private final KafkaProducer<String, GalleryRecord> producer;
+  private final GalleryPublisher publisher;
 
-  public KafkaGalleryWriter(Map<String, Object> kafkaSettings) {
-    Map<String, Object> p = new HashMap<>(kafkaSettings);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "facestream-api-gallery-writer");
-    producer = new KafkaProducer<>(p, new StringSerializer(), Serdes.gallery().serializer());
+  /**
+   * @param lookup the subjects' current data keys, normally the API's {@link KafkaGalleryView}
+   */
+  public KafkaGalleryWriter(Map<String, Object> kafkaSettings, MasterKeys masterKeys, SubjectKeyLookup lookup) {
+    publisher = new GalleryPublisher(kafkaSettings, masterKeys, lookup, "facestream-api-gallery-writer");
   }
 
   @Override
   public Written write(String subjectId, GalleryRecord record) {
-    try {
-      RecordMetadata m = producer.send(new ProducerRecord<>(Topics.GALLERY, subjectId, record)).get(30, TimeUnit.SECONDS);
-      return new Written(m.partition(), m.offset());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing the gallery", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot write to " + Topics.GALLERY + ": " + e.getMessage(), e);
+    if (record != null && !record.subjectId().equals(subjectId)) {
+      throw new IllegalArgumentException("expected a record of subject " + subjectId + ", found one of " + record.subjectId());
     }
+    if (record == null) {
+      GalleryPublisher.Erasure e = publisher.erase(subjectId);
+      return written(e.galleryTombstone(), e.keyTombstone());
+    }
+    GalleryPublisher.Publication p = publisher.publish(record);
+    return written(p.galleryRecord(), p.keyRecord());
+  }
+
+  private static Written written(RecordMetadata gallery, RecordMetadata key) {
+    return key == null ? new Written(gallery.partition(), gallery.offset())
+        : new Written(gallery.partition(), gallery.offset(), key.partition(), key.offset());
   }
 
   @Override
   public void close() {
-    producer.close();
+    publisher.close();
   }
 }

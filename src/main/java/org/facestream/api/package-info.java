@@ -1,11 +1,14 @@
 /**
  * The REST API, server-sent events and the dashboard ({@code facestream api}, {@code demo --port}).
  *
- * <p>Reads {@code facestream.gallery.v1} from the beginning (the gallery view, no consumer group),
+ * <p>Reads {@code facestream.gallery.v1} and {@code facestream.subject-keys.v1} from the beginning (the
+ * gallery view, no consumer group; it decrypts each subject's record with its data key),
  * {@code facestream.identities.v1} (recent events and the live feed), {@code facestream.faces.v1}
  * (camera rates and face thumbnails) and {@code facestream.deadletter.v1} (counts by reason), all with
- * {@code isolation.level=read_committed}; writes {@code facestream.gallery.v1} (enrollment through the
- * production detect-align-embed path, and erasure tombstones). No stores: everything it keeps is bounded
+ * {@code isolation.level=read_committed}; writes {@code facestream.subject-keys.v1} and {@code
+ * facestream.gallery.v1} through {@link org.facestream.enroll.GalleryPublisher} (enrollment through the
+ * production detect-align-embed path, sealed under the subject's data key; erasure destroys the key, then
+ * tombstones the record). Embeddings never leave the process in responses. No stores: everything it keeps is bounded
  * and in memory. Dashboard assets are plain files under {@code src/main/resources/web}.
  *
  * <p>{@link org.facestream.api.ApiServer} takes its collaborators as small interfaces

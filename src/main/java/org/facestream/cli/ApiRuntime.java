@@ -11,6 +11,7 @@ import org.facestream.api.KafkaGalleryWriter;
 import org.facestream.api.LiveFeed;
 import org.facestream.api.MatcherProbe;
 import org.facestream.api.ThresholdSource;
+import org.facestream.crypto.MasterKeys;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.embed.WorkerConfig;
 import org.facestream.enroll.Enroller;
@@ -32,11 +33,11 @@ final class ApiRuntime implements AutoCloseable {
   private final AdminClusterProbe probe;
   private final ApiServer server;
 
-  private ApiRuntime(FaceStreamConfig cfg, ApiSettings settings, MatcherProbe matcher, ThresholdSource thresholdSource) {
+  private ApiRuntime(FaceStreamConfig cfg, MasterKeys keys, ApiSettings settings, MatcherProbe matcher, ThresholdSource thresholdSource) {
     Map<String, Object> kafka = cfg.kafkaClientSettings();
     analyzer = VisionSetup.openForPortraits(cfg);
-    gallery = KafkaGalleryView.start(kafka);
-    writer = new KafkaGalleryWriter(kafka);
+    gallery = KafkaGalleryView.start(kafka, keys);
+    writer = new KafkaGalleryWriter(kafka, keys, gallery);
     live = LiveFeed.defaults();
     feeds = KafkaFeeds.start(kafka, live);
     probe = new AdminClusterProbe(kafka, WorkerConfig.GROUP_ID);
@@ -47,15 +48,15 @@ final class ApiRuntime implements AutoCloseable {
         gallery, writer, enroller::enroll, live, threshold, probe, matcher, MetricsRegistry.GLOBAL));
   }
 
-  /** Starts the API on {@code settings} against the cluster of {@code cfg}. */
-  static ApiRuntime start(FaceStreamConfig cfg, ApiSettings settings, MatcherProbe matcher) {
-    return new ApiRuntime(cfg, settings, matcher, null);
+  /** Starts the API on {@code settings} against the cluster of {@code cfg}, reading and writing the gallery with {@code keys}. */
+  static ApiRuntime start(FaceStreamConfig cfg, MasterKeys keys, ApiSettings settings, MatcherProbe matcher) {
+    return new ApiRuntime(cfg, keys, settings, matcher, null);
   }
 
   /** As above, with the threshold of a matcher in this process (the adaptive policy's published state). */
-  static ApiRuntime start(FaceStreamConfig cfg, ApiSettings settings, MatcherService matcher) {
+  static ApiRuntime start(FaceStreamConfig cfg, MasterKeys keys, ApiSettings settings, MatcherService matcher) {
     ThresholdSource source = matcher.adaptive() == null ? null : new AdaptiveThresholdSource(matcher.adaptive(), Instant.now());
-    return new ApiRuntime(cfg, settings, probeOf(matcher), source);
+    return new ApiRuntime(cfg, keys, settings, probeOf(matcher), source);
   }
 
   /** A probe of a matcher running in this process. */

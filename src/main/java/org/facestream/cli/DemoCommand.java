@@ -17,8 +17,10 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.facestream.crypto.MasterKeys;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.enroll.Enroller;
+import org.facestream.enroll.GalleryPublisher;
 import org.facestream.embed.WorkerConfig;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Json;
@@ -88,6 +90,8 @@ final class DemoCommand implements Callable<Integer> {
       overrides.put(FaceStreamConfig.THUMBNAILS, "true");
     }
     FaceStreamConfig base = common.resolve(overrides);
+    // one master key for enrollment, matcher and API; ephemeral unless configured, so the demo's gallery dies with it
+    MasterKeys keys = MasterKeySetup.orEphemeral(base);
     Map<String, List<Path>> subjects = parseEnrollments(enroll);
     Path dir = data != null ? data : Files.createTempDirectory("facestream-demo-");
     PrintStream out = System.out;
@@ -109,14 +113,17 @@ final class DemoCommand implements Callable<Integer> {
       FaceStreamConfig cfg = common.resolve(overrides);
       try (Admin admin = Admin.create(cfg.kafkaClientSettings())) {
         TopicCatalogue.load().ensureTopics(admin);
-        Enroller.publish(cfg.kafkaClientSettings(), gallery);
+        try (GalleryPublisher publisher = new GalleryPublisher(cfg.kafkaClientSettings(), keys, subject -> java.util.Optional.empty(),
+            "facestream-demo-enroll")) {
+          publisher.publishAll(gallery);
+        }
         LOG.info("enrolled {}", gallery.keySet());
-        try (MatcherService matcher = MatcherCommand.service(cfg, "demo", MetricsRegistry.GLOBAL);
+        try (MatcherService matcher = MatcherCommand.service(cfg, keys, "demo", MetricsRegistry.GLOBAL);
             IdentityEventTap tap = new IdentityEventTap(cfg.kafkaClientSettings(), printEvents ? out : null)) {
           matcher.start(Duration.ofMinutes(2));
           awaitGallery(matcher, gallery.size());
           ApiRuntime api = port == null ? null
-              : ApiRuntime.start(cfg, org.facestream.api.ApiSettings.defaults(port), matcher);
+              : ApiRuntime.start(cfg, keys, org.facestream.api.ApiSettings.defaults(port), matcher);
           Thread tapThread = Thread.ofPlatform().name("identity-tap").start(tap);
           try (WorkerCommand.WorkerPool workers = WorkerCommand.WorkerPool.start(cfg, "demo", MetricsRegistry.GLOBAL)) {
             IngestSettings settings = IngestCommand.settings(cfg, camera).withLoop(loop).withRealtime(!fast);

@@ -11,8 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.facestream.crypto.MasterKeys;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.enroll.Enroller;
+import org.facestream.enroll.GalleryPublisher;
+import org.facestream.enroll.SubjectKeySnapshot;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Template;
 import picocli.CommandLine.Command;
@@ -21,8 +24,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code facestream enroll --subject ID IMAGE...}: templates from photos into the gallery topic; or
- * {@code facestream enroll --dir ROOT}: bulk enrollment of a folder tree with one folder per subject.
+ * {@code facestream enroll --subject ID IMAGE...}: templates from photos into the gallery topic, sealed under
+ * the subject's data key; or {@code facestream enroll --dir ROOT}: bulk enrollment of a folder tree with one
+ * folder per subject. Needs the master key ({@code security.master.key.file}).
  */
 @Command(name = "enroll", description = "Enroll a subject from photos (each must show exactly one face), or a folder tree with --dir.")
 final class EnrollCommand implements Callable<Integer> {
@@ -43,13 +47,18 @@ final class EnrollCommand implements Callable<Integer> {
       throw new IllegalArgumentException("expected either --subject ID IMAGE... or --dir ROOT, found " + (subject == null ? "neither" : "both"));
     }
     FaceStreamConfig cfg = common.resolve();
+    MasterKeys keys = MasterKeySetup.require(cfg, "enroll command");
     Map<String, GalleryRecord> records;
     try (FaceAnalyzer analyzer = VisionSetup.openForPortraits(cfg)) {
       Enroller enroller = new Enroller(analyzer);
       records = subject != null ? Map.of(subject, enroller.enroll(subject, images)) : enrollTree(enroller, analyzer.pack().id());
     }
     KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
-    Enroller.publish(cfg.kafkaClientSettings(), records);
+    // a subject enrolled before keeps its data key (its key record is read back first)
+    SubjectKeySnapshot existing = SubjectKeySnapshot.read(cfg.kafkaClientSettings(), Duration.ofSeconds(60));
+    try (GalleryPublisher publisher = new GalleryPublisher(cfg.kafkaClientSettings(), keys, existing, "facestream-enroll")) {
+      publisher.publishAll(records);
+    }
     records.values().forEach(r -> System.err.println("facestream enroll: " + r.subjectId() + " enrolled with "
         + r.templates().size() + " template(s), pack " + r.modelPackId()));
     return 0;

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       WorkerCommand.class,
       MatcherCommand.class,
       EnrollCommand.class,
+      EraseCommand.class,
+      KeysCommand.class,
       DemoCommand.class,
       ApiCommand.class,
       EvalCommand.class,

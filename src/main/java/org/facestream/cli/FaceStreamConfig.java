@@ -53,6 +53,8 @@ public final class FaceStreamConfig {
   public static final String COHORT_DIR = "matcher.cohort.dir";
   public static final String METRICS_PORT = "metrics.port";
   public static final String METRICS_HOST = "metrics.host";
+  public static final String MASTER_KEY_FILE = "security.master.key.file";
+  public static final String PREVIOUS_MASTER_KEY_FILES = "security.master.key.previous.files";
   public static final String KAFKA_PREFIX = "kafka.";
 
   public static final ConfigDef DEFINITION = new ConfigDef()
@@ -109,7 +111,14 @@ public final class FaceStreamConfig {
       .define(METRICS_PORT, Type.INT, 0, Range.between(0, 65535), Importance.LOW,
           "Port of the Prometheus /metrics endpoint of worker, matcher and ingest processes (0 = off; the API serves its own).")
       .define(METRICS_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
-          "Interface the /metrics endpoint binds to (0.0.0.0 in containers).");
+          "Interface the /metrics endpoint binds to (0.0.0.0 in containers).")
+      .define(MASTER_KEY_FILE, Type.STRING, "", Importance.HIGH,
+          "File holding the master key (one line of base64, 32 random bytes; facestream keys create --out FILE makes one). It wraps every "
+              + "subject's data key, so the gallery cannot be read without it. Required by enroll, matcher and api, which refuse to start "
+              + "without it; the demo mints an ephemeral one when empty. Keep it apart from backups of the topics.")
+      .define(PREVIOUS_MASTER_KEY_FILES, Type.LIST, "", Importance.MEDIUM,
+          "Earlier master key files (comma-separated) still accepted to unwrap data keys wrapped before a rotation; new keys are always "
+              + "wrapped under security.master.key.file.");
 
   private final Map<String, Object> values;
   private final Map<String, String> kafkaOverrides;

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.facestream.crypto.MasterKeys;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.enroll.Enroller;
 import org.facestream.match.AdaptiveThreshold;
@@ -42,10 +43,11 @@ final class MatcherCommand implements Callable<Integer> {
       o.put(FaceStreamConfig.MATCH_THRESHOLD, threshold.toString());
     }
     FaceStreamConfig cfg = common.resolve(o);
+    MasterKeys keys = MasterKeySetup.require(cfg, "matcher");
     KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
     try (ShutdownSignal signal = new ShutdownSignal();
         var metricsServer = MetricsEndpoint.startIfConfigured(cfg);
-        MatcherService matcher = service(cfg, WorkerCommand.hostName(), MetricsRegistry.GLOBAL)) {
+        MatcherService matcher = service(cfg, keys, WorkerCommand.hostName(), MetricsRegistry.GLOBAL)) {
       matcher.start(Duration.ofMinutes(2));
       System.err.println("facestream matcher: running, threshold policy " + cfg.string(FaceStreamConfig.THRESHOLD_POLICY) + "; Ctrl-C stops");
       signal.await();
@@ -53,8 +55,13 @@ final class MatcherCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The matcher service configured from keys: pack, threshold, top-k, state directory. */
+  /** The matcher service configured from keys: pack, threshold, top-k, state directory, master key (required). */
   static MatcherService service(FaceStreamConfig cfg, String instanceId, MetricsRegistry registry) {
+    return service(cfg, MasterKeySetup.require(cfg, "matcher"), instanceId, registry);
+  }
+
+  /** As above, with master keys already resolved (the demo shares one with enrollment and the API). */
+  static MatcherService service(FaceStreamConfig cfg, MasterKeys keys, String instanceId, MetricsRegistry registry) {
     var pack = VisionSetup.pack(cfg);
     double threshold = VisionSetup.threshold(cfg);
     MatcherConfig mc = new MatcherConfig(threshold, cfg.integer(FaceStreamConfig.MATCH_TOP_K), pack.id(), pack.embeddingDimension(), false,
@@ -64,11 +71,11 @@ final class MatcherCommand implements Callable<Integer> {
     if ("adaptive-fpir".equals(cfg.string(FaceStreamConfig.THRESHOLD_POLICY))) {
       FpirPolicy policy = FpirPolicy.defaults(FpirPolicy.POLICY, cfg.decimal(FaceStreamConfig.TARGET_FPIR));
       CohortScorer cohort = cohort(cfg);
-      return MatcherService.adaptive(mc, index -> AdaptiveThreshold.forGallery(policy, cohort, index), Duration.ofSeconds(5),
+      return MatcherService.adaptive(mc, keys, index -> AdaptiveThreshold.forGallery(policy, cohort, index), Duration.ofSeconds(5),
           cfg.kafkaClientSettings(), state, instanceId, registry);
     }
     registry.gauge("matcher_threshold_cosine", "Decision threshold in force (cosine)", "", () -> threshold);
-    return new MatcherService(mc, new FixedThreshold(threshold), cfg.kafkaClientSettings(), state, instanceId, registry);
+    return new MatcherService(mc, keys, new FixedThreshold(threshold), cfg.kafkaClientSettings(), state, instanceId, registry);
   }
 
   /** Cohort templates from {@code matcher.cohort.dir}: every photo with exactly one face; null when unset. */

@@ -28,6 +28,14 @@ final class Validation {
     return v.clone();
   }
 
+  static byte[] requireLength(String what, byte[] bytes, int length) {
+    if (bytes == null || bytes.length != length) {
+      throw new IllegalArgumentException(
+          "expected a " + what + " of " + length + " bytes, found " + (bytes == null ? "none" : bytes.length + " bytes"));
+    }
+    return bytes.clone();
+  }
+
   static void requireFinite(String what, double value) {
     if (!Double.isFinite(value)) {
       throw new IllegalArgumentException("expected finite " + what + ", found " + value);

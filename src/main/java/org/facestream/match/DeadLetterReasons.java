@@ -17,6 +17,21 @@ public final class DeadLetterReasons {
   public static final String SUBJECT_KEY_MISMATCH = "subject-key-mismatch";
   /** A gallery record without a key (cannot be attributed to a subject). */
   public static final String MISSING_KEY = "missing-key";
+  /**
+   * A gallery record sealed under a data key this matcher saw destroyed by an erasure: a restored backup or
+   * a replayed copy of an erased subject. It can never be decrypted again.
+   */
+  public static final String KEY_DESTROYED = "key-destroyed";
+  /**
+   * A gallery record that does not open under its subject's data key: its ciphertext or a clear field was
+   * changed, or it was sealed for another subject and moved.
+   */
+  public static final String DECRYPTION_FAILED = "decryption-failed";
+  /**
+   * A subject-key record that cannot be used: unreadable bytes, a subject id that differs from the key, a
+   * master key that is not configured, or a wrapped key that does not authenticate.
+   */
+  public static final String KEY_UNREADABLE = "key-unreadable";
   /** An unexpected failure while matching a readable observation (a bug, never expected). */
   public static final String MATCH_FAILED = "match-failed";
 

@@ -23,6 +23,9 @@ public final class MatcherMetrics {
   private final ConcurrentMap<String, LongAdder> gallerySkipped = new ConcurrentHashMap<>();
   private final AtomicLong gallerySubjects = new AtomicLong();
   private final AtomicLong galleryTemplates = new AtomicLong();
+  private final AtomicLong galleryAwaitingKey = new AtomicLong();
+  private final LongAdder keyUpserts = new LongAdder();
+  private final LongAdder keyDestructions = new LongAdder();
 
   /** Observation records read (readable or not). */
   public long observations() {
@@ -55,9 +58,28 @@ public final class MatcherMetrics {
     return deadLetters.values().stream().mapToLong(LongAdder::sum).sum();
   }
 
-  /** Gallery records applied (subject added or replaced). */
+  /** Gallery records decrypted into the index (subject added or replaced). */
   public long galleryUpserts() {
     return galleryUpserts.sum();
+  }
+
+  /** Subject data keys accepted (new or replacing). */
+  public long keyUpserts() {
+    return keyUpserts.sum();
+  }
+
+  /** Subject data keys destroyed (key tombstones: erasures). */
+  public long keyDestructions() {
+    return keyDestructions.sum();
+  }
+
+  /**
+   * Subjects whose sealed record is in the store but not in the index because the data key it names has not
+   * arrived: briefly during enrollment (the two topics are read in no particular order), for good when the
+   * key never comes (a record written without its key, or a restored copy of a record whose key is gone).
+   */
+  public long galleryAwaitingKey() {
+    return galleryAwaitingKey.get();
   }
 
   /** Gallery tombstones applied. */
@@ -98,6 +120,9 @@ public final class MatcherMetrics {
     gallerySkipped.forEach((reason, a) -> out.put("gallery.skipped." + reason, a.sum()));
     out.put("gallery.subjects", gallerySubjects());
     out.put("gallery.templates", galleryTemplates());
+    out.put("gallery.awaiting-key", galleryAwaitingKey());
+    out.put("keys.upserts", keyUpserts());
+    out.put("keys.destroyed", keyDestructions());
     return out;
   }
 
@@ -131,6 +156,18 @@ public final class MatcherMetrics {
 
   void gallerySkip(String reason) {
     gallerySkipped.computeIfAbsent(reason, r -> new LongAdder()).increment();
+  }
+
+  void keyUpsert() {
+    keyUpserts.increment();
+  }
+
+  void keyDestruction() {
+    keyDestructions.increment();
+  }
+
+  void galleryAwaitingKey(int subjects) {
+    galleryAwaitingKey.set(subjects);
   }
 
   void gallerySize(int subjects, int templates) {

@@ -50,6 +50,7 @@ class WireRecordsTest {
       assertThatThrownBy(() -> Serdes.frames().deserialize("t", junk)).isInstanceOf(SerializationException.class);
       assertThatThrownBy(() -> Serdes.faces().deserialize("t", junk)).isInstanceOf(SerializationException.class);
       assertThatThrownBy(() -> Serdes.gallery().deserialize("t", junk)).isInstanceOf(SerializationException.class);
+      assertThatThrownBy(() -> Serdes.subjectKeys().deserialize("t", junk)).isInstanceOf(SerializationException.class);
       assertThatThrownBy(() -> Serdes.identities().deserialize("t", junk)).isInstanceOf(SerializationException.class);
     }
   }
@@ -58,6 +59,7 @@ class WireRecordsTest {
   void tombstonesReadAsNull() {
     assertThat(Serdes.frames().deserialize("t", null)).isNull();
     assertThat(Serdes.gallery().deserialize("t", null)).isNull();
+    assertThat(Serdes.subjectKeys().deserialize("t", null)).isNull();
     assertThat(Serdes.faces().deserialize("t", null)).isNull();
   }
 
@@ -103,6 +105,32 @@ class WireRecordsTest {
     assertThatThrownBy(() -> new Template(new float[] {3, 4}, "a.jpg", null)).hasMessage("expected an L2-normalised template, found norm 5.0");
     assertThatThrownBy(() -> new GalleryRecord("s", null, List.of(), "p", WireFixtures.T0))
         .hasMessage("expected at least one template for subject s, found none");
+  }
+
+  @Test
+  void sealedGalleryRecordRoundTripsWithItsBytesAsBase64() {
+    byte[] nonce = new byte[12];
+    byte[] ciphertext = new byte[40];
+    Arrays.fill(ciphertext, (byte) 7);
+    SealedGalleryRecord r = new SealedGalleryRecord("s", "p", 512, 2, WireFixtures.T0, "AES-256-GCM", "dek-1", nonce, ciphertext);
+    byte[] json = Serdes.gallery().serialize(Topics.GALLERY, r);
+    assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"ciphertext\":\"" + java.util.Base64.getEncoder().encodeToString(ciphertext) + "\"");
+    assertThat(Serdes.gallery().deserialize(Topics.GALLERY, json)).isEqualTo(r);
+  }
+
+  @Test
+  void sealedRecordsAndKeyRecordsRefuseMalformedCrypto() {
+    assertThatThrownBy(() -> new SealedGalleryRecord("s", "p", 512, 1, WireFixtures.T0, "AES-128-CBC", "dek-1", new byte[12], new byte[32]))
+        .hasMessage("expected cipher AES-256-GCM, found AES-128-CBC");
+    assertThatThrownBy(() -> new SealedGalleryRecord("s", "p", 512, 1, WireFixtures.T0, "AES-256-GCM", "dek-1", new byte[8], new byte[32]))
+        .hasMessage("expected a nonce of 12 bytes, found 8 bytes");
+    assertThatThrownBy(() -> new SealedGalleryRecord("s", "p", 512, 0, WireFixtures.T0, "AES-256-GCM", "dek-1", new byte[12], new byte[32]))
+        .hasMessage("expected at least one template for subject s, found 0");
+    assertThatThrownBy(() -> new SubjectKeyRecord("s", "dek-1", "kek-1", "AES-256-GCM", new byte[12], new byte[32], WireFixtures.T0))
+        .hasMessage("expected a wrappedKey of 48 bytes, found 32 bytes");
+    SubjectKeyRecord k = new SubjectKeyRecord("s", "dek-1", "kek-1", "AES-256-GCM", new byte[12], new byte[48], WireFixtures.T0);
+    assertThat(Serdes.subjectKeys().deserialize(Topics.SUBJECT_KEYS, Serdes.subjectKeys().serialize(Topics.SUBJECT_KEYS, k))).isEqualTo(k);
+    assertThat(k.toString()).doesNotContain("wrappedKey");
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.facestream.crypto.MasterKeys;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +19,7 @@ class MatcherTopologyDescriptionTest {
 
   @Test
   void describedTopologyMatchesTopologiesMatcherTxt() throws IOException {
-    String described = MatcherTopology.build(MatcherConfig.of("yunet-mobilefacenet-512", 0.35))
+    String described = MatcherTopology.build(MatcherConfig.of("yunet-mobilefacenet-512", 0.35), MasterKeys.ephemeral())
         .describe()
         .toString();
     String golden = Files.exists(GOLDEN) ? Files.readString(GOLDEN, StandardCharsets.UTF_8) : "";

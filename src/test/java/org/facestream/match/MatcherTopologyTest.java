@@ -32,6 +32,7 @@ import org.facestream.events.FaceObservation;
 import org.facestream.events.FaceQuality;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.IdentityEvent;
+import org.facestream.events.SealedGalleryRecord;
 import org.facestream.events.Serdes;
 import org.facestream.events.Template;
 import org.facestream.events.ThresholdRef;
@@ -39,6 +40,7 @@ import org.facestream.events.Topics;
 import org.facestream.gallery.GalleryIndex;
 import org.facestream.gallery.GalleryStoreNames;
 import org.facestream.testing.Embeddings;
+import org.facestream.testing.GalleryKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,11 +63,13 @@ class MatcherTopologyTest {
   private final float[] alice = Embeddings.unit(random, D);
   private final float[] bob = Embeddings.unit(random, D);
   private final MatcherConfig cfg = MatcherConfig.of(PACK, THRESHOLD);
+  private final GalleryKeys keys = new GalleryKeys();
 
   private MatcherMetrics metrics;
   private GalleryIndex index;
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> gallery;
+  private TestInputTopic<String, byte[]> subjectKeys;
   private TestInputTopic<String, byte[]> faces;
   private TestOutputTopic<String, IdentityEvent> identities;
   private TestOutputTopic<byte[], byte[]> deadLetters;
@@ -92,9 +96,10 @@ class MatcherTopologyTest {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
     driver = new TopologyTestDriver(
-        MatcherTopology.build(cfg, new FixedThreshold(THRESHOLD), metrics, index, Clock.fixed(NOW, ZoneOffset.UTC)),
+        MatcherTopology.build(cfg, keys.masterKeys(), new FixedThreshold(THRESHOLD), metrics, index, Clock.fixed(NOW, ZoneOffset.UTC)),
         props);
     gallery = driver.createInputTopic(Topics.GALLERY, new StringSerializer(), new ByteArraySerializer());
+    subjectKeys = driver.createInputTopic(Topics.SUBJECT_KEYS, new StringSerializer(), new ByteArraySerializer());
     faces = driver.createInputTopic(Topics.FACES, new StringSerializer(), new ByteArraySerializer());
     identities = driver.createOutputTopic(Topics.IDENTITIES, new StringDeserializer(), Serdes.identities());
     deadLetters = driver.createOutputTopic(Topics.DEADLETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -106,7 +111,9 @@ class MatcherTopologyTest {
       templates.add(new Template(embeddings[i], subjectId + "/" + i + ".jpg", QUALITY));
     }
     GalleryRecord record = new GalleryRecord(subjectId, subjectId, templates, pack, CAPTURED);
-    gallery.pipeInput(subjectId, Serdes.gallery().serialize(Topics.GALLERY, record));
+    // as the writer does: the subject's data key first, then the record sealed under it
+    subjectKeys.pipeInput(subjectId, keys.keyBytes(subjectId));
+    gallery.pipeInput(subjectId, keys.sealedBytes(record));
   }
 
   private FaceObservation observation(float[] embedding, String pack) {
@@ -207,7 +214,7 @@ class MatcherTopologyTest {
     assertThat(after.bestCandidateId()).isEqualTo("bob");
     assertThat(after.score()).isBetween(-0.25, 0.25);
     assertThat(after.galleryVersion()).isEqualTo(3);
-    KeyValueStore<String, GalleryRecord> store = driver.getKeyValueStore(GalleryStoreNames.TEMPLATES_BY_SUBJECT);
+    KeyValueStore<String, SealedGalleryRecord> store = driver.getKeyValueStore(GalleryStoreNames.TEMPLATES_BY_SUBJECT);
     assertThat(store.get("alice")).isNull();
     assertThat(store.get("bob").subjectId()).isEqualTo("bob");
     assertThat(metrics.galleryErasures()).isEqualTo(1);
@@ -286,7 +293,7 @@ class MatcherTopologyTest {
     assertThat(metrics.galleryUpserts()).isEqualTo(2);
     assertThat(metrics.gallerySubjects()).isEqualTo(1);
     assertThat(index.contains("eve")).isFalse();
-    KeyValueStore<String, GalleryRecord> store = driver.getKeyValueStore(GalleryStoreNames.TEMPLATES_BY_SUBJECT);
+    KeyValueStore<String, SealedGalleryRecord> store = driver.getKeyValueStore(GalleryStoreNames.TEMPLATES_BY_SUBJECT);
     try (var all = store.all()) {
       assertThat(all).toIterable().extracting(kv -> kv.key).containsExactly("alice");
     }
@@ -309,7 +316,16 @@ class MatcherTopologyTest {
 
     open(restartDir);
 
+    // the sealed records are restored from RocksDB, but the keys live in memory only: until the key topic
+    // is read again (from the beginning, as a restarted global consumer does), nothing opens
+    assertThat(index.subjectCount()).isZero();
+    assertThat(metrics.galleryAwaitingKey()).isEqualTo(2);
+    for (String subject : List.of("alice", "bob", "carol")) {
+      subjectKeys.pipeInput(subject, keys.keyBytes(subject));
+    }
+
     assertThat(index.subjectCount()).isEqualTo(2);
+    assertThat(metrics.galleryAwaitingKey()).isZero();
     assertThat(index.contains("carol")).isFalse();
     assertThat(metrics.gallerySubjects()).isEqualTo(2);
     observe(Embeddings.atCosine(bob, 0.45, random));

@@ -35,6 +35,7 @@ import org.facestream.match.threshold.NullScoreReport;
 import org.facestream.match.threshold.NullScoreSketch;
 import org.facestream.match.threshold.ThresholdState;
 import org.facestream.testing.Embeddings;
+import org.facestream.testing.GalleryKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,10 +136,12 @@ class ThresholdTopologyTest {
     GalleryIndex index = MatcherTopology.newIndex(cfg);
     AdaptiveThreshold policy = new AdaptiveThreshold(POLICY, new CohortScorer(cohort), index::subjectCount);
     MatcherMetrics metrics = new MatcherMetrics();
-    var topology = MatcherTopology.build(cfg, policy, new NullScoreReporting("matcher-a", Duration.ofSeconds(10)),
+    GalleryKeys keys = new GalleryKeys();
+    var topology = MatcherTopology.build(cfg, keys.masterKeys(), policy, new NullScoreReporting("matcher-a", Duration.ofSeconds(10)),
         metrics, index, Clock.fixed(T0, ZoneOffset.UTC));
     try (TopologyTestDriver driver = new TopologyTestDriver(topology, props("facestream-matcher"))) {
       TestInputTopic<String, byte[]> gallery = driver.createInputTopic(Topics.GALLERY, new StringSerializer(), new ByteArraySerializer());
+      TestInputTopic<String, byte[]> subjectKeys = driver.createInputTopic(Topics.SUBJECT_KEYS, new StringSerializer(), new ByteArraySerializer());
       TestInputTopic<String, ThresholdState> thresholds = driver.createInputTopic(
           Topics.THRESHOLDS, new StringSerializer(), ThresholdAggregatorTopology.stateSerde());
       TestInputTopic<String, byte[]> faces = driver.createInputTopic(Topics.FACES, new StringSerializer(), new ByteArraySerializer());
@@ -151,7 +154,8 @@ class ThresholdTopologyTest {
       for (var e : List.of(new Object[] {"alice", alice}, new Object[] {"bob", bob})) {
         String id = (String) e[0];
         GalleryRecord r = new GalleryRecord(id, id, List.of(new Template((float[]) e[1], id + ".jpg", QUALITY)), PACK, T0);
-        gallery.pipeInput(id, Serdes.gallery().serialize(Topics.GALLERY, r));
+        subjectKeys.pipeInput(id, keys.keyBytes(id));
+        gallery.pipeInput(id, keys.sealedBytes(r));
       }
 
       // Before any publication: the initial threshold 0.4, version 0.
