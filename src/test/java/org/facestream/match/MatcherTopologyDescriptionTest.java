@@ -34,4 +34,22 @@ class MatcherTopologyDescriptionTest {
     }
     assertThat(described).isEqualTo(golden);
   }
+
+  @Test
+  void describedTrackingTopologyMatchesTopologiesMatcherTracksTxt() throws IOException {
+    Path file = Path.of("topologies", "matcher-tracks.txt");
+    String described = MatcherTopology.build(MatcherConfig.of("yunet-mobilefacenet-512", 0.35)
+            .withTracks(TrackAssociator.Config.defaults()), MasterKeys.ephemeral())
+        .describe()
+        .toString();
+    if (Boolean.getBoolean("facestream.updateGolden")) {
+      Files.writeString(file, described, StandardCharsets.UTF_8);
+    }
+    String golden = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    if (!golden.equals(described)) {
+      System.err.println(file + " differs from the built topology; if the change is intended, replace the file with:\n"
+          + described);
+    }
+    assertThat(described).isEqualTo(golden);
+  }
 }
