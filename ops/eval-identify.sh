@@ -47,7 +47,7 @@ run() { # name, then eval identify arguments
   echo "== $name: eval identify $* --target-fpir $TARGET --seeds $SEEDS" | tee -a "$LOGS/results.txt"
   identify --target-fpir "$TARGET" --seeds "$SEEDS" --out "$LOGS/identify-$name" "$@" > "$LOGS/identify-$name.log" 2>&1 \
     || { echo "$name FAILED (see $LOGS/identify-$name.log)" | tee -a "$LOGS/results.txt"; return 0; }
-  grep -E '^halves:' "$LOGS/identify-$name.log" | tee -a "$LOGS/results.txt"
+  grep -E "^halves:" "$LOGS/identify-$name.log" | tee -a "$LOGS/results.txt"
   tail -n 1 "$LOGS/identify-$name.log" | tee -a "$LOGS/results.txt"
 }
 lfw() { run "$1" --root "$FACES/lfw-view1/images" --cache "$CACHE" "${@:2}"; }

@@ -10,7 +10,10 @@ import org.facestream.api.KafkaGalleryView;
 import org.facestream.api.KafkaGalleryWriter;
 import org.facestream.api.LiveFeed;
 import org.facestream.api.MatcherProbe;
+import org.facestream.api.ThresholdHistory;
 import org.facestream.api.ThresholdSource;
+import org.facestream.match.AdaptiveThreshold;
+import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.embed.WorkerConfig;
@@ -39,10 +42,15 @@ final class ApiRuntime implements AutoCloseable {
     gallery = KafkaGalleryView.start(kafka, keys);
     writer = new KafkaGalleryWriter(kafka, keys, gallery);
     live = LiveFeed.defaults();
-    feeds = KafkaFeeds.start(kafka, live);
+    // a matcher elsewhere deciding adaptively: its published versions, read from the thresholds topic
+    ThresholdHistory published = thresholdSource == null && "adaptive-fpir".equals(cfg.string(FaceStreamConfig.THRESHOLD_POLICY))
+        ? new ThresholdHistory(FpirPolicy.POLICY, FpirPolicy.defaults(FpirPolicy.POLICY, cfg.decimal(FaceStreamConfig.TARGET_FPIR)).initial(), Instant.now())
+        : null;
+    feeds = KafkaFeeds.start(kafka, live, published);
     probe = new AdminClusterProbe(kafka, WorkerConfig.GROUP_ID);
     Enroller enroller = new Enroller(analyzer);
     ThresholdSource threshold = thresholdSource != null ? thresholdSource
+        : published != null ? published
         : ThresholdSource.fixed(new ThresholdRef(VisionSetup.threshold(cfg), 0, FixedThreshold.POLICY), Instant.now());
     server = ApiServer.start(settings, new ApiServer.Collaborators(
         gallery, writer, enroller::enroll, live, threshold, probe, matcher, MetricsRegistry.GLOBAL));
@@ -55,7 +63,14 @@ final class ApiRuntime implements AutoCloseable {
 
   /** As above, with the threshold of a matcher in this process (the adaptive policy's published state). */
   static ApiRuntime start(FaceStreamConfig cfg, MasterKeys keys, ApiSettings settings, MatcherService matcher) {
-    ThresholdSource source = matcher.adaptive() == null ? null : new AdaptiveThresholdSource(matcher.adaptive(), Instant.now());
+    ThresholdSource source = null;
+    if (matcher.adaptive() != null) {
+      AdaptiveThreshold policy = matcher.adaptive();
+      ThresholdHistory history = new ThresholdHistory(policy.policy().policyId(), policy.policy().initial(), Instant.now());
+      history.record(policy.current());
+      policy.onApplied(history::record);
+      source = history;
+    }
     return new ApiRuntime(cfg, keys, settings, probeOf(matcher), source);
   }
 

@@ -88,6 +88,10 @@ final class EvalIdentifyCommand implements Callable<Integer> {
       + "the estimator under the per-camera quota; they are left out of the rates) (default ${DEFAULT-VALUE}).")
   int flood;
 
+  @Option(names = "--camera-quota", paramLabel = "F", description = "Per-camera quota of the estimator: a camera feeds at "
+      + "most F times the median camera's share of a window bucket; 0 turns it off (default: the policy's, 2).")
+  Double cameraQuota;
+
   @Option(names = "--cameras", paramLabel = "N", defaultValue = "4", description = "Regular cameras the probes are "
       + "dealt to, round-robin (default ${DEFAULT-VALUE}).")
   int cameras;
@@ -138,8 +142,11 @@ final class EvalIdentifyCommand implements Callable<Integer> {
 
     double fixed = Double.parseDouble(Float.toString(modelPack.defaultCosineThreshold()));
     FpirPolicy policy = FpirPolicy.defaults("eval-identify", targetFpir);
+    if (cameraQuota != null) {
+      policy = policy.withCameraQuotaFactor(cameraQuota);
+    }
     double[] sum = new double[6];
-    double[] halves = new double[6];
+    double[] halves = new double[8];
     List<String> scoreRows = new ArrayList<>(List.of("seed,probe,mated,subject,best_subject,best_score"));
     List<RocPoint> det = null;
     int detImpostors = 0;
@@ -167,18 +174,23 @@ final class EvalIdentifyCommand implements Callable<Integer> {
         lines.add(String.format(Locale.ROOT, "seed %d: %-13s threshold %.4f  FPIR %.4f  DIR@1 %.4f", seed,
             rates.policy(), rates.threshold(), rates.fpir(), rates.dirAtRank1()));
       }
-      lines.add(String.format(Locale.ROOT, "seed %d: halves (drift %s, flood %d/probe): first adaptive FPIR %.4f DIR %.4f, "
-          + "fixed FPIR %.4f DIR %.4f | second adaptive FPIR %.4f DIR %.4f, fixed FPIR %.4f DIR %.4f%s", seed, degradation,
-          flood, r.firstHalf().adaptive().fpir(), r.firstHalf().adaptive().dirAtRank1(), r.firstHalf().fixed().fpir(),
-          r.firstHalf().fixed().dirAtRank1(), r.secondHalf().adaptive().fpir(), r.secondHalf().adaptive().dirAtRank1(),
-          r.secondHalf().fixed().fpir(), r.secondHalf().fixed().dirAtRank1(), r.floodFaces() == 0 ? ""
-              : String.format(Locale.ROOT, "; flood faces %d, accepted %d", r.floodFaces(), r.floodAccepted())));
-      halves[0] += r.firstHalf().adaptive().fpir();
-      halves[1] += r.firstHalf().fixed().fpir();
-      halves[2] += r.secondHalf().adaptive().fpir();
-      halves[3] += r.secondHalf().fixed().fpir();
-      halves[4] += r.secondHalf().adaptive().dirAtRank1();
-      halves[5] += r.secondHalf().fixed().dirAtRank1();
+      for (var half : List.of(Map.entry("first", r.firstHalf()), Map.entry("second", r.secondHalf()))) {
+        OpenSetEvaluation.Halves h = half.getValue();
+        lines.add(String.format(Locale.ROOT, "seed %d: %s half (drift %s, flood %d/probe): adaptive FPIR %.4f DIR %.4f | "
+            + "fixed %.2f FPIR %.4f DIR %.4f | tuned on the first half %.4f FPIR %.4f DIR %.4f", seed, half.getKey(),
+            degradation, flood, h.adaptive().fpir(), h.adaptive().dirAtRank1(), h.fixed().threshold(), h.fixed().fpir(),
+            h.fixed().dirAtRank1(), h.tuned().threshold(), h.tuned().fpir(), h.tuned().dirAtRank1()));
+      }
+      if (r.floodFaces() > 0) {
+        lines.add(String.format(Locale.ROOT, "seed %d: flood faces %d, accepted by the adaptive policy %d", seed,
+            r.floodFaces(), r.floodAccepted()));
+      }
+      double[] perHalf = {r.firstHalf().adaptive().fpir(), r.firstHalf().tuned().fpir(), r.secondHalf().adaptive().fpir(),
+          r.secondHalf().tuned().fpir(), r.secondHalf().adaptive().dirAtRank1(), r.secondHalf().tuned().dirAtRank1(),
+          r.secondHalf().fixed().fpir(), r.secondHalf().fixed().dirAtRank1()};
+      for (int i = 0; i < perHalf.length; i++) {
+        halves[i] += perHalf[i];
+      }
       double listFrom = Math.min(fixed, r.adaptive().threshold());
       r.topNonMated().stream().filter(h -> h.score() >= listFrom).forEach(h -> lines.add(String.format(Locale.ROOT,
           "seed %d: non-mated above threshold: %s -> %s cosine %.4f (check the labels)", seed, h.label(), h.bestSubjectId(),
@@ -221,9 +233,10 @@ final class EvalIdentifyCommand implements Callable<Integer> {
       }
     }
     int n = seeds.size();
-    String halvesLine = String.format(Locale.ROOT, "halves: drift=%s flood=%d first_adaptive_fpir=%.4f first_fixed_fpir=%.4f "
-        + "second_adaptive_fpir=%.4f second_fixed_fpir=%.4f second_adaptive_dir=%.4f second_fixed_dir=%.4f", degradation,
-        flood, halves[0] / n, halves[1] / n, halves[2] / n, halves[3] / n, halves[4] / n, halves[5] / n);
+    String halvesLine = String.format(Locale.ROOT, "halves: drift=%s flood=%d first_adaptive_fpir=%.4f first_tuned_fpir=%.4f "
+        + "second_adaptive_fpir=%.4f second_tuned_fpir=%.4f second_adaptive_dir=%.4f second_tuned_dir=%.4f "
+        + "second_fixed_fpir=%.4f second_fixed_dir=%.4f", degradation, flood, halves[0] / n, halves[1] / n, halves[2] / n,
+        halves[3] / n, halves[4] / n, halves[5] / n, halves[6] / n, halves[7] / n);
     stdout.println(halvesLine);
     summary.add(halvesLine);
     String last = String.format(Locale.ROOT, "target_fpir=%s adaptive_fpir=%.4f adaptive_dir=%.4f oracle_dir=%.4f "

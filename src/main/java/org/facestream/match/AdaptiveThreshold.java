@@ -51,6 +51,7 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
   private final AtomicReference<ThresholdState> state = new AtomicReference<>();
   private final NullScoreWindow window;
   private final LongAdder largeMoves = new LongAdder();
+  private final List<java.util.function.Consumer<ThresholdState>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private int windowGalleryN = -1;
   private long reportSequence;
   private final IntFunction<List<float[]>> templates;
@@ -125,9 +126,18 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
         if (prev != null && Math.abs(next.value() - prev.value()) >= policy.alertDelta()) {
           largeMoves.increment();
         }
+        listeners.forEach(l -> l.accept(next));
         return true;
       }
     }
+  }
+
+  /**
+   * Calls {@code listener} with every state applied from now on (on the thread that applies it: keep it
+   * cheap). The API's threshold history listens, so it records every version rather than sampling.
+   */
+  public void onApplied(java.util.function.Consumer<ThresholdState> listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   /** Published threshold moves of at least {@link FpirPolicy#alertDelta()} seen by this instance. */
