@@ -48,6 +48,7 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
   private final FpirPolicy policy;
   private final CohortScorer cohort;
   private final IntSupplier gallerySize;
+  private final IntSupplier galleryTemplates;
   private final AtomicReference<ThresholdState> state = new AtomicReference<>();
   private final NullScoreWindow window;
   private final LongAdder largeMoves = new LongAdder();
@@ -70,27 +71,29 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
    * @param gallerySize the gallery's current number of identities (for the window's size)
    */
   public AdaptiveThreshold(FpirPolicy policy, CohortScorer cohort, IntSupplier gallerySize) {
-    this(policy, cohort, gallerySize, null);
+    this(policy, cohort, gallerySize, gallerySize, null);
   }
 
   /**
    * A policy that primes its window from the gallery (see {@link #primeOnce()}).
    *
+   * @param galleryTemplates the gallery's current number of templates (for the quantile level)
    * @param templates up to n of the gallery's templates, evenly spread (e.g. {@code index::templateSample});
    *     null for no priming
    */
-  public AdaptiveThreshold(FpirPolicy policy, CohortScorer cohort, IntSupplier gallerySize,
+  public AdaptiveThreshold(FpirPolicy policy, CohortScorer cohort, IntSupplier gallerySize, IntSupplier galleryTemplates,
       IntFunction<List<float[]>> templates) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.cohort = cohort;
     this.gallerySize = Objects.requireNonNull(gallerySize, "gallerySize");
+    this.galleryTemplates = Objects.requireNonNull(galleryTemplates, "galleryTemplates");
     this.templates = templates;
-    this.window = new NullScoreWindow(policy, policy.windowSamples(Math.max(2, gallerySize.getAsInt()), cohortK()));
+    this.window = new NullScoreWindow(policy, windowSamples());
   }
 
   /** A policy for {@code index}: its size and templates (priming) come from it. */
   public static AdaptiveThreshold forGallery(FpirPolicy policy, CohortScorer cohort, GalleryIndex index) {
-    return new AdaptiveThreshold(policy, cohort, index::subjectCount, index::templateSample);
+    return new AdaptiveThreshold(policy, cohort, index::subjectCount, index::templateCount, index::templateSample);
   }
 
   public FpirPolicy policy() {
@@ -100,6 +103,16 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
   /** Cohort identities K behind each null score (the cohort's null half), 0 without a cohort. */
   public int cohortK() {
     return cohort == null ? 0 : cohort.nullIdentities();
+  }
+
+  /** Cohort templates behind each null score, 0 without a cohort. */
+  public int cohortTemplates() {
+    return cohort == null ? 0 : cohort.nullTemplates();
+  }
+
+  private long windowSamples() {
+    int n = Math.max(2, gallerySize.getAsInt());
+    return policy.windowSamples(n, Math.max(n, galleryTemplates.getAsInt()), cohortK(), cohortTemplates());
   }
 
   /** The state decisions use now, or null before the first publication. */
@@ -212,7 +225,7 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
   private synchronized void record(String cameraId, double nullScore, double smoothMax) {
     int n = gallerySize.getAsInt();
     if (n != windowGalleryN && n >= 2) {
-      window.resize(policy.windowSamples(n, cohortK()));
+      window.resize(windowSamples());
       windowGalleryN = n;
     }
     window.offer(cameraId, nullScore, smoothMax);
@@ -251,8 +264,9 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
 
   /** This instance's window as a report for the aggregator (the whole window: it replaces the last one). */
   public synchronized NullScoreReport report(String instanceId, Instant now) {
-    return NullScoreReport.of(instanceId, policy.policyId(), ++reportSequence, Math.max(0, gallerySize.getAsInt()),
-        cohortK(), window.snapshot(), window.droppedByQuota(), now);
+    int n = Math.max(0, gallerySize.getAsInt());
+    return NullScoreReport.of(instanceId, policy.policyId(), ++reportSequence, n, Math.max(n, galleryTemplates.getAsInt()),
+        cohortK(), cohortTemplates(), window.snapshot(), window.droppedByQuota(), now);
   }
 
   /** Null scores in this instance's window. */

@@ -207,8 +207,8 @@ public final class OpenSetEvaluation {
       }
       if ((i + 1) % stream.publishEvery() == 0) {
         var sketch = adaptive.report("eval", Instant.EPOCH).decodedSketch();
-        state = estimator.next(state, estimator.estimate(sketch, index.subjectCount(), adaptive.cohortK()),
-            index.subjectCount(), adaptive.cohortK(), Instant.EPOCH.plusSeconds(i));
+        state = estimator.next(state, estimator.estimate(sketch, index.subjectCount(), index.templateCount(),
+            adaptive.cohortK(), adaptive.cohortTemplates()), index.subjectCount(), adaptive.cohortK(), Instant.EPOCH.plusSeconds(i));
         adaptive.apply(state);
       }
       if (i < stream.warmup()) {

@@ -164,6 +164,7 @@ public final class ThresholdAggregatorTopology {
       List<NullScoreSketch> sketches = new ArrayList<>();
       List<String> stale = new ArrayList<>();
       int galleryN = 0;
+      int galleryTemplates = 0;
       try (KeyValueIterator<String, NullScoreReport> it = byInstance.all()) {
         while (it.hasNext()) {
           KeyValue<String, NullScoreReport> kv = it.next();
@@ -172,13 +173,15 @@ public final class ThresholdAggregatorTopology {
           } else if (kv.value.cohortK() == report.cohortK()) {
             sketches.add(kv.value.decodedSketch());
             galleryN = Math.max(galleryN, kv.value.galleryN());
+            galleryTemplates = Math.max(galleryTemplates, kv.value.effectiveGalleryTemplates());
           }
         }
       }
       stale.forEach(byInstance::delete);
       NullScoreSketch merged = NullScoreSketch.sum(sketches);
       ThresholdState last = byPolicy.get(policyId);
-      FpirThresholdEstimator.Estimate e = estimator.estimate(merged, Math.max(2, galleryN), report.cohortK());
+      FpirThresholdEstimator.Estimate e = estimator.estimate(merged, Math.max(2, galleryN),
+          Math.max(2, galleryTemplates), report.cohortK(), report.effectiveCohortTemplates());
       ThresholdState next = estimator.next(last, e, galleryN, report.cohortK(), report.reportedAt());
       boolean largeMove = estimator.isLargeMove(last, next);
       metrics.published(largeMove);

@@ -126,6 +126,11 @@ public final class CohortScorer {
     return size / 2;
   }
 
+  /** Templates behind one null score, on average over the two halves: half the cohort's templates. */
+  public int nullTemplates() {
+    return starts[size] / 2;
+  }
+
   public int dimension() {
     return dimension;
   }

@@ -57,7 +57,12 @@ public final class FpirThresholdEstimator {
 
   /** Estimates τ from a (merged) window for a gallery of {@code galleryN} and a cohort of {@code cohortK}. */
   public Estimate estimate(NullScoreSketch window, int galleryN, int cohortK) {
-    double level = policy.level(Math.max(1, galleryN), cohortK);
+    return estimate(window, galleryN, galleryN, cohortK, cohortK);
+  }
+
+  /** As {@link #estimate(NullScoreSketch, int, int)} with the template counts of both sides. */
+  public Estimate estimate(NullScoreSketch window, int galleryN, int galleryTemplates, int cohortK, int cohortTemplates) {
+    double level = policy.level(Math.max(1, galleryN), Math.max(1, galleryTemplates), cohortK, cohortTemplates);
     long n = window.count();
     double meanN = window.meanSmoothMax();
     double beta = cohortK > 0 ? policy.beta() : 0;
