@@ -6,7 +6,8 @@
 #   lfw       LFW View 1 images, one folder per person (3,095 people, 4,992 photos)
 #   all       the three together (LFW's Joseph_Biden and people/biden are one person)
 # and the drift and flood runs on LFW.
-# Usage: ops/eval-identify.sh [RUN...]  (default: orl people lfw all drift-blur drift-dark drift-downscale flood)
+# Usage: ops/eval-identify.sh [RUN...]  (default: orl people lfw all drift-blur drift-dark drift-downscale flood
+#        flood-no-quota)
 # Env:   SHARED (default ../shared), FACESTREAM_MODELS (default $SHARED/models), LOGS (default ../eval-logs),
 #        JAVA (default temurin 25), SEEDS (default 1,2,3), TARGET (default 0.01), SKIP_BUILD=1.
 # Embeddings are cached in LOGS/cache (per image and settings, re-embedded when an image changes), so `all`
@@ -53,7 +54,7 @@ run() { # name, then eval identify arguments
 lfw() { run "$1" --root "$FACES/lfw-view1/images" --cache "$CACHE" "${@:2}"; }
 
 runs=("$@")
-[[ ${#runs[@]} -gt 0 ]] || runs=(orl people lfw all drift-blur drift-dark drift-downscale flood)
+[[ ${#runs[@]} -gt 0 ]] || runs=(orl people lfw all drift-blur drift-dark drift-downscale flood flood-no-quota)
 for r in "${runs[@]}"; do
   case "$r" in
     orl) run orl --root "$FACES/orl" --cache "$CACHE" ;;
@@ -64,6 +65,7 @@ for r in "${runs[@]}"; do
     drift-dark) lfw drift-dark --drift dark:0.15 ;;
     drift-downscale) lfw drift-downscale --drift downscale:6 ;;
     flood) lfw flood --flood 4 ;;
+    flood-no-quota) lfw flood-no-quota --flood 4 --camera-quota 0 ;;
     *) echo "unknown run $r" >&2; exit 2 ;;
   esac
 done

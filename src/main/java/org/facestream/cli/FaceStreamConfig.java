@@ -101,7 +101,7 @@ public final class FaceStreamConfig {
       .define(TARGET_FPIR, Type.DOUBLE, 0.01, Range.between(1e-6, 0.5), Importance.HIGH,
           "Target false-positive identification rate of the adaptive policy (per decision).")
       .define(COHORT_DIR, Type.STRING, "", Importance.MEDIUM,
-          "Photos of an impostor cohort (identities not in the gallery, one face each) for the adaptive policy's null scores; empty: leave-top-1-out fallback.")
+          "Photos of an impostor cohort (people not in the gallery, one face per photo; a sub-folder holds one person's photos) for the adaptive policy's null scores; empty: leave-top-1-out fallback.")
       .define(MATCH_TOP_K, Type.INT, 5, Range.between(1, 100), Importance.LOW,
           "Candidates listed in each identity event.")
       .define(TRACKS, Type.BOOLEAN, false, Importance.MEDIUM,

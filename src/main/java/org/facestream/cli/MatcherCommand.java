@@ -84,13 +84,18 @@ final class MatcherCommand implements Callable<Integer> {
     if (dir.isBlank()) {
       return null;
     }
-    List<float[]> rows = new ArrayList<>();
+    Path root = Path.of(dir);
+    // a photo directly in the directory is one person; the photos of a sub-folder are one person's templates,
+    // scored by their best as a gallery subject's are (the quantile level counts templates too)
+    java.util.Map<String, List<float[]>> byIdentity = new java.util.TreeMap<>();
     int refused = 0;
-    try (FaceAnalyzer analyzer = VisionSetup.openForPortraits(cfg); Stream<Path> files = Files.walk(Path.of(dir), java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+    try (FaceAnalyzer analyzer = VisionSetup.openForPortraits(cfg); Stream<Path> files = Files.walk(root, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
       Enroller enroller = new Enroller(analyzer);
       for (Path p : files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)")).sorted().toList()) {
+        Path rel = root.relativize(p);
+        String identity = rel.getNameCount() > 1 ? rel.getName(0).toString() : rel.toString();
         try {
-          rows.add(enroller.template(p.toString(), Files.readAllBytes(p)).embedding());
+          byIdentity.computeIfAbsent(identity, k -> new ArrayList<>()).add(enroller.template(p.toString(), Files.readAllBytes(p)).embedding());
         } catch (Enroller.EnrollmentException e) {
           refused++;
         }
@@ -98,10 +103,14 @@ final class MatcherCommand implements Callable<Integer> {
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException("expected a readable cohort directory " + dir + ", found " + e.getMessage(), e);
     }
-    if (rows.size() < 2) {
-      throw new IllegalArgumentException("expected at least 2 cohort photos with one face each in " + dir + ", found " + rows.size());
+    List<float[][]> identities = byIdentity.values().stream().map(l -> l.toArray(float[][]::new)).toList();
+    if (identities.size() < 2) {
+      throw new IllegalArgumentException("expected photos of at least 2 cohort people (one face each) in " + dir
+          + ", found " + identities.size());
     }
-    System.err.println("facestream matcher: cohort of " + rows.size() + " faces from " + dir + " (" + refused + " photos refused)");
-    return new CohortScorer(rows.toArray(float[][]::new));
+    System.err.println("facestream matcher: cohort of " + identities.size() + " people ("
+        + identities.stream().mapToInt(t -> t.length).sum() + " faces) from " + dir + " (" + refused + " photos refused)");
+    return CohortScorer.ofIdentities(identities, CohortScorer.DEFAULT_SCALE);
   }
+
 }
