@@ -257,23 +257,15 @@ public final class OpenSetEvaluation {
   }
 
   private static Rates adaptiveRates(double threshold, List<Outcome> outcomes) {
-    long m = 0;
-    long hits = 0;
-    long nm = 0;
-    long fp = 0;
-    for (Outcome o : outcomes) {
-      if (o.mated()) {
-        m++;
-        hits += o.adaptiveAccepted() && o.rankOneCorrect() ? 1 : 0;
-      } else {
-        nm++;
-        fp += o.adaptiveAccepted() ? 1 : 0;
-      }
-    }
-    return new Rates(FpirPolicy.POLICY, threshold, ratio(hits, m), ratio(fp, nm), m, nm);
+    return rates(FpirPolicy.POLICY, threshold, outcomes, Outcome::adaptiveAccepted);
   }
 
   private static Rates fixedRates(String name, double t, List<Outcome> outcomes) {
+    return rates(name, t, outcomes, o -> o.best() >= t);
+  }
+
+  /** DIR at rank 1 (accepted and the right subject) over mated outcomes, FPIR (accepted) over non-mated ones. */
+  private static Rates rates(String name, double threshold, List<Outcome> outcomes, java.util.function.Predicate<Outcome> accepted) {
     long m = 0;
     long hits = 0;
     long nm = 0;
@@ -281,13 +273,13 @@ public final class OpenSetEvaluation {
     for (Outcome o : outcomes) {
       if (o.mated()) {
         m++;
-        hits += o.rankOneCorrect() && o.best() >= t ? 1 : 0;
+        hits += o.rankOneCorrect() && accepted.test(o) ? 1 : 0;
       } else {
         nm++;
-        fp += o.best() >= t ? 1 : 0;
+        fp += accepted.test(o) ? 1 : 0;
       }
     }
-    return new Rates(name, t, ratio(hits, m), ratio(fp, nm), m, nm);
+    return new Rates(name, threshold, ratio(hits, m), ratio(fp, nm), m, nm);
   }
 
   private static double ratio(long a, long b) {
