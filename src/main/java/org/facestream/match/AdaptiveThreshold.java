@@ -58,10 +58,12 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
   private final IntFunction<List<float[]>> templates;
   private volatile boolean primed;
 
-  /** Most gallery templates scored to prime the window (about a second of work for a 600-identity cohort). */
-  public static final int PRIME_MAX_TEMPLATES = 20_000;
-  /** The pseudo-camera the priming scores are counted under. */
-  public static final String ENROLLMENT_CAMERA = "enrollment";
+  /**
+   * Most gallery templates scored to prime the window: two null scores each, 10,000 in all, enough for the
+   * histogram at the levels of galleries up to a few thousand people; 5,000 x a 600-template cohort is about
+   * 1.5 G multiply-adds, a second or two once, on the first probe.
+   */
+  public static final int PRIME_MAX_TEMPLATES = 5_000;
 
   /**
    * A policy whose window is not primed: it starts at {@link FpirPolicy#initial()}.
@@ -215,7 +217,10 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
     return q.detectorScore() >= policy.minDetectorScore() && q.interOcularPx() >= policy.minInterOcularPx();
   }
 
-  /** Both null scores of a probe (the halves' two role assignments), each with its own guard smooth-max. */
+  /**
+   * Both null scores of a probe (the halves' two role assignments), each with its own guard smooth-max;
+   * {@code cameraId} null for the enrollment photos that prime the window (outside the camera quota).
+   */
   private synchronized void record(String cameraId, CohortScorer.CohortScores scores) {
     record(cameraId, FpirThresholdEstimator.residual(policy, scores.max(), scores.smoothMax()), scores.smoothMax());
     record(cameraId, FpirThresholdEstimator.residual(policy, scores.swappedMax(), scores.swappedSmoothMax()),
@@ -228,7 +233,11 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
       window.resize(windowSamples());
       windowGalleryN = n;
     }
-    window.offer(cameraId, nullScore, smoothMax);
+    if (cameraId == null) {
+      window.offerExempt(nullScore, smoothMax);
+    } else {
+      window.offer(cameraId, nullScore, smoothMax);
+    }
   }
 
   /**
@@ -251,7 +260,7 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
       primed = true;
       for (float[] t : templates.apply(PRIME_MAX_TEMPLATES)) {
         if (t.length == cohort.dimension()) {
-          record(ENROLLMENT_CAMERA, cohort.score(t));
+          record(null, cohort.score(t));
         }
       }
     }
