@@ -36,7 +36,7 @@ final class MatcherService implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final KafkaStreams aggregator;
-  private final MatcherMetrics metrics = new MatcherMetrics();
+  private final MatcherMetrics metrics;
   private final GalleryIndex index;
   private final AdaptiveThreshold adaptive;
 
@@ -53,6 +53,7 @@ final class MatcherService implements AutoCloseable {
 
   private MatcherService(MatcherConfig cfg, Function<GalleryIndex, AdaptiveThreshold> adaptiveFor, Duration reportEvery,
       ThresholdPolicy fixed, Map<String, Object> kafkaSettings, Path stateDir, String instanceId, MetricsRegistry registry) {
+    metrics = new MatcherMetrics(registry);
     index = MatcherTopology.newIndex(cfg);
     Topology topology;
     if (adaptiveFor != null) {

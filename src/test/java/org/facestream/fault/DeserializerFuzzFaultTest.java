@@ -46,7 +46,7 @@ import org.opencv.core.Mat;
  * skips them; never another exception type (which would escape the handler and stop the stage), never null
  * for non-null bytes (null is a tombstone), never a hang. Consumers of these topics are tested on their own
  * with the same inputs (the matcher in {@code MatcherTopologyTest.BadInput}, the worker, tap and API feed in
- * {@link PipelineBadInputFaultTest}).
+ * {@code org.facestream.cli.PipelineBadInputFaultTest}).
  */
 @Tag("fault")
 class DeserializerFuzzFaultTest {
