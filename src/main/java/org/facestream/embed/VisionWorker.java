@@ -32,6 +32,7 @@ import org.facestream.events.FaceObservation;
 import org.facestream.events.Frame;
 import org.facestream.events.FrameSerde;
 import org.facestream.events.JsonSerde;
+import org.facestream.events.NonFiniteValueException;
 import org.facestream.events.Serdes;
 import org.facestream.events.Topics;
 import org.facestream.metrics.LatencyHistogram;
@@ -210,8 +211,19 @@ public final class VisionWorker implements Runnable, AutoCloseable {
     Instant now = Instant.now();
     for (int i = 0; i < frames.size(); i++) {
       Frame frame = frames.get(i).frame();
-      List<FaceObservation> observations = FaceObservations.of(frame, faces.get(i), now, analyzer.pack().id(), config,
-          (reason, face) -> metrics.counter("worker_faces_dropped_total", "Faces dropped for quality", MetricsRegistry.label("reason", reason)).increment());
+      List<FaceObservation> observations;
+      try {
+        observations = FaceObservations.of(frame, faces.get(i), now, analyzer.pack().id(), config,
+            (reason, face) -> metrics.counter("worker_faces_dropped_total", "Faces dropped for quality", MetricsRegistry.label("reason", reason)).increment());
+      } catch (IllegalArgumentException e) {
+        // The models produced something no observation may carry (a NaN embedding or landmark): without this
+        // the exception would escape the loop and stop the worker with the transaction open. The whole frame
+        // goes, so the observation ids of the frame's other faces never depend on which face was bad.
+        NonFiniteValueException nonFinite = NonFiniteValueException.in(e);
+        String reason = nonFinite != null && nonFinite.field().equals("embedding") ? "embedding-not-finite" : "analysis-failed";
+        deadLetter(producer, frames.get(i).source(), reason, e.getMessage());
+        continue;
+      }
       for (FaceObservation obs : observations) {
         producer.send(new ProducerRecord<>(Topics.FACES, frame.cameraId().getBytes(StandardCharsets.UTF_8),
             faceSerde.serialize(Topics.FACES, obs)));
