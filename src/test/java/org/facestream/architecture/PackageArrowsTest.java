@@ -30,7 +30,7 @@ class PackageArrowsTest {
       Map.entry("ingest", Set.of("events", "metrics")),
       Map.entry("gallery", Set.of("events", "metrics")),
       Map.entry("match", Set.of("events", "gallery", "metrics")),
-      Map.entry("enroll", Set.of("events", "embed", "gallery", "model")),
+      Map.entry("enroll", Set.of("events", "embed", "gallery", "model", "metrics")),
       Map.entry("eval", Set.of("events", "model", "detect", "align", "embed", "gallery", "match", "metrics")),
       Map.entry("api", Set.of("events", "model", "embed", "enroll", "gallery", "match", "metrics")));
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?org\\.facestream\\.([a-z]+)\\.", Pattern.MULTILINE);
