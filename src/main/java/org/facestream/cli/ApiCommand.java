@@ -32,7 +32,7 @@ final class ApiCommand implements Callable<Integer> {
       throw new IllegalArgumentException("expected --max-upload-mb in [1, 1024], found " + maxUploadMb);
     }
     FaceStreamConfig cfg = common.resolve();
-    KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
+    KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     ApiSettings settings = ApiSettings.defaults(port).withHost(host).withMaxUploadBytes((long) maxUploadMb << 20);
     try (ShutdownSignal signal = new ShutdownSignal(); ApiRuntime api = ApiRuntime.start(cfg, settings, MatcherProbe.UNKNOWN)) {
       System.err.println("facestream api: dashboard on http://" + host + ":" + api.port() + "/; Ctrl-C stops");

@@ -48,7 +48,7 @@ final class EnrollCommand implements Callable<Integer> {
       Enroller enroller = new Enroller(analyzer);
       records = subject != null ? Map.of(subject, enroller.enroll(subject, images)) : enrollTree(enroller, analyzer.pack().id());
     }
-    KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
+    KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     Enroller.publish(cfg.kafkaClientSettings(), records);
     records.values().forEach(r -> System.err.println("facestream enroll: " + r.subjectId() + " enrolled with "
         + r.templates().size() + " template(s), pack " + r.modelPackId()));

@@ -41,7 +41,7 @@ final class MatcherCommand implements Callable<Integer> {
       o.put(FaceStreamConfig.MATCH_THRESHOLD, threshold.toString());
     }
     FaceStreamConfig cfg = common.resolve(o);
-    KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
+    KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     try (ShutdownSignal signal = new ShutdownSignal();
         var metricsServer = MetricsEndpoint.startIfConfigured(cfg);
         MatcherService matcher = service(cfg, WorkerCommand.hostName(), MetricsRegistry.GLOBAL)) {

@@ -115,10 +115,19 @@ final class MatcherService implements AutoCloseable {
 
   /** Starts the application(s) and waits until the matcher is RUNNING (gallery restored) or fails. */
   void start(Duration timeout) throws InterruptedException {
-    if (aggregator != null) {
-      aggregator.start();
+    try {
+      if (aggregator != null) {
+        aggregator.start();
+      }
+      streams.start();
+    } catch (org.apache.kafka.streams.errors.StreamsException e) {
+      // e.g. the global thread's first fetch refused (credentials): name the cause in one line
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      throw new IllegalStateException("matcher failed to start: " + root.getClass().getSimpleName() + ": " + root.getMessage(), e);
     }
-    streams.start();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
       if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -63,6 +64,8 @@ public final class VisionWorker implements Runnable, AutoCloseable {
   private final JsonSerde<FaceObservation> faceSerde = Serdes.faces();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private volatile RuntimeException failure;
   private volatile boolean started;
   private volatile KafkaConsumer<String, byte[]> consumer;
 
@@ -94,6 +97,7 @@ public final class VisionWorker implements Runnable, AutoCloseable {
       consumer = c;
       producer.initTransactions();
       c.subscribe(List.of(Topics.FRAMES));
+      ready.countDown();
       LOG.info("worker {} consuming {} with pack {}", config.instanceId(), Topics.FRAMES, analyzer.pack().id());
       while (running.get()) {
         ConsumerRecords<String, byte[]> records;
@@ -109,11 +113,34 @@ public final class VisionWorker implements Runnable, AutoCloseable {
       }
     } catch (ProducerFencedException e) {
       LOG.error("worker {} was fenced by a newer instance with the same id; stopping", config.instanceId());
+    } catch (AuthenticationException | AuthorizationException e) {
+      // credentials or ACLs: retrying cannot help, and a worker that is silently gone stalls its partitions
+      failure = e;
+      LOG.error("worker {} stopped: Kafka refused it: {}: {}", config.instanceId(), e.getClass().getSimpleName(), e.getMessage());
     } catch (WakeupException e) {
       // close() during a blocking call
+    } catch (RuntimeException e) {
+      failure = e;
+      throw e;
     } finally {
       stopped.countDown();
+      ready.countDown();
     }
+  }
+
+  /**
+   * Waits until the worker has initialised its transactions and subscribed, or has stopped.
+   *
+   * @return true when running, false when {@code timeout} passed first
+   * @throws IllegalStateException naming the cause when the worker stopped on an error (e.g. refused credentials)
+   */
+  public boolean awaitReady(java.time.Duration timeout) throws InterruptedException {
+    boolean done = ready.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    RuntimeException f = failure;
+    if (f != null) {
+      throw new IllegalStateException("worker " + config.instanceId() + " stopped: " + f.getClass().getSimpleName() + ": " + f.getMessage(), f);
+    }
+    return done && stopped.getCount() > 0;
   }
 
   private void processInTransaction(KafkaConsumer<String, byte[]> c, KafkaProducer<byte[], byte[]> producer, ConsumerRecords<String, byte[]> records) {
