@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
  * at media speed, sampled at their configured rate) for a bounded time, watching what a long run would
  * show: heap after a full GC, sampled every few seconds (its least-squares slope after the warm-up should be
  * about zero), the consumer lag of the worker on frames and of the matcher on observations (bounded, not
- * growing), and the dead-letter topic (empty for valid input). Prints a progress line per sample to
+ * growing), and the dead-letter topic (empty for valid input). Then the cameras stop and the pipeline
+ * drains, so the last counts tell whether every face became its event. Prints a progress line per sample to
  * standard error and a last summary line to standard output.
  */
 @Command(name = "soak", description = "Run several looping cameras through the whole pipeline for a while; report heap slope, lag and dead letters.")
@@ -71,12 +72,18 @@ final class BenchSoakCommand implements Callable<Integer> {
    * @param maxLag the largest lag seen, frames (worker) or observations (matcher)
    */
   record Summary(double heapStartMb, double heapEndMb, double heapSlopeMbPerMin, long maxLag, long maxFramesLag, long maxFacesLag,
-      long deadLetters, long events, long frames, long framesDropped, long faces, int cameras, double seconds) {
+      long deadLetters, long events, long frames, long framesDropped, long faces, long faces0, int cameras, double seconds, boolean drained) {
     String line() {
       return String.format(Locale.ROOT, "heap_start_mb=%.1f heap_end_mb=%.1f heap_slope_mb_per_min=%.2f max_lag=%d deadletters=%d events=%d"
-          + " frames=%d frames_dropped=%d faces=%d max_lag_frames=%d max_lag_faces=%d cameras=%d seconds=%.0f",
+          + " frames=%d frames_dropped=%d faces=%d max_lag_frames=%d max_lag_faces=%d cameras=%d seconds=%.0f drained=%s",
           heapStartMb, heapEndMb, heapSlopeMbPerMin, maxLag, deadLetters, events, frames, framesDropped, faces, maxFramesLag, maxFacesLag,
-          cameras, seconds);
+          cameras, seconds, drained);
+    }
+
+    /** The counts after the cameras stopped and the pipeline drained. */
+    Summary finished(long frames, long faces, long events, long deadLetters, boolean drained) {
+      return new Summary(heapStartMb, heapEndMb, heapSlopeMbPerMin, maxLag, maxFramesLag, maxFacesLag, deadLetters, events, frames,
+          framesDropped, faces, faces0, cameras, seconds, drained);
     }
   }
 
@@ -122,6 +129,19 @@ final class BenchSoakCommand implements Callable<Integer> {
           runs.add(CompletableFuture.runAsync(ingest::run, r -> Thread.ofPlatform().name("soak-ingest").start(r)));
         }
         Summary s = soak(pipeline, ingests, runs, signal, total, interval, warm);
+        // Then the cameras stop and the pipeline drains, so the counts say whether every sampled frame and
+        // every face became its event (a run that could not keep up shows drained=false instead).
+        ingests.forEach(CameraIngest::close);
+        boolean drained;
+        try {
+          pipeline.drain(Duration.ofMinutes(2));
+          drained = true;
+        } catch (IllegalStateException e) {
+          System.err.println("facestream bench soak: " + e.getMessage());
+          drained = false;
+        }
+        s = s.finished(framesSent(ingests), MetricsRegistry.GLOBAL.total("worker_faces_total") - s.faces0(), pipeline.tap().eventCount(),
+            deadLetters(pipeline), drained);
         System.out.println(s.line());
         System.out.flush();
         return signal.isSignalled() ? 130 : 0;
@@ -174,7 +194,7 @@ final class BenchSoakCommand implements Callable<Integer> {
     return new Summary(floor(steady, true), floor(steady, false), slopePerMinute(steady),
         Math.max(maxFrames, maxFaces), maxFrames, maxFaces, deadLetters(pipeline), pipeline.tap().eventCount(),
         framesSent(ingests), ingests.stream().mapToLong(i -> i.summary().dropped()).sum(), MetricsRegistry.GLOBAL.total("worker_faces_total") - faces0,
-        ingests.size(), seconds);
+        faces0, ingests.size(), seconds, false);
   }
 
   private static Sample sample(ConsumerGroupLag lag, double seconds) throws InterruptedException {

@@ -110,14 +110,23 @@ final class InProcessPipeline implements AutoCloseable {
 
   /** Waits until the worker and the matcher have committed past everything and the tap read every event. */
   void drain() throws Exception {
+    drain(Duration.ofMinutes(10));
+  }
+
+  /**
+   * As {@link #drain()}, giving the worker {@code timeout} (half of it again for the matcher and the tap).
+   *
+   * @throws IllegalStateException when a stage did not drain in time
+   */
+  void drain(Duration timeout) throws Exception {
     ConsumerGroupLag lag = new ConsumerGroupLag(admin);
-    lag.awaitDrained(WorkerConfig.GROUP_ID, Topics.FRAMES, Duration.ofMillis(300), Duration.ofMinutes(10));
-    lag.awaitDrained(MatcherService.APPLICATION_ID, Topics.FACES, Duration.ofMillis(300), Duration.ofMinutes(5));
+    lag.awaitDrained(WorkerConfig.GROUP_ID, Topics.FRAMES, Duration.ofMillis(300), timeout);
+    lag.awaitDrained(MatcherService.APPLICATION_ID, Topics.FACES, Duration.ofMillis(300), timeout.dividedBy(2));
     Map<TopicPartition, Long> endOffsets = endOffsets(Topics.IDENTITIES);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + Math.max(TimeUnit.SECONDS.toNanos(60), timeout.toNanos() / 2);
     while (!tap.caughtUp(endOffsets)) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("identity events not all read within 60 s");
+        throw new IllegalStateException("identity events not all read in time");
       }
       Thread.sleep(50);
     }
