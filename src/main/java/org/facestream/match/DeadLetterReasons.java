@@ -11,6 +11,12 @@ public final class DeadLetterReasons {
   public static final String MODEL_PACK_MISMATCH = "model-pack-mismatch";
   /** The embedding length differs from the gallery's. */
   public static final String EMBEDDING_DIMENSION_MISMATCH = "embedding-dimension-mismatch";
+  /**
+   * An embedding holding NaN or an infinite value (a broken embedder or a producer bug): it has no cosine
+   * with anything. Such bytes do not make a valid observation, but they get their own reason rather than
+   * {@link #DESERIALIZATION_FAILED} because the cure is different (the model, not the bytes).
+   */
+  public static final String EMBEDDING_NOT_FINITE = "embedding-not-finite";
   /** An embedding of zeros (a broken embedder): it has no direction, so no cosine. */
   public static final String EMBEDDING_ZERO_NORM = "embedding-zero-norm";
   /** A gallery record whose subject id differs from its key. */
