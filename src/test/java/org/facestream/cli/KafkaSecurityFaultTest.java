@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,11 +24,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.facestream.crypto.MasterKey;
+import org.facestream.crypto.MasterKeys;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.embed.VisionOptions;
 import org.facestream.embed.VisionWorker;
 import org.facestream.embed.WorkerConfig;
 import org.facestream.enroll.Enroller;
+import org.facestream.enroll.GalleryPublisher;
 import org.facestream.events.Topics;
 import org.facestream.ingest.CameraIngest;
 import org.facestream.ingest.IngestSettings;
@@ -44,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kafka security settings reach every client: with a broker that only speaks SASL (and TLS), ingest, worker,
- * matcher, enrollment and the identity tap work when configured through {@code kafka.*} keys with the right
+ * matcher, enrollment (the encrypted gallery's publisher: key and sealed record) and the identity tap work when configured through {@code kafka.*} keys with the right
  * credentials, and fail within seconds with one clear message, not a hang, with wrong ones.
  */
 @Tag("fault")
@@ -67,8 +71,11 @@ class KafkaSecurityFaultTest {
       }
 
       // the right password: enroll, ingest, worker, matcher and tap all connect through kafka.* settings
-      try (FaceAnalyzer portraits = FaceAnalyzer.open(PACK, SharedData.models(), VisionOptions.defaults(PACK))) {
-        Enroller.publish(kafka, Map.of("obama", new Enroller(portraits).enroll("obama", List.of(SharedData.face("people/obama/obama.jpg")))));
+      MasterKeys masterKeys = MasterKeys.ephemeral();
+      try (FaceAnalyzer portraits = FaceAnalyzer.open(PACK, SharedData.models(), VisionOptions.defaults(PACK));
+          GalleryPublisher publisher = new GalleryPublisher(kafka, masterKeys, subject -> Optional.empty(), "sasl-enroll")) {
+        GalleryPublisher.Publication p = publisher.publish(new Enroller(portraits).enroll("obama", List.of(SharedData.face("people/obama/obama.jpg"))));
+        assertThat(p.keyRecord()).as("a new subject's data key is written first").isNotNull();
       }
       Path camera = Files.createDirectories(dir.resolve("camera"));
       Files.copy(SharedData.face("people/obama/obama.jpg"), camera.resolve("0001.jpg"));
@@ -79,7 +86,7 @@ class KafkaSecurityFaultTest {
       WorkerConfig wc = new WorkerConfig("sasl-0", 8, 4 << 20, 40_000_000L, 0.6, 6, false, Duration.ofMillis(100));
       try (FaceAnalyzer analyzer = FaceAnalyzer.open(PACK, SharedData.models(), VisionOptions.defaults(PACK));
           VisionWorker worker = new VisionWorker(wc, kafka, analyzer, new MetricsRegistry());
-          MatcherService matcher = new MatcherService(mc, new FixedThreshold(PACK.defaultCosineThreshold()), kafka,
+          MatcherService matcher = new MatcherService(mc, masterKeys, new FixedThreshold(PACK.defaultCosineThreshold()), kafka,
               dir.resolve("state"), "sasl", new MetricsRegistry());
           IdentityEventTap tap = new IdentityEventTap(kafka, null)) {
         Thread w = Thread.ofPlatform().start(worker);
@@ -98,9 +105,15 @@ class KafkaSecurityFaultTest {
 
       // a wrong password: every command refuses in seconds with one line naming the settings to check
       String[] wrong = kafkaFlags(broker, "alice", "not-her-password");
+      Path masterKeyFile = dir.resolve("master.key");
+      MasterKey.generate().write(masterKeyFile);
       for (String command : List.of("matcher", "worker", "ingest")) {
         List<String> args = new ArrayList<>(List.of(command));
         args.addAll(List.of(wrong));
+        if (command.equals("matcher")) {
+          // past the master key check (the matcher needs one before it reaches Kafka)
+          args.addAll(List.of("-D", "security.master.key.file=" + masterKeyFile));
+        }
         if (command.equals("ingest")) {
           args.addAll(List.of("--camera", "cam-s", "--source", camera.toString()));
         }
@@ -127,7 +140,7 @@ class KafkaSecurityFaultTest {
       }
       assertThat((System.nanoTime() - t0) / 1e9).as("producer seconds").isLessThan(10);
       t0 = System.nanoTime();
-      try (MatcherService matcher = new MatcherService(mc, new FixedThreshold(0.4), bad.kafkaClientSettings(), dir.resolve("state-bad"),
+      try (MatcherService matcher = new MatcherService(mc, masterKeys, new FixedThreshold(0.4), bad.kafkaClientSettings(), dir.resolve("state-bad"),
           "sasl-bad", new MetricsRegistry())) {
         assertThatThrownBy(() -> matcher.start(Duration.ofSeconds(60))).isInstanceOf(IllegalStateException.class)
             .hasMessage("matcher failed to start: SaslAuthenticationException: Authentication failed: Invalid username or password");

@@ -28,6 +28,8 @@ import org.facestream.api.KafkaGalleryView;
 import org.facestream.api.LiveFeed;
 import org.facestream.detect.DetectorSettings;
 import org.facestream.detect.FaceDetector;
+import org.facestream.crypto.MasterKeys;
+import org.facestream.crypto.SealedPayloads;
 import org.facestream.embed.Embedding;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.embed.FaceEmbedder;
@@ -36,6 +38,7 @@ import org.facestream.embed.VisionOptions;
 import org.facestream.embed.VisionWorker;
 import org.facestream.embed.WorkerConfig;
 import org.facestream.enroll.Enroller;
+import org.facestream.enroll.GalleryPublisher;
 import org.facestream.events.BoundingBox;
 import org.facestream.events.DeadLetters;
 import org.facestream.events.FaceObservation;
@@ -57,6 +60,7 @@ import org.facestream.model.OnnxOptions;
 import org.facestream.model.VerifiedPack;
 import org.facestream.testing.BadBytes;
 import org.facestream.testing.Embeddings;
+import org.facestream.testing.GalleryKeys;
 import org.facestream.testing.SharedData;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -92,18 +96,28 @@ class PipelineBadInputFaultTest {
         obama = enroller.enroll("obama", List.of(SharedData.face("people/obama/obama.jpg")));
         biden = enroller.enroll("biden", List.of(SharedData.face("people/biden/biden.jpg")));
       }
-      Enroller.publish(kafka, Map.of("obama", obama, "biden", biden));
+      MasterKeys masterKeys = MasterKeys.ephemeral();
+      try (GalleryPublisher publisher = new GalleryPublisher(kafka, masterKeys, subject -> java.util.Optional.empty(), "bad-input-enroll")) {
+        publisher.publish(obama);
+        publisher.publish(biden);
+      }
+      GalleryKeys brokenWriter = new GalleryKeys(masterKeys);
 
       Map<String, Long> badGallery = new TreeMap<>();
       Map<String, RecordMetadata> frameAt = new TreeMap<>();
       Map<String, RecordMetadata> faceAt = new TreeMap<>();
       try (var producer = new KafkaProducer<>(kafka, new StringSerializer(), new ByteArraySerializer())) {
-        // gallery: junk and a template with NaN, both refused by the matcher and the API's view
-        byte[] nanTemplate = new String(Serdes.gallery().serialize(Topics.GALLERY,
-            new GalleryRecord("eve", "eve", obama.templates(), PACK.id(), Instant.now())), java.nio.charset.StandardCharsets.UTF_8)
+        // gallery: junk, a plaintext record from before encryption, and a template with NaN sealed under the
+        // subject's own key (only a broken writer holding the key can put one there): all refused by the
+        // matcher and the API's view
+        byte[] plaintext = Json.MAPPER.writeValueAsBytes(new GalleryRecord("eve", "eve", obama.templates(), PACK.id(), Instant.now()));
+        GalleryRecord trudy = new GalleryRecord("trudy", "trudy", obama.templates(), PACK.id(), Instant.now());
+        byte[] nanPayload = new String(SealedPayloads.payload(trudy), java.nio.charset.StandardCharsets.UTF_8)
             .replaceFirst("\"embedding\":\\[[^,]+,", "\"embedding\":[\"NaN\",").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         badGallery.put("mallory", producer.send(new ProducerRecord<>(Topics.GALLERY, "mallory", new byte[] {'{', 1, 2})).get().offset());
-        badGallery.put("eve", producer.send(new ProducerRecord<>(Topics.GALLERY, "eve", nanTemplate)).get().offset());
+        badGallery.put("eve", producer.send(new ProducerRecord<>(Topics.GALLERY, "eve", plaintext)).get().offset());
+        producer.send(new ProducerRecord<>(Topics.SUBJECT_KEYS, "trudy", brokenWriter.keyBytes("trudy"))).get();
+        badGallery.put("trudy", producer.send(new ProducerRecord<>(Topics.GALLERY, "trudy", brokenWriter.sealedBytes(trudy, nanPayload))).get().offset());
         // identities: bytes no consumer can read, ahead of the matcher's events
         producer.send(new ProducerRecord<>(Topics.IDENTITIES, "cam-w", new byte[] {7, 7, 7})).get();
         producer.send(new ProducerRecord<>(Topics.IDENTITIES, "cam-w",
@@ -145,11 +159,11 @@ class PipelineBadInputFaultTest {
       MatcherConfig mc = new MatcherConfig(PACK.defaultCosineThreshold(), 5, PACK.id(), PACK.embeddingDimension(), false);
       try (FaceAnalyzer analyzer = analyzerThatBreaksOn(biden.templates().get(0).embedding());
           VisionWorker worker = new VisionWorker(wc, kafka, analyzer, workerMetrics);
-          MatcherService matcher = new MatcherService(mc, new FixedThreshold(PACK.defaultCosineThreshold()), kafka,
+          MatcherService matcher = new MatcherService(mc, masterKeys, new FixedThreshold(PACK.defaultCosineThreshold()), kafka,
               dir.resolve("state"), "bad", matcherMetrics);
           IdentityEventTap tap = new IdentityEventTap(kafka, null);
           KafkaFeeds feeds = KafkaFeeds.start(kafka, live);
-          KafkaGalleryView galleryView = KafkaGalleryView.start(kafka)) {
+          KafkaGalleryView galleryView = KafkaGalleryView.start(kafka, masterKeys)) {
         Thread workerThread = Thread.ofPlatform().name("bad-input-worker").start(worker);
         Thread tapThread = Thread.ofPlatform().name("bad-input-tap").start(tap);
         matcher.start(Duration.ofMinutes(2));
@@ -209,7 +223,9 @@ class PipelineBadInputFaultTest {
         assertThat(matcherMetrics.byLabel("deadletter_total")).isEqualTo(Map.of("reason=\"embedding-not-finite\"", 1L,
             "reason=\"model-pack-mismatch\"", 1L, "reason=\"embedding-dimension-mismatch\"", 1L, "reason=\"deserialization-failed\"", 1L));
         assertThat(matcher.metrics().gallerySkipped("deserialization-failed")).isEqualTo(2);
-        assertThat(matcherMetrics.byLabel("matcher_gallery_skipped_total")).containsEntry("reason=\"deserialization-failed\"", 2L);
+        assertThat(matcher.metrics().gallerySkipped("decryption-failed")).as("the sealed NaN template").isEqualTo(1);
+        assertThat(matcherMetrics.byLabel("matcher_gallery_skipped_total")).isEqualTo(Map.of(
+            "reason=\"deserialization-failed\"", 2L, "reason=\"decryption-failed\"", 1L));
         assertThat(matcher.metrics().gallerySubjects()).isEqualTo(2);
         while (live.deadLetters().total() < 11 && System.nanoTime() < deadline) {
           Thread.sleep(100);
@@ -220,7 +236,7 @@ class PipelineBadInputFaultTest {
             "matcher", Map.of("embedding-not-finite", 1L, "model-pack-mismatch", 1L, "embedding-dimension-mismatch", 1L,
                 "deserialization-failed", 1L)));
         assertThat(galleryView.subjects()).containsOnlyKeys("obama", "biden");
-        assertThat(badGallery).containsOnlyKeys("mallory", "eve");
+        assertThat(badGallery).containsOnlyKeys("mallory", "eve", "trudy");
 
         // still running: a good frame after all of it becomes an event
         try (var producer = new KafkaProducer<>(kafka, new StringSerializer(), new ByteArraySerializer())) {

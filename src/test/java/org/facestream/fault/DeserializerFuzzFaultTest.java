@@ -1,6 +1,7 @@
 package org.facestream.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,10 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.facestream.api.DeadLetterCounts;
+import org.facestream.crypto.DecryptionException;
+import org.facestream.crypto.GalleryCipher;
+import org.facestream.crypto.MasterKeys;
+import org.facestream.crypto.SubjectKey;
 import org.facestream.embed.FrameDecoder;
 import org.facestream.embed.UndecodableFrameException;
 import org.facestream.events.BoundingBox;
@@ -24,7 +29,10 @@ import org.facestream.events.FaceQuality;
 import org.facestream.events.Frame;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.IdentityEvent;
+import org.facestream.events.Json;
+import org.facestream.events.SealedGalleryRecord;
 import org.facestream.events.Serdes;
+import org.facestream.events.SubjectKeyRecord;
 import org.facestream.events.Template;
 import org.facestream.events.ThresholdRef;
 import org.facestream.events.Topics;
@@ -77,15 +85,58 @@ class DeserializerFuzzFaultTest {
     assertStrict(Serdes.faces(), Topics.FACES, inputs, f -> f.embedding().length > 0);
   }
 
+  /**
+   * The gallery topic carries sealed records: bad bytes read as a valid {@link SealedGalleryRecord} or throw;
+   * one that reads then opens under the subject's key to the very record that was sealed, or is refused
+   * with {@link DecryptionException} (which the matcher counts as {@code decryption-failed}), never another
+   * exception. The pre-encryption plaintext {@link GalleryRecord} JSON does not read as a sealed record.
+   */
   @Test
-  void galleryRecordsReadOrThrowSerializationExceptionForEveryBadInput() {
+  void sealedGalleryRecordsReadOrThrowSerializationExceptionForEveryBadInput() throws Exception {
     GalleryRecord g = new GalleryRecord("alice", "Alice", List.of(
         new Template(Embeddings.unit(new Random(4), 16), "alice-1.jpg", QUALITY),
         new Template(Embeddings.unit(new Random(5), 16), "alice-2.jpg", null)), "yunet-w600k-int8", T0);
-    byte[] valid = Serdes.gallery().serialize(Topics.GALLERY, g);
+    SubjectKey key = SubjectKey.generate("alice");
+    GalleryCipher cipher = new GalleryCipher();
+    byte[] valid = Serdes.gallery().serialize(Topics.GALLERY, cipher.seal(g, key));
     List<BadBytes.Input> inputs = BadBytes.around(valid, 3, 300, 600);
     inputs.addAll(BadBytes.jsonMutations(valid));
-    assertStrict(Serdes.gallery(), Topics.GALLERY, inputs, r -> r.dimension() == 16);
+    byte[] plaintext = Json.MAPPER.writeValueAsBytes(g);
+    inputs.add(new BadBytes.Input("plaintext GalleryRecord JSON", plaintext));
+    int[] opened = {0};
+    assertStrict(Serdes.gallery(), Topics.GALLERY, inputs, r -> {
+      try {
+        GalleryRecord back = cipher.open(r, key);
+        opened[0]++;
+        return back.equals(g);
+      } catch (DecryptionException e) {
+        return r.ciphertext().length > SealedGalleryRecord.TAG_BYTES && e.getMessage() != null;
+      }
+    });
+    assertThatThrownBy(() -> Serdes.gallery().deserialize(Topics.GALLERY, plaintext)).isInstanceOf(SerializationException.class);
+    assertThat(opened[0]).as("mutations that still open (to the same record)").isLessThan(inputs.size() / 10);
+  }
+
+  /**
+   * The subject-key topic: bad bytes read as a valid {@link SubjectKeyRecord} or throw; one that reads then
+   * unwraps under the master key to the very data key, or is refused with {@link DecryptionException} (the
+   * matcher's {@code key-unreadable}).
+   */
+  @Test
+  void subjectKeysReadOrThrowSerializationExceptionForEveryBadInput() {
+    MasterKeys masterKeys = MasterKeys.ephemeral();
+    SubjectKey key = SubjectKey.generate("alice");
+    byte[] valid = Serdes.subjectKeys().serialize(Topics.SUBJECT_KEYS, masterKeys.wrap(key, T0));
+    List<BadBytes.Input> inputs = BadBytes.around(valid, 10, 300, 600);
+    inputs.addAll(BadBytes.jsonMutations(valid));
+    assertStrict(Serdes.subjectKeys(), Topics.SUBJECT_KEYS, inputs, k -> {
+      try {
+        SubjectKey back = masterKeys.unwrap(k);
+        return back.keyId().equals(key.keyId()) && back.subjectId().equals(key.subjectId());
+      } catch (DecryptionException e) {
+        return e.getMessage() != null;
+      }
+    });
   }
 
   @Test

@@ -28,6 +28,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
+import org.facestream.crypto.SealedPayloads;
 import org.facestream.events.BoundingBox;
 import org.facestream.events.DeadLetters;
 import org.facestream.events.FaceObservation;
@@ -430,7 +431,7 @@ class MatcherTopologyTest {
       assertThat(metrics.galleryUpserts()).isEqualTo(2);
       assertThat(metrics.gallerySubjects()).isEqualTo(1);
       assertThat(index.contains("eve")).isFalse();
-      KeyValueStore<String, GalleryRecord> store = driver.getKeyValueStore(GalleryStoreNames.TEMPLATES_BY_SUBJECT);
+      KeyValueStore<String, SealedGalleryRecord> store = driver.getKeyValueStore(GalleryStoreNames.TEMPLATES_BY_SUBJECT);
       try (var all = store.all()) {
         assertThat(all).toIterable().extracting(kv -> kv.key).containsExactly("alice");
       }
@@ -440,69 +441,125 @@ class MatcherTopologyTest {
       assertThat(e.candidates()).extracting(IdentityEvent.Candidate::subjectId).containsExactly("alice");
     }
 
-    /** Templates that are NaN, of mixed length, not unit length, not numbers: refused by the loader, counted. */
+    /**
+     * Templates that are NaN, of mixed length, not unit length, not numbers, or none: they are inside the
+     * ciphertext, so only a writer holding the subject's key can make them. Sealed under bob's key they
+     * authenticate, and are refused when the opened payload does not make a valid record: {@code
+     * GalleryCipher.open} reports that as a {@code DecryptionException} ("authenticates but ..."), so they
+     * count as {@code decryption-failed}. The same record as plaintext JSON (the pre-encryption format) and a
+     * truncated sealed record do not read as a {@code SealedGalleryRecord}: {@code deserialization-failed}.
+     * Each erases the subject it supersedes.
+     */
     @Test
     void galleryRecordsWithMalformedTemplatesAreSkippedCountedAndErased() throws IOException {
       enroll("alice", PACK, alice);
-      byte[] template = Serdes.gallery().serialize(Topics.GALLERY, new GalleryRecord("bob", "bob",
-          List.of(new Template(bob, "bob.jpg", QUALITY)), PACK, CAPTURED));
-      ObjectNode nan = (ObjectNode) Json.MAPPER.readTree(template);
+      GalleryRecord record = new GalleryRecord("bob", "bob", List.of(new Template(bob, "bob.jpg", QUALITY)), PACK, CAPTURED);
+      byte[] payload = SealedPayloads.payload(record);
+      ObjectNode nan = (ObjectNode) Json.MAPPER.readTree(payload);
       ((ArrayNode) nan.at("/templates/0/embedding")).set(5, Json.MAPPER.getNodeFactory().textNode("NaN"));
-      ObjectNode unnormalised = (ObjectNode) Json.MAPPER.readTree(template);
+      ObjectNode unnormalised = (ObjectNode) Json.MAPPER.readTree(payload);
       ArrayNode e = (ArrayNode) unnormalised.at("/templates/0/embedding");
       for (int i = 0; i < e.size(); i++) {
         e.set(i, Json.MAPPER.getNodeFactory().numberNode(e.get(i).floatValue() * 2));
       }
-      ObjectNode mixed = (ObjectNode) Json.MAPPER.readTree(template);
+      ObjectNode mixed = (ObjectNode) Json.MAPPER.readTree(payload);
       ObjectNode second = ((ObjectNode) mixed.at("/templates/0")).deepCopy();
       ((ArrayNode) second.get("embedding")).remove(0);
       ((ArrayNode) mixed.get("templates")).add(second);
-      ObjectNode base64 = (ObjectNode) Json.MAPPER.readTree(template);
+      ObjectNode base64 = (ObjectNode) Json.MAPPER.readTree(payload);
       ((ObjectNode) base64.at("/templates/0")).put("embedding", "AAAAPwAAAD8=");
-      ObjectNode none = (ObjectNode) Json.MAPPER.readTree(template);
+      ObjectNode none = (ObjectNode) Json.MAPPER.readTree(payload);
       none.putArray("templates");
-      List<byte[]> bad = List.of(Json.MAPPER.writeValueAsBytes(nan), Json.MAPPER.writeValueAsBytes(unnormalised),
-          Json.MAPPER.writeValueAsBytes(mixed), Json.MAPPER.writeValueAsBytes(base64), Json.MAPPER.writeValueAsBytes(none),
-          java.util.Arrays.copyOf(template, template.length / 2));
+      java.util.Map<String, byte[]> sealedBad = new java.util.LinkedHashMap<>();
+      sealedBad.put("NaN", keys.sealedBytes(record, Json.MAPPER.writeValueAsBytes(nan)));
+      sealedBad.put("unnormalised", keys.sealedBytes(record, Json.MAPPER.writeValueAsBytes(unnormalised)));
+      sealedBad.put("mixed lengths", keys.sealedBytes(record, 2, Json.MAPPER.writeValueAsBytes(mixed)));
+      sealedBad.put("base64", keys.sealedBytes(record, Json.MAPPER.writeValueAsBytes(base64)));
+      sealedBad.put("no templates", keys.sealedBytes(record, Json.MAPPER.writeValueAsBytes(none)));
+      sealedBad.put("truncated payload", keys.sealedBytes(record, java.util.Arrays.copyOf(payload, payload.length / 2)));
+      sealedBad.put("declares 2 templates, holds 1", keys.sealedBytes(record, 2, payload));
+      byte[] sealed = keys.sealedBytes(record);
+      java.util.Map<String, byte[]> unreadable = new java.util.LinkedHashMap<>();
+      unreadable.put("plaintext GalleryRecord JSON", Json.MAPPER.writeValueAsBytes(record));
+      unreadable.put("truncated sealed record", java.util.Arrays.copyOf(sealed, sealed.length / 2));
 
-      gallery.pipeInput("bob", template);
+      subjectKeys.pipeInput("bob", keys.keyBytes("bob"));
+      gallery.pipeInput("bob", sealed);
       assertThat(index.contains("bob")).isTrue();
-      for (byte[] b : bad) {
-        gallery.pipeInput("bob", b);
-        assertThat(index.contains("bob")).as("a bad record erases the subject it supersedes").isFalse();
+      long decryptionFailed = 0;
+      for (var b : sealedBad.entrySet()) {
+        gallery.pipeInput("bob", b.getValue());
+        assertThat(index.contains("bob")).as("%s: a bad record erases the subject it supersedes", b.getKey()).isFalse();
+        assertThat(metrics.gallerySkipped("decryption-failed")).as("%s is refused and counted", b.getKey()).isEqualTo(++decryptionFailed);
+        gallery.pipeInput("bob", sealed);
+        assertThat(index.contains("bob")).as("a usable record after %s brings the subject back", b.getKey()).isTrue();
+      }
+      long deserializationFailed = 0;
+      for (var b : unreadable.entrySet()) {
+        gallery.pipeInput("bob", b.getValue());
+        assertThat(index.contains("bob")).as("%s: a bad record erases the subject it supersedes", b.getKey()).isFalse();
+        assertThat(metrics.gallerySkipped("deserialization-failed")).as("%s is refused and counted", b.getKey()).isEqualTo(++deserializationFailed);
       }
       observe(Embeddings.atCosine(alice, 0.6, random));
       observe(Embeddings.atCosine(bob, 0.6, random));
 
-      assertThat(metrics.gallerySkipped("deserialization-failed")).isEqualTo(bad.size());
-      assertThat(registry.byLabel("matcher_gallery_skipped_total")).containsEntry("reason=\"deserialization-failed\"", (long) bad.size());
+      assertThat(metrics.gallerySkipped("decryption-failed")).isEqualTo(sealedBad.size());
+      assertThat(metrics.gallerySkipped("deserialization-failed")).isEqualTo(unreadable.size());
+      assertThat(registry.byLabel("matcher_gallery_skipped_total")).containsOnly(
+          java.util.Map.entry("reason=\"decryption-failed\"", (long) sealedBad.size()),
+          java.util.Map.entry("reason=\"deserialization-failed\"", (long) unreadable.size()));
       assertThat(identities.readValuesToList()).extracting(IdentityEvent::subjectOrUnknown).containsExactly("alice", "unknown");
-      gallery.pipeInput("bob", template); // a usable record brings the subject back
+      KeyValueStore<String, SealedGalleryRecord> store = driver.getKeyValueStore(GalleryStoreNames.TEMPLATES_BY_SUBJECT);
+      assertThat(store.get("bob")).as("the refused ciphertext is not kept").isNull();
+      gallery.pipeInput("bob", sealed); // a usable record brings the subject back
       observe(Embeddings.atCosine(bob, 0.6, random));
       assertThat(identities.readValue().subjectId()).isEqualTo("bob");
       assertThat(deadLetters.isEmpty()).isTrue();
     }
 
-    /** A property loop on the global gallery source: its deserializer never throws, so the instance never stops. */
+    /**
+     * A property loop on the global gallery source, over the sealed format: its deserializer never throws, so
+     * the instance never stops. A mutated record is skipped (unreadable, another pack, dimension or subject,
+     * or not authenticating), applied (a mutation that changes nothing that is read), or waits for a data
+     * key that never comes (a mutated key id).
+     */
     @Test
     void everyMutatedGalleryRecordIsSkippedOrAppliedAndTheMatcherGoesOn() {
       enroll("alice", PACK, alice);
-      byte[] valid = Serdes.gallery().serialize(Topics.GALLERY, new GalleryRecord("bob", "Bob",
-          List.of(new Template(bob, "bob.jpg", QUALITY)), PACK, CAPTURED));
+      subjectKeys.pipeInput("bob", keys.keyBytes("bob"));
+      byte[] valid = keys.sealedBytes(new GalleryRecord("bob", "Bob", List.of(new Template(bob, "bob.jpg", QUALITY)), PACK, CAPTURED));
       List<BadBytes.Input> bad = new ArrayList<>(BadBytes.around(valid, 22, 150, 200));
       bad.addAll(BadBytes.jsonMutations(valid));
+      long waited = 0;
+      java.util.Set<String> reasons = new java.util.TreeSet<>();
       for (BadBytes.Input b : bad) {
+        long before = skipped() + metrics.galleryUpserts();
         gallery.pipeInput("bob", b.bytes());
+        if (skipped() + metrics.galleryUpserts() == before) {
+          assertThat(metrics.galleryAwaitingKey()).as("%s: neither skipped nor applied, so waiting for its key", b).isEqualTo(1);
+          waited++;
+        } else {
+          assertThat(skipped() + metrics.galleryUpserts()).as("%s: skipped or applied once", b).isEqualTo(before + 1);
+        }
       }
-      long skipped = metrics.snapshot().entrySet().stream().filter(en -> en.getKey().startsWith("gallery.skipped."))
-          .mapToLong(java.util.Map.Entry::getValue).sum();
-      assertThat(skipped + metrics.galleryUpserts() - 1).as("every record skipped or applied").isEqualTo(bad.size());
-      assertThat(skipped).isGreaterThan(bad.size() * 3 / 4);
+      metrics.snapshot().forEach((k, v) -> {
+        if (k.startsWith("gallery.skipped.") && v > 0) {
+          reasons.add(k.substring("gallery.skipped.".length()));
+        }
+      });
+      assertThat(skipped() + metrics.galleryUpserts() - 1 + waited).as("every record skipped, applied or waiting").isEqualTo(bad.size());
+      assertThat(skipped()).isGreaterThan(bad.size() * 3 / 4);
+      assertThat(reasons).contains("deserialization-failed", "decryption-failed");
 
       observe(Embeddings.atCosine(alice, 0.55, random));
       IdentityEvent e = identities.readValue();
       assertThat(e.subjectId()).isEqualTo("alice");
       assertThat(e.score()).isCloseTo(0.55, within(1e-5));
+    }
+
+    private long skipped() {
+      return metrics.snapshot().entrySet().stream().filter(en -> en.getKey().startsWith("gallery.skipped."))
+          .mapToLong(java.util.Map.Entry::getValue).sum();
     }
 
     private void assertDeadLetter(TestRecord<byte[], byte[]> dl, String reason, long offset) {

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.facestream.crypto.MasterKeys;
 import org.facestream.events.BoundingBox;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.FaceQuality;
@@ -258,7 +259,7 @@ class ThresholdTopologyTest {
       MatcherConfig cfg = MatcherConfig.of(PACK, 0.35);
       GalleryIndex index = MatcherTopology.newIndex(cfg);
       AdaptiveThreshold policy = new AdaptiveThreshold(POLICY, new CohortScorer(cohort), index::subjectCount);
-      var topology = MatcherTopology.build(cfg, policy, new NullScoreReporting("matcher-a", Duration.ofSeconds(10)),
+      var topology = MatcherTopology.build(cfg, MasterKeys.ephemeral(), policy, new NullScoreReporting("matcher-a", Duration.ofSeconds(10)),
           new MatcherMetrics(), index, Clock.fixed(T0, ZoneOffset.UTC));
       try (TopologyTestDriver driver = new TopologyTestDriver(topology, props("facestream-matcher"))) {
         TestInputTopic<String, byte[]> thresholds = driver.createInputTopic(Topics.THRESHOLDS, new StringSerializer(), new ByteArraySerializer());
