@@ -30,7 +30,11 @@ public final class DeadLetterReasons {
   public static final String KEY_DESTROYED = "key-destroyed";
   /**
    * A gallery record that does not open under its subject's data key: its ciphertext or a clear field was
-   * changed, or it was sealed for another subject and moved.
+   * changed, or it was sealed for another subject and moved. Also a record that authenticates but whose
+   * payload does not read or breaks the record's invariants (a template with NaN, of another length or not
+   * L2-normalised, no template, another template count or dimension than the clear fields declare): only a
+   * writer holding the subject's key can make one, so that writer is broken. The logged detail tells the two
+   * apart ("does not authenticate" or "authenticates but ...").
    */
   public static final String DECRYPTION_FAILED = "decryption-failed";
   /**
