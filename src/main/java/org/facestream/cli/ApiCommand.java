@@ -33,7 +33,7 @@ final class ApiCommand implements Callable<Integer> {
     }
     FaceStreamConfig cfg = common.resolve();
     var keys = MasterKeySetup.require(cfg, "api");
-    KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
+    KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     ApiSettings settings = ApiSettings.defaults(port).withHost(host).withMaxUploadBytes((long) maxUploadMb << 20);
     try (ShutdownSignal signal = new ShutdownSignal(); ApiRuntime api = ApiRuntime.start(cfg, keys, settings, MatcherProbe.UNKNOWN)) {
       System.err.println("facestream api: dashboard on http://" + host + ":" + api.port() + "/; Ctrl-C stops");

@@ -53,7 +53,7 @@ final class EnrollCommand implements Callable<Integer> {
       Enroller enroller = new Enroller(analyzer);
       records = subject != null ? Map.of(subject, enroller.enroll(subject, images)) : enrollTree(enroller, analyzer.pack().id());
     }
-    KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
+    KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     // a subject enrolled before keeps its data key (its key record is read back first)
     SubjectKeySnapshot existing = SubjectKeySnapshot.read(cfg.kafkaClientSettings(), Duration.ofSeconds(60));
     try (GalleryPublisher publisher = new GalleryPublisher(cfg.kafkaClientSettings(), keys, existing, "facestream-enroll")) {

@@ -44,7 +44,7 @@ final class MatcherCommand implements Callable<Integer> {
     }
     FaceStreamConfig cfg = common.resolve(o);
     MasterKeys keys = MasterKeySetup.require(cfg, "matcher");
-    KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
+    KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     try (ShutdownSignal signal = new ShutdownSignal();
         var metricsServer = MetricsEndpoint.startIfConfigured(cfg);
         MatcherService matcher = service(cfg, keys, WorkerCommand.hostName(), MetricsRegistry.GLOBAL)) {

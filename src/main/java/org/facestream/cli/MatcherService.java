@@ -37,7 +37,7 @@ final class MatcherService implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final KafkaStreams aggregator;
-  private final MatcherMetrics metrics = new MatcherMetrics();
+  private final MatcherMetrics metrics;
   private final GalleryIndex index;
   private final AdaptiveThreshold adaptive;
 
@@ -55,6 +55,7 @@ final class MatcherService implements AutoCloseable {
 
   private MatcherService(MatcherConfig cfg, MasterKeys keys, Function<GalleryIndex, AdaptiveThreshold> adaptiveFor, Duration reportEvery,
       ThresholdPolicy fixed, Map<String, Object> kafkaSettings, Path stateDir, String instanceId, MetricsRegistry registry) {
+    metrics = new MatcherMetrics(registry);
     index = MatcherTopology.newIndex(cfg);
     Topology topology;
     if (adaptiveFor != null) {
@@ -119,10 +120,19 @@ final class MatcherService implements AutoCloseable {
 
   /** Starts the application(s) and waits until the matcher is RUNNING (gallery restored) or fails. */
   void start(Duration timeout) throws InterruptedException {
-    if (aggregator != null) {
-      aggregator.start();
+    try {
+      if (aggregator != null) {
+        aggregator.start();
+      }
+      streams.start();
+    } catch (org.apache.kafka.streams.errors.StreamsException e) {
+      // e.g. the global thread's first fetch refused (credentials): name the cause in one line
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      throw new IllegalStateException("matcher failed to start: " + root.getClass().getSimpleName() + ": " + root.getMessage(), e);
     }
-    streams.start();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
       if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {

@@ -22,7 +22,7 @@ final class Validation {
     }
     for (int i = 0; i < v.length; i++) {
       if (!Float.isFinite(v[i])) {
-        throw new IllegalArgumentException("expected finite " + what + " values, found " + v[i] + " at index " + i);
+        throw new NonFiniteValueException(what, i, v[i]);
       }
     }
     return v.clone();

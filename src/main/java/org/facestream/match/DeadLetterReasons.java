@@ -11,6 +11,12 @@ public final class DeadLetterReasons {
   public static final String MODEL_PACK_MISMATCH = "model-pack-mismatch";
   /** The embedding length differs from the gallery's. */
   public static final String EMBEDDING_DIMENSION_MISMATCH = "embedding-dimension-mismatch";
+  /**
+   * An embedding holding NaN or an infinite value (a broken embedder or a producer bug): it has no cosine
+   * with anything. Such bytes do not make a valid observation, but they get their own reason rather than
+   * {@link #DESERIALIZATION_FAILED} because the cure is different (the model, not the bytes).
+   */
+  public static final String EMBEDDING_NOT_FINITE = "embedding-not-finite";
   /** An embedding of zeros (a broken embedder): it has no direction, so no cosine. */
   public static final String EMBEDDING_ZERO_NORM = "embedding-zero-norm";
   /** A gallery record whose subject id differs from its key. */
@@ -24,7 +30,11 @@ public final class DeadLetterReasons {
   public static final String KEY_DESTROYED = "key-destroyed";
   /**
    * A gallery record that does not open under its subject's data key: its ciphertext or a clear field was
-   * changed, or it was sealed for another subject and moved.
+   * changed, or it was sealed for another subject and moved. Also a record that authenticates but whose
+   * payload does not read or breaks the record's invariants (a template with NaN, of another length or not
+   * L2-normalised, no template, another template count or dimension than the clear fields declare): only a
+   * writer holding the subject's key can make one, so that writer is broken. The logged detail tells the two
+   * apart ("does not authenticate" or "authenticates but ...").
    */
   public static final String DECRYPTION_FAILED = "decryption-failed";
   /**

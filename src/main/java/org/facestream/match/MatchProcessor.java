@@ -13,6 +13,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.facestream.events.DeadLetters;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.JsonSerde;
+import org.facestream.events.NonFiniteValueException;
 import org.facestream.events.Serdes;
 import org.facestream.events.Topics;
 import org.facestream.events.TrackRef;
@@ -88,7 +89,10 @@ final class MatchProcessor implements Processor<byte[], byte[], Object, Object> 
       }
       observation = faces.deserialize(topic, record.value());
     } catch (SerializationException e) {
-      deadLetter(record, DeadLetterReasons.DESERIALIZATION_FAILED, e.getMessage());
+      NonFiniteValueException nonFinite = NonFiniteValueException.in(e);
+      boolean badEmbedding = nonFinite != null && nonFinite.field().equals("embedding");
+      deadLetter(record, badEmbedding ? DeadLetterReasons.EMBEDDING_NOT_FINITE : DeadLetterReasons.DESERIALIZATION_FAILED,
+          e.getMessage());
       return;
     }
     ObservationMatcher.Outcome outcome;

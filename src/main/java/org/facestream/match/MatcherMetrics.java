@@ -6,13 +6,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.facestream.metrics.MetricsRegistry;
 
 /**
  * Counters of one matcher instance, for the CLI to print or export. Counters only grow; the gallery sizes
  * are gauges set by the gallery loader after every change. Thread-safe: stream threads and the global
  * thread update it concurrently ({@link LongAdder} keeps that cheap).
+ *
+ * <p>With a {@link MetricsRegistry}, dead letters and gallery skips are also counted there by reason
+ * ({@code facestream_deadletter_total{reason}}, the series the worker counts into and the alert rules
+ * read, and {@code facestream_matcher_gallery_skipped_total{reason}}).
  */
 public final class MatcherMetrics {
+  private final MetricsRegistry registry;
   private final LongAdder observations = new LongAdder();
   private final LongAdder matches = new LongAdder();
   private final LongAdder unknowns = new LongAdder();
@@ -26,6 +32,16 @@ public final class MatcherMetrics {
   private final AtomicLong galleryAwaitingKey = new AtomicLong();
   private final LongAdder keyUpserts = new LongAdder();
   private final LongAdder keyDestructions = new LongAdder();
+
+  /** Counters of this instance only (tests, tools). */
+  public MatcherMetrics() {
+    this(null);
+  }
+
+  /** Counters that also count dead letters and gallery skips into {@code registry} (null: none). */
+  public MatcherMetrics(MetricsRegistry registry) {
+    this.registry = registry;
+  }
 
   /** Observation records read (readable or not). */
   public long observations() {
@@ -144,6 +160,9 @@ public final class MatcherMetrics {
 
   void deadLetter(String reason) {
     deadLetters.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    if (registry != null) {
+      registry.counter("deadletter_total", "Records sent to the dead-letter topic", MetricsRegistry.label("reason", reason)).increment();
+    }
   }
 
   void galleryUpsert() {
@@ -156,6 +175,10 @@ public final class MatcherMetrics {
 
   void gallerySkip(String reason) {
     gallerySkipped.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    if (registry != null) {
+      registry.counter("matcher_gallery_skipped_total", "Gallery records the matcher refused (logged, subject erased)",
+          MetricsRegistry.label("reason", reason)).increment();
+    }
   }
 
   void keyUpsert() {

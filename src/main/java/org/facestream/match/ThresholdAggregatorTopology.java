@@ -152,6 +152,14 @@ public final class ThresholdAggregatorTopology {
         metrics.skipped();
         return;
       }
+      int bins = report.decodedSketch().bins();
+      if (bins != NullScoreSketch.DEFAULT_BINS) {
+        // sketches only merge bin by bin: one of another size would fail every later merge, not just this one
+        LOG.warn("skipping null-score report of instance {}: expected a sketch of {} bins, found {}",
+            report.instanceId(), NullScoreSketch.DEFAULT_BINS, bins);
+        metrics.skipped();
+        return;
+      }
       NullScoreReport previous = byInstance.get(report.instanceId());
       if (previous != null && report.reportedAt().isBefore(previous.reportedAt())) {
         metrics.skipped();

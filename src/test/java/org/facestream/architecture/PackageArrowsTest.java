@@ -32,7 +32,7 @@ class PackageArrowsTest {
       Map.entry("gallery", Set.of("events", "metrics")),
       Map.entry("crypto", Set.of("events")),
       Map.entry("match", Set.of("events", "gallery", "crypto", "metrics")),
-      Map.entry("enroll", Set.of("events", "embed", "gallery", "model", "crypto")),
+      Map.entry("enroll", Set.of("events", "embed", "gallery", "model", "crypto", "metrics")),
       Map.entry("eval", Set.of("events", "model", "detect", "align", "embed", "gallery", "match", "metrics")),
       Map.entry("api", Set.of("events", "model", "embed", "enroll", "gallery", "match", "crypto", "metrics")));
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?org\\.facestream\\.([a-z]+)\\.", Pattern.MULTILINE);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -32,28 +31,7 @@ class WireRecordsTest {
             + "0000000000000021" + "00000280" + "00000168" + "00000007" + "ffd8010203ffd9");
   }
 
-  @Test
-  void truncatedFrameBytesThrowSerializationExceptionAtEveryLength() {
-    byte[] bytes = Serdes.frames().serialize(Topics.FRAMES, WireFixtures.frame("cam-1", 7, JPEG));
-    for (int len = 0; len < bytes.length; len++) {
-      byte[] cut = Arrays.copyOf(bytes, len);
-      assertThatThrownBy(() -> Serdes.frames().deserialize(Topics.FRAMES, cut)).isInstanceOf(SerializationException.class);
-    }
-  }
-
-  @Test
-  void randomBytesNeverReadAsAnyMessage() {
-    Random r = new Random(7);
-    for (int i = 0; i < 200; i++) {
-      byte[] junk = new byte[r.nextInt(300)];
-      r.nextBytes(junk);
-      assertThatThrownBy(() -> Serdes.frames().deserialize("t", junk)).isInstanceOf(SerializationException.class);
-      assertThatThrownBy(() -> Serdes.faces().deserialize("t", junk)).isInstanceOf(SerializationException.class);
-      assertThatThrownBy(() -> Serdes.gallery().deserialize("t", junk)).isInstanceOf(SerializationException.class);
-      assertThatThrownBy(() -> Serdes.subjectKeys().deserialize("t", junk)).isInstanceOf(SerializationException.class);
-      assertThatThrownBy(() -> Serdes.identities().deserialize("t", junk)).isInstanceOf(SerializationException.class);
-    }
-  }
+  // Random, truncated and flipped bytes of every message: org.facestream.fault.DeserializerFuzzFaultTest.
 
   @Test
   void tombstonesReadAsNull() {

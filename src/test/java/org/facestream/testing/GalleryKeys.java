@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.facestream.crypto.GalleryCipher;
 import org.facestream.crypto.MasterKeys;
+import org.facestream.crypto.SealedPayloads;
 import org.facestream.crypto.SubjectKey;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.SealedGalleryRecord;
@@ -61,6 +62,22 @@ public final class GalleryKeys {
 
   public byte[] sealedBytes(GalleryRecord record) {
     return Serdes.gallery().serialize(Topics.GALLERY, seal(record));
+  }
+
+  /**
+   * {@code plaintext} sealed under the subject's data key with the clear fields of {@code header} (subject,
+   * pack, dimension, template count, enrolment time): what a broken writer holding the key could write, such
+   * as templates with NaN or not of unit length, which {@link GalleryRecord} itself refuses to hold. It
+   * authenticates; see {@link SealedPayloads#payload} for the plaintext of a valid record.
+   */
+  public byte[] sealedBytes(GalleryRecord header, byte[] plaintext) {
+    return sealedBytes(header, header.templates().size(), plaintext);
+  }
+
+  /** As {@link #sealedBytes(GalleryRecord, byte[])}, declaring {@code templateCount} templates in the clear. */
+  public byte[] sealedBytes(GalleryRecord header, int templateCount, byte[] plaintext) {
+    return bytes(SealedPayloads.seal(key(header.subjectId()), header.modelPackId(), header.dimension(), templateCount,
+        header.enrolledAt(), plaintext));
   }
 
   /** The bytes of a sealed record (for tampering with). */
