@@ -52,6 +52,7 @@ public final class GalleryCipher {
    * The record inside {@code sealed}.
    *
    * @throws DecryptionException when {@code key} is not the key it names, or it does not authenticate
+   * @throws InvalidPayloadException when it authenticates but holds no valid record (a broken writer)
    */
   public GalleryRecord open(SealedGalleryRecord sealed, SubjectKey key) {
     if (!sealed.subjectId().equals(key.subjectId()) || !sealed.keyId().equals(key.keyId())) {
@@ -70,17 +71,17 @@ public final class GalleryCipher {
       payload = Json.MAPPER.readValue(plaintext, SealedPayload.class);
     } catch (IOException | RuntimeException e) {
       // authentic but unreadable: written by a broken or incompatible writer
-      throw new DecryptionException("gallery record of subject " + sealed.subjectId() + " authenticates but its payload does not read: "
+      throw new InvalidPayloadException("gallery record of subject " + sealed.subjectId() + " authenticates but its payload does not read: "
           + e.getMessage());
     }
     GalleryRecord record;
     try {
       record = new GalleryRecord(sealed.subjectId(), payload.displayName(), payload.templates(), sealed.modelPackId(), sealed.enrolledAt());
     } catch (RuntimeException e) {
-      throw new DecryptionException("gallery record of subject " + sealed.subjectId() + " authenticates but is invalid: " + e.getMessage());
+      throw new InvalidPayloadException("gallery record of subject " + sealed.subjectId() + " authenticates but is invalid: " + e.getMessage());
     }
     if (record.templates().size() != sealed.templateCount() || record.dimension() != sealed.dimension()) {
-      throw new DecryptionException("gallery record of subject " + sealed.subjectId() + " declares " + sealed.templateCount()
+      throw new InvalidPayloadException("gallery record of subject " + sealed.subjectId() + " authenticates but declares " + sealed.templateCount()
           + " templates of dimension " + sealed.dimension() + ", found " + record.templates().size() + " of dimension " + record.dimension());
     }
     return record;

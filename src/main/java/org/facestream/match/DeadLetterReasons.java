@@ -30,13 +30,16 @@ public final class DeadLetterReasons {
   public static final String KEY_DESTROYED = "key-destroyed";
   /**
    * A gallery record that does not open under its subject's data key: its ciphertext or a clear field was
-   * changed, or it was sealed for another subject and moved. Also a record that authenticates but whose
-   * payload does not read or breaks the record's invariants (a template with NaN, of another length or not
-   * L2-normalised, no template, another template count or dimension than the clear fields declare): only a
-   * writer holding the subject's key can make one, so that writer is broken. The logged detail tells the two
-   * apart ("does not authenticate" or "authenticates but ...").
+   * changed, or it was sealed for another subject and moved.
    */
   public static final String DECRYPTION_FAILED = "decryption-failed";
+  /**
+   * A gallery record that authenticates under its subject's data key but is not a valid record (a template
+   * with NaN, of another length or not L2-normalised, no template, another template count or dimension than
+   * its clear fields declare, a payload that does not read): only a writer holding the key can make one, so
+   * that writer is broken.
+   */
+  public static final String INVALID_RECORD = "invalid-record";
   /**
    * A subject-key record that cannot be used: unreadable bytes, a subject id that differs from the key, a
    * master key that is not configured, or a wrapped key that does not authenticate.

@@ -12,6 +12,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.facestream.crypto.DecryptionException;
+import org.facestream.crypto.InvalidPayloadException;
 import org.facestream.crypto.GalleryCipher;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.crypto.SubjectKey;
@@ -232,6 +233,8 @@ final class GalleryUnsealer {
     try {
       SubjectKey key = masterKeys.unwrap(wrapped);
       return new Outcome.Opened(cipher.open(sealed, key));
+    } catch (InvalidPayloadException e) {
+      return new Outcome.Refused(DeadLetterReasons.INVALID_RECORD, e.getMessage());
     } catch (DecryptionException e) {
       return new Outcome.Refused(DeadLetterReasons.DECRYPTION_FAILED, e.getMessage());
     }

@@ -223,9 +223,9 @@ class PipelineBadInputFaultTest {
         assertThat(matcherMetrics.byLabel("deadletter_total")).isEqualTo(Map.of("reason=\"embedding-not-finite\"", 1L,
             "reason=\"model-pack-mismatch\"", 1L, "reason=\"embedding-dimension-mismatch\"", 1L, "reason=\"deserialization-failed\"", 1L));
         assertThat(matcher.metrics().gallerySkipped("deserialization-failed")).isEqualTo(2);
-        assertThat(matcher.metrics().gallerySkipped("decryption-failed")).as("the sealed NaN template").isEqualTo(1);
+        assertThat(matcher.metrics().gallerySkipped("invalid-record")).as("the sealed NaN template").isEqualTo(1);
         assertThat(matcherMetrics.byLabel("matcher_gallery_skipped_total")).isEqualTo(Map.of(
-            "reason=\"deserialization-failed\"", 2L, "reason=\"decryption-failed\"", 1L));
+            "reason=\"deserialization-failed\"", 2L, "reason=\"invalid-record\"", 1L));
         assertThat(matcher.metrics().gallerySubjects()).isEqualTo(2);
         while (live.deadLetters().total() < 11 && System.nanoTime() < deadline) {
           Thread.sleep(100);

@@ -88,7 +88,7 @@ class DeserializerFuzzFaultTest {
   /**
    * The gallery topic carries sealed records: bad bytes read as a valid {@link SealedGalleryRecord} or throw;
    * one that reads then opens under the subject's key to the very record that was sealed, or is refused
-   * with {@link DecryptionException} (which the matcher counts as {@code decryption-failed}), never another
+   * with {@link DecryptionException} (which the matcher counts as {@code decryption-failed}, or {@code invalid-record} for an authentic record that is not valid), never another
    * exception. The pre-encryption plaintext {@link GalleryRecord} JSON does not read as a sealed record.
    */
   @Test

@@ -445,8 +445,8 @@ class MatcherTopologyTest {
      * Templates that are NaN, of mixed length, not unit length, not numbers, or none: they are inside the
      * ciphertext, so only a writer holding the subject's key can make them. Sealed under bob's key they
      * authenticate, and are refused when the opened payload does not make a valid record: {@code
-     * GalleryCipher.open} reports that as a {@code DecryptionException} ("authenticates but ..."), so they
-     * count as {@code decryption-failed}. The same record as plaintext JSON (the pre-encryption format) and a
+     * GalleryCipher.open} reports that as an {@code InvalidPayloadException}, counted as {@code invalid-record}
+     * (a broken writer, apart from tampering). The same record as plaintext JSON (the pre-encryption format) and a
      * truncated sealed record do not read as a {@code SealedGalleryRecord}: {@code deserialization-failed}.
      * Each erases the subject it supersedes.
      */
@@ -486,11 +486,11 @@ class MatcherTopologyTest {
       subjectKeys.pipeInput("bob", keys.keyBytes("bob"));
       gallery.pipeInput("bob", sealed);
       assertThat(index.contains("bob")).isTrue();
-      long decryptionFailed = 0;
+      long invalid = 0;
       for (var b : sealedBad.entrySet()) {
         gallery.pipeInput("bob", b.getValue());
         assertThat(index.contains("bob")).as("%s: a bad record erases the subject it supersedes", b.getKey()).isFalse();
-        assertThat(metrics.gallerySkipped("decryption-failed")).as("%s is refused and counted", b.getKey()).isEqualTo(++decryptionFailed);
+        assertThat(metrics.gallerySkipped("invalid-record")).as("%s is refused and counted", b.getKey()).isEqualTo(++invalid);
         gallery.pipeInput("bob", sealed);
         assertThat(index.contains("bob")).as("a usable record after %s brings the subject back", b.getKey()).isTrue();
       }
@@ -503,10 +503,11 @@ class MatcherTopologyTest {
       observe(Embeddings.atCosine(alice, 0.6, random));
       observe(Embeddings.atCosine(bob, 0.6, random));
 
-      assertThat(metrics.gallerySkipped("decryption-failed")).isEqualTo(sealedBad.size());
+      assertThat(metrics.gallerySkipped("invalid-record")).isEqualTo(sealedBad.size());
+      assertThat(metrics.gallerySkipped("decryption-failed")).isZero();
       assertThat(metrics.gallerySkipped("deserialization-failed")).isEqualTo(unreadable.size());
       assertThat(registry.byLabel("matcher_gallery_skipped_total")).containsOnly(
-          java.util.Map.entry("reason=\"decryption-failed\"", (long) sealedBad.size()),
+          java.util.Map.entry("reason=\"invalid-record\"", (long) sealedBad.size()),
           java.util.Map.entry("reason=\"deserialization-failed\"", (long) unreadable.size()));
       assertThat(identities.readValuesToList()).extracting(IdentityEvent::subjectOrUnknown).containsExactly("alice", "unknown");
       KeyValueStore<String, SealedGalleryRecord> store = driver.getKeyValueStore(GalleryStoreNames.TEMPLATES_BY_SUBJECT);
