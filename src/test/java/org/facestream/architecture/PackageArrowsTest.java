@@ -32,7 +32,8 @@ class PackageArrowsTest {
       Map.entry("match", Set.of("events", "gallery", "metrics")),
       Map.entry("enroll", Set.of("events", "embed", "gallery", "model")),
       Map.entry("eval", Set.of("events", "model", "detect", "align", "embed", "gallery", "match", "metrics")),
-      Map.entry("api", Set.of("events", "model", "embed", "enroll", "gallery", "match", "metrics")));
+      Map.entry("audit", Set.of("events", "metrics")),
+      Map.entry("api", Set.of("events", "model", "embed", "enroll", "gallery", "match", "metrics", "audit")));
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?org\\.facestream\\.([a-z]+)\\.", Pattern.MULTILINE);
   private static final Path MAIN = Path.of("src/main/java/org/facestream");
 
