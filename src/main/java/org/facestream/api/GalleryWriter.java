@@ -1,10 +1,12 @@
 package org.facestream.api;
 
+import org.facestream.events.AuditEntry;
 import org.facestream.events.GalleryRecord;
 
 /**
  * Writes the compacted gallery topic: a record replaces the subject's earlier one, null erases it (a
- * tombstone). Implementations are thread-safe and return once the broker has acknowledged the write.
+ * tombstone), each together with its audit record. Implementations are thread-safe and return once the
+ * broker has acknowledged both.
  */
 public interface GalleryWriter {
   /**
@@ -21,6 +23,11 @@ public interface GalleryWriter {
     }
   }
 
-  /** Writes {@code record} for {@code subjectId}, or a tombstone when it is null. */
-  Written write(String subjectId, GalleryRecord record);
+  /**
+   * Writes {@code record} for {@code subjectId}, or a tombstone when it is null, and {@code audit} (to which
+   * the writer adds where the gallery record went), atomically: both or neither.
+   *
+   * @throws ApiException 503 when they could not be written
+   */
+  Written write(String subjectId, GalleryRecord record, AuditEntry audit);
 }

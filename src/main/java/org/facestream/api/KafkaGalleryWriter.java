@@ -1,50 +1,44 @@
 package org.facestream.api;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.facestream.audit.AuditLog;
+import org.facestream.events.AuditEntry;
 import org.facestream.events.GalleryRecord;
+import org.facestream.events.JsonSerde;
 import org.facestream.events.Serdes;
 import org.facestream.events.Topics;
 
 /**
- * {@link GalleryWriter} on one long-lived idempotent producer with {@code acks=all} (the settings of
- * {@code Enroller.publish}, kept open because the API writes often). Thread-safe (the producer is).
+ * {@link GalleryWriter} on an {@link AuditLog}: the gallery record or tombstone and its audit record go in one
+ * Kafka transaction of the log's producer (idempotent, {@code acks=all}), so no gallery change exists without
+ * its audit record, and the audit record names the gallery offset ({@code details.gallery}). Used by the API
+ * and by the {@code enroll} and {@code erase} commands. Thread-safe (the log serialises its transactions); the
+ * log belongs to the caller.
  */
-public final class KafkaGalleryWriter implements GalleryWriter, AutoCloseable {
-  private final KafkaProducer<String, GalleryRecord> producer;
+public final class KafkaGalleryWriter implements GalleryWriter {
+  private final AuditLog audit;
+  private final JsonSerde<GalleryRecord> serde = Serdes.gallery();
 
-  public KafkaGalleryWriter(Map<String, Object> kafkaSettings) {
-    Map<String, Object> p = new HashMap<>(kafkaSettings);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "facestream-api-gallery-writer");
-    producer = new KafkaProducer<>(p, new StringSerializer(), Serdes.gallery().serializer());
+  public KafkaGalleryWriter(AuditLog audit) {
+    this.audit = audit;
   }
 
   @Override
-  public Written write(String subjectId, GalleryRecord record) {
+  public Written write(String subjectId, GalleryRecord record, AuditEntry entry) {
+    ProducerRecord<byte[], byte[]> gallery = new ProducerRecord<>(Topics.GALLERY, subjectId.getBytes(StandardCharsets.UTF_8),
+        serde.serialize(Topics.GALLERY, record));
+    AtomicReference<RecordMetadata> where = new AtomicReference<>();
     try {
-      RecordMetadata m = producer.send(new ProducerRecord<>(Topics.GALLERY, subjectId, record)).get(30, TimeUnit.SECONDS);
-      return new Written(m.partition(), m.offset());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing the gallery", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot write to " + Topics.GALLERY + ": " + e.getMessage(), e);
+      audit.appendWith(gallery, md -> {
+        where.set(md);
+        return entry.withDetail("gallery", md.topic() + "-" + md.partition() + "@" + md.offset());
+      });
+    } catch (AuditLog.AuditWriteException e) {
+      throw new ApiException(503, "cannot write the gallery change with its audit record: " + e.getMessage());
     }
-  }
-
-  @Override
-  public void close() {
-    producer.close();
+    return new Written(where.get().partition(), where.get().offset());
   }
 }

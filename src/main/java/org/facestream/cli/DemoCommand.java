@@ -17,6 +17,8 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.facestream.api.KafkaGalleryWriter;
+import org.facestream.audit.AuditLog;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.enroll.Enroller;
 import org.facestream.embed.WorkerConfig;
@@ -68,8 +70,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "DIR", description = "Broker and state directory (default: a temporary directory, deleted at exit).")
   Path data;
 
-  @Option(names = "--port", paramLabel = "N", description = "Serve the REST API and dashboard on this port.")
+  @Option(names = "--port", paramLabel = "N", description = "Serve the REST API and dashboard on this port "
+      + "(keys from api.keys.file or --keys; without, an ephemeral admin key is printed to stderr).")
   Integer port;
+
+  @Option(names = "--keys", paramLabel = "FILE", description = "API key file for --port (key api.keys.file).")
+  Path keys;
 
   /** Whether identity events are printed (bench pipeline turns them off and keeps the summary). */
   boolean printEvents = true;
@@ -86,6 +92,9 @@ final class DemoCommand implements Callable<Integer> {
     if (port != null) {
       // the dashboard shows face thumbnails; they are off otherwise (biometric data)
       overrides.put(FaceStreamConfig.THUMBNAILS, "true");
+    }
+    if (keys != null) {
+      overrides.put(FaceStreamConfig.API_KEYS_FILE, keys.toString());
     }
     FaceStreamConfig base = common.resolve(overrides);
     Map<String, List<Path>> subjects = parseEnrollments(enroll);
@@ -107,16 +116,15 @@ final class DemoCommand implements Callable<Integer> {
         overrides.put(FaceStreamConfig.STATE_DIR, dir.resolve("matcher-state").toString());
       }
       FaceStreamConfig cfg = common.resolve(overrides);
-      try (Admin admin = Admin.create(cfg.kafkaClientSettings())) {
-        TopicCatalogue.load().ensureTopics(admin);
-        Enroller.publish(cfg.kafkaClientSettings(), gallery);
+      try (Admin admin = Admin.create(cfg.kafkaClientSettings()); AuditLog audit = openAudit(admin, cfg)) {
+        EnrollCommand.publish(new KafkaGalleryWriter(audit), gallery, AuditLogs.person(null), "demo");
         LOG.info("enrolled {}", gallery.keySet());
         try (MatcherService matcher = MatcherCommand.service(cfg, "demo", MetricsRegistry.GLOBAL);
             IdentityEventTap tap = new IdentityEventTap(cfg.kafkaClientSettings(), printEvents ? out : null)) {
           matcher.start(Duration.ofMinutes(2));
           awaitGallery(matcher, gallery.size());
           ApiRuntime api = port == null ? null
-              : ApiRuntime.start(cfg, org.facestream.api.ApiSettings.defaults(port), matcher);
+              : ApiRuntime.start(cfg, org.facestream.api.ApiSettings.defaults(port), matcher, audit, System.err);
           Thread tapThread = Thread.ofPlatform().name("identity-tap").start(tap);
           try (WorkerCommand.WorkerPool workers = WorkerCommand.WorkerPool.start(cfg, "demo", MetricsRegistry.GLOBAL)) {
             IngestSettings settings = IngestCommand.settings(cfg, camera).withLoop(loop).withRealtime(!fast);
@@ -151,6 +159,12 @@ final class DemoCommand implements Callable<Integer> {
       LOG.info("demo finished after {} s", Duration.between(started, Instant.now()).toSeconds());
     }
     return 0;
+  }
+
+  /** The catalogue's topics, then the demo's audit chain (closed, like every resource here, before the broker stops). */
+  private static AuditLog openAudit(Admin admin, FaceStreamConfig cfg) {
+    TopicCatalogue.load().ensureTopics(admin);
+    return AuditLogs.open(cfg, "demo");
   }
 
   /** The matcher restores the gallery topic before it runs; wait until the index holds every subject. */

@@ -11,8 +11,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.facestream.api.GalleryWriter;
+import org.facestream.api.KafkaGalleryWriter;
+import org.facestream.audit.AuditLog;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.enroll.Enroller;
+import org.facestream.events.AuditEntry;
+import org.facestream.events.AuditRecord;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Template;
 import picocli.CommandLine.Command;
@@ -22,7 +27,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code facestream enroll --subject ID IMAGE...}: templates from photos into the gallery topic; or
- * {@code facestream enroll --dir ROOT}: bulk enrollment of a folder tree with one folder per subject.
+ * {@code facestream enroll --dir ROOT}: bulk enrollment of a folder tree with one folder per subject. Each
+ * subject's gallery record is written together with its audit record (actor {@code --actor} or the OS user).
  */
 @Command(name = "enroll", description = "Enroll a subject from photos (each must show exactly one face), or a folder tree with --dir.")
 final class EnrollCommand implements Callable<Integer> {
@@ -37,6 +43,9 @@ final class EnrollCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "IMAGE", description = "JPEG or PNG photos of the subject.")
   List<Path> images = new ArrayList<>();
 
+  @Option(names = "--actor", paramLabel = "NAME", description = "Who enrolls, as the audit log records it (default: the OS user).")
+  String actor;
+
   @Override
   public Integer call() throws IOException {
     if ((subject == null) == (root == null)) {
@@ -49,10 +58,20 @@ final class EnrollCommand implements Callable<Integer> {
       records = subject != null ? Map.of(subject, enroller.enroll(subject, images)) : enrollTree(enroller, analyzer.pack().id());
     }
     KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
-    Enroller.publish(cfg.kafkaClientSettings(), records);
+    try (AuditLog audit = AuditLogs.open(cfg, "enroll")) {
+      publish(new KafkaGalleryWriter(audit), records, AuditLogs.person(actor), root != null ? "cli-bulk" : "cli");
+    }
     records.values().forEach(r -> System.err.println("facestream enroll: " + r.subjectId() + " enrolled with "
         + r.templates().size() + " template(s), pack " + r.modelPackId()));
     return 0;
+  }
+
+  /** Writes each record with its {@code subject-enrolled} audit record by {@code actor}, made through {@code via}. */
+  static void publish(GalleryWriter writer, Map<String, GalleryRecord> records, String actor, String via) {
+    for (GalleryRecord r : records.values()) {
+      writer.write(r.subjectId(), r, AuditEntry.of(actor, AuditRecord.SUBJECT_ENROLLED, r.subjectId(), Map.of(
+          "via", via, "templates", Integer.toString(r.templates().size()), "model.pack", r.modelPackId())));
+    }
   }
 
   /** One record per subject folder, from every photo that shows exactly one face; a progress bar on stderr. */

@@ -43,6 +43,7 @@ final class MatcherCommand implements Callable<Integer> {
     FaceStreamConfig cfg = common.resolve(o);
     KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
     try (ShutdownSignal signal = new ShutdownSignal();
+        var audit = AuditLogs.open(cfg, "matcher");
         var metricsServer = MetricsEndpoint.startIfConfigured(cfg);
         MatcherService matcher = service(cfg, WorkerCommand.hostName(), MetricsRegistry.GLOBAL)) {
       matcher.start(Duration.ofMinutes(2));

@@ -6,25 +6,16 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.facestream.embed.AnalyzedFace;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.embed.UndecodableFrameException;
 import org.facestream.events.GalleryRecord;
-import org.facestream.events.Serdes;
 import org.facestream.events.Template;
-import org.facestream.events.Topics;
 
 /**
  * Enrollment through the production detect-align-embed path: every image must show exactly one face, which
- * becomes one template; the subject's record goes to the compacted gallery topic. Not thread-safe.
+ * becomes one template. Writing the record (with its audit record) is the caller's: the API's
+ * {@code KafkaGalleryWriter}. Not thread-safe.
  */
 public final class Enroller {
   private final FaceAnalyzer analyzer;
@@ -85,23 +76,5 @@ public final class Enroller {
       templates.add(template(image.getFileName().toString(), bytes));
     }
     return new GalleryRecord(subjectId, subjectId, templates, analyzer.pack().id(), Instant.now());
-  }
-
-  /** Writes gallery records (or a tombstone when the record is null) and waits for the broker's acknowledgement. */
-  public static void publish(Map<String, Object> kafkaSettings, Map<String, GalleryRecord> recordsBySubject) {
-    Map<String, Object> p = new java.util.HashMap<>(kafkaSettings);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
-    try (var producer = new KafkaProducer<>(p, new StringSerializer(), Serdes.gallery().serializer())) {
-      for (var e : recordsBySubject.entrySet()) {
-        producer.send(new ProducerRecord<>(Topics.GALLERY, e.getKey(), e.getValue())).get(30, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing the gallery", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot write to " + Topics.GALLERY + ": " + e.getMessage(), e);
-    }
   }
 }

@@ -39,6 +39,7 @@ import org.facestream.match.ObservationMatcher;
 import org.facestream.model.ModelPack;
 import org.facestream.model.ModelPacks;
 import org.facestream.testing.ChildProcess;
+import org.facestream.testing.Galleries;
 import org.facestream.testing.SharedData;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class ExactlyOnceFaultTest {
       gallery.put("obama", enroller.enroll("obama", List.of(SharedData.face("people/obama/obama.jpg"))));
       gallery.put("biden", enroller.enroll("biden", List.of(SharedData.face("people/biden/biden.jpg"))));
     }
-    Enroller.publish(Map.of("bootstrap.servers", bootstrap), gallery);
+    Galleries.publish(Map.of("bootstrap.servers", bootstrap), gallery);
     try (CameraIngest ingest = CameraIngest.open(SharedData.video("hamilton-clip-640x360.mp4").toString(), bootstrap,
         IngestSettings.defaults("cam-eo").withFps(10))) {
       assertThat(ingest.run().sent()).isGreaterThan(80);
