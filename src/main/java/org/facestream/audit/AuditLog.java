@@ -145,7 +145,7 @@ public final class AuditLog implements AutoCloseable {
    */
   public synchronized AuditRecord appendWith(ProducerRecord<byte[], byte[]> companion, Function<RecordMetadata, AuditEntry> entryFor) {
     if (closed) {
-      throw new IllegalStateException("audit log " + chainId() + " is closed");
+      throw new AuditWriteException("audit log " + chainId() + " is closed; nothing was written", null);
     }
     if (chain == null) {
       startChain();
