@@ -241,6 +241,7 @@ public final class ThresholdAggregatorTopology {
       for (AuditRecord r : out) {
         context.forward(new Record<>(r.chainId(), r, timestamp), AUDIT_SINK);
       }
+      metrics.audited(out.size());
     }
   }
 
