@@ -7,8 +7,9 @@
 
 const MAX_ROWS = 60;
 // Headless renderers (screenshots, reports) wait for the network to go idle, which an open event stream never
-// does: they, and ?stream=off, poll the recent events instead.
-const POLL_EVENTS = /HeadlessChrome/.test(navigator.userAgent) || new URLSearchParams(location.search).get('stream') === 'off';
+// does: they, and ?stream=off, poll the recent events instead; ?stream=on streams anyway.
+const STREAM_PARAM = new URLSearchParams(location.search).get('stream');
+const POLL_EVENTS = STREAM_PARAM === 'off' || (STREAM_PARAM !== 'on' && /HeadlessChrome/.test(navigator.userAgent));
 const state = { threshold: null, histogram: null, thresholdHistory: [] };
 const KEY_STORE = 'facestream.apiKey';
 let session = null; // { timers, stream: AbortController } while signed in

@@ -131,6 +131,22 @@ class DashboardScreenshotTest {
       assertThat(rows).as("rendered event rows").isEqualTo(40);
       assertThat(dom).contains("Lin Manuel Miranda").contains("Unknown face").contains("class=\"tile\"")
           .contains("<img class=\"face\"").contains("0.360").contains("corrupt-image 2");
+
+      // streaming (forced on: headless renderers poll by default): the key stays in the tab across the reload,
+      // the stream is read with fetch and the key in a header, and a new event appears live
+      browser.evaluate("location.search = '?stream=on'; true");
+      assertThat(browser.await("document.getElementById('status-text').textContent === 'live'", Duration.ofSeconds(20)))
+          .as("the stream opened; chromium: %s", browser.stderr()).isTrue();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (live.hub().clients() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(live.hub().clients()).as("one SSE client, authenticated by header").isEqualTo(1);
+      live.accept(ApiFixtures.identity("lobby", 99, "biden", "biden", 0.66, Instant.now()));
+      assertThat(browser.await("document.querySelector('[data-id=\"lobby/99/0\"]') !== null", Duration.ofSeconds(10)))
+          .as("the streamed event was rendered").isTrue();
+      assertThat(browser.evaluate("performance.getEntriesByType('resource').some((e) => e.name.includes('fsk_'))").asBoolean())
+          .as("no request URL carries a key").isFalse();
       // every data call authenticated: no refusals besides the wrong key's
       assertThat(metrics.total("api_auth_failures_total")).isEqualTo(1);
     }
