@@ -122,12 +122,19 @@ final class DevToolsBrowser implements AutoCloseable {
     return r.path("result").path("value");
   }
 
-  /** Waits until {@code expression} is true in the page; false when {@code timeout} passes first. */
+  /**
+   * Waits until {@code expression} is true in the page; false when {@code timeout} passes first. While the page
+   * navigates its elements are missing or its context is gone: that counts as not yet.
+   */
   boolean await(String expression, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (evaluate("Boolean(" + expression + ")").asBoolean()) {
-        return true;
+      try {
+        if (evaluate("(() => { try { return Boolean(" + expression + "); } catch (e) { return false; } })()").asBoolean()) {
+          return true;
+        }
+      } catch (IllegalStateException navigating) {
+        // the execution context was destroyed by a navigation: ask the new page
       }
       Thread.sleep(100);
     }
