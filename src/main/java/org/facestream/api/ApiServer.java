@@ -263,6 +263,7 @@ public final class ApiServer implements AutoCloseable {
         () -> unauthorized(ex, "unknown-key", "expected a valid API key for " + route + ", found one that matches no key (revoked or mistyped?)"));
     if (!who.role().includes(route.requires())) {
       authFailure("forbidden");
+      discardBody(ex);
       throw new ApiException(403, "expected role " + route.requires().label() + " or higher for " + route + ", found key "
           + who.keyId() + " with role " + who.role().label());
     }
@@ -271,9 +272,42 @@ public final class ApiServer implements AutoCloseable {
 
   private ApiException unauthorized(HttpExchange ex, String reason, String message) {
     authFailure(reason);
+    discardBody(ex);
     ex.getResponseHeaders().set("WWW-Authenticate", reason.equals("missing")
         ? "Bearer realm=\"facestream\"" : "Bearer realm=\"facestream\", error=\"invalid_token\"");
     return new ApiException(401, message);
+  }
+
+  /**
+   * Reads and discards a refused request's body (an upload), up to the upload limit: a server that answers
+   * before the client has sent its body and closes the connection makes the client's TCP stack drop the
+   * answer (a reset) or reuse a dead connection. A larger body is not read: the connection is closed.
+   */
+  private void discardBody(HttpExchange ex) {
+    String length = ex.getRequestHeaders().getFirst("Content-Length");
+    boolean chunked = ex.getRequestHeaders().containsKey("Transfer-Encoding");
+    if (!chunked && (length == null || length.strip().equals("0"))) {
+      return;
+    }
+    try {
+      if (!chunked && Long.parseLong(length.strip()) > settings.maxUploadBytes()) {
+        ex.getResponseHeaders().set("Connection", "close");
+        return;
+      }
+      try (InputStream in = ex.getRequestBody()) {
+        long left = settings.maxUploadBytes() + 1;
+        byte[] buf = new byte[16384];
+        int n;
+        while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+          left -= n;
+        }
+        if (left <= 0) {
+          ex.getResponseHeaders().set("Connection", "close");
+        }
+      }
+    } catch (NumberFormatException | IOException e) {
+      ex.getResponseHeaders().set("Connection", "close");
+    }
   }
 
   private void authFailure(String reason) {

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Access control and its audit on the real broker, the real models and the real audit chain: every route
  * refuses a missing key (401) and a too weak role (403) and works for its role; erasure by an admin is in the
  * audit log with the key id, subject and time, and nothing a viewer or operator tried is; a gallery change
- * whose audit record cannot be written is not made; key-file changes are audited and take effect.
+ * whose audit record cannot be written is not made; key-file changes are audited and take effect; a refused
+ * upload does not break the client's next request.
  */
 @Tag("fault")
 class ApiAccessFaultTest {
@@ -236,6 +237,22 @@ class ApiAccessFaultTest {
     List<String> may = new ArrayList<>();
     who.get("routes").forEach(n -> may.add(n.asText()));
     assertThat(may).contains("POST /api/v1/subjects/{id}/faces").doesNotContain("DELETE /api/v1/subjects/{id}");
+  }
+
+  @Test
+  void aRefusedUploadDoesNotBreakTheClientsConnection() throws Exception {
+    // answering before the upload is read and dropping the connection made about every other request of a
+    // client fail ("header parser received no bytes"): the server reads and discards a refused upload
+    byte[] upload = new byte[400_000];
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/api/v1/subjects/nobody/faces"))
+          .header("Authorization", "Bearer " + ApiFixtures.VIEWER_KEY).header("Content-Type", "multipart/form-data; boundary=b")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(upload)));
+      assertThat(refused.statusCode()).isEqualTo(403);
+      HttpResponse<String> next = send(HttpRequest.newBuilder(uri("/api/v1/subjects/nobody/faces"))
+          .header("Content-Type", "multipart/form-data; boundary=b").POST(HttpRequest.BodyPublishers.ofByteArray(upload)));
+      assertThat(next.statusCode()).as("request %d after a refused upload", i).isEqualTo(401);
+    }
   }
 
   @Test
