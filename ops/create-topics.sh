@@ -12,8 +12,15 @@ tr -d '\n' < "$catalogue" | grep -o '{[^{}]*"name"[^{}]*}' | while read -r topic
   field() { echo "$topic" | sed -n "s/.*\"$1\": *\"\{0,1\}\([^,\"]*\)\"\{0,1\}.*/\1/p"; }
   name=$(field name); partitions=$(field partitions); retention=$(field retentionMs)
   cleanup=$(field cleanupPolicy); maxbytes=$(field maxMessageBytes)
-  echo "topic $name: $partitions partitions, cleanup.policy=$cleanup, retention.ms=$retention"
+  # optional settings (the subject-keys topic is compacted quickly: see its "why" in the catalogue)
+  extra=()
+  segment=$(field segmentMs); [ -n "$segment" ] && extra+=(--config "segment.ms=$segment")
+  lag=$(field maxCompactionLagMs); [ -n "$lag" ] && extra+=(--config "max.compaction.lag.ms=$lag")
+  dirty=$(field minCleanableDirtyRatio); [ -n "$dirty" ] && extra+=(--config "min.cleanable.dirty.ratio=$dirty")
+  tombstones=$(field deleteRetentionMs); [ -n "$tombstones" ] && extra+=(--config "delete.retention.ms=$tombstones")
+  echo "topic $name: $partitions partitions, cleanup.policy=$cleanup, retention.ms=$retention ${extra[*]+${extra[*]}}"
   "$kafka_topics" --bootstrap-server "$bootstrap" --create --if-not-exists --topic "$name" \
     --partitions "$partitions" --replication-factor "$rf" \
-    --config "cleanup.policy=$cleanup" --config "retention.ms=$retention" --config "max.message.bytes=$maxbytes"
+    --config "cleanup.policy=$cleanup" --config "retention.ms=$retention" --config "max.message.bytes=$maxbytes" \
+    ${extra[@]+"${extra[@]}"}
 done

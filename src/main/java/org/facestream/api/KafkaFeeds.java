@@ -20,6 +20,8 @@ import org.facestream.events.IdentityEventSerde;
 import org.facestream.events.JsonSerde;
 import org.facestream.events.Serdes;
 import org.facestream.events.Topics;
+import org.facestream.match.ThresholdAggregatorTopology;
+import org.facestream.match.threshold.ThresholdState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +42,11 @@ public final class KafkaFeeds implements Runnable, AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
   private volatile boolean assigned;
+  private final ThresholdHistory thresholds;
+  private final JsonSerde<ThresholdState> thresholdStates = ThresholdAggregatorTopology.stateSerde();
 
-  private KafkaFeeds(Map<String, Object> kafkaSettings, LiveFeed feed) {
+  private KafkaFeeds(Map<String, Object> kafkaSettings, LiveFeed feed, ThresholdHistory thresholds) {
+    this.thresholds = thresholds;
     Map<String, Object> m = new HashMap<>(kafkaSettings);
     m.remove(ConsumerConfig.GROUP_ID_CONFIG);
     m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -54,7 +59,15 @@ public final class KafkaFeeds implements Runnable, AutoCloseable {
 
   /** Starts feeding {@code feed}. */
   public static KafkaFeeds start(Map<String, Object> kafkaSettings, LiveFeed feed) {
-    KafkaFeeds f = new KafkaFeeds(kafkaSettings, feed);
+    return start(kafkaSettings, feed, null);
+  }
+
+  /**
+   * Starts feeding {@code feed}, and {@code thresholds} with every adaptive threshold version still on
+   * {@code facestream.thresholds.v1} and each new one (for an API whose matcher runs in another process).
+   */
+  public static KafkaFeeds start(Map<String, Object> kafkaSettings, LiveFeed feed, ThresholdHistory thresholds) {
+    KafkaFeeds f = new KafkaFeeds(kafkaSettings, feed, thresholds);
     f.thread.start();
     return f;
   }
@@ -70,9 +83,11 @@ public final class KafkaFeeds implements Runnable, AutoCloseable {
       List<TopicPartition> identityTps = partitions(Topics.IDENTITIES);
       List<TopicPartition> faceTps = partitions(Topics.FACES);
       List<TopicPartition> deadTps = partitions(Topics.DEADLETTER);
+      List<TopicPartition> thresholdTps = partitions(Topics.THRESHOLDS);
       List<TopicPartition> all = new ArrayList<>(identityTps);
       all.addAll(faceTps);
       all.addAll(deadTps);
+      all.addAll(thresholdTps);
       consumer.assign(all);
       Map<TopicPartition, Long> begins = consumer.beginningOffsets(all, Duration.ofSeconds(30));
       Map<TopicPartition, Long> ends = consumer.endOffsets(all, Duration.ofSeconds(30));
@@ -84,6 +99,7 @@ public final class KafkaFeeds implements Runnable, AutoCloseable {
         consumer.seek(tp, Math.max(begins.get(tp), ends.get(tp) - FACES_LOOKBACK));
       }
       consumer.seekToBeginning(deadTps);
+      consumer.seekToBeginning(thresholdTps); // every version still on the (compacted) topic
       for (TopicPartition tp : all) {
         consumer.position(tp); // resolve lazily-evaluated seeks now, so assigned() means positioned
       }
@@ -121,6 +137,11 @@ public final class KafkaFeeds implements Runnable, AutoCloseable {
           FaceObservation o = faces.deserialize(r.topic(), r.value());
           if (o != null) {
             feed.accept(o);
+          }
+        }
+        case Topics.THRESHOLDS -> {
+          if (thresholds != null && r.value() != null) {
+            thresholds.record(thresholdStates.deserialize(r.topic(), r.value()));
           }
         }
         case Topics.DEADLETTER -> feed.deadLetter(DeadLetters.header(r.headers(), DeadLetters.HEADER_STAGE),

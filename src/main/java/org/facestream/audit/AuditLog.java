@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -44,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * chain, so chains cannot fork, and a restart needs no read-back of the topic.
  *
  * <p>Every append is one Kafka transaction on a producer whose transactional id is the chain id (idempotent,
- * {@code acks=all}). {@link #appendWith} puts another record in the same transaction, e.g. a gallery record or
- * tombstone, so the change and its audit record are written together or not at all. The chain head only
+ * {@code acks=all}). {@link #appendWith} puts other records in the same transaction, e.g. a subject's data key
+ * and its sealed gallery record, or an erasure's two tombstones, so the change and its audit record are written
+ * together or not at all. The chain head only
  * moves once the transaction committed: an aborted record is invisible to read_committed readers, so the
  * next append reuses its sequence number. When the outcome of a commit is unknown (a timeout) or the producer
  * fails fatally, the chain is abandoned as it stands and the next append starts a new chain whose genesis
@@ -134,32 +136,39 @@ public final class AuditLog implements AutoCloseable {
 
   /** Appends {@code entry} in its own transaction; returns the record once committed. */
   public AuditRecord append(AuditEntry entry) {
-    return appendWith(null, md -> entry);
+    return appendWith(List.of(), md -> entry);
   }
 
   /**
-   * Writes {@code companion} (may be null) and the audit record {@code entryFor} makes from its metadata in one
-   * transaction; returns the audit record once both are committed.
+   * Writes {@code companions} in order, each acknowledged before the next is sent, then the audit record
+   * {@code entryFor} makes from their metadata (same order), in one transaction; returns the audit record once
+   * all are committed. Readers with {@code isolation.level=read_committed} see all of them or none (each
+   * partition from when its commit marker lands, so a reader of two topics may see one of them first).
    *
-   * @throws AuditWriteException when the transaction did not commit: neither record is visible
+   * @throws AuditWriteException when the transaction did not commit: none of the records is visible
    */
-  public synchronized AuditRecord appendWith(ProducerRecord<byte[], byte[]> companion, Function<RecordMetadata, AuditEntry> entryFor) {
+  public synchronized AuditRecord appendWith(List<ProducerRecord<byte[], byte[]>> companions,
+      Function<List<RecordMetadata>, AuditEntry> entryFor) {
+    Objects.requireNonNull(companions, "companions");
     if (closed) {
       throw new AuditWriteException("audit log " + chainId() + " is closed; nothing was written", null);
     }
     if (chain == null) {
       startChain();
     }
-    return write(companion, entryFor);
+    return write(companions, entryFor);
   }
 
-  private AuditRecord write(ProducerRecord<byte[], byte[]> companion, Function<RecordMetadata, AuditEntry> entryFor) {
+  private AuditRecord write(List<ProducerRecord<byte[], byte[]>> companions, Function<List<RecordMetadata>, AuditEntry> entryFor) {
     AuditRecord record = null;
     boolean committing = false;
     try {
       producer.beginTransaction();
-      RecordMetadata md = companion == null ? null : producer.send(companion).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-      record = chain.seal(entryFor.apply(md));
+      List<RecordMetadata> md = new ArrayList<>(companions.size());
+      for (ProducerRecord<byte[], byte[]> companion : companions) {
+        md.add(producer.send(companion).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+      }
+      record = chain.seal(entryFor.apply(List.copyOf(md)));
       producer.send(new ProducerRecord<>(Topics.AUDIT, chain.chainId().getBytes(StandardCharsets.UTF_8), serde.serialize(Topics.AUDIT, record)));
       committing = true;
       producer.commitTransaction();
@@ -246,7 +255,7 @@ public final class AuditLog implements AutoCloseable {
       d.put("previous.reason", abandonedWhy.length() > 500 ? abandonedWhy.substring(0, 500) : abandonedWhy);
     }
     try {
-      write(null, md -> AuditEntry.of(AuditEntry.service("facestream-" + writer), AuditRecord.CHAIN_STARTED, null, d));
+      write(List.of(), md -> AuditEntry.of(AuditEntry.service("facestream-" + writer), AuditRecord.CHAIN_STARTED, null, d));
     } catch (AuditWriteException e) {
       if (chain != null) {
         // aborted: nothing of this chain exists, so the next append starts afresh rather than at sequence 0
@@ -276,7 +285,7 @@ public final class AuditLog implements AutoCloseable {
     closed = true;
     if (chain != null) {
       try {
-        write(null, md -> AuditEntry.of(AuditEntry.service("facestream-" + writer), AuditRecord.CHAIN_CLOSED, null, Map.of()));
+        write(List.of(), md -> AuditEntry.of(AuditEntry.service("facestream-" + writer), AuditRecord.CHAIN_CLOSED, null, Map.of()));
       } catch (AuditWriteException e) {
         LOG.warn("audit chain {} left open: {}", abandoned == null ? "?" : abandoned.chainId(), e.getMessage());
       }

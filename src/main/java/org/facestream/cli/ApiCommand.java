@@ -42,10 +42,11 @@ final class ApiCommand implements Callable<Integer> {
     }
     // a bad key file fails here, in a second, naming its line
     org.facestream.api.ApiKeys.read(java.nio.file.Path.of(cfg.string(FaceStreamConfig.API_KEYS_FILE)));
-    KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
+    var masterKeys = MasterKeySetup.require(cfg, "api");
+    KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     ApiSettings settings = ApiSettings.defaults(port).withHost(host).withMaxUploadBytes((long) maxUploadMb << 20);
     try (ShutdownSignal signal = new ShutdownSignal(); var audit = AuditLogs.open(cfg, "api");
-        ApiRuntime api = ApiRuntime.start(cfg, settings, MatcherProbe.UNKNOWN, audit)) {
+        ApiRuntime api = ApiRuntime.start(cfg, masterKeys, settings, MatcherProbe.UNKNOWN, audit)) {
       System.err.println("facestream api: dashboard on http://" + host + ":" + api.port() + "/; Ctrl-C stops");
       signal.await();
     }

@@ -17,20 +17,24 @@ import org.facestream.api.KafkaGalleryWriter;
 import org.facestream.api.LiveFeed;
 import org.facestream.api.MatcherProbe;
 import org.facestream.api.Role;
+import org.facestream.api.ThresholdHistory;
 import org.facestream.api.ThresholdSource;
 import org.facestream.audit.AuditLog;
+import org.facestream.crypto.MasterKeys;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.embed.WorkerConfig;
 import org.facestream.enroll.Enroller;
 import org.facestream.events.AuditEntry;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.ThresholdRef;
+import org.facestream.match.AdaptiveThreshold;
 import org.facestream.match.FixedThreshold;
+import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.metrics.MetricsRegistry;
 
 /**
- * The API server wired to Kafka: the gallery view, the audited gallery writer, the live feeds, the cluster
- * probe, an enroller on the pack's portrait settings, and the API keys. Used by {@code facestream api} and
+ * The API server wired to Kafka: the gallery view, the audited and encrypting gallery writer, the live feeds,
+ * the cluster probe, an enroller on the pack's portrait settings, and the API keys. Used by {@code facestream api} and
  * {@code demo --port}. The audit log belongs to the caller. Closing stops the server first, then its
  * consumers and the analyzer.
  */
@@ -47,39 +51,55 @@ final class ApiRuntime implements AutoCloseable {
   private final ApiKeyFile keyFile;
   private final ApiServer server;
 
-  private ApiRuntime(FaceStreamConfig cfg, ApiSettings settings, MatcherProbe matcher, ThresholdSource thresholdSource,
+  private ApiRuntime(FaceStreamConfig cfg, MasterKeys masterKeys, ApiSettings settings, MatcherProbe matcher, ThresholdSource thresholdSource,
       AuditLog audit, Credentials credentials, ApiKeyFile keyFile) {
     Map<String, Object> kafka = cfg.kafkaClientSettings();
     this.keyFile = keyFile;
     analyzer = VisionSetup.openForPortraits(cfg);
-    gallery = KafkaGalleryView.start(kafka);
+    gallery = KafkaGalleryView.start(kafka, masterKeys);
     live = LiveFeed.defaults();
-    feeds = KafkaFeeds.start(kafka, live);
+    // a matcher elsewhere deciding adaptively: its published versions, read from the thresholds topic
+    ThresholdHistory published = thresholdSource == null && "adaptive-fpir".equals(cfg.string(FaceStreamConfig.THRESHOLD_POLICY))
+        ? new ThresholdHistory(FpirPolicy.POLICY, FpirPolicy.defaults(FpirPolicy.POLICY, cfg.decimal(FaceStreamConfig.TARGET_FPIR)).initial(), Instant.now())
+        : null;
+    feeds = KafkaFeeds.start(kafka, live, published);
     probe = new AdminClusterProbe(kafka, WorkerConfig.GROUP_ID);
     Enroller enroller = new Enroller(analyzer);
     ThresholdSource threshold = thresholdSource != null ? thresholdSource
+        : published != null ? published
         : ThresholdSource.fixed(new ThresholdRef(VisionSetup.threshold(cfg), 0, FixedThreshold.POLICY), Instant.now());
     server = ApiServer.start(settings, new ApiServer.Collaborators(
-        gallery, new KafkaGalleryWriter(audit), enroller::enroll, live, threshold, probe, matcher, MetricsRegistry.GLOBAL, credentials));
+        gallery, new KafkaGalleryWriter(audit, masterKeys, gallery), enroller::enroll, live, threshold, probe, matcher, MetricsRegistry.GLOBAL, credentials));
   }
 
-  /** Starts the API on {@code settings} against the cluster of {@code cfg}, with the keys of {@code api.keys.file}. */
-  static ApiRuntime start(FaceStreamConfig cfg, ApiSettings settings, MatcherProbe matcher, AuditLog audit) {
+  /**
+   * Starts the API on {@code settings} against the cluster of {@code cfg}, reading and writing the gallery with
+   * {@code masterKeys}, with the keys of {@code api.keys.file}.
+   */
+  static ApiRuntime start(FaceStreamConfig cfg, MasterKeys masterKeys, ApiSettings settings, MatcherProbe matcher, AuditLog audit) {
     ApiKeyFile keys = keyFile(cfg, audit);
     if (keys == null) {
       throw new IllegalArgumentException("expected " + FaceStreamConfig.API_KEYS_FILE + " (the API needs keys), found none; mint one with "
           + "'facestream api-key create --role admin --id admin-1 --file api-keys.txt' and pass -D " + FaceStreamConfig.API_KEYS_FILE
           + "=api-keys.txt (or --keys api-keys.txt)");
     }
-    return create(cfg, settings, matcher, null, audit, keys, keys);
+    return create(cfg, masterKeys, settings, matcher, null, audit, keys, keys);
   }
 
   /**
-   * As above, with the threshold of a matcher in this process (the adaptive policy's published state); without
+   * As above, with the threshold of a matcher in this process (the adaptive policy's published versions); without
    * a key file, an ephemeral admin key is minted, audited and printed to {@code err}, so the demo is never open.
    */
-  static ApiRuntime start(FaceStreamConfig cfg, ApiSettings settings, MatcherService matcher, AuditLog audit, PrintStream err) {
-    ThresholdSource source = matcher.adaptive() == null ? null : new AdaptiveThresholdSource(matcher.adaptive(), Instant.now());
+  static ApiRuntime start(FaceStreamConfig cfg, MasterKeys masterKeys, ApiSettings settings, MatcherService matcher, AuditLog audit,
+      PrintStream err) {
+    ThresholdSource source = null;
+    if (matcher.adaptive() != null) {
+      AdaptiveThreshold policy = matcher.adaptive();
+      ThresholdHistory history = new ThresholdHistory(policy.policy().policyId(), policy.policy().initial(), Instant.now());
+      history.record(policy.current());
+      policy.onApplied(history::record);
+      source = history;
+    }
     ApiKeyFile keys = keyFile(cfg, audit);
     Credentials credentials = keys;
     if (keys == null) {
@@ -91,13 +111,13 @@ final class ApiRuntime implements AutoCloseable {
       err.println("  " + secret);
       err.flush();
     }
-    return create(cfg, settings, probeOf(matcher), source, audit, credentials, keys);
+    return create(cfg, masterKeys, settings, probeOf(matcher), source, audit, credentials, keys);
   }
 
-  private static ApiRuntime create(FaceStreamConfig cfg, ApiSettings settings, MatcherProbe matcher, ThresholdSource source,
+  private static ApiRuntime create(FaceStreamConfig cfg, MasterKeys masterKeys, ApiSettings settings, MatcherProbe matcher, ThresholdSource source,
       AuditLog audit, Credentials credentials, ApiKeyFile keys) {
     try {
-      return new ApiRuntime(cfg, settings, matcher, source, audit, credentials, keys);
+      return new ApiRuntime(cfg, masterKeys, settings, matcher, source, audit, credentials, keys);
     } catch (RuntimeException e) {
       if (keys != null) {
         keys.close();

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code facestream bench ...}: performance measurements against peer systems (see ../shared/bench). */
 @Command(name = "bench", description = "Benchmarks of FaceStream components.", mixinStandardHelpOptions = true,
-    subcommands = {BenchMatchCommand.class, BenchPipelineCommand.class})
+    subcommands = {BenchMatchCommand.class, BenchPipelineCommand.class, BenchSoakCommand.class})
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {

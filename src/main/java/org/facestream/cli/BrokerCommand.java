@@ -1,6 +1,8 @@
 package org.facestream.cli;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -19,14 +21,25 @@ final class BrokerCommand implements Callable<Integer> {
   @Option(names = "--controller-port", defaultValue = "0", description = "KRaft controller port on 127.0.0.1 (0 = any free port).")
   int controllerPort;
 
+  @Option(names = "--sasl-user", paramLabel = "NAME=PASSWORD", description = "Accept only SASL/PLAIN clients (SASL_PLAINTEXT listener) "
+      + "with these users (repeatable). For trying the kafka.* security keys locally: a password here is visible to other local users.")
+  Map<String, String> saslUsers = new LinkedHashMap<>();
+
   @Override
   public Integer call() throws Exception {
+    BrokerSecurity security = saslUsers.isEmpty() ? BrokerSecurity.plaintext() : BrokerSecurity.saslPlaintext(saslUsers);
     try (ShutdownSignal signal = new ShutdownSignal();
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data, port, controllerPort, Map.of())) {
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-        TopicCatalogue.load().ensureTopics(admin);
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data, port, controllerPort, Map.of(), security)) {
+      Map<String, Object> admin = new HashMap<>(Map.of("bootstrap.servers", broker.bootstrapServers()));
+      if (!saslUsers.isEmpty()) {
+        var first = saslUsers.entrySet().iterator().next();
+        admin.putAll(security.clientSettings(first.getKey(), first.getValue()));
       }
-      System.err.println("facestream broker: listening on " + broker.bootstrapServers() + ", data in " + broker.dataDir() + "; Ctrl-C stops it");
+      try (Admin a = Admin.create(admin)) {
+        TopicCatalogue.load().ensureTopics(a);
+      }
+      System.err.println("facestream broker: listening on " + broker.bootstrapServers() + " (" + security.protocol() + "), data in "
+          + broker.dataDir() + "; Ctrl-C stops it");
       signal.await();
     }
     return 0;

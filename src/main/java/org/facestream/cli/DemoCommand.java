@@ -11,20 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
-import org.facestream.api.KafkaGalleryWriter;
-import org.facestream.audit.AuditLog;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.enroll.Enroller;
-import org.facestream.embed.WorkerConfig;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Json;
-import org.facestream.events.Topics;
 import org.facestream.ingest.CameraIngest;
 import org.facestream.ingest.IngestSettings;
 import org.facestream.ingest.IngestSummary;
@@ -110,46 +100,21 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     try (ShutdownSignal signal = new ShutdownSignal();
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, 0, Map.of())) {
-      overrides.put(FaceStreamConfig.BOOTSTRAP, broker.bootstrapServers());
-      if (base.string(FaceStreamConfig.STATE_DIR).isBlank()) {
-        overrides.put(FaceStreamConfig.STATE_DIR, dir.resolve("matcher-state").toString());
-      }
-      FaceStreamConfig cfg = common.resolve(overrides);
-      try (Admin admin = Admin.create(cfg.kafkaClientSettings()); AuditLog audit = openAudit(admin, cfg)) {
-        EnrollCommand.publish(new KafkaGalleryWriter(audit), gallery, AuditLogs.person(null), "demo");
-        LOG.info("enrolled {}", gallery.keySet());
-        try (MatcherService matcher = MatcherCommand.service(cfg, "demo", MetricsRegistry.GLOBAL);
-            IdentityEventTap tap = new IdentityEventTap(cfg.kafkaClientSettings(), printEvents ? out : null)) {
-          matcher.start(Duration.ofMinutes(2));
-          awaitGallery(matcher, gallery.size());
-          ApiRuntime api = port == null ? null
-              : ApiRuntime.start(cfg, org.facestream.api.ApiSettings.defaults(port), matcher, audit, System.err);
-          Thread tapThread = Thread.ofPlatform().name("identity-tap").start(tap);
-          try (WorkerCommand.WorkerPool workers = WorkerCommand.WorkerPool.start(cfg, "demo", MetricsRegistry.GLOBAL)) {
-            IngestSettings settings = IngestCommand.settings(cfg, camera).withLoop(loop).withRealtime(!fast);
-            Instant ingestStart = Instant.now();
-            try (CameraIngest ingest = CameraIngest.open(video, cfg.kafkaClientSettings(), broker.bootstrapServers(), settings)) {
-              CompletableFuture<IngestSummary> ingestDone = CompletableFuture.supplyAsync(ingest::run, r -> Thread.ofPlatform().name("ingest").start(r));
-              if (untilEnd) {
-                IngestSummary summary = waitFor(ingestDone, signal);
-                if (summary == null) {
-                  return 130;
-                }
-                drain(admin, tap);
-                printSummary(out, summary, tap, ingestStart);
-              } else {
-                LOG.info("demo running on {} (camera {}); Ctrl-C stops", video, camera);
-                signal.await();
-              }
-            }
-          } finally {
-            tap.close();
-            tapThread.join(10_000);
-            if (api != null) {
-              api.close();
-            }
+        InProcessPipeline pipeline = InProcessPipeline.start(common, overrides, dir, gallery, printEvents ? out : null, port)) {
+      IngestSettings settings = IngestCommand.settings(pipeline.cfg(), camera).withLoop(loop).withRealtime(!fast);
+      Instant ingestStart = Instant.now();
+      try (CameraIngest ingest = pipeline.openCamera(video, settings)) {
+        CompletableFuture<IngestSummary> ingestDone = CompletableFuture.supplyAsync(ingest::run, r -> Thread.ofPlatform().name("ingest").start(r));
+        if (untilEnd) {
+          IngestSummary summary = waitFor(ingestDone, signal);
+          if (summary == null) {
+            return 130;
           }
+          pipeline.drain();
+          printSummary(out, summary, pipeline.tap(), ingestStart);
+        } else {
+          LOG.info("demo running on {} (camera {}); Ctrl-C stops", video, camera);
+          signal.await();
         }
       }
     } finally {
@@ -161,20 +126,6 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The catalogue's topics, then the demo's audit chain (closed, like every resource here, before the broker stops). */
-  private static AuditLog openAudit(Admin admin, FaceStreamConfig cfg) {
-    TopicCatalogue.load().ensureTopics(admin);
-    return AuditLogs.open(cfg, "demo");
-  }
-
-  /** The matcher restores the gallery topic before it runs; wait until the index holds every subject. */
-  private static void awaitGallery(MatcherService matcher, int subjects) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (matcher.metrics().gallerySubjects() < subjects && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-  }
-
   private static IngestSummary waitFor(CompletableFuture<IngestSummary> done, ShutdownSignal signal) throws Exception {
     while (!done.isDone()) {
       if (signal.await(200)) {
@@ -182,26 +133,6 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     return done.get();
-  }
-
-  /** Waits until the worker and the matcher have committed past everything and the tap read every event. */
-  private static void drain(Admin admin, IdentityEventTap tap) throws Exception {
-    ConsumerGroupLag lag = new ConsumerGroupLag(admin);
-    lag.awaitDrained(WorkerConfig.GROUP_ID, Topics.FRAMES, Duration.ofMillis(300), Duration.ofMinutes(10));
-    lag.awaitDrained(MatcherService.APPLICATION_ID, Topics.FACES, Duration.ofMillis(300), Duration.ofMinutes(5));
-    var partitions = admin.describeTopics(List.of(Topics.IDENTITIES)).allTopicNames().get().get(Topics.IDENTITIES).partitions();
-    Map<TopicPartition, OffsetSpec> specs = new LinkedHashMap<>();
-    partitions.forEach(p -> specs.put(new TopicPartition(Topics.IDENTITIES, p.partition()), OffsetSpec.latest()));
-    var ends = admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
-    Map<TopicPartition, Long> endOffsets = new LinkedHashMap<>();
-    ends.forEach((tp, info) -> endOffsets.put(tp, info.offset()));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!tap.caughtUp(endOffsets)) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("identity events not all read within 60 s");
-      }
-      Thread.sleep(50);
-    }
   }
 
   private static void printSummary(PrintStream out, IngestSummary ingest, IdentityEventTap tap, Instant ingestStart) throws Exception {

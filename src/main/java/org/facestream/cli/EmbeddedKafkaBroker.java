@@ -48,10 +48,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final String clusterId;
   private final boolean formatted;
   private final KafkaRaftServer server;
+  private final BrokerSecurity security;
   private boolean closed;
 
-  private EmbeddedKafkaBroker(
-      Path dataDir, int port, int controllerPort, String clusterId, boolean formatted, KafkaRaftServer server) {
+  private EmbeddedKafkaBroker(Path dataDir, int port, int controllerPort, String clusterId, boolean formatted,
+      KafkaRaftServer server, BrokerSecurity security) {
+    this.security = security;
     this.dataDir = dataDir;
     this.port = port;
     this.controllerPort = controllerPort;
@@ -76,8 +78,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public static EmbeddedKafkaBroker start(
       Path dataDir, int port, int controllerPort, Map<String, String> overrides) {
+    return start(dataDir, port, controllerPort, overrides, BrokerSecurity.plaintext());
+  }
+
+  /**
+   * Starts a broker whose client listener uses {@code security} (SASL/PLAIN users, TLS), still bound to
+   * 127.0.0.1; otherwise as {@link #start(Path, int, int, Map)}.
+   */
+  public static EmbeddedKafkaBroker start(
+      Path dataDir, int port, int controllerPort, Map<String, String> overrides, BrokerSecurity security) {
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(overrides, "overrides");
+    Objects.requireNonNull(security, "security");
     requirePort("port", port);
     requirePort("controllerPort", controllerPort);
     long started = System.nanoTime();
@@ -94,7 +106,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       throw new IllegalArgumentException(
           "expected different client and controller ports, found both " + clientPort);
     }
-    KafkaConfig config = new KafkaConfig(settings(dir, clientPort, quorumPort, overrides), false);
+    KafkaConfig config = new KafkaConfig(settings(dir, clientPort, quorumPort, overrides, security), false);
 
     Optional<String> existing = existingClusterId(dir);
     String clusterId = existing.orElseGet(() -> Uuid.randomUuid().toString());
@@ -110,16 +122,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
           "Kafka broker on " + HOST + ":" + clientPort + " with data in " + dir + " failed to start: " + e.getMessage(), e);
     }
     log.info(
-        "Kafka {} broker started on {}:{} (controller {}), cluster {}, data {} ({}) in {} ms",
+        "Kafka {} broker started on {}:{} ({}, controller {}), cluster {}, data {} ({}) in {} ms",
         org.apache.kafka.common.utils.AppInfoParser.getVersion(),
         HOST,
         clientPort,
+        security.protocol(),
         quorumPort,
         clusterId,
         dir,
         existing.isEmpty() ? "formatted now" : "reused",
         (System.nanoTime() - started) / 1_000_000);
-    return new EmbeddedKafkaBroker(dir, clientPort, quorumPort, clusterId, existing.isEmpty(), server);
+    return new EmbeddedKafkaBroker(dir, clientPort, quorumPort, clusterId, existing.isEmpty(), server, security);
+  }
+
+  /** How clients authenticate and encrypt on the client listener. */
+  public BrokerSecurity security() {
+    return security;
   }
 
   /** The client bootstrap address, {@code 127.0.0.1:<port>}. */
@@ -170,15 +188,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   static Map<String, String> settings(Path dir, int port, int controllerPort, Map<String, String> overrides) {
+    return settings(dir, port, controllerPort, overrides, BrokerSecurity.plaintext());
+  }
+
+  static Map<String, String> settings(Path dir, int port, int controllerPort, Map<String, String> overrides, BrokerSecurity security) {
+    String listener = security.protocol();
     Map<String, String> p = new LinkedHashMap<>();
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(NODE_ID));
     p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-    p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("listeners", listener + "://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    p.put("advertised.listeners", listener + "://" + HOST + ":" + port);
+    p.put("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
     p.put("controller.listener.names", "CONTROLLER");
-    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("inter.broker.listener.name", listener);
+    p.putAll(security.brokerSettings());
     p.put("log.dirs", dir.toString());
     p.put("num.partitions", "1");
     p.put("default.replication.factor", "1");

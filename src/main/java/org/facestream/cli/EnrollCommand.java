@@ -11,11 +11,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.facestream.api.GalleryWriter;
-import org.facestream.api.KafkaGalleryWriter;
 import org.facestream.audit.AuditLog;
+import org.facestream.crypto.MasterKeys;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.enroll.Enroller;
+import org.facestream.enroll.GalleryPublisher;
+import org.facestream.enroll.SubjectKeySnapshot;
 import org.facestream.events.AuditEntry;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.GalleryRecord;
@@ -26,9 +27,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code facestream enroll --subject ID IMAGE...}: templates from photos into the gallery topic; or
- * {@code facestream enroll --dir ROOT}: bulk enrollment of a folder tree with one folder per subject. Each
- * subject's gallery record is written together with its audit record (actor {@code --actor} or the OS user).
+ * {@code facestream enroll --subject ID IMAGE...}: templates from photos into the gallery topic, sealed under
+ * the subject's data key; or {@code facestream enroll --dir ROOT}: bulk enrollment of a folder tree with one
+ * folder per subject. Needs the master key ({@code security.master.key.file}). Each subject's key record (when
+ * it has no key yet), sealed record and audit record (actor {@code --actor} or the OS user) are written in one
+ * transaction ({@link GalleryPublisher}).
  */
 @Command(name = "enroll", description = "Enroll a subject from photos (each must show exactly one face), or a folder tree with --dir.")
 final class EnrollCommand implements Callable<Integer> {
@@ -52,24 +55,27 @@ final class EnrollCommand implements Callable<Integer> {
       throw new IllegalArgumentException("expected either --subject ID IMAGE... or --dir ROOT, found " + (subject == null ? "neither" : "both"));
     }
     FaceStreamConfig cfg = common.resolve();
+    MasterKeys keys = MasterKeySetup.require(cfg, "enroll command");
     Map<String, GalleryRecord> records;
     try (FaceAnalyzer analyzer = VisionSetup.openForPortraits(cfg)) {
       Enroller enroller = new Enroller(analyzer);
       records = subject != null ? Map.of(subject, enroller.enroll(subject, images)) : enrollTree(enroller, analyzer.pack().id());
     }
-    KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
+    KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
+    // a subject enrolled before keeps its data key (its key record is read back first)
+    SubjectKeySnapshot existing = SubjectKeySnapshot.read(cfg.kafkaClientSettings(), Duration.ofSeconds(60));
     try (AuditLog audit = AuditLogs.open(cfg, "enroll")) {
-      publish(new KafkaGalleryWriter(audit), records, AuditLogs.person(actor), root != null ? "cli-bulk" : "cli");
+      publish(new GalleryPublisher(audit, keys, existing), records, AuditLogs.person(actor), root != null ? "cli-bulk" : "cli");
     }
     records.values().forEach(r -> System.err.println("facestream enroll: " + r.subjectId() + " enrolled with "
         + r.templates().size() + " template(s), pack " + r.modelPackId()));
     return 0;
   }
 
-  /** Writes each record with its {@code subject-enrolled} audit record by {@code actor}, made through {@code via}. */
-  static void publish(GalleryWriter writer, Map<String, GalleryRecord> records, String actor, String via) {
+  /** Publishes each record with its {@code subject-enrolled} audit record by {@code actor}, made through {@code via}. */
+  static void publish(GalleryPublisher publisher, Map<String, GalleryRecord> records, String actor, String via) {
     for (GalleryRecord r : records.values()) {
-      writer.write(r.subjectId(), r, AuditEntry.of(actor, AuditRecord.SUBJECT_ENROLLED, r.subjectId(), Map.of(
+      publisher.publish(r, AuditEntry.of(actor, AuditRecord.SUBJECT_ENROLLED, r.subjectId(), Map.of(
           "via", via, "templates", Integer.toString(r.templates().size()), "model.pack", r.modelPackId())));
     }
   }

@@ -14,10 +14,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.facestream.eval.EmbeddingCache;
 import org.facestream.eval.EvalAnalyzers;
 import org.facestream.eval.FaceSelection;
 import org.facestream.eval.IdentitySplit;
+import org.facestream.eval.ImageDegradation;
 import org.facestream.eval.ImageEmbeddings;
+import org.facestream.eval.ImageFace;
 import org.facestream.eval.RocPlot;
 import org.facestream.eval.VerificationMetrics.RocPoint;
 import org.facestream.embed.VisionOptions;
@@ -71,6 +74,28 @@ final class EvalIdentifyCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Worker threads, one analyzer each (default: cores).")
   Integer threads;
 
+  @Option(names = "--cache", paramLabel = "FILE", description = "Keep embeddings in FILE and reuse them on the next run "
+      + "(entries are re-embedded when an image or the analysis settings change).")
+  Path cache;
+
+  @Option(names = "--drift", paramLabel = "KIND:S", defaultValue = "none", description = "Degrade probe images from the "
+      + "middle of each stream on: blur:SIGMA, dark:FACTOR, downscale:FACTOR or none (default ${DEFAULT-VALUE}); "
+      + "each half's FPIR and DIR are reported for the adaptive and the fixed threshold.")
+  String drift;
+
+  @Option(names = "--flood", paramLabel = "N", defaultValue = "0", description = "From the middle of the stream a "
+      + "camera sends N faces per regular probe, replaying the unknown identity most like the gallery (its faces feed "
+      + "the estimator under the per-camera quota; they are left out of the rates) (default ${DEFAULT-VALUE}).")
+  int flood;
+
+  @Option(names = "--camera-quota", paramLabel = "F", description = "Per-camera quota of the estimator: a camera feeds at "
+      + "most F times the median camera's share of a window bucket; 0 turns it off (default: the policy's, 2).")
+  Double cameraQuota;
+
+  @Option(names = "--cameras", paramLabel = "N", defaultValue = "4", description = "Regular cameras the probes are "
+      + "dealt to, round-robin (default ${DEFAULT-VALUE}).")
+  int cameras;
+
   @Override
   public Integer call() throws IOException {
     if (!(targetFpir > 0 && targetFpir <= 0.5)) {
@@ -88,10 +113,15 @@ final class EvalIdentifyCommand implements Callable<Integer> {
     stdout.printf(Locale.ROOT, "pack=%s identities=%d images=%d threads=%d target_fpir=%s seeds=%s%n", modelPack.id(),
         identities.size(), paths.size(), workers, targetFpir, seeds);
     stdout.flush();
+    ImageDegradation degradation = ImageDegradation.parse(drift);
+    if (flood < 0 || cameras < 1) {
+      throw new IllegalArgumentException("expected --flood >= 0 and --cameras >= 1, found " + flood + ", " + cameras);
+    }
     VisionOptions options = VisionOptions.defaults(modelPack);
     long start = System.nanoTime();
-    ImageEmbeddings embeddings = ImageEmbeddings.compute(paths,
-        () -> EvalAnalyzers.open(modelPack, modelsDir, options, false), workers, System.err, FaceSelection.Rule.LARGEST);
+    ImageEmbeddings embeddings = embed(paths, modelPack, modelsDir, options, workers, ImageDegradation.NONE);
+    ImageEmbeddings drifted = degradation.kind() == ImageDegradation.Kind.NONE ? null
+        : embed(paths, modelPack, modelsDir, options, workers, degradation);
     double seconds = (System.nanoTime() - start) / 1e9;
     List<Path> noFace = embeddings.noFace();
     Set<Path> failed = Set.copyOf(noFace);
@@ -112,7 +142,11 @@ final class EvalIdentifyCommand implements Callable<Integer> {
 
     double fixed = Double.parseDouble(Float.toString(modelPack.defaultCosineThreshold()));
     FpirPolicy policy = FpirPolicy.defaults("eval-identify", targetFpir);
+    if (cameraQuota != null) {
+      policy = policy.withCameraQuotaFactor(cameraQuota);
+    }
     double[] sum = new double[6];
+    double[] halves = new double[8];
     List<String> scoreRows = new ArrayList<>(List.of("seed,probe,mated,subject,best_subject,best_score"));
     List<RocPoint> det = null;
     int detImpostors = 0;
@@ -124,12 +158,13 @@ final class EvalIdentifyCommand implements Callable<Integer> {
       List<float[][]> cohort = split.cohort().values().stream()
           .map(list -> list.stream().map(p -> vector(embeddings, p)).toArray(float[][]::new)).toList();
       List<OpenSetEvaluation.Probe> probes = new ArrayList<>();
-      split.mated().forEach((id, list) -> list.forEach(p -> probes.add(new OpenSetEvaluation.Probe(vector(embeddings, p), id, rel(p)))));
-      split.unknown().forEach((id, list) -> list.forEach(p -> probes.add(new OpenSetEvaluation.Probe(vector(embeddings, p), null, rel(p)))));
+      split.mated().forEach((id, list) -> list.forEach(p -> probes.add(probe(embeddings, drifted, p, id))));
+      split.unknown().forEach((id, list) -> list.forEach(p -> probes.add(probe(embeddings, drifted, p, null))));
       int warmup = Math.min(1000, probes.size() / 5);
       int publishEvery = Math.max(1, Math.min(100, probes.size() / 50));
+      List<OpenSetEvaluation.Probe> floodFaces = flood == 0 ? List.of() : lookAlike(split.unknown(), gallery, embeddings, drifted);
       OpenSetEvaluation.Report r = OpenSetEvaluation.runWithCohortIdentities(gallery, cohort, probes, policy, fixed,
-          warmup, publishEvery, seed);
+          new OpenSetEvaluation.Stream(warmup, publishEvery, seed, cameras, floodFaces, flood));
       List<String> lines = new ArrayList<>();
       lines.add(String.format(Locale.ROOT, "seed %d: gallery %d subjects (%d templates), cohort %d identities (%d templates), "
           + "unknown %d; %d mated + %d non-mated probes after %d warm-up", seed, gallery.size(),
@@ -138,6 +173,23 @@ final class EvalIdentifyCommand implements Callable<Integer> {
       for (OpenSetEvaluation.Rates rates : List.of(r.adaptive(), r.fixed(), r.oracle())) {
         lines.add(String.format(Locale.ROOT, "seed %d: %-13s threshold %.4f  FPIR %.4f  DIR@1 %.4f", seed,
             rates.policy(), rates.threshold(), rates.fpir(), rates.dirAtRank1()));
+      }
+      for (var half : List.of(Map.entry("first", r.firstHalf()), Map.entry("second", r.secondHalf()))) {
+        OpenSetEvaluation.Halves h = half.getValue();
+        lines.add(String.format(Locale.ROOT, "seed %d: %s half (drift %s, flood %d/probe): adaptive FPIR %.4f DIR %.4f | "
+            + "fixed %.2f FPIR %.4f DIR %.4f | tuned on the first half %.4f FPIR %.4f DIR %.4f", seed, half.getKey(),
+            degradation, flood, h.adaptive().fpir(), h.adaptive().dirAtRank1(), h.fixed().threshold(), h.fixed().fpir(),
+            h.fixed().dirAtRank1(), h.tuned().threshold(), h.tuned().fpir(), h.tuned().dirAtRank1()));
+      }
+      if (r.floodFaces() > 0) {
+        lines.add(String.format(Locale.ROOT, "seed %d: flood faces %d, accepted by the adaptive policy %d", seed,
+            r.floodFaces(), r.floodAccepted()));
+      }
+      double[] perHalf = {r.firstHalf().adaptive().fpir(), r.firstHalf().tuned().fpir(), r.secondHalf().adaptive().fpir(),
+          r.secondHalf().tuned().fpir(), r.secondHalf().adaptive().dirAtRank1(), r.secondHalf().tuned().dirAtRank1(),
+          r.secondHalf().fixed().fpir(), r.secondHalf().fixed().dirAtRank1()};
+      for (int i = 0; i < perHalf.length; i++) {
+        halves[i] += perHalf[i];
       }
       double listFrom = Math.min(fixed, r.adaptive().threshold());
       r.topNonMated().stream().filter(h -> h.score() >= listFrom).forEach(h -> lines.add(String.format(Locale.ROOT,
@@ -181,6 +233,12 @@ final class EvalIdentifyCommand implements Callable<Integer> {
       }
     }
     int n = seeds.size();
+    String halvesLine = String.format(Locale.ROOT, "halves: drift=%s flood=%d first_adaptive_fpir=%.4f first_tuned_fpir=%.4f "
+        + "second_adaptive_fpir=%.4f second_tuned_fpir=%.4f second_adaptive_dir=%.4f second_tuned_dir=%.4f "
+        + "second_fixed_fpir=%.4f second_fixed_dir=%.4f", degradation, flood, halves[0] / n, halves[1] / n, halves[2] / n,
+        halves[3] / n, halves[4] / n, halves[5] / n, halves[6] / n, halves[7] / n);
+    stdout.println(halvesLine);
+    summary.add(halvesLine);
     String last = String.format(Locale.ROOT, "target_fpir=%s adaptive_fpir=%.4f adaptive_dir=%.4f oracle_dir=%.4f "
         + "fixed_threshold=%.4f fixed_fpir=%.4f fixed_dir=%.4f", targetFpir, sum[0] / n, sum[1] / n, sum[2] / n, fixed,
         sum[3] / n, sum[4] / n);
@@ -197,6 +255,52 @@ final class EvalIdentifyCommand implements Callable<Integer> {
     stdout.println(last);
     stdout.flush();
     return 0;
+  }
+
+  private ImageEmbeddings embed(List<Path> paths, ModelPack modelPack, Path modelsDir, VisionOptions options, int workers,
+      ImageDegradation degradation) {
+    String settings = modelPack.id() + " " + options + " rule=" + FaceSelection.Rule.LARGEST + " degradation=" + degradation;
+    Path file = cache == null ? null : degradation.kind() == ImageDegradation.Kind.NONE ? cache
+        : cache.resolveSibling(cache.getFileName() + "." + degradation.toString().replace(':', '-'));
+    EmbeddingCache c = file == null ? null : EmbeddingCache.open(file, settings, System.err);
+    if (degradation.kind() != ImageDegradation.Kind.NONE) {
+      System.err.println("embedding the probes again, degraded by " + degradation + " (drift)");
+    }
+    ImageEmbeddings e = ImageEmbeddings.compute(paths, () -> EvalAnalyzers.open(modelPack, modelsDir, options, false),
+        workers, System.err, FaceSelection.Rule.LARGEST, degradation, c);
+    if (c != null) {
+      c.save();
+    }
+    return e;
+  }
+
+  private OpenSetEvaluation.Probe probe(ImageEmbeddings clean, ImageEmbeddings drifted, Path image, String subject) {
+    ImageFace face = clean.face(image);
+    // a degraded image whose face is lost keeps its clean embedding: drift cannot invent a detection
+    float[] degraded = drifted == null || drifted.face(image).fallback() ? null : drifted.face(image).face().embedding();
+    return new OpenSetEvaluation.Probe(face.face().embedding(), subject, rel(image), face.face().quality(), degraded);
+  }
+
+  /** Faces of the unknown identity whose best image scores highest against the gallery: the worst flood. */
+  private List<OpenSetEvaluation.Probe> lookAlike(Map<String, List<Path>> unknown, Map<String, List<float[]>> gallery,
+      ImageEmbeddings clean, ImageEmbeddings drifted) {
+    String worst = null;
+    double worstScore = Double.NEGATIVE_INFINITY;
+    for (var e : unknown.entrySet()) {
+      for (Path p : e.getValue()) {
+        float[] v = vector(clean, p);
+        for (List<float[]> templates : gallery.values()) {
+          for (float[] t : templates) {
+            double c = cosine(v, t);
+            if (c > worstScore) {
+              worstScore = c;
+              worst = e.getKey();
+            }
+          }
+        }
+      }
+    }
+    return unknown.get(worst).stream().map(p -> probe(clean, drifted, p, null)).toList();
   }
 
   /** Operating points from highest threshold down: FPIR as "far", DIR at rank 1 as "tar". */

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       MatcherCommand.class,
       EnrollCommand.class,
       EraseCommand.class,
+      KeysCommand.class,
       DemoCommand.class,
       ApiCommand.class,
       ApiKeyCommand.class,

@@ -48,6 +48,7 @@ public final class FaceStreamConfig {
   public static final String INGEST_MAX_SIDE = "ingest.max.side";
   public static final String MATCH_THRESHOLD = "matcher.threshold";
   public static final String MATCH_TOP_K = "matcher.top.k";
+  public static final String TRACKS = "matcher.tracks";
   public static final String STATE_DIR = "matcher.state.dir";
   public static final String THRESHOLD_POLICY = "matcher.threshold.policy";
   public static final String TARGET_FPIR = "matcher.target.fpir";
@@ -55,6 +56,8 @@ public final class FaceStreamConfig {
   public static final String METRICS_PORT = "metrics.port";
   public static final String METRICS_HOST = "metrics.host";
   public static final String API_KEYS_FILE = "api.keys.file";
+  public static final String MASTER_KEY_FILE = "security.master.key.file";
+  public static final String PREVIOUS_MASTER_KEY_FILES = "security.master.key.previous.files";
   public static final String KAFKA_PREFIX = "kafka.";
 
   public static final ConfigDef DEFINITION = new ConfigDef()
@@ -101,15 +104,24 @@ public final class FaceStreamConfig {
       .define(TARGET_FPIR, Type.DOUBLE, 0.01, Range.between(1e-6, 0.5), Importance.HIGH,
           "Target false-positive identification rate of the adaptive policy (per decision).")
       .define(COHORT_DIR, Type.STRING, "", Importance.MEDIUM,
-          "Photos of an impostor cohort (identities not in the gallery, one face each) for the adaptive policy's null scores; empty: leave-top-1-out fallback.")
+          "Photos of an impostor cohort (people not in the gallery, one face per photo; a sub-folder holds one person's photos) for the adaptive policy's null scores; empty: leave-top-1-out fallback.")
       .define(MATCH_TOP_K, Type.INT, 5, Range.between(1, 100), Importance.LOW,
           "Candidates listed in each identity event.")
+      .define(TRACKS, Type.BOOLEAN, false, Importance.MEDIUM,
+          "Decide per track: follow each camera's faces across frames (box overlap and embedding similarity), fuse a track's embeddings by quality, emit one identity event when a track starts and another each time its evidence doubles; the adaptive target FPIR is then per track. false: one event per face.")
       .define(STATE_DIR, Type.STRING, "", Importance.MEDIUM,
           "Kafka Streams state directory (RocksDB). Empty: a directory under java.io.tmpdir.")
       .define(METRICS_PORT, Type.INT, 0, Range.between(0, 65535), Importance.LOW,
           "Port of the Prometheus /metrics endpoint of worker, matcher and ingest processes (0 = off; the API serves its own).")
       .define(METRICS_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
           "Interface the /metrics endpoint binds to (0.0.0.0 in containers).")
+      .define(MASTER_KEY_FILE, Type.STRING, "", Importance.HIGH,
+          "File holding the master key (one line of base64, 32 random bytes; facestream keys create --out FILE makes one). It wraps every "
+              + "subject's data key, so the gallery cannot be read without it. Required by enroll, matcher and api, which refuse to start "
+              + "without it; the demo mints an ephemeral one when empty. Keep it apart from backups of the topics.")
+      .define(PREVIOUS_MASTER_KEY_FILES, Type.LIST, "", Importance.MEDIUM,
+          "Earlier master key files (comma-separated) still accepted to unwrap data keys wrapped before a rotation; new keys are always "
+              + "wrapped under security.master.key.file.")
       .define(API_KEYS_FILE, Type.STRING, "", Importance.HIGH,
           "API key file, one key per line: key id, role (viewer, operator or admin), SHA-256 hex of the key (facestream api-key create). "
               + "Required by facestream api; reloaded when it changes, each change audited. Empty in demo --port: an ephemeral admin key is printed.");

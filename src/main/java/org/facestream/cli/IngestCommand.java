@@ -33,7 +33,7 @@ final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     FaceStreamConfig cfg = common.resolve(fps == null ? Map.of() : Map.of(FaceStreamConfig.INGEST_FPS, fps.toString()));
-    KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
+    KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     IngestSettings settings = settings(cfg, camera).withLoop(loop).withRealtime(realtime);
     try (ShutdownSignal signal = new ShutdownSignal();
         var audit = AuditLogs.open(cfg, "ingest");

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.facestream.crypto.MasterKeys;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.enroll.Enroller;
 import org.facestream.match.AdaptiveThreshold;
@@ -15,6 +16,7 @@ import org.facestream.match.FixedThreshold;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.MatcherConfig;
+import org.facestream.match.TrackAssociator;
 import org.facestream.metrics.MetricsRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,11 +43,12 @@ final class MatcherCommand implements Callable<Integer> {
       o.put(FaceStreamConfig.MATCH_THRESHOLD, threshold.toString());
     }
     FaceStreamConfig cfg = common.resolve(o);
-    KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
+    MasterKeys keys = MasterKeySetup.require(cfg, "matcher");
+    KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     try (ShutdownSignal signal = new ShutdownSignal();
         var audit = AuditLogs.open(cfg, "matcher");
         var metricsServer = MetricsEndpoint.startIfConfigured(cfg);
-        MatcherService matcher = service(cfg, WorkerCommand.hostName(), MetricsRegistry.GLOBAL)) {
+        MatcherService matcher = service(cfg, keys, WorkerCommand.hostName(), MetricsRegistry.GLOBAL)) {
       matcher.start(Duration.ofMinutes(2));
       System.err.println("facestream matcher: running, threshold policy " + cfg.string(FaceStreamConfig.THRESHOLD_POLICY) + "; Ctrl-C stops");
       signal.await();
@@ -53,21 +56,27 @@ final class MatcherCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The matcher service configured from keys: pack, threshold, top-k, state directory. */
+  /** The matcher service configured from keys: pack, threshold, top-k, state directory, master key (required). */
   static MatcherService service(FaceStreamConfig cfg, String instanceId, MetricsRegistry registry) {
+    return service(cfg, MasterKeySetup.require(cfg, "matcher"), instanceId, registry);
+  }
+
+  /** As above, with master keys already resolved (the demo shares one with enrollment and the API). */
+  static MatcherService service(FaceStreamConfig cfg, MasterKeys keys, String instanceId, MetricsRegistry registry) {
     var pack = VisionSetup.pack(cfg);
     double threshold = VisionSetup.threshold(cfg);
-    MatcherConfig mc = new MatcherConfig(threshold, cfg.integer(FaceStreamConfig.MATCH_TOP_K), pack.id(), pack.embeddingDimension(), false);
+    MatcherConfig mc = new MatcherConfig(threshold, cfg.integer(FaceStreamConfig.MATCH_TOP_K), pack.id(), pack.embeddingDimension(), false,
+        cfg.bool(FaceStreamConfig.TRACKS) ? TrackAssociator.Config.defaults() : null);
     String dir = cfg.string(FaceStreamConfig.STATE_DIR);
     Path state = dir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "facestream-matcher-state") : Path.of(dir);
     if ("adaptive-fpir".equals(cfg.string(FaceStreamConfig.THRESHOLD_POLICY))) {
       FpirPolicy policy = FpirPolicy.defaults(FpirPolicy.POLICY, cfg.decimal(FaceStreamConfig.TARGET_FPIR));
       CohortScorer cohort = cohort(cfg);
-      return MatcherService.adaptive(mc, index -> new AdaptiveThreshold(policy, cohort, index::subjectCount), Duration.ofSeconds(5),
+      return MatcherService.adaptive(mc, keys, index -> AdaptiveThreshold.forGallery(policy, cohort, index), Duration.ofSeconds(5),
           cfg.kafkaClientSettings(), state, instanceId, registry);
     }
     registry.gauge("matcher_threshold_cosine", "Decision threshold in force (cosine)", "", () -> threshold);
-    return new MatcherService(mc, new FixedThreshold(threshold), cfg.kafkaClientSettings(), state, instanceId, registry);
+    return new MatcherService(mc, keys, new FixedThreshold(threshold), cfg.kafkaClientSettings(), state, instanceId, registry);
   }
 
   /** Cohort templates from {@code matcher.cohort.dir}: every photo with exactly one face; null when unset. */
@@ -76,13 +85,18 @@ final class MatcherCommand implements Callable<Integer> {
     if (dir.isBlank()) {
       return null;
     }
-    List<float[]> rows = new ArrayList<>();
+    Path root = Path.of(dir);
+    // a photo directly in the directory is one person; the photos of a sub-folder are one person's templates,
+    // scored by their best as a gallery subject's are (the quantile level counts templates too)
+    java.util.Map<String, List<float[]>> byIdentity = new java.util.TreeMap<>();
     int refused = 0;
-    try (FaceAnalyzer analyzer = VisionSetup.openForPortraits(cfg); Stream<Path> files = Files.walk(Path.of(dir), java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+    try (FaceAnalyzer analyzer = VisionSetup.openForPortraits(cfg); Stream<Path> files = Files.walk(root, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
       Enroller enroller = new Enroller(analyzer);
       for (Path p : files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)")).sorted().toList()) {
+        Path rel = root.relativize(p);
+        String identity = rel.getNameCount() > 1 ? rel.getName(0).toString() : rel.toString();
         try {
-          rows.add(enroller.template(p.toString(), Files.readAllBytes(p)).embedding());
+          byIdentity.computeIfAbsent(identity, k -> new ArrayList<>()).add(enroller.template(p.toString(), Files.readAllBytes(p)).embedding());
         } catch (Enroller.EnrollmentException e) {
           refused++;
         }
@@ -90,10 +104,14 @@ final class MatcherCommand implements Callable<Integer> {
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException("expected a readable cohort directory " + dir + ", found " + e.getMessage(), e);
     }
-    if (rows.size() < 2) {
-      throw new IllegalArgumentException("expected at least 2 cohort photos with one face each in " + dir + ", found " + rows.size());
+    List<float[][]> identities = byIdentity.values().stream().map(l -> l.toArray(float[][]::new)).toList();
+    if (identities.size() < 2) {
+      throw new IllegalArgumentException("expected photos of at least 2 cohort people (one face each) in " + dir
+          + ", found " + identities.size());
     }
-    System.err.println("facestream matcher: cohort of " + rows.size() + " faces from " + dir + " (" + refused + " photos refused)");
-    return new CohortScorer(rows.toArray(float[][]::new));
+    System.err.println("facestream matcher: cohort of " + identities.size() + " people ("
+        + identities.stream().mapToInt(t -> t.length).sum() + " faces) from " + dir + " (" + refused + " photos refused)");
+    return CohortScorer.ofIdentities(identities, CohortScorer.DEFAULT_SCALE);
   }
+
 }

@@ -11,6 +11,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.facestream.crypto.MasterKeys;
 import org.facestream.gallery.GalleryIndex;
 import org.facestream.match.AdaptiveThreshold;
 import org.facestream.match.MatcherConfig;
@@ -37,28 +38,30 @@ final class MatcherService implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final KafkaStreams aggregator;
-  private final MatcherMetrics metrics = new MatcherMetrics();
+  private final MatcherMetrics metrics;
   private final GalleryIndex index;
   private final AdaptiveThreshold adaptive;
 
   /** The matcher deciding with {@code policy} (the fixed threshold). */
-  MatcherService(MatcherConfig cfg, ThresholdPolicy policy, Map<String, Object> kafkaSettings, Path stateDir, String instanceId, MetricsRegistry registry) {
-    this(cfg, null, null, policy, kafkaSettings, stateDir, instanceId, registry);
+  MatcherService(MatcherConfig cfg, MasterKeys keys, ThresholdPolicy policy, Map<String, Object> kafkaSettings, Path stateDir, String instanceId,
+      MetricsRegistry registry) {
+    this(cfg, keys, null, null, policy, kafkaSettings, stateDir, instanceId, registry);
   }
 
   /** The matcher with the adaptive FPIR policy built for its gallery index, plus the aggregator. */
-  static MatcherService adaptive(MatcherConfig cfg, Function<GalleryIndex, AdaptiveThreshold> policyFor, Duration reportEvery,
+  static MatcherService adaptive(MatcherConfig cfg, MasterKeys keys, Function<GalleryIndex, AdaptiveThreshold> policyFor, Duration reportEvery,
       Map<String, Object> kafkaSettings, Path stateDir, String instanceId, MetricsRegistry registry) {
-    return new MatcherService(cfg, policyFor, reportEvery, null, kafkaSettings, stateDir, instanceId, registry);
+    return new MatcherService(cfg, keys, policyFor, reportEvery, null, kafkaSettings, stateDir, instanceId, registry);
   }
 
-  private MatcherService(MatcherConfig cfg, Function<GalleryIndex, AdaptiveThreshold> adaptiveFor, Duration reportEvery,
+  private MatcherService(MatcherConfig cfg, MasterKeys keys, Function<GalleryIndex, AdaptiveThreshold> adaptiveFor, Duration reportEvery,
       ThresholdPolicy fixed, Map<String, Object> kafkaSettings, Path stateDir, String instanceId, MetricsRegistry registry) {
+    metrics = new MatcherMetrics(registry);
     index = MatcherTopology.newIndex(cfg);
     Topology topology;
     if (adaptiveFor != null) {
       adaptive = adaptiveFor.apply(index);
-      topology = MatcherTopology.build(cfg, adaptive, new NullScoreReporting(instanceId, reportEvery), metrics, index, Clock.systemUTC());
+      topology = MatcherTopology.build(cfg, keys, adaptive, new NullScoreReporting(instanceId, reportEvery), metrics, index, Clock.systemUTC());
       ThresholdMetrics aggregated = new ThresholdMetrics();
       Topology aggregate = ThresholdAggregatorTopology.build(new ThresholdAggregatorTopology.Config(adaptive.policy(), reportEvery.multipliedBy(10)),
           aggregated);
@@ -73,7 +76,7 @@ final class MatcherService implements AutoCloseable {
     } else {
       adaptive = null;
       aggregator = null;
-      topology = MatcherTopology.build(cfg, fixed, metrics, index, Clock.systemUTC());
+      topology = MatcherTopology.build(cfg, keys, fixed, metrics, index, Clock.systemUTC());
     }
     streams = new KafkaStreams(topology, properties(APPLICATION_ID, kafkaSettings, stateDir, instanceId));
     streams.setUncaughtExceptionHandler(e -> {
@@ -82,9 +85,12 @@ final class MatcherService implements AutoCloseable {
     });
     registry.gauge("matcher_gallery_subjects", "Subjects in the matcher's gallery index", "", metrics::gallerySubjects);
     registry.gauge("matcher_gallery_templates", "Templates in the matcher's gallery index", "", metrics::galleryTemplates);
+    registry.gauge("matcher_gallery_awaiting_key", "Subjects whose sealed gallery record waits for its data key", "", metrics::galleryAwaitingKey);
+    registry.gauge("matcher_keys_destroyed", "Subject data keys destroyed by erasure", "", metrics::keyDestructions);
     registry.gauge("matcher_observations", "Observations the matcher decided", "", metrics::observations);
     registry.gauge("matcher_matches", "Observations matched to an enrolled subject", "", metrics::matches);
     registry.gauge("matcher_unknowns", "Observations decided unknown", "", metrics::unknowns);
+    registry.gauge("matcher_tracked_faces", "Faces that joined a track with no decision due (matcher.tracks)", "", metrics::trackedFaces);
     registry.gauge("matcher_deadletters", "Observations the matcher dead-lettered", "", metrics::deadLetters);
   }
 
@@ -119,10 +125,19 @@ final class MatcherService implements AutoCloseable {
 
   /** Starts the application(s) and waits until the matcher is RUNNING (gallery restored) or fails. */
   void start(Duration timeout) throws InterruptedException {
-    if (aggregator != null) {
-      aggregator.start();
+    try {
+      if (aggregator != null) {
+        aggregator.start();
+      }
+      streams.start();
+    } catch (org.apache.kafka.streams.errors.StreamsException e) {
+      // e.g. the global thread's first fetch refused (credentials): name the cause in one line
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      throw new IllegalStateException("matcher failed to start: " + root.getClass().getSimpleName() + ": " + root.getMessage(), e);
     }
-    streams.start();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
       if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {

@@ -58,6 +58,10 @@ public final class TopicCatalogue {
    * @param value what the record value holds (documentation)
    * @param producer the roles that write the topic (documentation)
    * @param consumers the roles that read the topic (documentation)
+   * @param segmentMs {@code segment.ms}, or null for the broker's default
+   * @param maxCompactionLagMs {@code max.compaction.lag.ms} (compacted topics), or null
+   * @param minCleanableDirtyRatio {@code min.cleanable.dirty.ratio} (compacted topics), or null
+   * @param deleteRetentionMs {@code delete.retention.ms}, how long tombstones stay readable, or null
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record TopicSpec(
@@ -69,7 +73,11 @@ public final class TopicCatalogue {
       String key,
       String value,
       String producer,
-      List<String> consumers) {
+      List<String> consumers,
+      Long segmentMs,
+      Long maxCompactionLagMs,
+      Double minCleanableDirtyRatio,
+      Long deleteRetentionMs) {
 
     public TopicSpec {
       if (name == null || !TOPIC_NAME.matcher(name).matches()) {
@@ -93,14 +101,42 @@ public final class TopicCatalogue {
       value = value == null ? "" : value;
       producer = producer == null ? "" : producer;
       consumers = consumers == null ? List.of() : List.copyOf(consumers);
+      requirePositive(name, "segmentMs", segmentMs);
+      requirePositive(name, "maxCompactionLagMs", maxCompactionLagMs);
+      requirePositive(name, "deleteRetentionMs", deleteRetentionMs);
+      if (minCleanableDirtyRatio != null && !(minCleanableDirtyRatio >= 0 && minCleanableDirtyRatio <= 1)) {
+        throw new IllegalArgumentException("expected minCleanableDirtyRatio in [0, 1] for " + name + ", found " + minCleanableDirtyRatio);
+      }
+      if ((maxCompactionLagMs != null || minCleanableDirtyRatio != null) && !cleanupPolicy.contains("compact")) {
+        throw new IllegalArgumentException("expected compaction settings only on a compacted topic, found them on " + name + " (" + cleanupPolicy + ")");
+      }
+    }
+
+    private static void requirePositive(String topic, String what, Long value) {
+      if (value != null && value < 1) {
+        throw new IllegalArgumentException("expected " + what + " >= 1 for " + topic + ", found " + value);
+      }
     }
 
     /** The topic-level configs the topic is created with. */
     public Map<String, String> configs() {
-      return Map.of(
-          TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy,
-          TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs),
-          TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes));
+      Map<String, String> c = new java.util.TreeMap<>();
+      c.put(TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy);
+      c.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
+      c.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes));
+      if (segmentMs != null) {
+        c.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(segmentMs));
+      }
+      if (maxCompactionLagMs != null) {
+        c.put(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, Long.toString(maxCompactionLagMs));
+      }
+      if (minCleanableDirtyRatio != null) {
+        c.put(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, Double.toString(minCleanableDirtyRatio));
+      }
+      if (deleteRetentionMs != null) {
+        c.put(TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(deleteRetentionMs));
+      }
+      return Map.copyOf(c);
     }
 
     /** A {@link NewTopic} with the cluster's default replication factor. */

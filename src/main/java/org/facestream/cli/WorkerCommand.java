@@ -26,7 +26,7 @@ final class WorkerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     FaceStreamConfig cfg = common.resolve(instances == null ? java.util.Map.of() : java.util.Map.of(FaceStreamConfig.WORKER_THREADS, instances.toString()));
-    KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
+    KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     String id = instanceId != null ? instanceId : hostName();
     try (ShutdownSignal signal = new ShutdownSignal();
         var audit = AuditLogs.open(cfg, "worker");
@@ -71,10 +71,18 @@ final class WorkerCommand implements Callable<Integer> {
           pool.workers.add(worker);
           pool.threads.add(Thread.ofPlatform().name("vision-worker-" + i).start(worker));
         }
+        for (VisionWorker w : pool.workers) {
+          // a worker Kafka refuses (credentials, ACLs) stops at once: fail the command rather than idle
+          w.awaitReady(Duration.ofSeconds(30));
+        }
         return pool;
       } catch (RuntimeException e) {
         pool.close();
         throw e;
+      } catch (InterruptedException e) {
+        pool.close();
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while starting workers", e);
       }
     }
 

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -32,6 +33,7 @@ import org.facestream.events.FaceObservation;
 import org.facestream.events.Frame;
 import org.facestream.events.FrameSerde;
 import org.facestream.events.JsonSerde;
+import org.facestream.events.NonFiniteValueException;
 import org.facestream.events.Serdes;
 import org.facestream.events.Topics;
 import org.facestream.metrics.LatencyHistogram;
@@ -62,6 +64,8 @@ public final class VisionWorker implements Runnable, AutoCloseable {
   private final JsonSerde<FaceObservation> faceSerde = Serdes.faces();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private volatile RuntimeException failure;
   private volatile boolean started;
   private volatile KafkaConsumer<String, byte[]> consumer;
 
@@ -93,6 +97,7 @@ public final class VisionWorker implements Runnable, AutoCloseable {
       consumer = c;
       producer.initTransactions();
       c.subscribe(List.of(Topics.FRAMES));
+      ready.countDown();
       LOG.info("worker {} consuming {} with pack {}", config.instanceId(), Topics.FRAMES, analyzer.pack().id());
       while (running.get()) {
         ConsumerRecords<String, byte[]> records;
@@ -108,11 +113,34 @@ public final class VisionWorker implements Runnable, AutoCloseable {
       }
     } catch (ProducerFencedException e) {
       LOG.error("worker {} was fenced by a newer instance with the same id; stopping", config.instanceId());
+    } catch (AuthenticationException | AuthorizationException e) {
+      // credentials or ACLs: retrying cannot help, and a worker that is silently gone stalls its partitions
+      failure = e;
+      LOG.error("worker {} stopped: Kafka refused it: {}: {}", config.instanceId(), e.getClass().getSimpleName(), e.getMessage());
     } catch (WakeupException e) {
       // close() during a blocking call
+    } catch (RuntimeException e) {
+      failure = e;
+      throw e;
     } finally {
       stopped.countDown();
+      ready.countDown();
     }
+  }
+
+  /**
+   * Waits until the worker has initialised its transactions and subscribed, or has stopped.
+   *
+   * @return true when running, false when {@code timeout} passed first
+   * @throws IllegalStateException naming the cause when the worker stopped on an error (e.g. refused credentials)
+   */
+  public boolean awaitReady(java.time.Duration timeout) throws InterruptedException {
+    boolean done = ready.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    RuntimeException f = failure;
+    if (f != null) {
+      throw new IllegalStateException("worker " + config.instanceId() + " stopped: " + f.getClass().getSimpleName() + ": " + f.getMessage(), f);
+    }
+    return done && stopped.getCount() > 0;
   }
 
   private void processInTransaction(KafkaConsumer<String, byte[]> c, KafkaProducer<byte[], byte[]> producer, ConsumerRecords<String, byte[]> records) {
@@ -210,8 +238,19 @@ public final class VisionWorker implements Runnable, AutoCloseable {
     Instant now = Instant.now();
     for (int i = 0; i < frames.size(); i++) {
       Frame frame = frames.get(i).frame();
-      List<FaceObservation> observations = FaceObservations.of(frame, faces.get(i), now, analyzer.pack().id(), config,
-          (reason, face) -> metrics.counter("worker_faces_dropped_total", "Faces dropped for quality", MetricsRegistry.label("reason", reason)).increment());
+      List<FaceObservation> observations;
+      try {
+        observations = FaceObservations.of(frame, faces.get(i), now, analyzer.pack().id(), config,
+            (reason, face) -> metrics.counter("worker_faces_dropped_total", "Faces dropped for quality", MetricsRegistry.label("reason", reason)).increment());
+      } catch (IllegalArgumentException e) {
+        // The models produced something no observation may carry (a NaN embedding or landmark): without this
+        // the exception would escape the loop and stop the worker with the transaction open. The whole frame
+        // goes, so the observation ids of the frame's other faces never depend on which face was bad.
+        NonFiniteValueException nonFinite = NonFiniteValueException.in(e);
+        String reason = nonFinite != null && nonFinite.field().equals("embedding") ? "embedding-not-finite" : "analysis-failed";
+        deadLetter(producer, frames.get(i).source(), reason, e.getMessage());
+        continue;
+      }
       for (FaceObservation obs : observations) {
         producer.send(new ProducerRecord<>(Topics.FACES, frame.cameraId().getBytes(StandardCharsets.UTF_8),
             faceSerde.serialize(Topics.FACES, obs)));

@@ -48,11 +48,32 @@ public final class ImageEmbeddings {
    */
   public static ImageEmbeddings compute(List<Path> images, Supplier<FaceAnalyzer> analyzers, int threads,
       PrintStream progress, FaceSelection.Rule rule) {
+    return compute(images, analyzers, threads, progress, rule, ImageDegradation.NONE, null);
+  }
+
+  /**
+   * As {@link #compute(List, Supplier, int, PrintStream, FaceSelection.Rule)}, degrading each decoded image
+   * first (drift simulations) and reusing the faces {@code cache} holds; new faces are added to it (the
+   * caller saves it). The analyzers, rule and degradation must be those the cache was opened for.
+   */
+  public static ImageEmbeddings compute(List<Path> images, Supplier<FaceAnalyzer> analyzers, int threads,
+      PrintStream progress, FaceSelection.Rule rule, ImageDegradation degradation, EmbeddingCache cache) {
     if (threads < 1) {
       throw new IllegalArgumentException("expected at least one thread, found " + threads);
     }
-    List<Path> distinct = new ArrayList<>(new LinkedHashSet<>(images));
+    List<Path> distinct = new ArrayList<>();
     Map<Path, ImageFace> out = new ConcurrentHashMap<>();
+    for (Path image : new LinkedHashSet<>(images)) {
+      ImageFace cached = cache == null ? null : cache.get(image);
+      if (cached != null) {
+        out.put(image, cached);
+      } else {
+        distinct.add(image);
+      }
+    }
+    if (cache != null && progress != null && !out.isEmpty()) {
+      progress.println("embedding cache: " + out.size() + " images reused, " + distinct.size() + " to embed");
+    }
     AtomicInteger next = new AtomicInteger();
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
     ProgressBar bar = new ProgressBar(progress, "embedding", distinct.size());
@@ -62,7 +83,7 @@ public final class ImageEmbeddings {
         try (FaceAnalyzer analyzer = analyzers.get()) {
           for (int i; failure.get() == null && (i = next.getAndIncrement()) < distinct.size(); ) {
             Path image = distinct.get(i);
-            out.put(image, embed(analyzer, image, rule));
+            out.put(image, embed(analyzer, image, rule, degradation));
             bar.step();
           }
         } catch (RuntimeException e) {
@@ -82,6 +103,9 @@ public final class ImageEmbeddings {
     if (failure.get() != null) {
       throw failure.get();
     }
+    if (cache != null) {
+      distinct.forEach(image -> cache.put(out.get(image)));
+    }
     return new ImageEmbeddings(out);
   }
 
@@ -92,6 +116,11 @@ public final class ImageEmbeddings {
 
   /** Decodes one image, analyses it and keeps the face {@code rule} picks. */
   static ImageFace embed(FaceAnalyzer analyzer, Path image, FaceSelection.Rule rule) {
+    return embed(analyzer, image, rule, ImageDegradation.NONE);
+  }
+
+  /** Decodes one image, degrades it, analyses it and keeps the face {@code rule} picks. */
+  static ImageFace embed(FaceAnalyzer analyzer, Path image, FaceSelection.Rule rule, ImageDegradation degradation) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(image);
@@ -105,6 +134,7 @@ public final class ImageEmbeddings {
       throw new EvaluationException("image " + image + ": " + e.getMessage(), e);
     }
     try {
+      degradation.applyInPlace(bgr);
       List<AnalyzedFace> found = analyzer.analyze(bgr);
       AnalyzedFace chosen = FaceSelection.choose(rule, found, bgr.cols(), bgr.rows());
       boolean fallback = found.size() == 1 && SubjectFaceDetector.isFallback(chosen.face(), bgr.cols(), bgr.rows());

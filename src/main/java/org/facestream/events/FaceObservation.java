@@ -80,6 +80,12 @@ public record FaceObservation(
     return thumbnailJpeg == null ? null : thumbnailJpeg.clone();
   }
 
+  /** A copy with another embedding (a track's fused one): same face, box, quality and provenance. */
+  public FaceObservation withEmbedding(float[] other) {
+    return new FaceObservation(observationId, cameraId, frameSequence, faceIndex, capturedAt, observedAt, frameWidth,
+        frameHeight, box, landmarks, quality, other, modelPackId, thumbnailJpeg);
+  }
+
   /** A copy without the thumbnail (for consumers that must not keep face images). */
   public FaceObservation withoutThumbnail() {
     return new FaceObservation(observationId, cameraId, frameSequence, faceIndex, capturedAt, observedAt,

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The enrolled templates of one subject, the value of the compacted {@link Topics#GALLERY} topic keyed by
- * subject id. A later record replaces an earlier one; a tombstone (null value) erases the subject.
+ * The enrolled templates of one subject, in the clear: what enrollment computes, what the matcher's
+ * in-memory index and the API hold. It never travels or rests as is: the compacted {@link Topics#GALLERY}
+ * topic (and the matcher's RocksDB store) carry it sealed under the subject's data key as a {@link
+ * SealedGalleryRecord}. A later record replaces an earlier one; a tombstone (null value) erases the subject.
  *
  * @param subjectId the subject's id (the record key)
  * @param displayName a human-readable name, may equal the id
@@ -33,6 +35,18 @@ public record GalleryRecord(
     }
     Validation.requireId("modelPackId", modelPackId);
     Objects.requireNonNull(enrolledAt, "enrolledAt");
+  }
+
+  /**
+   * Checks a subject id (1-128 characters of {@code [A-Za-z0-9._:@-]}) for writers that have no record,
+   * such as erasure.
+   *
+   * @return the id
+   * @throws IllegalArgumentException naming what was found
+   */
+  public static String requireSubjectId(String subjectId) {
+    Validation.requireId("subjectId", subjectId);
+    return subjectId;
   }
 
   /** Embedding dimension of the templates. */

@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param modelPackId model pack of the observation
  * @param galleryVersion number of gallery changes the matcher had applied when it decided
  * @param candidates the top-k candidates, best first
+ * @param track the track this event decides when the matcher decides per track, or null when it decides
+ *     each face on its own
  */
 public record IdentityEvent(
     String id,
@@ -40,7 +42,8 @@ public record IdentityEvent(
     FaceQuality quality,
     String modelPackId,
     long galleryVersion,
-    List<Candidate> candidates) {
+    List<Candidate> candidates,
+    TrackRef track) {
 
   /** CloudEvents {@code type} of identity events. */
   public static final String TYPE = "org.facestream.identity.v1";
@@ -67,6 +70,20 @@ public record IdentityEvent(
     Objects.requireNonNull(quality, "quality");
     Validation.requireId("modelPackId", modelPackId);
     candidates = candidates == null ? List.of() : List.copyOf(candidates);
+  }
+
+  /** An event deciding one face on its own (no track). */
+  public IdentityEvent(String id, String subjectId, double score, String bestCandidateId, ThresholdRef threshold,
+      String cameraId, long frameSequence, int faceIndex, Instant capturedAt, Instant decidedAt, BoundingBox box,
+      FaceQuality quality, String modelPackId, long galleryVersion, List<Candidate> candidates) {
+    this(id, subjectId, score, bestCandidateId, threshold, cameraId, frameSequence, faceIndex, capturedAt, decidedAt,
+        box, quality, modelPackId, galleryVersion, candidates, null);
+  }
+
+  /** A copy deciding {@code track}. */
+  public IdentityEvent withTrack(TrackRef track) {
+    return new IdentityEvent(id, subjectId, score, bestCandidateId, threshold, cameraId, frameSequence, faceIndex,
+        capturedAt, decidedAt, box, quality, modelPackId, galleryVersion, candidates, track);
   }
 
   /** True when an enrolled subject passed the threshold. */

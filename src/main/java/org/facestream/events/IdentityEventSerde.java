@@ -51,7 +51,13 @@ public final class IdentityEventSerde implements Serde<IdentityEvent>, Serialize
       if (root == null || !"1.0".equals(root.path("specversion").asText()) || !IdentityEvent.TYPE.equals(root.path("type").asText())) {
         throw new SerializationException("expected a CloudEvents 1.0 " + IdentityEvent.TYPE + " document on " + topic);
       }
-      return Json.MAPPER.treeToValue(root.get("data"), IdentityEvent.class);
+      JsonNode data = root.get("data");
+      if (data == null || !data.isObject()) {
+        // null is reserved for tombstones: an envelope without an event is bad bytes, not "no value"
+        throw new SerializationException("expected the identity event as a JSON object under data on " + topic + ", found "
+            + (data == null ? "none" : data.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
+      }
+      return Json.MAPPER.treeToValue(data, IdentityEvent.class);
     } catch (IOException | IllegalArgumentException ex) {
       throw new SerializationException("expected an identity event on " + topic + ": " + JsonSerde.rootMessage(ex), ex);
     }

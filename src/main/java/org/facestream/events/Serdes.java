@@ -12,8 +12,14 @@ public final class Serdes {
     return new JsonSerde<>(FaceObservation.class);
   }
 
-  public static JsonSerde<GalleryRecord> gallery() {
-    return new JsonSerde<>(GalleryRecord.class);
+  /** The gallery topic's values: sealed records (the plaintext {@link GalleryRecord} is never on a topic). */
+  public static JsonSerde<SealedGalleryRecord> gallery() {
+    return new JsonSerde<>(SealedGalleryRecord.class);
+  }
+
+  /** The subject-keys topic's values: wrapped data keys. */
+  public static JsonSerde<SubjectKeyRecord> subjectKeys() {
+    return new JsonSerde<>(SubjectKeyRecord.class);
   }
 
   public static IdentityEventSerde identities() {

@@ -9,8 +9,16 @@ public final class Topics {
   public static final String FRAMES = "facestream.frames.v1";
   /** One record per detected face, keyed by camera id. Value: {@link FaceObservation}. */
   public static final String FACES = "facestream.faces.v1";
-  /** Compacted: subject id to its templates; a tombstone erases the subject. Value: {@link GalleryRecord}. */
+  /**
+   * Compacted: subject id to its templates, encrypted under the subject's data key; a tombstone erases the
+   * subject. Value: {@link SealedGalleryRecord}.
+   */
   public static final String GALLERY = "facestream.gallery.v1";
+  /**
+   * Compacted, cleaned quickly: subject id to its data key, wrapped under a master key; a tombstone destroys
+   * the key and with it every copy of the subject's gallery records. Value: {@link SubjectKeyRecord}.
+   */
+  public static final String SUBJECT_KEYS = "facestream.subject-keys.v1";
   /** Identity decisions as CloudEvents JSON, keyed by camera id. Value: {@link IdentityEvent}. */
   public static final String IDENTITIES = "facestream.identities.v1";
   /** Compacted: each matcher instance's null-score sketch for the adaptive threshold, keyed by instance id. */

@@ -22,10 +22,18 @@ final class Validation {
     }
     for (int i = 0; i < v.length; i++) {
       if (!Float.isFinite(v[i])) {
-        throw new IllegalArgumentException("expected finite " + what + " values, found " + v[i] + " at index " + i);
+        throw new NonFiniteValueException(what, i, v[i]);
       }
     }
     return v.clone();
+  }
+
+  static byte[] requireLength(String what, byte[] bytes, int length) {
+    if (bytes == null || bytes.length != length) {
+      throw new IllegalArgumentException(
+          "expected a " + what + " of " + length + " bytes, found " + (bytes == null ? "none" : bytes.length + " bytes"));
+    }
+    return bytes.clone();
   }
 
   static void requireFinite(String what, double value) {

@@ -114,6 +114,28 @@ public final class GalleryIndex {
     }
   }
 
+  /**
+   * Up to {@code max} template rows (copies), evenly spread over the gallery: enough to describe what
+   * enrollment photos look like (the adaptive threshold primes its null scores with them) without copying
+   * a million-template gallery.
+   */
+  public List<float[]> templateSample(int max) {
+    if (max < 0) {
+      throw new IllegalArgumentException("expected a non-negative sample size, found " + max);
+    }
+    lock.readLock().lock();
+    try {
+      int n = Math.min(max, rowCount);
+      List<float[]> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        out.add(matrix.row((int) ((long) i * rowCount / n)));
+      }
+      return out;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** Whether {@code subjectId} is enrolled. */
   public boolean contains(String subjectId) {
     lock.readLock().lock();

@@ -3,10 +3,18 @@ package org.facestream.gallery;
 /** Names of the gallery's state stores; the store name also names its directory under the state dir. */
 public final class GalleryStoreNames {
   /**
-   * Global key-value store: subject id to its current {@link org.facestream.events.GalleryRecord}. Only
-   * readable records of the expected model pack and dimension are written to it.
+   * Global persistent (RocksDB) key-value store: subject id to its current {@link
+   * org.facestream.events.SealedGalleryRecord}, ciphertext as on the topic. Only records of the expected
+   * model pack and dimension that have not been refused are written to it.
    */
   public static final String TEMPLATES_BY_SUBJECT = "templates-by-subject";
+
+  /**
+   * Global in-memory key-value store: subject id to its wrapped data key ({@link
+   * org.facestream.events.SubjectKeyRecord}). In memory so that no key, even wrapped, is ever on the
+   * matcher's disk, and so that every start re-reads the key topic and cannot keep a destroyed key.
+   */
+  public static final String KEYS_BY_SUBJECT = "keys-by-subject";
 
   private GalleryStoreNames() {}
 }

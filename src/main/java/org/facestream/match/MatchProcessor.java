@@ -9,11 +9,14 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.facestream.events.DeadLetters;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.JsonSerde;
+import org.facestream.events.NonFiniteValueException;
 import org.facestream.events.Serdes;
 import org.facestream.events.Topics;
+import org.facestream.events.TrackRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,25 +40,36 @@ final class MatchProcessor implements Processor<byte[], byte[], Object, Object> 
   private final JsonSerde<FaceObservation> faces = Serdes.faces();
   private final AdaptiveThreshold adaptive;
   private final NullScoreReporting reporting;
+  private final TrackAssociator associator;
   private ProcessorContext<Object, Object> context;
+  private KeyValueStore<String, CameraTracks> tracks;
 
   MatchProcessor(ObservationMatcher matcher, MatcherMetrics metrics, Clock clock) {
-    this(matcher, metrics, clock, null, null);
+    this(matcher, metrics, clock, null, null, null);
   }
 
-  /** With an adaptive policy whose null-score window is sent to the aggregator every reporting interval. */
+  /**
+   * @param adaptive an adaptive policy whose null-score window is sent to the aggregator every reporting
+   *     interval, or null
+   * @param trackConfig decide per track with these settings (store {@value MatcherTopology#TRACK_BY_CAMERA}),
+   *     or null to decide every face
+   */
   MatchProcessor(ObservationMatcher matcher, MatcherMetrics metrics, Clock clock, AdaptiveThreshold adaptive,
-      NullScoreReporting reporting) {
+      NullScoreReporting reporting, TrackAssociator.Config trackConfig) {
     this.matcher = matcher;
     this.metrics = metrics;
     this.clock = clock;
     this.adaptive = adaptive;
     this.reporting = reporting;
+    this.associator = trackConfig == null ? null : new TrackAssociator(trackConfig);
   }
 
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
+    if (associator != null) {
+      tracks = context.getStateStore(MatcherTopology.TRACK_BY_CAMERA);
+    }
     if (adaptive != null) {
       // Wall-clock: the aggregator needs windows while cameras are quiet too (a window only ages by time).
       context.schedule(reporting.interval(), PunctuationType.WALL_CLOCK_TIME, now -> context.forward(
@@ -75,19 +89,26 @@ final class MatchProcessor implements Processor<byte[], byte[], Object, Object> 
       }
       observation = faces.deserialize(topic, record.value());
     } catch (SerializationException e) {
-      deadLetter(record, DeadLetterReasons.DESERIALIZATION_FAILED, e.getMessage());
+      NonFiniteValueException nonFinite = NonFiniteValueException.in(e);
+      boolean badEmbedding = nonFinite != null && nonFinite.field().equals("embedding");
+      deadLetter(record, badEmbedding ? DeadLetterReasons.EMBEDDING_NOT_FINITE : DeadLetterReasons.DESERIALIZATION_FAILED,
+          e.getMessage());
       return;
     }
     ObservationMatcher.Outcome outcome;
     try {
       long t0 = System.nanoTime();
-      outcome = matcher.match(observation, clock.instant());
+      outcome = associator == null ? matcher.match(observation, clock.instant()) : matchTrack(observation);
       MATCH_LATENCY.recordMicros((System.nanoTime() - t0) / 1000.0);
     } catch (RuntimeException e) {
       // A bug (policy, event invariant), not bad data; dead-lettering keeps one face from stopping the camera.
       LOG.error("matching failed for observation {}", observation.observationId(), e);
       deadLetter(record, DeadLetterReasons.MATCH_FAILED, e.toString());
       return;
+    }
+    if (outcome == null) {
+      metrics.trackedFace();
+      return; // the face joined a track whose evidence has not grown enough to decide it again
     }
     switch (outcome) {
       case ObservationMatcher.Outcome.Identified id -> {
@@ -102,6 +123,31 @@ final class MatchProcessor implements Processor<byte[], byte[], Object, Object> 
       }
       case ObservationMatcher.Outcome.Refused refused -> deadLetter(record, refused.reason(), refused.detail());
     }
+  }
+
+  /**
+   * Adds the face to its camera's tracks and, when its track is due a decision, decides the track's fused
+   * embedding; returns null when no decision is due. Faces that cannot be compared are refused before they
+   * touch a track, so a bad record never corrupts one.
+   */
+  private ObservationMatcher.Outcome matchTrack(FaceObservation observation) {
+    ObservationMatcher.Outcome.Refused refused = matcher.check(observation);
+    if (refused != null) {
+      return refused;
+    }
+    CameraTracks state = tracks.get(observation.cameraId());
+    TrackAssociator.Association a = associator.associate(state == null ? CameraTracks.EMPTY : state, observation);
+    tracks.put(observation.cameraId(), a.next());
+    if (!a.decide()) {
+      return null;
+    }
+    Track t = a.track();
+    ObservationMatcher.Outcome outcome = matcher.match(observation.withEmbedding(t.fused()), clock.instant(), a.decision() > 1);
+    if (outcome instanceof ObservationMatcher.Outcome.Identified id) {
+      return new ObservationMatcher.Outcome.Identified(id.event().withTrack(
+          new TrackRef(t.trackId(), t.observations(), t.evidence(), t.firstSeen(), a.decision())));
+    }
+    return outcome;
   }
 
   private void deadLetter(Record<byte[], byte[]> record, String reason, String detail) {

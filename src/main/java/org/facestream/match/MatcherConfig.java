@@ -11,9 +11,12 @@ package org.facestream.match;
  * @param dimension expected embedding length, or 0 to take it from the first gallery record
  * @param includeEmbeddings whether identity events carry the probe embedding; must be false, identity
  *     events v1 have no embedding field (reserved for a later schema)
+ * @param tracks how faces are followed across frames when the matcher decides per track (one event per
+ *     track decision, the false-alarm target per track); null to decide every face on its own
  */
 public record MatcherConfig(
-    double thresholdCosine, int topK, String modelPackId, int dimension, boolean includeEmbeddings) {
+    double thresholdCosine, int topK, String modelPackId, int dimension, boolean includeEmbeddings,
+    TrackAssociator.Config tracks) {
   public static final int DEFAULT_TOP_K = 5;
   public static final int MAX_TOP_K = 100;
 
@@ -36,6 +39,11 @@ public record MatcherConfig(
     }
   }
 
+  /** Settings that decide every face on its own. */
+  public MatcherConfig(double thresholdCosine, int topK, String modelPackId, int dimension, boolean includeEmbeddings) {
+    this(thresholdCosine, topK, modelPackId, dimension, includeEmbeddings, null);
+  }
+
   /** Top {@value #DEFAULT_TOP_K}, dimension taken from the gallery, no embeddings. */
   public static MatcherConfig of(String modelPackId, double thresholdCosine) {
     return new MatcherConfig(thresholdCosine, DEFAULT_TOP_K, modelPackId, 0, false);
@@ -43,11 +51,16 @@ public record MatcherConfig(
 
   /** A copy with an explicit expected dimension. */
   public MatcherConfig withDimension(int dimension) {
-    return new MatcherConfig(thresholdCosine, topK, modelPackId, dimension, includeEmbeddings);
+    return new MatcherConfig(thresholdCosine, topK, modelPackId, dimension, includeEmbeddings, tracks);
   }
 
   /** A copy with another top-k. */
   public MatcherConfig withTopK(int topK) {
-    return new MatcherConfig(thresholdCosine, topK, modelPackId, dimension, includeEmbeddings);
+    return new MatcherConfig(thresholdCosine, topK, modelPackId, dimension, includeEmbeddings, tracks);
+  }
+
+  /** A copy deciding per track with {@code tracks} (null: per face). */
+  public MatcherConfig withTracks(TrackAssociator.Config tracks) {
+    return new MatcherConfig(thresholdCosine, topK, modelPackId, dimension, includeEmbeddings, tracks);
   }
 }

@@ -6,22 +6,42 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.facestream.metrics.MetricsRegistry;
 
 /**
  * Counters of one matcher instance, for the CLI to print or export. Counters only grow; the gallery sizes
  * are gauges set by the gallery loader after every change. Thread-safe: stream threads and the global
  * thread update it concurrently ({@link LongAdder} keeps that cheap).
+ *
+ * <p>With a {@link MetricsRegistry}, dead letters and gallery skips are also counted there by reason
+ * ({@code facestream_deadletter_total{reason}}, the series the worker counts into and the alert rules
+ * read, and {@code facestream_matcher_gallery_skipped_total{reason}}).
  */
 public final class MatcherMetrics {
+  private final MetricsRegistry registry;
   private final LongAdder observations = new LongAdder();
   private final LongAdder matches = new LongAdder();
   private final LongAdder unknowns = new LongAdder();
+  private final LongAdder trackedFaces = new LongAdder();
   private final ConcurrentMap<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
   private final LongAdder galleryUpserts = new LongAdder();
   private final LongAdder galleryErasures = new LongAdder();
   private final ConcurrentMap<String, LongAdder> gallerySkipped = new ConcurrentHashMap<>();
   private final AtomicLong gallerySubjects = new AtomicLong();
   private final AtomicLong galleryTemplates = new AtomicLong();
+  private final AtomicLong galleryAwaitingKey = new AtomicLong();
+  private final LongAdder keyUpserts = new LongAdder();
+  private final LongAdder keyDestructions = new LongAdder();
+
+  /** Counters of this instance only (tests, tools). */
+  public MatcherMetrics() {
+    this(null);
+  }
+
+  /** Counters that also count dead letters and gallery skips into {@code registry} (null: none). */
+  public MatcherMetrics(MetricsRegistry registry) {
+    this.registry = registry;
+  }
 
   /** Observation records read (readable or not). */
   public long observations() {
@@ -38,6 +58,11 @@ public final class MatcherMetrics {
     return unknowns.sum();
   }
 
+  /** Faces that joined a track without a decision being due (deciding per track): no event of their own. */
+  public long trackedFaces() {
+    return trackedFaces.sum();
+  }
+
   /** Observations dead-lettered with {@code reason} (a {@link DeadLetterReasons} code). */
   public long deadLetters(String reason) {
     LongAdder a = deadLetters.get(reason);
@@ -49,9 +74,28 @@ public final class MatcherMetrics {
     return deadLetters.values().stream().mapToLong(LongAdder::sum).sum();
   }
 
-  /** Gallery records applied (subject added or replaced). */
+  /** Gallery records decrypted into the index (subject added or replaced). */
   public long galleryUpserts() {
     return galleryUpserts.sum();
+  }
+
+  /** Subject data keys accepted (new or replacing). */
+  public long keyUpserts() {
+    return keyUpserts.sum();
+  }
+
+  /** Subject data keys destroyed (key tombstones: erasures). */
+  public long keyDestructions() {
+    return keyDestructions.sum();
+  }
+
+  /**
+   * Subjects whose sealed record is in the store but not in the index because the data key it names has not
+   * arrived: briefly during enrollment (the two topics are read in no particular order), for good when the
+   * key never comes (a record written without its key, or a restored copy of a record whose key is gone).
+   */
+  public long galleryAwaitingKey() {
+    return galleryAwaitingKey.get();
   }
 
   /** Gallery tombstones applied. */
@@ -84,6 +128,7 @@ public final class MatcherMetrics {
     out.put("observations", observations());
     out.put("matches", matches());
     out.put("unknowns", unknowns());
+    out.put("tracked-faces", trackedFaces());
     out.put("dead-letters", deadLetters());
     deadLetters.forEach((reason, a) -> out.put("dead-letters." + reason, a.sum()));
     out.put("gallery.upserts", galleryUpserts());
@@ -91,6 +136,9 @@ public final class MatcherMetrics {
     gallerySkipped.forEach((reason, a) -> out.put("gallery.skipped." + reason, a.sum()));
     out.put("gallery.subjects", gallerySubjects());
     out.put("gallery.templates", galleryTemplates());
+    out.put("gallery.awaiting-key", galleryAwaitingKey());
+    out.put("keys.upserts", keyUpserts());
+    out.put("keys.destroyed", keyDestructions());
     return out;
   }
 
@@ -106,8 +154,15 @@ public final class MatcherMetrics {
     unknowns.increment();
   }
 
+  void trackedFace() {
+    trackedFaces.increment();
+  }
+
   void deadLetter(String reason) {
     deadLetters.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    if (registry != null) {
+      registry.counter("deadletter_total", "Records sent to the dead-letter topic", MetricsRegistry.label("reason", reason)).increment();
+    }
   }
 
   void galleryUpsert() {
@@ -120,6 +175,22 @@ public final class MatcherMetrics {
 
   void gallerySkip(String reason) {
     gallerySkipped.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    if (registry != null) {
+      registry.counter("matcher_gallery_skipped_total", "Gallery records the matcher refused (logged, subject erased)",
+          MetricsRegistry.label("reason", reason)).increment();
+    }
+  }
+
+  void keyUpsert() {
+    keyUpserts.increment();
+  }
+
+  void keyDestruction() {
+    keyDestructions.increment();
+  }
+
+  void galleryAwaitingKey(int subjects) {
+    galleryAwaitingKey.set(subjects);
   }
 
   void gallerySize(int subjects, int templates) {

@@ -10,8 +10,11 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.facestream.events.GalleryRecord;
+import org.facestream.crypto.MasterKeys;
+import org.facestream.events.JsonSerde;
+import org.facestream.events.SealedGalleryRecord;
 import org.facestream.events.Serdes;
+import org.facestream.events.SubjectKeyRecord;
 import org.facestream.events.Topics;
 import org.facestream.gallery.GalleryIndex;
 import org.facestream.gallery.GalleryStoreNames;
@@ -22,20 +25,31 @@ import org.facestream.match.threshold.ThresholdState;
  * Its described form is checked in as {@code topologies/matcher.txt}.
  *
  * <pre>
- * facestream.gallery.v1 -> gallery-source -> gallery-loader -> [templates-by-subject] (global) + GalleryIndex
+ * facestream.gallery.v1      -> gallery-source      -> gallery-loader     -> [templates-by-subject] (global, RocksDB, sealed)
+ * facestream.subject-keys.v1 -> subject-keys-source -> subject-key-loader -> [keys-by-subject] (global, in memory, wrapped)
+ *                                        both loaders -> GalleryUnsealer   -> GalleryIndex (in memory, the only clear copy)
  * facestream.faces.v1   -> faces-source   -> match-observation -> identities-sink -> facestream.identities.v1
  *                                                              \-> deadletter-sink -> facestream.deadletter.v1
  * </pre>
  *
  * <ul>
+ *   <li>Templates are encrypted at rest: the gallery topic and its store hold each subject's record sealed
+ *       (AES-256-GCM) under the subject's own data key; the keys travel on their own topic, wrapped under a
+ *       master key the builder is given. Destroying a subject's key (erasure) makes every copy of its
+ *       records undecryptable. The two global stores are fed by different topics with no order between
+ *       them: a record may arrive before its key (it waits in the store, and is indexed when the key comes)
+ *       or after its key was destroyed (it is refused and counted); both loaders run on the single global
+ *       thread and share one {@link GalleryUnsealer}. The key store is in memory, so no key is ever on the
+ *       matcher's disk and every start re-reads the key topic, which never resurrects a destroyed key.
  *   <li>The gallery is a <em>global</em> store: observations are keyed (and partitioned) by camera, so
  *       every task may see any subject, and each instance needs the whole gallery. The store is RocksDB so
  *       a restart restores only what changed since its checkpoint rather than re-reading the topic.
- *   <li>{@code gallery-loader} keeps an in-memory {@link GalleryIndex} in step with the store (search
- *       needs the templates contiguous in memory; RocksDB is the durable copy). The index is shared with
- *       {@code match-observation}, which never touches the store itself. Gallery values are read by a
- *       deserializer that never throws, since a global store's deserialization error is fatal; the loader
- *       logs, counts and skips unusable records (a global processor cannot forward to the dead-letter topic).
+ *   <li>The loaders keep an in-memory {@link GalleryIndex} of the decrypted templates in step with the
+ *       stores (search needs the templates contiguous in memory; RocksDB is the durable, encrypted copy).
+ *       The index is shared with {@code match-observation}, which never touches the stores itself. Values
+ *       are read by deserializers that never throw, since a global store's deserialization error is fatal;
+ *       the loaders log, count and skip unusable records (a global processor cannot forward to the
+ *       dead-letter topic).
  *   <li>{@code faces-source} reads raw bytes so that {@code match-observation} deserializes, and can
  *       dead-letter with the exact topic, partition and offset of any record it cannot use.
  * </ul>
@@ -47,6 +61,8 @@ import org.facestream.match.threshold.ThresholdState;
 public final class MatcherTopology {
   public static final String GALLERY_SOURCE = "gallery-source";
   public static final String GALLERY_LOADER = "gallery-loader";
+  public static final String SUBJECT_KEYS_SOURCE = "subject-keys-source";
+  public static final String SUBJECT_KEY_LOADER = "subject-key-loader";
   public static final String FACES_SOURCE = "faces-source";
   public static final String MATCH_OBSERVATION = "match-observation";
   public static final String IDENTITIES_SINK = "identities-sink";
@@ -55,42 +71,46 @@ public final class MatcherTopology {
   public static final String THRESHOLD_LOADER = "threshold-loader";
   public static final String THRESHOLDS_BY_POLICY = "thresholds-by-policy";
   public static final String NULL_SCORES_SINK = "null-scores-sink";
+  /** Per camera its active tracks ({@link CameraTracks}); persistent and changelogged, present when deciding per track. */
+  public static final String TRACK_BY_CAMERA = "track-by-camera";
 
   private MatcherTopology() {}
 
   /** The matcher with a {@link FixedThreshold} at {@code cfg.thresholdCosine()}. */
-  public static Topology build(MatcherConfig cfg) {
-    return build(cfg, new FixedThreshold(cfg.thresholdCosine()));
+  public static Topology build(MatcherConfig cfg, MasterKeys keys) {
+    return build(cfg, keys, new FixedThreshold(cfg.thresholdCosine()));
   }
 
   /** The matcher with its own metrics (unreachable: for describing and tests that only read topics). */
-  public static Topology build(MatcherConfig cfg, ThresholdPolicy policy) {
-    return build(cfg, policy, new MatcherMetrics());
+  public static Topology build(MatcherConfig cfg, MasterKeys keys, ThresholdPolicy policy) {
+    return build(cfg, keys, policy, new MatcherMetrics());
   }
 
   /** The matcher counting into {@code metrics}, with a fresh index and the system clock. */
-  public static Topology build(MatcherConfig cfg, ThresholdPolicy policy, MatcherMetrics metrics) {
-    return build(cfg, policy, metrics, newIndex(cfg), Clock.systemUTC());
+  public static Topology build(MatcherConfig cfg, MasterKeys keys, ThresholdPolicy policy, MatcherMetrics metrics) {
+    return build(cfg, keys, policy, metrics, newIndex(cfg), Clock.systemUTC());
   }
 
   /**
    * The matcher with every collaborator given.
    *
    * @param cfg settings
+   * @param keys the master keys that unwrap the subjects' data keys
    * @param policy the decision, shared by every stream thread (must be thread-safe)
    * @param metrics counters the processors update
-   * @param index the in-memory gallery the loader maintains and the match processor searches; pass a fresh
-   *     one per topology (the loader replaces its content from the store on start)
+   * @param index the in-memory gallery the loaders maintain and the match processor searches; pass a fresh
+   *     one per topology (the loader replaces its content from the stores on start)
    * @param clock stamps {@code decidedAt} on identity events
    */
   public static Topology build(
-      MatcherConfig cfg, ThresholdPolicy policy, MatcherMetrics metrics, GalleryIndex index, Clock clock) {
-    return build(cfg, policy, metrics, index, clock, null);
+      MatcherConfig cfg, MasterKeys keys, ThresholdPolicy policy, MatcherMetrics metrics, GalleryIndex index, Clock clock) {
+    return build(cfg, keys, policy, metrics, index, clock, null);
   }
 
-  private static Topology build(MatcherConfig cfg, ThresholdPolicy policy, MatcherMetrics metrics, GalleryIndex index,
-      Clock clock, NullScoreReporting reporting) {
+  private static Topology build(MatcherConfig cfg, MasterKeys keys, ThresholdPolicy policy, MatcherMetrics metrics,
+      GalleryIndex index, Clock clock, NullScoreReporting reporting) {
     Objects.requireNonNull(cfg, "cfg");
+    Objects.requireNonNull(keys, "keys");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(index, "index");
@@ -100,12 +120,19 @@ public final class MatcherTopology {
           "expected an index of dimension " + cfg.dimension() + ", found " + index.dimension());
     }
     ObservationMatcher matcher = new ObservationMatcher(cfg, policy, index);
+    GalleryUnsealer unsealer = new GalleryUnsealer(cfg, keys, index, metrics);
 
-    // Changelog disabled: a global store's changelog is its source topic.
-    StoreBuilder<KeyValueStore<String, GalleryRecord>> templatesBySubject = Stores.keyValueStoreBuilder(
+    // Changelogs disabled: a global store's changelog is its source topic.
+    StoreBuilder<KeyValueStore<String, SealedGalleryRecord>> templatesBySubject = Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(GalleryStoreNames.TEMPLATES_BY_SUBJECT),
             org.apache.kafka.common.serialization.Serdes.String(),
             Serdes.gallery())
+        .withLoggingDisabled();
+    // In memory: wrapped keys never reach the matcher's disk, and a restart re-reads the compacted topic.
+    StoreBuilder<KeyValueStore<String, SubjectKeyRecord>> keysBySubject = Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(GalleryStoreNames.KEYS_BY_SUBJECT),
+            org.apache.kafka.common.serialization.Serdes.String(),
+            Serdes.subjectKeys())
         .withLoggingDisabled();
 
     Topology topology = new Topology();
@@ -113,14 +140,28 @@ public final class MatcherTopology {
         templatesBySubject,
         GALLERY_SOURCE,
         new StringDeserializer(),
-        new GalleryValueDeserializer(),
+        new LenientDeserializer<>(Serdes.gallery()),
         Topics.GALLERY,
         GALLERY_LOADER,
-        () -> new GalleryLoader(cfg, index, metrics));
+        () -> new GalleryLoader(unsealer));
+    topology.addGlobalStore(
+        keysBySubject,
+        SUBJECT_KEYS_SOURCE,
+        new StringDeserializer(),
+        new LenientDeserializer<>(Serdes.subjectKeys()),
+        Topics.SUBJECT_KEYS,
+        SUBJECT_KEY_LOADER,
+        () -> new SubjectKeyLoader(unsealer));
     topology.addSource(FACES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.FACES);
     AdaptiveThreshold adaptive = reporting == null ? null : (AdaptiveThreshold) policy;
     topology.addProcessor(MATCH_OBSERVATION,
-        () -> new MatchProcessor(matcher, metrics, clock, adaptive, reporting), FACES_SOURCE);
+        () -> new MatchProcessor(matcher, metrics, clock, adaptive, reporting, cfg.tracks()), FACES_SOURCE);
+    if (cfg.tracks() != null) {
+      // Changelogged: a restarted or migrated task continues every track instead of starting them again,
+      // which would re-decide (and, with the adaptive policy, re-count) every person in view.
+      topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRACK_BY_CAMERA),
+          org.apache.kafka.common.serialization.Serdes.String(), cameraTracksSerde()), MATCH_OBSERVATION);
+    }
     topology.addSink(IDENTITIES_SINK, Topics.IDENTITIES, new StringSerializer(), Serdes.identities(), MATCH_OBSERVATION);
     topology.addSink(DEADLETTER_SINK, Topics.DEADLETTER, new ByteArraySerializer(), new ByteArraySerializer(), MATCH_OBSERVATION);
     return topology;
@@ -136,12 +177,13 @@ public final class MatcherTopology {
    * match-observation -> null-scores-sink -> facestream.null-scores.v1 (punctuated, key instance id)
    * </pre>
    *
+   * @param keys the master keys that unwrap the subjects' data keys
    * @param policy the adaptive policy; build it with {@code index::subjectCount} as its gallery size
    */
-  public static Topology build(MatcherConfig cfg, AdaptiveThreshold policy, NullScoreReporting reporting,
+  public static Topology build(MatcherConfig cfg, MasterKeys keys, AdaptiveThreshold policy, NullScoreReporting reporting,
       MatcherMetrics metrics, GalleryIndex index, Clock clock) {
     Objects.requireNonNull(reporting, "reporting");
-    Topology topology = build(cfg, policy, metrics, index, clock, reporting);
+    Topology topology = build(cfg, keys, policy, metrics, index, clock, reporting);
     StoreBuilder<KeyValueStore<String, ThresholdState>> thresholds = Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(THRESHOLDS_BY_POLICY),
             org.apache.kafka.common.serialization.Serdes.String(),
@@ -152,6 +194,11 @@ public final class MatcherTopology {
     topology.addSink(NULL_SCORES_SINK, Topics.NULL_SCORES, new StringSerializer(),
         ThresholdAggregatorTopology.reportSerde(), MATCH_OBSERVATION);
     return topology;
+  }
+
+  /** The JSON serde of the {@value #TRACK_BY_CAMERA} store's values (and its changelog). */
+  public static JsonSerde<CameraTracks> cameraTracksSerde() {
+    return new JsonSerde<>(CameraTracks.class);
   }
 
   /** An empty index for {@code cfg}: of its dimension, or inferring one when it is 0. */

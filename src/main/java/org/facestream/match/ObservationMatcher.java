@@ -42,6 +42,36 @@ public final class ObservationMatcher {
 
   /** Decides {@code observation} against the gallery as it is now; {@code decidedAt} is stamped on the event. */
   public Outcome match(FaceObservation observation, Instant decidedAt) {
+    return match(observation, decidedAt, false);
+  }
+
+  /**
+   * As {@link #match(FaceObservation, Instant)}; a {@code redecision} (a track's later decision) is decided
+   * with {@link ThresholdPolicy#redecide}, so it does not count twice towards the adaptive estimate.
+   */
+  public Outcome match(FaceObservation observation, Instant decidedAt, boolean redecision) {
+    Outcome.Refused refused = check(observation);
+    if (refused != null) {
+      return refused;
+    }
+    float[] probe = observation.embedding();
+    Ranking ranking;
+    try {
+      ranking = index.search(probe, cfg.topK());
+    } catch (IllegalArgumentException e) {
+      // The gallery's dimension became known between the check above and the search (first record).
+      return new Outcome.Refused(DeadLetterReasons.EMBEDDING_DIMENSION_MISMATCH,
+          e.getMessage() + " on observation " + observation.observationId());
+    }
+    Decision decision = redecision ? policy.redecide(observation, ranking) : policy.decide(observation, ranking);
+    return new Outcome.Identified(event(observation, ranking, decision, decidedAt));
+  }
+
+  /**
+   * Why {@code observation} cannot be compared with this gallery (another model pack, another dimension,
+   * an all-zero embedding), or null when it can.
+   */
+  public Outcome.Refused check(FaceObservation observation) {
     if (!cfg.modelPackId().equals(observation.modelPackId())) {
       return new Outcome.Refused(DeadLetterReasons.MODEL_PACK_MISMATCH,
           "expected model pack " + cfg.modelPackId() + ", found " + observation.modelPackId()
@@ -62,19 +92,14 @@ public final class ObservationMatcher {
       return new Outcome.Refused(DeadLetterReasons.EMBEDDING_ZERO_NORM,
           "expected a non-zero embedding, found all zeros on observation " + observation.observationId());
     }
-    Ranking ranking;
-    try {
-      ranking = index.search(probe, cfg.topK());
-    } catch (IllegalArgumentException e) {
-      // The gallery's dimension became known between the check above and the search (first record).
-      return new Outcome.Refused(DeadLetterReasons.EMBEDDING_DIMENSION_MISMATCH,
-          e.getMessage() + " on observation " + observation.observationId());
-    }
-    Decision decision = policy.decide(observation, ranking);
+    return null;
+  }
+
+  private static IdentityEvent event(FaceObservation observation, Ranking ranking, Decision decision, Instant decidedAt) {
     List<IdentityEvent.Candidate> candidates = ranking.candidates().stream()
         .map(c -> new IdentityEvent.Candidate(c.subjectId(), c.score()))
         .toList();
-    IdentityEvent event = new IdentityEvent(
+    return new IdentityEvent(
         observation.observationId(),
         decision.subjectId(),
         decision.score(),
@@ -90,6 +115,5 @@ public final class ObservationMatcher {
         observation.modelPackId(),
         ranking.galleryVersion(),
         candidates);
-    return new Outcome.Identified(event);
   }
 }

@@ -180,6 +180,14 @@ public final class ThresholdAggregatorTopology {
         metrics.skipped();
         return;
       }
+      int bins = report.decodedSketch().bins();
+      if (bins != NullScoreSketch.DEFAULT_BINS) {
+        // sketches only merge bin by bin: one of another size would fail every later merge, not just this one
+        LOG.warn("skipping null-score report of instance {}: expected a sketch of {} bins, found {}",
+            report.instanceId(), NullScoreSketch.DEFAULT_BINS, bins);
+        metrics.skipped();
+        return;
+      }
       NullScoreReport previous = byInstance.get(report.instanceId());
       if (previous != null && report.reportedAt().isBefore(previous.reportedAt())) {
         metrics.skipped();
@@ -192,6 +200,7 @@ public final class ThresholdAggregatorTopology {
       List<NullScoreSketch> sketches = new ArrayList<>();
       List<String> stale = new ArrayList<>();
       int galleryN = 0;
+      int galleryTemplates = 0;
       try (KeyValueIterator<String, NullScoreReport> it = byInstance.all()) {
         while (it.hasNext()) {
           KeyValue<String, NullScoreReport> kv = it.next();
@@ -200,13 +209,15 @@ public final class ThresholdAggregatorTopology {
           } else if (kv.value.cohortK() == report.cohortK()) {
             sketches.add(kv.value.decodedSketch());
             galleryN = Math.max(galleryN, kv.value.galleryN());
+            galleryTemplates = Math.max(galleryTemplates, kv.value.effectiveGalleryTemplates());
           }
         }
       }
       stale.forEach(byInstance::delete);
       NullScoreSketch merged = NullScoreSketch.sum(sketches);
       ThresholdState last = byPolicy.get(policyId);
-      FpirThresholdEstimator.Estimate e = estimator.estimate(merged, Math.max(2, galleryN), report.cohortK());
+      FpirThresholdEstimator.Estimate e = estimator.estimate(merged, Math.max(2, galleryN),
+          Math.max(2, galleryTemplates), report.cohortK(), report.effectiveCohortTemplates());
       ThresholdState next = estimator.next(last, e, galleryN, report.cohortK(), report.reportedAt());
       boolean largeMove = estimator.isLargeMove(last, next);
       metrics.published(largeMove);

@@ -38,4 +38,13 @@ public interface ThresholdPolicy {
   default Decision decide(FaceObservation observation, Ranking ranking) {
     return decide(ranking, observation.quality());
   }
+
+  /**
+   * Decides again a probe whose evidence an adaptive policy has already counted: a track's later decisions,
+   * on its fused embedding. The false-alarm target is per track, so only a track's first decision may feed
+   * the estimator; the default is {@link #decide(FaceObservation, Ranking)}.
+   */
+  default Decision redecide(FaceObservation observation, Ranking ranking) {
+    return decide(observation, ranking);
+  }
 }

@@ -2,9 +2,7 @@ package org.facestream.match;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.FaceQuality;
 
@@ -17,8 +15,8 @@ import org.facestream.events.FaceQuality;
  * {@code redecideGrowth} since the last decision: the decision improves as evidence accumulates without an
  * identity event per frame.
  *
- * <p>Not thread-safe: one instance per stream task (cameras are partition keys, so a camera's faces all
- * reach the same task).
+ * <p>Pure and thread-safe: the camera's state ({@link CameraTracks}) goes in and the next state comes out, so
+ * the matcher keeps it in a changelogged store and a restarted instance continues every track.
  *
  * @see Association
  */
@@ -60,24 +58,22 @@ public final class TrackAssociator {
   /**
    * Where a face went.
    *
-   * @param track the track after adding the face
+   * @param next the camera's state after the face
+   * @param track the face's track after adding it
    * @param started whether the face started the track
    * @param decide whether the track should be (re-)decided now, with {@link Track#fused()} as the probe
+   * @param decision the ordinal of that decision (1 = the track's first), or the last one's when not deciding
    */
-  public record Association(Track track, boolean started, boolean decide) {}
-
-  private static final class State {
-    Track track;
-    double[] sum;
-    double evidenceAtDecision;
-  }
+  public record Association(CameraTracks next, Track track, boolean started, boolean decide, int decision) {}
 
   private final Config cfg;
-  private final Map<String, List<State>> byCamera = new HashMap<>();
-  private long nextId;
 
   public TrackAssociator(Config cfg) {
-    this.cfg = cfg;
+    this.cfg = java.util.Objects.requireNonNull(cfg, "cfg");
+  }
+
+  public Config config() {
+    return cfg;
   }
 
   /** Quality weight of a face in (0, 1]. */
@@ -86,10 +82,19 @@ public final class TrackAssociator {
     return Math.max(1e-3, q.detectorScore()) * size;
   }
 
-  /** Adds a face; faces must arrive in capture order per camera (as they do on a camera-keyed partition). */
-  public Association associate(FaceObservation o) {
-    List<State> tracks = byCamera.computeIfAbsent(o.cameraId(), c -> new ArrayList<>());
-    tracks.removeIf(s -> Duration.between(s.track.lastSeen(), o.capturedAt()).compareTo(cfg.maxGap()) > 0);
+  /**
+   * Adds a face to its camera's state; faces must arrive in capture order per camera (as they do on a
+   * camera-keyed partition). Tracks without a face for longer than {@link Config#maxGap()} end first.
+   *
+   * @throws IllegalArgumentException for an all-zero embedding
+   */
+  public Association associate(CameraTracks state, FaceObservation o) {
+    List<CameraTracks.TrackState> tracks = new ArrayList<>();
+    for (CameraTracks.TrackState t : state.tracks()) {
+      if (Duration.between(t.track().lastSeen(), o.capturedAt()).compareTo(cfg.maxGap()) <= 0) {
+        tracks.add(t);
+      }
+    }
     float[] e = o.embedding();
     double norm = 0;
     for (float v : e) {
@@ -99,45 +104,51 @@ public final class TrackAssociator {
     if (!(norm > 0)) {
       throw new IllegalArgumentException("expected a non-zero embedding, found all zeros on " + o.observationId());
     }
-    State best = null;
+    int best = -1;
     double bestScore = Double.NEGATIVE_INFINITY;
-    for (State s : tracks) {
-      if (s.sum.length != e.length) {
+    for (int i = 0; i < tracks.size(); i++) {
+      Track t = tracks.get(i).track();
+      if (t.fused().length != e.length) {
         continue;
       }
-      double iou = s.track.box().iou(o.box());
-      double cos = cosine(s.track.fused(), e, norm);
+      double iou = t.box().iou(o.box());
+      double cos = cosine(t.fused(), e, norm);
       if (iou >= cfg.minIoU() && cos >= cfg.minCosine() && iou + cos > bestScore
-          && !s.track.lastSeen().equals(o.capturedAt())) { // two faces of one frame are two people
-        best = s;
+          && !t.lastSeen().equals(o.capturedAt())) { // two faces of one frame are two people
+        best = i;
         bestScore = iou + cos;
       }
     }
     double w = weight(o.quality());
-    boolean started = best == null;
-    if (started) {
-      best = new State();
-      best.sum = new double[e.length];
-      tracks.add(best);
+    boolean started = best < 0;
+    long startedTracks = state.startedTracks() + (started ? 1 : 0);
+    double[] sum = new double[e.length];
+    CameraTracks.TrackState previous = started ? null : tracks.get(best);
+    if (previous != null) {
+      float[] fused = previous.track().fused();
+      for (int i = 0; i < e.length; i++) {
+        sum[i] = fused[i] * previous.sumNorm();
+      }
     }
     for (int i = 0; i < e.length; i++) {
-      best.sum[i] += w * e[i] / norm;
+      sum[i] += w * e[i] / norm;
     }
-    Track previous = best.track;
-    best.track = new Track(
-        started ? o.cameraId() + "/t" + (++nextId) : previous.trackId(), o.cameraId(), o.box(), normalise(best.sum),
-        (started ? 0 : previous.evidence()) + w, (started ? 0 : previous.observations()) + 1,
-        started ? o.capturedAt() : previous.firstSeen(), o.capturedAt(), o.observationId());
-    boolean decide = started || best.track.evidence() >= cfg.redecideGrowth() * best.evidenceAtDecision;
-    if (decide) {
-      best.evidenceAtDecision = best.track.evidence();
+    double sumNorm = norm(sum);
+    Track prior = previous == null ? null : previous.track();
+    Track track = new Track(
+        started ? o.cameraId() + "/t" + startedTracks : prior.trackId(), o.cameraId(), o.box(), normalise(sum, sumNorm),
+        (started ? 0 : prior.evidence()) + w, (started ? 0 : prior.observations()) + 1,
+        started ? o.capturedAt() : prior.firstSeen(), o.capturedAt(), o.observationId());
+    boolean decide = started || track.evidence() >= cfg.redecideGrowth() * previous.evidenceAtDecision();
+    int decisions = (previous == null ? 0 : previous.decisions()) + (decide ? 1 : 0);
+    CameraTracks.TrackState next = new CameraTracks.TrackState(track, sumNorm,
+        decide ? track.evidence() : previous.evidenceAtDecision(), decisions);
+    if (started) {
+      tracks.add(next);
+    } else {
+      tracks.set(best, next);
     }
-    return new Association(best.track, started, decide);
-  }
-
-  /** Active tracks of a camera (those not yet expired by a later face of that camera). */
-  public List<Track> activeTracks(String cameraId) {
-    return byCamera.getOrDefault(cameraId, List.of()).stream().map(s -> s.track).toList();
+    return new Association(new CameraTracks(tracks, startedTracks), track, started, decide, decisions);
   }
 
   private static double cosine(float[] unit, float[] e, double norm) {
@@ -148,12 +159,15 @@ public final class TrackAssociator {
     return dot / norm;
   }
 
-  private static float[] normalise(double[] v) {
+  private static double norm(double[] v) {
     double n = 0;
     for (double x : v) {
       n += x * x;
     }
-    n = Math.sqrt(n);
+    return Math.sqrt(n);
+  }
+
+  private static float[] normalise(double[] v, double n) {
     float[] out = new float[v.length];
     for (int i = 0; i < v.length; i++) {
       out[i] = (float) (v[i] / n);

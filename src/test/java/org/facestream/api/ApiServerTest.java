@@ -26,6 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.facestream.audit.AuditLog;
 import org.facestream.cli.EmbeddedKafkaBroker;
 import org.facestream.cli.TopicCatalogue;
+import org.facestream.crypto.MasterKeys;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.embed.VisionOptions;
 import org.facestream.enroll.Enroller;
@@ -75,9 +76,10 @@ class ApiServerTest {
       TopicCatalogue.load().ensureTopics(admin);
     }
     analyzer = FaceAnalyzer.open(ModelPacks.DEFAULT, SharedData.models(), VisionOptions.defaults(ModelPacks.DEFAULT));
-    gallery = KafkaGalleryView.start(kafka);
+    MasterKeys keys = MasterKeys.ephemeral();
+    gallery = KafkaGalleryView.start(kafka, keys);
     audit = AuditLog.open(kafka, "api", registry);
-    writer = new KafkaGalleryWriter(audit);
+    writer = new KafkaGalleryWriter(audit, keys, gallery);
     live = new LiveFeed(new EventRing(100), new SseHub(16, Duration.ofMillis(500)), new ThumbnailCache(10, 1 << 20), new CameraStats());
     feeds = KafkaFeeds.start(kafka, live);
     probe = new AdminClusterProbe(kafka, "facestream-worker");
@@ -158,13 +160,16 @@ class ApiServerTest {
     assertThat(c.get("templates").asInt()).isEqualTo(1);
     assertThat(c.get("modelPackId").asText()).isEqualTo("yunet-w600k-int8");
     assertThat(c.get("applied").asBoolean()).isTrue();
+    String dataKey = gallery.current("obama").orElseThrow().keyId();
+    assertThat(c.has("embedding")).isFalse();
 
-    // a second photo is added to the first, not in place of it
+    // a second photo is added to the first, not in place of it, sealed under the same data key
     HttpResponse<String> added = upload("obama", new ApiFixtures.Multipart()
         .file("image", "obama1.jpg", "image/jpeg", image("probes/obama1.jpg")));
     assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
     assertThat(json(added).get("templates").asInt()).isEqualTo(2);
     assertThat(json(added).get("displayName").asText()).isEqualTo("Barack Obama");
+    assertThat(gallery.current("obama").orElseThrow().keyId()).isEqualTo(dataKey);
 
     JsonNode list = json(get("/api/v1/subjects"));
     assertThat(list.get("count").asInt()).isEqualTo(1);

@@ -55,16 +55,27 @@ class DemoEndToEndTest {
     assertThat(events.stream().map(e -> e.get("id").asText()).distinct().count()).isEqualTo(events.size());
   }
 
+  /** The adaptive policy, deciding per track: the production combination, on the real broker and RocksDB. */
   @Test
-  void adaptivePolicyPublishesVersionedThresholdsThatTheEventsCarry() throws Exception {
+  void adaptivePolicyPublishesVersionedThresholdsThatTheTrackDecisionsCarry() throws Exception {
     Path cohort = dir.resolve("cohort");
     java.nio.file.Files.createDirectories(cohort);
     for (String person : List.of("bbt_amy", "bbt_howard", "bbt_leonard", "bbt_penny", "bbt_raj", "bbt_sheldon", "kit_harington", "rose_leslie")) {
       java.nio.file.Files.createSymbolicLink(cohort.resolve(person), SharedData.faces().resolve("people").resolve(person));
     }
-    List<JsonNode> events = runDemo("--data", dir.resolve("run").toString(),
-            "-D", "matcher.threshold.policy=adaptive-fpir", "-D", "matcher.cohort.dir=" + cohort).stream()
-        .filter(n -> !n.has("summary")).toList();
+    List<JsonNode> lines = runDemo("--data", dir.resolve("run").toString(),
+        "-D", "matcher.threshold.policy=adaptive-fpir", "-D", "matcher.cohort.dir=" + cohort, "-D", "matcher.tracks=true");
+    JsonNode summary = lines.stream().filter(n -> n.has("summary")).findFirst().orElseThrow().get("summary");
+    List<JsonNode> events = lines.stream().filter(n -> !n.has("summary")).toList();
+    // one event per track decision, not per face: tracks start, and are decided again as their evidence doubles
+    assertThat(events).allSatisfy(e -> assertThat(e.at("/data/track/trackId").asText()).startsWith("demo-cam/t"));
+    assertThat(events.size()).isLessThan(summary.get("faces").asInt() * 2 / 3);
+    assertThat(events.stream().map(e -> e.get("id").asText()).distinct().count()).isEqualTo(events.size());
+    assertThat(events).anySatisfy(e -> {
+      assertThat(e.get("subject").asText()).isEqualTo("lin_manuel_miranda");
+      assertThat(e.at("/data/track/decision").asInt()).isGreaterThanOrEqualTo(3);
+      assertThat(e.at("/data/track/observations").asInt()).isGreaterThanOrEqualTo(4);
+    });
     assertThat(events).isNotEmpty().allSatisfy(e -> assertThat(e.at("/data/threshold/policy").asText()).isEqualTo("adaptive-fpir"));
     // the aggregator publishes while the video plays (paced at media speed): later events carry a published version
     assertThat(events.stream().mapToLong(e -> e.at("/data/threshold/version").asLong()).max().orElse(0)).isGreaterThanOrEqualTo(1);

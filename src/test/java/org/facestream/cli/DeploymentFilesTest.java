@@ -107,7 +107,9 @@ class DeploymentFilesTest {
           .contains("--partitions " + spec.partitions() + " ")
           .contains("cleanup.policy=" + spec.cleanupPolicy())
           .contains("retention.ms=" + spec.retentionMs())
-          .contains("max.message.bytes=" + spec.maxMessageBytes()));
+          .contains("max.message.bytes=" + spec.maxMessageBytes())
+          .satisfies(line -> spec.configs().forEach((k, v) -> assertThat(line + " ").as("%s of %s", k, spec.name())
+              .contains("--config " + k + "=" + v + " "))));
     }
   }
 

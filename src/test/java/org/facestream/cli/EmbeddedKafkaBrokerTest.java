@@ -75,7 +75,14 @@ class EmbeddedKafkaBrokerTest {
 
     var gallery = new ConfigResource(ConfigResource.Type.TOPIC, Topics.GALLERY);
     var frames = new ConfigResource(ConfigResource.Type.TOPIC, Topics.FRAMES);
-    var configs = admin.describeConfigs(List.of(gallery, frames)).all().get();
+    var keys = new ConfigResource(ConfigResource.Type.TOPIC, Topics.SUBJECT_KEYS);
+    var configs = admin.describeConfigs(List.of(gallery, frames, keys)).all().get();
+    // destroyed data keys must leave the disk soon: quick segment rolls and cleaning
+    assertThat(configs.get(keys).get("cleanup.policy").value()).isEqualTo("compact");
+    assertThat(configs.get(keys).get("segment.ms").value()).isEqualTo("3600000");
+    assertThat(configs.get(keys).get("max.compaction.lag.ms").value()).isEqualTo("3600000");
+    assertThat(configs.get(keys).get("min.cleanable.dirty.ratio").value()).isEqualTo("0.01");
+    assertThat(configs.get(keys).get("delete.retention.ms").value()).isEqualTo("86400000");
     assertThat(configs.get(gallery).get("cleanup.policy").value()).isEqualTo("compact");
     assertThat(configs.get(gallery).get("retention.ms").value()).isEqualTo("-1");
     assertThat(configs.get(frames).get("cleanup.policy").value()).isEqualTo("delete");

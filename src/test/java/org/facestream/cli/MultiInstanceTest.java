@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.facestream.crypto.MasterKey;
 import org.facestream.embed.WorkerConfig;
 import org.facestream.events.Topics;
 import org.facestream.metrics.MetricsRegistry;
@@ -33,10 +34,12 @@ class MultiInstanceTest {
       FaceStreamConfig base = FaceStreamConfig.load(null, Map.of(), Map.of(
           FaceStreamConfig.BOOTSTRAP, broker.bootstrapServers(), FaceStreamConfig.MODELS_DIR, SharedData.models().toString(),
           FaceStreamConfig.WORKER_THREADS, "2"));
+      Path key = dir.resolve("master.key");
+      MasterKey.generate().write(key);
       FaceStreamConfig matcherA = FaceStreamConfig.load(null, Map.of(), Map.of(FaceStreamConfig.BOOTSTRAP, broker.bootstrapServers(),
-          FaceStreamConfig.STATE_DIR, dir.resolve("state-a").toString()));
+          FaceStreamConfig.STATE_DIR, dir.resolve("state-a").toString(), FaceStreamConfig.MASTER_KEY_FILE, key.toString()));
       FaceStreamConfig matcherB = FaceStreamConfig.load(null, Map.of(), Map.of(FaceStreamConfig.BOOTSTRAP, broker.bootstrapServers(),
-          FaceStreamConfig.STATE_DIR, dir.resolve("state-b").toString()));
+          FaceStreamConfig.STATE_DIR, dir.resolve("state-b").toString(), FaceStreamConfig.MASTER_KEY_FILE, key.toString()));
       MetricsRegistry metrics = new MetricsRegistry();
       try (WorkerCommand.WorkerPool workers = WorkerCommand.WorkerPool.start(base, "multi", metrics);
           MatcherService a = MatcherCommand.service(matcherA, "a", metrics);

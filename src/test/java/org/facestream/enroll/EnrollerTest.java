@@ -10,9 +10,13 @@ import org.facestream.embed.FaceAnalyzer;
 import org.facestream.embed.VisionOptions;
 import org.facestream.events.GalleryRecord;
 import org.facestream.model.ModelPacks;
+import org.facestream.metrics.MetricsRegistry;
+import org.facestream.testing.BadBytes;
 import org.facestream.testing.SharedData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencv.core.Mat;
@@ -46,31 +50,76 @@ class EnrollerTest {
     assertThat(r.dimension()).isEqualTo(512);
   }
 
-  @Test
-  void refusesAnImageWithoutAFace() throws Exception {
-    Mat grey = new Mat(240, 320, CvType.CV_8UC3, new Scalar(90, 120, 150));
-    MatOfByte jpg = new MatOfByte();
-    Imgcodecs.imencode(".jpg", grey, jpg);
-    Path wall = dir.resolve("wall.jpg");
-    Files.write(wall, jpg.toArray());
-    assertThatThrownBy(() -> new Enroller(analyzer).enroll("nobody", List.of(wall)))
-        .isInstanceOf(Enroller.EnrollmentException.class)
-        .hasMessage("wall.jpg: expected exactly one face, found 0 (use a clear, frontal photo)");
-  }
+  /**
+   * Enrollment refusals: each names the image and why, carries a stable reason, is counted in
+   * {@code facestream_enroll_refused_total{reason}}, and the same enroller then enrolls a good photo.
+   */
+  @Nested
+  @Tag("fault")
+  class Refusals {
+    private final MetricsRegistry metrics = new MetricsRegistry();
+    private final Enroller enroller = new Enroller(analyzer, metrics);
 
-  @Test
-  void refusesAnImageWithSeveralFaces() {
-    assertThatThrownBy(() -> new Enroller(analyzer).enroll("pair", List.of(SharedData.face("groups/two_people.jpg"))))
-        .isInstanceOf(Enroller.EnrollmentException.class)
-        .hasMessage("two_people.jpg: expected exactly one face, found 2 (crop the photo to the subject)");
-  }
+    @Test
+    void refusesAnImageWithoutAFace() throws Exception {
+      Mat grey = new Mat(240, 320, CvType.CV_8UC3, new Scalar(90, 120, 150));
+      MatOfByte jpg = new MatOfByte();
+      Imgcodecs.imencode(".jpg", grey, jpg);
+      Path wall = dir.resolve("wall.jpg");
+      Files.write(wall, jpg.toArray());
+      grey.release();
+      jpg.release();
 
-  @Test
-  void refusesBytesThatAreNotAnImage() throws Exception {
-    Path text = dir.resolve("notes.jpg");
-    Files.writeString(text, "this is not a photo");
-    assertThatThrownBy(() -> new Enroller(analyzer).enroll("x", List.of(text)))
-        .isInstanceOf(Enroller.EnrollmentException.class)
-        .hasMessageStartingWith("notes.jpg: expected a JPEG or PNG image, found ");
+      assertRefused(wall, Enroller.NO_FACE, "wall.jpg: expected exactly one face, found 0 (use a clear, frontal photo)");
+    }
+
+    @Test
+    void refusesAnImageWithSeveralFaces() {
+      assertRefused(SharedData.face("groups/two_people.jpg"), Enroller.SEVERAL_FACES,
+          "two_people.jpg: expected exactly one face, found 2 (crop the photo to the subject)");
+    }
+
+    @Test
+    void refusesBytesThatAreNotAnImage() throws Exception {
+      Path text = dir.resolve("notes.jpg");
+      Files.writeString(text, "this is not a photo");
+
+      assertRefused(text, Enroller.NOT_AN_IMAGE, "notes.jpg: expected a JPEG or PNG image, found expected a JPEG (FF D8) or PNG image, found bytes 74 68 69 73");
+    }
+
+    @Test
+    void refusesADecompressionBombBeforeDecodingIt() throws Exception {
+      Path bomb = dir.resolve("bomb.jpg");
+      Files.write(bomb, BadBytes.jpegDeclaring(65000, 65000));
+
+      assertRefused(bomb, Enroller.NOT_AN_IMAGE, "bomb.jpg: expected a JPEG or PNG image, found expected an image of at most 40000000 pixels, "
+          + "found 65000x65000 = 4225000000 declared in its header");
+    }
+
+    @Test
+    void refusesAJpegCorruptedAfterItsHeader() throws Exception {
+      Path corrupt = dir.resolve("corrupt.jpg");
+      Files.write(corrupt, java.util.Arrays.copyOf(Files.readAllBytes(SharedData.face("people/obama/obama.jpg")), 700));
+
+      assertThatThrownBy(() -> enroller.enroll("x", List.of(corrupt)))
+          .isInstanceOfSatisfying(Enroller.EnrollmentException.class, e -> assertThat(e.reason()).isIn(Enroller.NOT_AN_IMAGE, Enroller.NO_FACE))
+          .hasMessageStartingWith("corrupt.jpg: expected ");
+      assertThat(metrics.total("enroll_refused_total")).isEqualTo(1);
+      assertGoodPhotoStillEnrolls();
+    }
+
+    private void assertRefused(Path image, String reason, String message) {
+      assertThatThrownBy(() -> enroller.enroll("x", List.of(image)))
+          .isInstanceOfSatisfying(Enroller.EnrollmentException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+          .hasMessage(message);
+      assertThat(metrics.byLabel("enroll_refused_total")).isEqualTo(java.util.Map.of("reason=\"" + reason + "\"", 1L));
+      assertGoodPhotoStillEnrolls();
+    }
+
+    private void assertGoodPhotoStillEnrolls() {
+      GalleryRecord r = enroller.enroll("obama", List.of(SharedData.face("people/obama/obama.jpg")));
+      assertThat(r.templates()).extracting(t -> t.source()).containsExactly("obama.jpg");
+      assertThat(r.dimension()).isEqualTo(512);
+    }
   }
 }

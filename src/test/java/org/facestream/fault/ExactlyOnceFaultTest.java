@@ -23,6 +23,8 @@ import org.facestream.embed.FaceAnalyzer;
 import org.facestream.embed.FaceObservations;
 import org.facestream.embed.VisionOptions;
 import org.facestream.embed.WorkerConfig;
+import org.facestream.crypto.MasterKey;
+import org.facestream.crypto.MasterKeys;
 import org.facestream.enroll.Enroller;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.Frame;
@@ -74,7 +76,9 @@ class ExactlyOnceFaultTest {
       gallery.put("obama", enroller.enroll("obama", List.of(SharedData.face("people/obama/obama.jpg"))));
       gallery.put("biden", enroller.enroll("biden", List.of(SharedData.face("people/biden/biden.jpg"))));
     }
-    Galleries.publish(Map.of("bootstrap.servers", bootstrap), gallery);
+    Path keyFile = dir.resolve("master.key");
+    MasterKey.generate().write(keyFile);
+    Galleries.publish(Map.of("bootstrap.servers", bootstrap), MasterKeys.of(MasterKey.read(keyFile)), gallery);
     try (CameraIngest ingest = CameraIngest.open(SharedData.video("hamilton-clip-640x360.mp4").toString(), bootstrap,
         IngestSettings.defaults("cam-eo").withFps(10))) {
       assertThat(ingest.run().sent()).isGreaterThan(80);
@@ -86,7 +90,8 @@ class ExactlyOnceFaultTest {
 
     String[] worker = {"worker", "--bootstrap", bootstrap, "--models", SharedData.models().toString(), "--instance-id", "eo",
         "-D", "worker.batch.max.frames=1", "-D", "vision.detector.input.size=" + DETECTOR_INPUT};
-    String[] matcher = {"matcher", "--bootstrap", bootstrap, "--state-dir", dir.resolve("state").toString(), "--threshold", Double.toString(THRESHOLD)};
+    String[] matcher = {"matcher", "--bootstrap", bootstrap, "--state-dir", dir.resolve("state").toString(), "--threshold", Double.toString(THRESHOLD),
+        "-D", "security.master.key.file=" + keyFile};
     ChildProcess w = ChildProcess.start(dir.resolve("worker-1.log"), worker);
     ChildProcess m = ChildProcess.start(dir.resolve("matcher-1.log"), matcher);
     try {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.facestream.crypto.MasterKeys;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +19,7 @@ class MatcherTopologyDescriptionTest {
 
   @Test
   void describedTopologyMatchesTopologiesMatcherTxt() throws IOException {
-    String described = MatcherTopology.build(MatcherConfig.of("yunet-mobilefacenet-512", 0.35))
+    String described = MatcherTopology.build(MatcherConfig.of("yunet-mobilefacenet-512", 0.35), MasterKeys.ephemeral())
         .describe()
         .toString();
     String golden = Files.exists(GOLDEN) ? Files.readString(GOLDEN, StandardCharsets.UTF_8) : "";
@@ -30,6 +31,24 @@ class MatcherTopologyDescriptionTest {
     if (!golden.equals(described)) {
       System.err.println("topologies/matcher.txt differs from the built topology; if the change is intended,"
           + " replace the file with:\n" + described);
+    }
+    assertThat(described).isEqualTo(golden);
+  }
+
+  @Test
+  void describedTrackingTopologyMatchesTopologiesMatcherTracksTxt() throws IOException {
+    Path file = Path.of("topologies", "matcher-tracks.txt");
+    String described = MatcherTopology.build(MatcherConfig.of("yunet-mobilefacenet-512", 0.35)
+            .withTracks(TrackAssociator.Config.defaults()), MasterKeys.ephemeral())
+        .describe()
+        .toString();
+    if (Boolean.getBoolean("facestream.updateGolden")) {
+      Files.writeString(file, described, StandardCharsets.UTF_8);
+    }
+    String golden = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    if (!golden.equals(described)) {
+      System.err.println(file + " differs from the built topology; if the change is intended, replace the file with:\n"
+          + described);
     }
     assertThat(described).isEqualTo(golden);
   }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import org.apache.kafka.streams.Topology;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
+import org.facestream.crypto.MasterKeys;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +26,7 @@ class ThresholdTopologyDescriptionTest {
     MatcherConfig cfg = MatcherConfig.of("yunet-mobilefacenet-512", 0.35);
     var index = MatcherTopology.newIndex(cfg);
     float[][] cohort = {{1, 0}, {0, 1}};
-    Topology t = MatcherTopology.build(cfg, new AdaptiveThreshold(POLICY, new CohortScorer(cohort), index::subjectCount),
+    Topology t = MatcherTopology.build(cfg, MasterKeys.ephemeral(), new AdaptiveThreshold(POLICY, new CohortScorer(cohort), index::subjectCount),
         new NullScoreReporting("matcher-1", Duration.ofSeconds(10)), new MatcherMetrics(), index, Clock.systemUTC());
     check(Path.of("topologies", "matcher-adaptive.txt"), t);
   }

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.facestream.crypto.MasterKeys;
 import org.facestream.events.BoundingBox;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.FaceQuality;
@@ -34,7 +35,11 @@ import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.threshold.NullScoreReport;
 import org.facestream.match.threshold.NullScoreSketch;
 import org.facestream.match.threshold.ThresholdState;
+import org.facestream.testing.BadBytes;
 import org.facestream.testing.Embeddings;
+import org.facestream.testing.GalleryKeys;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,10 +140,12 @@ class ThresholdTopologyTest {
     GalleryIndex index = MatcherTopology.newIndex(cfg);
     AdaptiveThreshold policy = new AdaptiveThreshold(POLICY, new CohortScorer(cohort), index::subjectCount);
     MatcherMetrics metrics = new MatcherMetrics();
-    var topology = MatcherTopology.build(cfg, policy, new NullScoreReporting("matcher-a", Duration.ofSeconds(10)),
+    GalleryKeys keys = new GalleryKeys();
+    var topology = MatcherTopology.build(cfg, keys.masterKeys(), policy, new NullScoreReporting("matcher-a", Duration.ofSeconds(10)),
         metrics, index, Clock.fixed(T0, ZoneOffset.UTC));
     try (TopologyTestDriver driver = new TopologyTestDriver(topology, props("facestream-matcher"))) {
       TestInputTopic<String, byte[]> gallery = driver.createInputTopic(Topics.GALLERY, new StringSerializer(), new ByteArraySerializer());
+      TestInputTopic<String, byte[]> subjectKeys = driver.createInputTopic(Topics.SUBJECT_KEYS, new StringSerializer(), new ByteArraySerializer());
       TestInputTopic<String, ThresholdState> thresholds = driver.createInputTopic(
           Topics.THRESHOLDS, new StringSerializer(), ThresholdAggregatorTopology.stateSerde());
       TestInputTopic<String, byte[]> faces = driver.createInputTopic(Topics.FACES, new StringSerializer(), new ByteArraySerializer());
@@ -151,7 +158,8 @@ class ThresholdTopologyTest {
       for (var e : List.of(new Object[] {"alice", alice}, new Object[] {"bob", bob})) {
         String id = (String) e[0];
         GalleryRecord r = new GalleryRecord(id, id, List.of(new Template((float[]) e[1], id + ".jpg", QUALITY)), PACK, T0);
-        gallery.pipeInput(id, Serdes.gallery().serialize(Topics.GALLERY, r));
+        subjectKeys.pipeInput(id, keys.keyBytes(id));
+        gallery.pipeInput(id, keys.sealedBytes(r));
       }
 
       // Before any publication: the initial threshold 0.4, version 0.
@@ -183,9 +191,95 @@ class ThresholdTopologyTest {
       driver.advanceWallClockTime(Duration.ofSeconds(11));
       TestRecord<String, NullScoreReport> report = reports.readRecord();
       assertThat(report.key()).isEqualTo("matcher-a");
-      assertThat(report.value().decodedSketch().count()).isEqualTo(3);
+      // two null scores per probe: the cohort's halves in both roles
+      assertThat(report.value().decodedSketch().count()).isEqualTo(6);
       assertThat(report.value().galleryN()).isEqualTo(2);
       assertThat(report.value().cohortK()).isEqualTo(10);
+    }
+  }
+
+  /** Bad null-score reports and threshold states: skipped and counted, and the threshold goes on. */
+  @Nested
+  @Tag("fault")
+  class BadInput {
+    @Test
+    void aggregatorSkipsAndCountsEveryBadNullScoreReportAndKeepsPublishing() {
+      ThresholdMetrics metrics = new ThresholdMetrics();
+      var cfg = new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5));
+      try (TopologyTestDriver driver = new TopologyTestDriver(ThresholdAggregatorTopology.build(cfg, metrics),
+          props("facestream-thresholds"))) {
+        TestInputTopic<String, byte[]> in = driver.createInputTopic(Topics.NULL_SCORES, new StringSerializer(), new ByteArraySerializer());
+        TestOutputTopic<String, ThresholdState> out = driver.createOutputTopic(
+            Topics.THRESHOLDS, new StringDeserializer(), ThresholdAggregatorTopology.stateSerde());
+        in.pipeInput("matcher-a", report("matcher-a", sketch(1, 12_000), T0));
+        assertThat(out.readValue().version()).isEqualTo(1);
+
+        byte[] valid = report("matcher-b", sketch(2, 300), T0.plusSeconds(1));
+        List<BadBytes.Input> bad = new java.util.ArrayList<>(BadBytes.around(valid, 11, 100, 100));
+        bad.addAll(BadBytes.jsonMutations(valid));
+        // readable reports that must not be merged: a sketch of another size, a NaN smooth-max sum
+        NullScoreSketch small = new NullScoreSketch(16);
+        small.add(0.1, 0.2);
+        bad.add(new BadBytes.Input("a 16-bin sketch", ThresholdAggregatorTopology.reportSerde().serialize(Topics.NULL_SCORES,
+            NullScoreReport.of("matcher-b", "default", 1, 150, 30, small, 0, T0.plusSeconds(1)))));
+        byte[] nan = sketch(3, 50).toBytes();
+        java.nio.ByteBuffer.wrap(nan).putDouble(13, Double.NaN);
+        bad.add(new BadBytes.Input("a NaN smooth-max sum", new String(valid, StandardCharsets.UTF_8)
+            .replaceFirst("\"sketch\":\"[^\"]*\"", "\"sketch\":\"" + java.util.Base64.getEncoder().encodeToString(nan) + "\"")
+            .getBytes(StandardCharsets.UTF_8)));
+        long acceptedBefore = metrics.reportsAccepted();
+        int readable = 0;
+        for (BadBytes.Input b : bad) {
+          in.pipeInput("matcher-b", b.bytes());
+        }
+        // some mutations are still valid reports (an optional field removed, a flipped digit of a count): they merge
+        for (TestRecord<String, ThresholdState> r : out.readRecordsToList()) {
+          readable++;
+          assertThat(r.value().samples()).isGreaterThanOrEqualTo(12_000);
+        }
+        assertThat(metrics.reportsAccepted() - acceptedBefore).isEqualTo(readable);
+        assertThat(metrics.reportsSkipped()).isEqualTo(bad.size() - readable);
+        assertThat(metrics.reportsSkipped()).isGreaterThan(bad.size() * 3 / 4);
+
+        in.pipeInput("matcher-c", report("matcher-c", sketch(4, 12_000), T0.plusSeconds(2)));
+        ThresholdState after = out.readValue();
+        assertThat(after.version()).isEqualTo(2 + readable);
+        assertThat(after.samples()).isGreaterThanOrEqualTo(24_000);
+        assertThat(after.meanSmoothMax()).isCloseTo(0.2, within(1e-6));
+      }
+    }
+
+    @Test
+    void matcherKeepsTheLastPublishedThresholdThroughBadThresholdStates() {
+      Random random = new Random(12);
+      float[][] cohort = new float[20][];
+      for (int i = 0; i < cohort.length; i++) {
+        cohort[i] = Embeddings.unit(random, Embeddings.DIMENSION);
+      }
+      MatcherConfig cfg = MatcherConfig.of(PACK, 0.35);
+      GalleryIndex index = MatcherTopology.newIndex(cfg);
+      AdaptiveThreshold policy = new AdaptiveThreshold(POLICY, new CohortScorer(cohort), index::subjectCount);
+      var topology = MatcherTopology.build(cfg, MasterKeys.ephemeral(), policy, new NullScoreReporting("matcher-a", Duration.ofSeconds(10)),
+          new MatcherMetrics(), index, Clock.fixed(T0, ZoneOffset.UTC));
+      try (TopologyTestDriver driver = new TopologyTestDriver(topology, props("facestream-matcher"))) {
+        TestInputTopic<String, byte[]> thresholds = driver.createInputTopic(Topics.THRESHOLDS, new StringSerializer(), new ByteArraySerializer());
+        TestInputTopic<String, byte[]> faces = driver.createInputTopic(Topics.FACES, new StringSerializer(), new ByteArraySerializer());
+        TestOutputTopic<String, IdentityEvent> identities = driver.createOutputTopic(Topics.IDENTITIES, new StringDeserializer(), Serdes.identities());
+        byte[] good = ThresholdAggregatorTopology.stateSerde().serialize(Topics.THRESHOLDS,
+            new ThresholdState("default", 0.30, 0.30, 7, 0.01, 0.998, 2, 10, 20_000, 0.10, 1.0, ThresholdState.EMPIRICAL, T0));
+        thresholds.pipeInput("default", good);
+        List<BadBytes.Input> bad = new java.util.ArrayList<>(BadBytes.around(good, 13, 100, 100));
+        bad.addAll(BadBytes.jsonMutations(good));
+        for (BadBytes.Input b : bad) {
+          thresholds.pipeInput("default", b.bytes());
+        }
+        observe(faces, 1, Embeddings.unit(random, Embeddings.DIMENSION));
+        IdentityEvent e = identities.readValue();
+        // a flipped byte may still read as a valid state; only a newer version could replace version 7
+        assertThat(e.threshold().version()).isGreaterThanOrEqualTo(7);
+        assertThat(e.threshold().policy()).isEqualTo("adaptive-fpir");
+        assertThat(policy.current().version()).isEqualTo(e.threshold().version());
+      }
     }
   }
 

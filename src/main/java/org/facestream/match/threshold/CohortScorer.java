@@ -18,6 +18,11 @@ import java.util.List;
  * magnitude (measured: 27x in the stationary simulation). With disjoint halves the null score and a
  * non-mated gallery score are exchangeable given n, and the quantile rule holds with K = the null half's size.
  *
+ * <p>Each probe yields two null scores, one per way of assigning the halves ({@link CohortScores#swappedMax}
+ * against {@link CohortScores#swappedSmoothMax}): the halves are a random split, so both are draws from the
+ * same distribution, and together they carry the tail information of the whole cohort (what one half alone
+ * would waste). The decision itself always uses the guard half's smooth-max, {@link CohortScores#smoothMax}.
+ *
  * <p>An identity may have several templates ({@link #ofIdentities}): its cosine is then the max over them, as
  * the gallery scores a subject enrolled from several photos, so the null score is distributed like a
  * non-mated probe's gallery score. K stays the number of identities.
@@ -121,6 +126,11 @@ public final class CohortScorer {
     return size / 2;
   }
 
+  /** Templates behind one null score, on average over the two halves: half the cohort's templates. */
+  public int nullTemplates() {
+    return starts[size] / 2;
+  }
+
   public int dimension() {
     return dimension;
   }
@@ -151,28 +161,32 @@ public final class CohortScorer {
   }
 
   /**
-   * Null score (max over the odd-indexed cosines) and smooth-max (over the even-indexed ones) of given
-   * cohort cosines, split as {@link #score} splits the cohort (for simulations that draw cosines directly).
+   * Null scores and smooth-maxes of given cohort cosines, split as {@link #score} splits the cohort: odd
+   * indices are the null half, even ones the guard half (for simulations that draw cosines directly).
    */
   public static CohortScores of(double[] cosines, double scale) {
     if (cosines.length < 2) {
       throw new IllegalArgumentException("expected at least two cohort cosines, found " + cosines.length);
     }
-    double nullMax = Double.NEGATIVE_INFINITY;
-    double guardMax = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < cosines.length; i++) {
-      if ((i & 1) == 1) {
-        nullMax = Math.max(nullMax, cosines[i]);
-      } else {
-        guardMax = Math.max(guardMax, cosines[i]);
-      }
+    return new CohortScores(max(cosines, 1), smoothMax(cosines, 0, scale), max(cosines, 0), smoothMax(cosines, 1, scale));
+  }
+
+  private static double max(double[] cosines, int first) {
+    double m = Double.NEGATIVE_INFINITY;
+    for (int i = first; i < cosines.length; i += 2) {
+      m = Math.max(m, cosines[i]);
     }
-    // log-sum-exp around the max, so exp never overflows
+    return m;
+  }
+
+  /** {@code (1/s) log Σ exp(s c_i)} over every other cosine from {@code first}, taken around the max so exp never overflows. */
+  private static double smoothMax(double[] cosines, int first, double scale) {
+    double m = max(cosines, first);
     double sum = 0;
-    for (int i = 0; i < cosines.length; i += 2) {
-      sum += Math.exp(scale * (cosines[i] - guardMax));
+    for (int i = first; i < cosines.length; i += 2) {
+      sum += Math.exp(scale * (cosines[i] - m));
     }
-    return new CohortScores(nullMax, guardMax + Math.log(sum) / scale);
+    return m + Math.log(sum) / scale;
   }
 
   private static double dot(float[] a, int offset, float[] b, int length) {
@@ -185,15 +199,17 @@ public final class CohortScorer {
 
   /**
    * @param max the best cosine over the null half, in [-1, 1]: the probe's null score
-   * @param smoothMax {@code (1/s) log Σ exp(s cos_j)} over the guard half, n_q
+   * @param smoothMax {@code (1/s) log Σ exp(s cos_j)} over the guard half, n_q: what the decision uses
+   * @param swappedMax the best cosine over the guard half: the null score with the halves' roles swapped
+   * @param swappedSmoothMax the smooth-max over the null half, the guard of {@code swappedMax}
    */
-  public record CohortScores(double max, double smoothMax) {
+  public record CohortScores(double max, double smoothMax, double swappedMax, double swappedSmoothMax) {
     public CohortScores {
-      if (!(max >= -1 && max <= 1)) {
-        throw new IllegalArgumentException("expected a cohort max in [-1, 1], found " + max);
+      if (!(max >= -1 && max <= 1) || !(swappedMax >= -1 && swappedMax <= 1)) {
+        throw new IllegalArgumentException("expected cohort maxima in [-1, 1], found " + max + ", " + swappedMax);
       }
-      if (!Double.isFinite(smoothMax)) {
-        throw new IllegalArgumentException("expected a finite smooth-max, found " + smoothMax);
+      if (!Double.isFinite(smoothMax) || !Double.isFinite(swappedSmoothMax)) {
+        throw new IllegalArgumentException("expected finite smooth-maxima, found " + smoothMax + ", " + swappedSmoothMax);
       }
     }
   }

@@ -121,14 +121,29 @@ public record FpirPolicy(
 
   /** The quantile level of the null scores for a gallery of N identities and a cohort of K (0 = fallback). */
   public double level(int galleryN, int cohortK) {
+    return level(galleryN, galleryN, cohortK, cohortK);
+  }
+
+  /**
+   * The quantile level for a gallery of N identities enrolled with T templates and null scores over K cohort
+   * identities with C templates (see {@link NullLevels#cohortMax(double, int, int, int, int)}); the
+   * leave-top-1-out fallback (K = 0) counts identities.
+   */
+  public double level(int galleryN, int galleryTemplates, int cohortK, int cohortTemplates) {
     return cohortK > 0
-        ? NullLevels.cohortMax(alpha, cohortK, galleryN)
+        ? NullLevels.cohortMax(alpha, cohortK, cohortTemplates, galleryN, galleryTemplates)
         : NullLevels.leaveTopOneOut(alpha, Math.max(2, galleryN), fallbackMatedFraction);
   }
 
   /** Window size for that level: {@code tailCount / (1 - level)}, at most {@code maxWindowSamples}. */
   public long windowSamples(int galleryN, int cohortK) {
-    return Math.min(maxWindowSamples, NullLevels.requiredSamples(level(Math.max(1, galleryN), cohortK), tailCount));
+    return windowSamples(galleryN, galleryN, cohortK, cohortK);
+  }
+
+  /** Window size for the template-aware level. */
+  public long windowSamples(int galleryN, int galleryTemplates, int cohortK, int cohortTemplates) {
+    return Math.min(maxWindowSamples, NullLevels.requiredSamples(
+        level(Math.max(1, galleryN), Math.max(1, galleryTemplates), cohortK, cohortTemplates), tailCount));
   }
 
   private static void check(String name, double v, double min, double max) {

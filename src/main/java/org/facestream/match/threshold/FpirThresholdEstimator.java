@@ -17,9 +17,21 @@ import java.util.Objects;
  */
 public final class FpirThresholdEstimator {
   /** Exceedances the tail model needs before it is trusted. */
-  public static final int MIN_TAIL_EXCEEDANCES = 50;
-  /** The tail model is fitted above the quantile with this many times the target's tail mass. */
-  static final double TAIL_MASS_FACTOR = 10;
+  public static final int MIN_TAIL_EXCEEDANCES = 30;
+  /**
+   * The tail model is fitted above the quantile with this many times the target's tail mass. Wide on
+   * purpose: the cohort-max tail is fitted where there are scores, then extrapolated; a high threshold
+   * leaves a thin window (a 400-face ORL gallery, the first minutes of a camera) with no estimate at all.
+   */
+  static final double TAIL_MASS_FACTOR = 50;
+  /**
+   * Scores above the level the histogram needs before its quantile is read directly. Real null scores
+   * are not GPD-shaped far out (look-alikes and label noise thicken the top), and on LFW the histogram
+   * with a handful of tail scores was closer to the realised FPIR than the fitted tail, which ran 0.01-0.02
+   * of cosine high (FPIR 0.3-0.8x); so at α above {@link FpirPolicy#tailModelMaxAlpha()} the tail model
+   * only fills in when the window is too thin.
+   */
+  public static final double MIN_EMPIRICAL_TAIL = 5;
 
   private final FpirPolicy policy;
 
@@ -45,21 +57,26 @@ public final class FpirThresholdEstimator {
 
   /** Estimates τ from a (merged) window for a gallery of {@code galleryN} and a cohort of {@code cohortK}. */
   public Estimate estimate(NullScoreSketch window, int galleryN, int cohortK) {
-    double level = policy.level(Math.max(1, galleryN), cohortK);
+    return estimate(window, galleryN, galleryN, cohortK, cohortK);
+  }
+
+  /** As {@link #estimate(NullScoreSketch, int, int)} with the template counts of both sides. */
+  public Estimate estimate(NullScoreSketch window, int galleryN, int galleryTemplates, int cohortK, int cohortTemplates) {
+    double level = policy.level(Math.max(1, galleryN), Math.max(1, galleryTemplates), cohortK, cohortTemplates);
     long n = window.count();
     double meanN = window.meanSmoothMax();
     double beta = cohortK > 0 ? policy.beta() : 0;
     double tailMass = 1 - level;
-    boolean preferTail = policy.alpha() <= policy.tailModelMaxAlpha() || n * tailMass < policy.tailCount();
-    if (preferTail) {
-      double uLevel = Math.max(0.5, 1 - TAIL_MASS_FACTOR * tailMass);
-      if (n * (1 - uLevel) >= MIN_TAIL_EXCEEDANCES) {
-        TailModel tail = TailModel.fit(window, uLevel, MIN_TAIL_EXCEEDANCES);
-        return new Estimate(tail.quantile(level) + beta * meanN, level, n, meanN, ThresholdState.TAIL, tail);
-      }
+    boolean histogramFirst = policy.alpha() > policy.tailModelMaxAlpha();
+    if (histogramFirst && n * tailMass >= MIN_EMPIRICAL_TAIL) {
+      return new Estimate(window.quantile(level) + beta * meanN, level, n, meanN, ThresholdState.EMPIRICAL, null);
     }
-    // The histogram alone is trusted with a quarter of the wanted tail scores (10 of 40 by default).
-    if (n > 0 && n * tailMass >= policy.tailCount() / 4.0) {
+    double uLevel = Math.max(0.5, 1 - TAIL_MASS_FACTOR * tailMass);
+    if (n * (1 - uLevel) >= MIN_TAIL_EXCEEDANCES) {
+      TailModel tail = TailModel.fit(window, uLevel, MIN_TAIL_EXCEEDANCES);
+      return new Estimate(tail.quantile(level) + beta * meanN, level, n, meanN, ThresholdState.TAIL, tail);
+    }
+    if (n > 0 && n * tailMass >= MIN_EMPIRICAL_TAIL) {
       return new Estimate(window.quantile(level) + beta * meanN, level, n, meanN, ThresholdState.EMPIRICAL, null);
     }
     return new Estimate(Double.NaN, level, n, meanN, ThresholdState.INSUFFICIENT, null);
@@ -82,8 +99,13 @@ public final class FpirThresholdEstimator {
       value = Math.max(bounded, prior - policy.maxFallPerUpdate());
     }
     long version = previous == null ? 1 : previous.version() + 1;
+    // The guard is calibrated with the quantile it was estimated with: a kept value keeps its guard, and the
+    // initial value, which no window produced, has none (a probe-conditional shift around a guess is noise).
+    boolean estimated = !ThresholdState.INSUFFICIENT.equals(e.method());
+    double beta = cohortK == 0 ? 0 : estimated ? policy.beta() : previous == null ? 0 : previous.beta();
+    double meanSmoothMax = estimated || previous == null ? e.meanSmoothMax() : previous.meanSmoothMax();
     return new ThresholdState(policy.policyId(), value, raw, version, policy.alpha(), e.level(), galleryN, cohortK,
-        e.samples(), e.meanSmoothMax(), cohortK > 0 ? policy.beta() : 0, e.method(), now);
+        e.samples(), meanSmoothMax, beta, e.method(), now);
   }
 
   /** Whether going from {@code previous} to {@code next} is a move operators should be alerted to. */

@@ -16,10 +16,12 @@ import java.util.Base64;
  * @param sketch {@link NullScoreSketch#toBytes()} as base64
  * @param droppedByQuota scores the per-camera quota refused since the instance started
  * @param reportedAt when the report was made
+ * @param galleryTemplates templates of those identities (0 in reports of earlier versions: counted as galleryN)
+ * @param cohortTemplates templates behind one null score (0 in earlier reports: counted as cohortK)
  */
 public record NullScoreReport(
     String instanceId, String policyId, long sequence, int galleryN, int cohortK, String sketch, long droppedByQuota,
-    Instant reportedAt) {
+    Instant reportedAt, int galleryTemplates, int cohortTemplates) {
   public NullScoreReport {
     if (instanceId == null || instanceId.isBlank()) {
       throw new IllegalArgumentException("expected an instance id, found none");
@@ -27,7 +29,7 @@ public record NullScoreReport(
     if (policyId == null || policyId.isBlank()) {
       throw new IllegalArgumentException("expected a policy id, found none");
     }
-    if (sequence < 0 || galleryN < 0 || cohortK < 0 || droppedByQuota < 0) {
+    if (sequence < 0 || galleryN < 0 || cohortK < 0 || droppedByQuota < 0 || galleryTemplates < 0 || cohortTemplates < 0) {
       throw new IllegalArgumentException("expected non-negative sequence, galleryN, cohortK and droppedByQuota, found "
           + sequence + ", " + galleryN + ", " + cohortK + ", " + droppedByQuota);
     }
@@ -42,8 +44,23 @@ public record NullScoreReport(
 
   public static NullScoreReport of(String instanceId, String policyId, long sequence, int galleryN, int cohortK,
       NullScoreSketch sketch, long droppedByQuota, Instant reportedAt) {
+    return of(instanceId, policyId, sequence, galleryN, galleryN, cohortK, cohortK, sketch, droppedByQuota, reportedAt);
+  }
+
+  public static NullScoreReport of(String instanceId, String policyId, long sequence, int galleryN, int galleryTemplates,
+      int cohortK, int cohortTemplates, NullScoreSketch sketch, long droppedByQuota, Instant reportedAt) {
     return new NullScoreReport(instanceId, policyId, sequence, galleryN, cohortK,
-        Base64.getEncoder().encodeToString(sketch.toBytes()), droppedByQuota, reportedAt);
+        Base64.getEncoder().encodeToString(sketch.toBytes()), droppedByQuota, reportedAt, galleryTemplates, cohortTemplates);
+  }
+
+  /** {@link #galleryTemplates()}, or galleryN for a report that predates it. */
+  public int effectiveGalleryTemplates() {
+    return galleryTemplates > 0 ? galleryTemplates : galleryN;
+  }
+
+  /** {@link #cohortTemplates()}, or cohortK for a report that predates it. */
+  public int effectiveCohortTemplates() {
+    return cohortTemplates > 0 ? cohortTemplates : cohortK;
   }
 
   /** The decoded sketch. */

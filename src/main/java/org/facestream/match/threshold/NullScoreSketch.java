@@ -183,6 +183,10 @@ public final class NullScoreSketch {
       NullScoreSketch s = new NullScoreSketch(in.getInt());
       long declared = in.getLong();
       s.smoothMaxSum = in.getDouble();
+      if (!Double.isFinite(s.smoothMaxSum)) {
+        // add() refuses non-finite values; a decoded sketch must not smuggle one into the merged threshold
+        throw new IllegalArgumentException("expected a finite smooth-max sum, found " + s.smoothMaxSum);
+      }
       int bin = -1;
       long sum = 0;
       while (in.hasRemaining()) {

@@ -75,13 +75,22 @@ public final class NullScoreWindow {
       return false;
     }
     c[1]++;
+    offerExempt(nullScore, smoothMax);
+    return true;
+  }
+
+  /**
+   * Adds a score that no camera produced (the enrollment photos' scores that prime the window): it takes
+   * its place in the window like any other but is outside the per-camera quota, which would otherwise cut a
+   * gallery of thousands of templates down to the median camera's share.
+   */
+  public void offerExempt(double nullScore, double smoothMax) {
     NullScoreSketch current = buckets.peekLast();
     current.add(nullScore, smoothMax);
     admitted++;
     if (current.count() >= bucketCapacity) {
       rotate();
     }
-    return true;
   }
 
   private double medianOffered() {

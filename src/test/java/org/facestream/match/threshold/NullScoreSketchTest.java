@@ -62,4 +62,19 @@ class NullScoreSketchTest {
     // all non-mated: second best of N: about 1 - a^2/2
     assertThat(1 - NullLevels.leaveTopOneOut(0.01, 150, 0)).isCloseTo(0.01 * 0.01 / 2, within(2e-6));
   }
+
+  @Test
+  void templateCountsMoveTheLevelHalfwayWhenGalleryAndCohortAreEnrolledDifferently() {
+    // three templates per identity on both sides: the same level as counting identities
+    assertThat(NullLevels.cohortMax(0.01, 60, 180, 150, 450)).isCloseTo(NullLevels.cohortMax(0.01, 60, 150), within(1e-12));
+    // one template per cohort identity, 1.5 per gallery subject: between identity (60/150) and template (60/225) counts
+    double level = NullLevels.cohortMax(0.01, 60, 60, 150, 225);
+    assertThat(level).isCloseTo(Math.pow(0.99, (60.0 / 150 + 60.0 / 225) / 2), within(1e-12));
+    assertThat(level).isBetween(NullLevels.cohortMax(0.01, 60, 150), NullLevels.cohortMax(0.01, 60, 225));
+    // counts that cannot be template counts (fewer templates than identities) fall back to identities
+    assertThat(NullLevels.cohortMax(0.01, 60, 0, 150, 0)).isCloseTo(NullLevels.cohortMax(0.01, 60, 150), within(1e-12));
+    FpirPolicy p = FpirPolicy.defaults("p", 0.01);
+    assertThat(p.level(150, 225, 60, 60)).isEqualTo(level);
+    assertThat(p.windowSamples(150, 225, 60, 60)).isGreaterThan(p.windowSamples(150, 60));
+  }
 }

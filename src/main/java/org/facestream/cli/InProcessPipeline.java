@@ -1,0 +1,199 @@
+package org.facestream.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.facestream.audit.AuditLog;
+import org.facestream.crypto.MasterKeys;
+import org.facestream.embed.WorkerConfig;
+import org.facestream.enroll.GalleryPublisher;
+import org.facestream.events.GalleryRecord;
+import org.facestream.events.Topics;
+import org.facestream.ingest.CameraIngest;
+import org.facestream.ingest.IngestSettings;
+import org.facestream.metrics.MetricsRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline in one JVM, as {@code demo}, {@code bench pipeline} and {@code bench soak} run it: a
+ * real broker with the catalogue's topics, the pipeline's audit chain (writer {@code demo}, its redacted
+ * configuration first), the gallery written through {@link GalleryPublisher} (sealed, each subject with its
+ * audit record), the matcher running with it loaded, the identity tap reading, optionally the API (with the
+ * keys of {@code api.keys.file}, or one ephemeral admin key printed to stderr), and the worker pool; cameras
+ * are added with {@link #openCamera}. {@link #close} stops everything in reverse order, the audit chain just
+ * before the broker. Not thread-safe; one owner.
+ */
+final class InProcessPipeline implements AutoCloseable {
+  /** The audit writer (role) of the in-process pipeline. */
+  static final String AUDIT_WRITER = "demo";
+  private static final Logger LOG = LoggerFactory.getLogger(InProcessPipeline.class);
+
+  private final List<AutoCloseable> opened = new ArrayList<>();
+  private EmbeddedKafkaBroker broker;
+  private FaceStreamConfig cfg;
+  private Admin admin;
+  private AuditLog audit;
+  private MatcherService matcher;
+  private IdentityEventTap tap;
+  private Thread tapThread;
+
+  private InProcessPipeline() {}
+
+  /**
+   * Starts the pipeline with its broker and state under {@code dir}.
+   *
+   * @param common the command's options (configuration file, -D keys, models)
+   * @param overrides the command's own keys (fps, thumbnails, ...)
+   * @param gallery subjects to enroll before anything runs
+   * @param events where the tap prints each identity event as a JSON line, or null
+   * @param apiPort serve the REST API and dashboard on this port, or null
+   */
+  static InProcessPipeline start(CommonOptions common, Map<String, String> overrides, Path dir, Map<String, GalleryRecord> gallery,
+      PrintStream events, Integer apiPort) throws Exception {
+    InProcessPipeline p = new InProcessPipeline();
+    try {
+      p.broker = p.keep(EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, 0, Map.of()));
+      Map<String, String> o = new LinkedHashMap<>(overrides);
+      o.put(FaceStreamConfig.BOOTSTRAP, p.broker.bootstrapServers());
+      if (common.resolve(overrides).string(FaceStreamConfig.STATE_DIR).isBlank()) {
+        o.put(FaceStreamConfig.STATE_DIR, dir.resolve("matcher-state").toString());
+      }
+      p.cfg = common.resolve(o);
+      // one master key for enrollment, matcher and API; ephemeral unless configured, so the gallery dies with it
+      MasterKeys keys = MasterKeySetup.orEphemeral(p.cfg);
+      p.admin = p.keep(Admin.create(p.cfg.kafkaClientSettings()));
+      TopicCatalogue.load().ensureTopics(p.admin);
+      p.audit = p.keep(AuditLogs.open(p.cfg, AUDIT_WRITER));
+      EnrollCommand.publish(new GalleryPublisher(p.audit, keys, subject -> java.util.Optional.empty()), gallery, AuditLogs.person(null),
+          AUDIT_WRITER);
+      LOG.info("enrolled {}", gallery.keySet());
+      p.matcher = p.keep(MatcherCommand.service(p.cfg, keys, "demo", MetricsRegistry.GLOBAL));
+      p.matcher.start(Duration.ofMinutes(2));
+      awaitGallery(p.matcher, gallery.size());
+      if (apiPort != null) {
+        p.keep(ApiRuntime.start(p.cfg, keys, org.facestream.api.ApiSettings.defaults(apiPort), p.matcher, p.audit, System.err));
+      }
+      p.tap = new IdentityEventTap(p.cfg.kafkaClientSettings(), events);
+      p.tapThread = Thread.ofPlatform().name("identity-tap").start(p.tap);
+      p.keep(() -> {
+        p.tap.close();
+        p.tapThread.join(10_000);
+      });
+      p.keep(WorkerCommand.WorkerPool.start(p.cfg, "demo", MetricsRegistry.GLOBAL));
+      return p;
+    } catch (Exception | Error e) {
+      p.close();
+      throw e;
+    }
+  }
+
+  /** The resolved configuration, bootstrap pointing at the in-process broker. */
+  FaceStreamConfig cfg() {
+    return cfg;
+  }
+
+  Admin admin() {
+    return admin;
+  }
+
+  /** The pipeline's audit chain. */
+  AuditLog audit() {
+    return audit;
+  }
+
+  IdentityEventTap tap() {
+    return tap;
+  }
+
+  MatcherService matcher() {
+    return matcher;
+  }
+
+  /** Ingest for one camera into this pipeline's broker; the caller runs and closes it. */
+  CameraIngest openCamera(String uri, IngestSettings settings) {
+    return CameraIngest.open(uri, cfg.kafkaClientSettings(), broker.bootstrapServers(), settings);
+  }
+
+  /** Waits until the worker and the matcher have committed past everything and the tap read every event. */
+  void drain() throws Exception {
+    drain(Duration.ofMinutes(10));
+  }
+
+  /**
+   * As {@link #drain()}, giving the worker {@code timeout} (half of it again for the matcher and the tap).
+   *
+   * @throws IllegalStateException when a stage did not drain in time
+   */
+  void drain(Duration timeout) throws Exception {
+    ConsumerGroupLag lag = new ConsumerGroupLag(admin);
+    lag.awaitDrained(WorkerConfig.GROUP_ID, Topics.FRAMES, Duration.ofMillis(300), timeout);
+    lag.awaitDrained(MatcherService.APPLICATION_ID, Topics.FACES, Duration.ofMillis(300), timeout.dividedBy(2));
+    Map<TopicPartition, Long> endOffsets = endOffsets(Topics.IDENTITIES);
+    long deadline = System.nanoTime() + Math.max(TimeUnit.SECONDS.toNanos(60), timeout.toNanos() / 2);
+    while (!tap.caughtUp(endOffsets)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("identity events not all read in time");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** read_committed end offsets of every partition of {@code topic}. */
+  Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
+    var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+    Map<TopicPartition, OffsetSpec> specs = new LinkedHashMap<>();
+    partitions.forEach(p -> specs.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    var ends = admin.listOffsets(specs, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+    Map<TopicPartition, Long> out = new LinkedHashMap<>();
+    ends.forEach((tp, info) -> out.put(tp, info.offset()));
+    return out;
+  }
+
+  private <T extends AutoCloseable> T keep(T resource) {
+    opened.add(resource);
+    return resource;
+  }
+
+  /** The matcher restores the gallery topic before it runs; wait until the index holds every subject. */
+  private static void awaitGallery(MatcherService matcher, int subjects) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (matcher.metrics().gallerySubjects() < subjects && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+  }
+
+  /** Workers, tap, API, matcher, audit chain, admin, broker: the reverse of the start order. */
+  @Override
+  public void close() throws Exception {
+    Exception first = null;
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      try {
+        opened.get(i).close();
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    opened.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+}

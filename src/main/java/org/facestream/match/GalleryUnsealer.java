@@ -1,0 +1,277 @@
+package org.facestream.match;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.facestream.crypto.DecryptionException;
+import org.facestream.crypto.GalleryCipher;
+import org.facestream.crypto.MasterKeys;
+import org.facestream.crypto.SubjectKey;
+import org.facestream.events.GalleryRecord;
+import org.facestream.events.SealedGalleryRecord;
+import org.facestream.events.SubjectKeyRecord;
+import org.facestream.gallery.GalleryIndex;
+import org.facestream.gallery.GalleryStoreNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Joins the two global stores, sealed records ({@code templates-by-subject}, RocksDB) and wrapped data keys
+ * ({@code keys-by-subject}, in memory), and keeps the {@link GalleryIndex} equal to the subjects whose
+ * sealed record opens under the data key it names: the only place templates exist in the clear. Shared by
+ * {@code gallery-loader} and {@code subject-key-loader}, which both run on the single global stream thread,
+ * so it needs no locks (the index it writes is itself safe for the stream threads that search it).
+ *
+ * <p>The two topics are read with no order between them, so every change of either store re-decides that
+ * one subject ({@link #refresh}): a record whose key has not arrived waits in the store, not in the index,
+ * and is indexed when the key arrives; a destroyed key drops the subject and deletes the ciphertext sealed
+ * under it. A record that is unusable (unreadable, another pack or dimension, another subject's id, sealed
+ * under a key this process saw destroyed, or failing authentication) supersedes the subject's earlier
+ * record on the compacted topic, so the subject is erased, as it will be after compaction or a restart.
+ */
+final class GalleryUnsealer {
+  private static final Logger LOG = LoggerFactory.getLogger(GalleryUnsealer.class);
+  /** Destroyed key ids remembered to label replays; forgetting old ones only changes the label. */
+  private static final int DESTROYED_REMEMBERED = 100_000;
+
+  private final MatcherConfig cfg;
+  private final MasterKeys masterKeys;
+  private final GalleryIndex index;
+  private final MatcherMetrics metrics;
+  private final GalleryCipher cipher = new GalleryCipher();
+  private final Set<String> awaitingKey = new HashSet<>();
+  private final Set<String> destroyedKeyIds = java.util.Collections.newSetFromMap(new LinkedHashMap<>() {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > DESTROYED_REMEMBERED;
+    }
+  });
+  private KeyValueStore<String, SealedGalleryRecord> gallery;
+  private KeyValueStore<String, SubjectKeyRecord> keys;
+
+  GalleryUnsealer(MatcherConfig cfg, MasterKeys masterKeys, GalleryIndex index, MatcherMetrics metrics) {
+    this.cfg = cfg;
+    this.masterKeys = masterKeys;
+    this.index = index;
+    this.metrics = metrics;
+  }
+
+  /** What a sealed record comes to, given the keys at hand. */
+  private sealed interface Outcome {
+    record Opened(GalleryRecord record) implements Outcome {}
+
+    record AwaitingKey() implements Outcome {}
+
+    record Refused(String reason, String detail) implements Outcome {}
+  }
+
+  /**
+   * Takes the stores from a global processor's context. While Kafka Streams restores the gallery store
+   * (replaying records through a loader) the key store is not registered yet and reads as null: records
+   * then wait for their keys, which the key store's own restore delivers next.
+   */
+  void attach(ProcessorContext<?, ?> context) {
+    gallery = context.getStateStore(GalleryStoreNames.TEMPLATES_BY_SUBJECT);
+    keys = context.getStateStore(GalleryStoreNames.KEYS_BY_SUBJECT);
+  }
+
+  /** Re-derives the whole index from the stores (the index is memory only; the stores survive restarts). */
+  void rebuild() {
+    List<GalleryRecord> opened = new ArrayList<>();
+    Map<String, Outcome.Refused> refused = new LinkedHashMap<>();
+    awaitingKey.clear();
+    try (KeyValueIterator<String, SealedGalleryRecord> it = gallery.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, SealedGalleryRecord> kv;
+        try {
+          kv = it.next();
+        } catch (SerializationException e) {
+          // only readable records are ever written, so this is a store from an incompatible build
+          metrics.gallerySkip(DeadLetterReasons.DESERIALIZATION_FAILED);
+          LOG.error("skipping unreadable entry of store {}: {}", GalleryStoreNames.TEMPLATES_BY_SUBJECT, e.getMessage());
+          continue;
+        }
+        switch (tryOpen(kv.key, kv.value)) {
+          case Outcome.Opened o -> opened.add(o.record());
+          case Outcome.AwaitingKey a -> awaitingKey.add(kv.key);
+          case Outcome.Refused r -> refused.put(kv.key, r);
+        }
+      }
+    }
+    index.replaceAll(opened);
+    refused.forEach((subject, r) -> skip(r.reason(), subject, r.detail(), "in store " + GalleryStoreNames.TEMPLATES_BY_SUBJECT));
+    updateSizes();
+    LOG.info("gallery index rebuilt from store {}: {} subjects, {} templates, {} awaiting their data key",
+        GalleryStoreNames.TEMPLATES_BY_SUBJECT, index.subjectCount(), index.templateCount(), awaitingKey.size());
+  }
+
+  /** A value of {@code facestream.gallery.v1} for {@code subjectId}; {@code where} is topic-partition@offset. */
+  void onGalleryValue(String subjectId, LenientValue<SealedGalleryRecord> value, String where) {
+    switch (value) {
+      case null -> {
+        gallery.delete(subjectId);
+        drop(subjectId);
+        metrics.galleryErasure();
+      }
+      case LenientValue.Unreadable<SealedGalleryRecord> u -> skip(DeadLetterReasons.DESERIALIZATION_FAILED, subjectId, u.detail(), where);
+      case LenientValue.Readable<SealedGalleryRecord> r -> apply(subjectId, r.value(), where);
+    }
+    updateSizes();
+  }
+
+  private void apply(String subjectId, SealedGalleryRecord sealed, String where) {
+    if (!subjectId.equals(sealed.subjectId())) {
+      skip(DeadLetterReasons.SUBJECT_KEY_MISMATCH, subjectId, "expected subject id " + subjectId + " (the key), found " + sealed.subjectId(), where);
+      return;
+    }
+    if (!cfg.modelPackId().equals(sealed.modelPackId())) {
+      skip(DeadLetterReasons.MODEL_PACK_MISMATCH, subjectId, "expected model pack " + cfg.modelPackId() + ", found " + sealed.modelPackId(), where);
+      return;
+    }
+    int expected = cfg.dimension() > 0 ? cfg.dimension() : index.dimension();
+    if (expected > 0 && sealed.dimension() != expected) {
+      skip(DeadLetterReasons.EMBEDDING_DIMENSION_MISMATCH, subjectId, "expected embedding length " + expected + ", found " + sealed.dimension(), where);
+      return;
+    }
+    if (destroyedKeyIds.contains(sealed.keyId())) {
+      skip(DeadLetterReasons.KEY_DESTROYED, subjectId, "sealed under data key " + sealed.keyId()
+          + ", destroyed by an erasure: a restored backup or replayed copy, which can never be decrypted", where);
+      return;
+    }
+    gallery.put(subjectId, sealed);
+    refresh(subjectId, where);
+  }
+
+  /** A value of {@code facestream.subject-keys.v1} for {@code subjectId}. */
+  void onKeyValue(String subjectId, LenientValue<SubjectKeyRecord> value, String where) {
+    switch (value) {
+      case null -> destroyKey(subjectId, where);
+      case LenientValue.Unreadable<SubjectKeyRecord> u -> skipKey(subjectId, u.detail(), where);
+      case LenientValue.Readable<SubjectKeyRecord> r -> applyKey(subjectId, r.value(), where);
+    }
+    updateSizes();
+  }
+
+  private void applyKey(String subjectId, SubjectKeyRecord key, String where) {
+    if (!subjectId.equals(key.subjectId())) {
+      skipKey(subjectId, "expected a data key of subject " + subjectId + " (the key), found one of " + key.subjectId(), where);
+      return;
+    }
+    try {
+      masterKeys.unwrap(key);
+    } catch (DecryptionException e) {
+      skipKey(subjectId, e.getMessage(), where);
+      return;
+    }
+    SubjectKeyRecord previous = keys.get(subjectId);
+    if (previous != null && !previous.keyId().equals(key.keyId())) {
+      // replaced without a tombstone: the old key is gone from the topic once compacted
+      destroyedKeyIds.add(previous.keyId());
+    }
+    keys.put(subjectId, key);
+    metrics.keyUpsert();
+    refresh(subjectId, where);
+  }
+
+  private void destroyKey(String subjectId, String where) {
+    SubjectKeyRecord previous = keys.get(subjectId);
+    keys.delete(subjectId);
+    metrics.keyDestruction();
+    if (previous == null) {
+      return;
+    }
+    destroyedKeyIds.add(previous.keyId());
+    SealedGalleryRecord sealed = gallery.get(subjectId);
+    if (sealed != null && sealed.keyId().equals(previous.keyId())) {
+      // undecryptable from now on: no reason to keep the ciphertext until the gallery tombstone arrives
+      gallery.delete(subjectId);
+      awaitingKey.remove(subjectId);
+    }
+    drop(subjectId);
+    LOG.info("data key {} of subject {} destroyed ({}): the subject is erased from the index", previous.keyId(), subjectId, where);
+  }
+
+  /** Re-decides one subject from the two stores. */
+  private void refresh(String subjectId, String where) {
+    SealedGalleryRecord sealed = gallery.get(subjectId);
+    if (sealed == null) {
+      drop(subjectId);
+      return;
+    }
+    switch (tryOpen(subjectId, sealed)) {
+      case Outcome.Opened o -> {
+        index.upsert(o.record());
+        awaitingKey.remove(subjectId);
+        metrics.galleryUpsert();
+      }
+      case Outcome.AwaitingKey a -> {
+        index.remove(subjectId);
+        if (awaitingKey.add(subjectId)) {
+          LOG.info("gallery record of subject {} ({}) waits for its data key {}", subjectId, where, sealed.keyId());
+        }
+      }
+      case Outcome.Refused r -> skip(r.reason(), subjectId, r.detail(), where);
+    }
+  }
+
+  private Outcome tryOpen(String subjectId, SealedGalleryRecord sealed) {
+    SubjectKeyRecord wrapped = keys == null ? null : keys.get(subjectId);
+    if (wrapped == null || !wrapped.keyId().equals(sealed.keyId())) {
+      return new Outcome.AwaitingKey();
+    }
+    try {
+      SubjectKey key = masterKeys.unwrap(wrapped);
+      return new Outcome.Opened(cipher.open(sealed, key));
+    } catch (DecryptionException e) {
+      return new Outcome.Refused(DeadLetterReasons.DECRYPTION_FAILED, e.getMessage());
+    }
+  }
+
+  /** A gallery value without a key: it cannot be attributed to any subject. */
+  void skipKeyless(String where) {
+    metrics.gallerySkip(DeadLetterReasons.MISSING_KEY);
+    LOG.warn("skipping record {} without a subject id key ({})", where, DeadLetterReasons.MISSING_KEY);
+  }
+
+  private void skip(String reason, String subjectId, String detail, String where) {
+    metrics.gallerySkip(reason);
+    gallery.delete(subjectId);
+    awaitingKey.remove(subjectId);
+    drop(subjectId);
+    LOG.warn("skipping gallery record {} for subject {} ({}): {}; the subject is erased until a usable record arrives",
+        where, subjectId, reason, detail);
+  }
+
+  private void skipKey(String subjectId, String detail, String where) {
+    metrics.gallerySkip(DeadLetterReasons.KEY_UNREADABLE);
+    keys.delete(subjectId);
+    drop(subjectId);
+    if (gallery.get(subjectId) != null) {
+      awaitingKey.add(subjectId);
+    }
+    LOG.warn("skipping data key record {} for subject {} ({}): {}; the subject is erased until a usable key arrives",
+        where, subjectId, DeadLetterReasons.KEY_UNREADABLE, detail);
+  }
+
+  private void drop(String subjectId) {
+    index.remove(subjectId);
+    if (gallery.get(subjectId) == null) {
+      awaitingKey.remove(subjectId);
+    }
+  }
+
+  private void updateSizes() {
+    metrics.gallerySize(index.subjectCount(), index.templateCount());
+    metrics.galleryAwaitingKey(awaitingKey.size());
+  }
+}
