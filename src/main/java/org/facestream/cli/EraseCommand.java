@@ -59,7 +59,7 @@ final class EraseCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** What the audit record says of the subject erased: the clear fields of its sealed record and the key destroyed. */
+  /** What the audit record says of the subject erased: the clear fields of its sealed record (the publisher adds the key). */
   private static Map<String, String> details(GallerySnapshot gallery, String subject) {
     Map<String, String> d = new TreeMap<>();
     d.put("via", "cli");
@@ -67,7 +67,6 @@ final class EraseCommand implements Callable<Integer> {
       d.put("templates", Integer.toString(s.templateCount()));
       d.put("model.pack", s.modelPackId());
     });
-    gallery.current(subject).ifPresent(k -> d.put("key.id", k.keyId()));
     return d;
   }
 }

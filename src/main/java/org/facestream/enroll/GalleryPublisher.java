@@ -40,8 +40,9 @@ import org.facestream.events.Topics;
  * aborted transaction leaves nothing: the subject stays as it was (an erasure that failed destroyed nothing
  * and is reported as failed).
  *
- * <p>The audit records name where each record went: {@code details.gallery} and, when a key record was
- * written, {@code details.subject-key} ({@code topic-partition@offset}).
+ * <p>The audit records name the data key ({@code details.key.id}) and where each record went:
+ * {@code details.gallery} and, when a key record was written, {@code details.subject-key}
+ * ({@code topic-partition@offset}).
  *
  * <p>Thread-safe: writes are serialized, so two enrollments of a new subject cannot make two keys. The audit
  * log belongs to the caller.
@@ -114,9 +115,10 @@ public final class GalleryPublisher {
     }
     records.add(record(Topics.GALLERY, subjectId, Serdes.gallery().serialize(Topics.GALLERY, cipher.seal(record, key))));
     List<RecordMetadata> written = new ArrayList<>();
+    String keyId = key.keyId();
     AuditRecord audited = audit.appendWith(records, md -> {
       written.addAll(md);
-      return withWhere(entry, md);
+      return withWhere(entry, keyId, md);
     });
     if (newKey) {
       made.put(subjectId, key); // only once committed: an aborted key never reached a reader
@@ -137,16 +139,18 @@ public final class GalleryPublisher {
     GalleryRecord.requireSubjectId(subjectId);
     requireEntry(entry, AuditRecord.SUBJECT_ERASED, subjectId);
     // never reuse these keys, even if this erasure fails: a later enrollment then makes a new key, which is safe
-    lookup.current(subjectId).ifPresent(k -> destroyed.add(k.keyId()));
+    Optional<String> current = lookup.current(subjectId).map(SubjectKeyRecord::keyId);
+    current.ifPresent(destroyed::add);
     SubjectKey mine = made.remove(subjectId);
     if (mine != null) {
       destroyed.add(mine.keyId());
     }
+    String keyId = mine != null ? mine.keyId() : current.orElse(null);
     List<RecordMetadata> written = new ArrayList<>();
     AuditRecord audited = audit.appendWith(List.of(record(Topics.SUBJECT_KEYS, subjectId, null), record(Topics.GALLERY, subjectId, null)),
         md -> {
           written.addAll(md);
-          return withWhere(entry, md);
+          return withWhere(entry, keyId, md);
         });
     return new Erasure(subjectId, written.get(0), written.get(1), audited);
   }
@@ -159,9 +163,12 @@ public final class GalleryPublisher {
     }
   }
 
-  /** The entry naming where its records landed: {@code gallery} and, when one was written, {@code subject-key}. */
-  private static AuditEntry withWhere(AuditEntry entry, List<RecordMetadata> written) {
-    AuditEntry e = entry;
+  /**
+   * The entry naming the data key ({@code key.id}: sealed under, or destroyed; absent when the erasing writer
+   * does not know it) and where its records landed: {@code gallery} and, when one was written, {@code subject-key}.
+   */
+  private static AuditEntry withWhere(AuditEntry entry, String keyId, List<RecordMetadata> written) {
+    AuditEntry e = keyId == null ? entry : entry.withDetail("key.id", keyId);
     for (RecordMetadata md : written) {
       e = e.withDetail(md.topic().equals(Topics.GALLERY) ? "gallery" : "subject-key", md.topic() + "-" + md.partition() + "@" + md.offset());
     }

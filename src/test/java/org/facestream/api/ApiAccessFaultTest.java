@@ -25,6 +25,7 @@ import org.facestream.audit.AuditTopic;
 import org.facestream.audit.ChainVerifier;
 import org.facestream.cli.EmbeddedKafkaBroker;
 import org.facestream.cli.TopicCatalogue;
+import org.facestream.crypto.MasterKeys;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.embed.VisionOptions;
 import org.facestream.enroll.Enroller;
@@ -44,8 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Access control and its audit on the real broker, the real models and the real audit chain: every route
  * refuses a missing key (401) and a too weak role (403) and works for its role; erasure by an admin is in the
- * audit log with the key id, subject and time, and nothing a viewer or operator tried is; a gallery change
- * whose audit record cannot be written is not made; key-file changes are audited and take effect; a refused
+ * audit log with the key id, subject, time and the offsets of the key and gallery tombstones written with it,
+ * and nothing a viewer or operator tried is; a gallery change whose audit record cannot be written is not
+ * made (the key survives too); key-file changes are audited and take effect; a refused
  * upload does not break the client's next request.
  */
 @Tag("fault")
@@ -54,6 +56,7 @@ class ApiAccessFaultTest {
   static EmbeddedKafkaBroker broker;
   static Map<String, Object> kafka;
   static FaceAnalyzer analyzer;
+  static MasterKeys masterKeys;
   static KafkaGalleryView gallery;
   static AuditLog audit;
   static LiveFeed live;
@@ -70,11 +73,12 @@ class ApiAccessFaultTest {
       TopicCatalogue.load().ensureTopics(admin);
     }
     analyzer = FaceAnalyzer.open(ModelPacks.DEFAULT, SharedData.models(), VisionOptions.defaults(ModelPacks.DEFAULT));
-    gallery = KafkaGalleryView.start(kafka);
+    masterKeys = MasterKeys.ephemeral();
+    gallery = KafkaGalleryView.start(kafka, masterKeys);
     audit = AuditLog.open(kafka, "api", metrics);
     live = LiveFeed.defaults();
     probe = new AdminClusterProbe(kafka, "facestream-worker");
-    server = ApiServer.start(ApiSettings.defaults(0), new ApiServer.Collaborators(gallery, new KafkaGalleryWriter(audit),
+    server = ApiServer.start(ApiSettings.defaults(0), new ApiServer.Collaborators(gallery, new KafkaGalleryWriter(audit, masterKeys, gallery),
         new Enroller(analyzer)::enroll, live, ThresholdSource.fixed(ApiFixtures.THRESHOLD, Instant.now()), probe, MatcherProbe.UNKNOWN,
         metrics, ApiFixtures.keys()));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
@@ -288,12 +292,17 @@ class ApiAccessFaultTest {
     AuditRecord enrollment = about.get(0);
     assertThat(enrollment.actor()).isEqualTo("api-key:operator-1");
     assertThat(enrollment.details()).containsEntry("via", "api").containsEntry("templates.added", "1").containsEntry("remote", "127.0.0.1");
+    // a new subject: its data key went in the same transaction, and the record names where
+    long keyWritten = offsetIn(enrollment.details().get("subject-key"), Topics.SUBJECT_KEYS);
     AuditRecord erasure = about.get(1);
     assertThat(erasure.actor()).isEqualTo("api-key:admin-1");
     assertThat(erasure.chainId()).isEqualTo(audit.chainId());
     assertThat(erasure.at()).isBetween(before, after);
     assertThat(erasure.details()).containsEntry("via", "api").containsEntry("templates", "1")
         .containsEntry("gallery", Topics.GALLERY + "-0@" + galleryOffset).containsEntry("model.pack", ModelPacks.DEFAULT.id());
+    // crypto-shredding in the same transaction: the key tombstone comes after the key
+    assertThat(offsetIn(erasure.details().get("subject-key"), Topics.SUBJECT_KEYS)).isGreaterThan(keyWritten);
+    assertThat(gallery.current("erase-me")).as("the data key is destroyed").isEmpty();
     assertThat(erasure.hashHolds()).isTrue();
     assertThat(verifier.result().verified()).as(verifier.result().problems().toString()).isTrue();
   }
@@ -305,7 +314,7 @@ class ApiAccessFaultTest {
         .header("Authorization", "Bearer " + ApiFixtures.OPERATOR_KEY)).statusCode()).isEqualTo(201);
     AuditLog closed = AuditLog.open(kafka, "api", new MetricsRegistry());
     closed.close();
-    try (ApiServer broken = ApiServer.start(ApiSettings.defaults(0), new ApiServer.Collaborators(gallery, new KafkaGalleryWriter(closed),
+    try (ApiServer broken = ApiServer.start(ApiSettings.defaults(0), new ApiServer.Collaborators(gallery, new KafkaGalleryWriter(closed, masterKeys, gallery),
         new Enroller(analyzer)::enroll, live, ThresholdSource.fixed(ApiFixtures.THRESHOLD, Instant.now()), probe, MatcherProbe.UNKNOWN,
         new MetricsRegistry(), ApiFixtures.keys()))) {
       HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + broken.port() + "/api/v1/subjects/kept")).DELETE()
@@ -315,6 +324,13 @@ class ApiAccessFaultTest {
     }
     Thread.sleep(500);
     assertThat(gallery.subject("kept")).as("no tombstone without its audit record").isPresent();
+    assertThat(gallery.current("kept")).as("nor a destroyed key").isPresent();
+  }
+
+  /** The offset of {@code where} ({@code topic-partition@offset}), which must be on partition 0 of {@code topic}. */
+  private static long offsetIn(String where, String topic) {
+    assertThat(where).as("where a record of %s went", topic).startsWith(topic + "-0@");
+    return Long.parseLong(where.substring(where.indexOf('@') + 1));
   }
 
   @Test

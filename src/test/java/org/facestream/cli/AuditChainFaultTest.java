@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.facestream.audit.AuditTopic;
+import org.facestream.crypto.MasterKey;
 import org.facestream.events.AuditChain;
 import org.facestream.events.AuditEntry;
 import org.facestream.events.AuditRecord;
@@ -131,20 +132,30 @@ class AuditChainFaultTest {
     }
   }
 
+  /** The master key file enroll needs, made on first use. */
+  private Path masterKey() {
+    Path file = dir.resolve("master.key");
+    if (!java.nio.file.Files.exists(file)) {
+      MasterKey.generate().write(file);
+    }
+    return file;
+  }
+
   @Test
   void theChainVerifiesAfterEnrollEraseAndThresholdPublicationsAndVerifyNamesAForgedAndAMissingRecord() throws Exception {
     try (EmbeddedKafkaBroker broker = broker(dir)) {
       String bootstrap = broker.bootstrapServers();
       Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrap);
       Result enrolled = cli("enroll", "--bootstrap", bootstrap, "--models", SharedData.models().toString(), "--actor", "alice",
-          "--subject", "obama", SharedData.face("people/obama/obama.jpg").toString());
+          "-D", "security.master.key.file=" + masterKey(), "--subject", "obama", SharedData.face("people/obama/obama.jpg").toString());
       assertThat(enrolled.exit()).as(enrolled.err()).isZero();
       Result erased = cli("erase", "--bootstrap", bootstrap, "--actor", "bob", "--subject", "obama");
       assertThat(erased.exit()).as(erased.err()).isZero();
-      assertThat(erased.err()).contains("facestream erase: obama erased (tombstone at facestream.gallery.v1-0@");
+      assertThat(erased.err()).contains("facestream erase: obama erased (key tombstone facestream.subject-keys.v1-0@")
+          .contains(", gallery tombstone facestream.gallery.v1-0@").contains(", audited on chain erase-");
       Result unknown = cli("erase", "--bootstrap", bootstrap, "--subject", "obama");
       assertThat(unknown.exit()).as("an erased subject is not erased again").isEqualTo(2);
-      assertThat(unknown.err()).contains("expected an enrolled subject obama, found none");
+      assertThat(unknown.err()).contains("expected enrolled subjects, found no gallery record or data key of obama (0 enrolled); nothing was erased");
 
       // the aggregator publishes, restarts on its state, publishes again: one chain, continued
       Instant t0 = Instant.parse("2026-02-01T08:00:00Z");
@@ -167,9 +178,13 @@ class AuditChainFaultTest {
       AuditRecord enrollment = log.stream().map(Located::record).filter(r -> r.action().equals(AuditRecord.SUBJECT_ENROLLED)).findFirst().orElseThrow();
       AuditRecord erasure = log.stream().map(Located::record).filter(r -> r.action().equals(AuditRecord.SUBJECT_ERASED)).findFirst().orElseThrow();
       assertThat(enrollment.actor()).isEqualTo("user:alice");
-      assertThat(enrollment.details()).containsEntry("via", "cli").containsEntry("templates", "1").containsKey("gallery");
+      assertThat(enrollment.details()).containsEntry("via", "cli").containsEntry("templates", "1").containsKeys("gallery", "subject-key");
       assertThat(erasure.actor()).isEqualTo("user:bob");
       assertThat(erasure.subject()).isEqualTo("obama");
+      // the key destroyed is the one the record was sealed under; both tombstones went with the record
+      assertThat(erasure.details()).containsEntry("via", "cli").containsEntry("templates", "1")
+          .containsEntry("key.id", enrollment.details().get("key.id")).containsKeys("gallery", "subject-key");
+      assertThat(erasure.details().get("key.id")).startsWith("dek-");
       assertThat(erasure.at()).isAfter(enrollment.at());
       Result show = cli("audit", "show", "--bootstrap", bootstrap, "--subject", "obama");
       assertThat(show.exit()).isZero();
@@ -238,13 +253,14 @@ class AuditChainFaultTest {
       String bootstrap = broker.bootstrapServers();
       Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrap);
       String[] args = {"enroll", "--bootstrap", bootstrap, "--models", SharedData.models().toString(), "-D", "matcher.top.k=7",
+          "-D", "security.master.key.file=" + masterKey(),
           "-D", "kafka.ssl.key.password=hunter2", "--subject", "biden", SharedData.face("people/biden/biden.jpg").toString()};
       Result enrolled = cli(args);
       assertThat(enrolled.exit()).as(enrolled.err()).isZero();
       List<Located> log = auditLog(kafka, Topics.AUDIT);
       AuditRecord config = log.stream().map(Located::record).filter(r -> r.action().equals(AuditRecord.CONFIG_RESOLVED)).findFirst().orElseThrow();
       FaceStreamConfig same = FaceStreamConfig.load(null, System.getenv(), Map.of("bootstrap.servers", bootstrap, "models.dir",
-          SharedData.models().toString(), "matcher.top.k", "7", "kafka.ssl.key.password", "hunter2"));
+          SharedData.models().toString(), "matcher.top.k", "7", "kafka.ssl.key.password", "hunter2", "security.master.key.file", masterKey().toString()));
       assertThat(config.actor()).isEqualTo("service:facestream-enroll");
       assertThat(config.details()).containsEntry("role", "enroll").containsEntry("config.sha256", same.digest())
           .containsEntry("config.matcher.top.k", "7").containsEntry("config.kafka.ssl.key.password", "[redacted]")
@@ -257,9 +273,11 @@ class AuditChainFaultTest {
       }
       // a different setting is a different digest; the same settings are the same digest
       assertThat(FaceStreamConfig.load(null, System.getenv(), Map.of("bootstrap.servers", bootstrap, "models.dir", SharedData.models().toString(),
-          "matcher.top.k", "8", "kafka.ssl.key.password", "hunter2")).digest()).isNotEqualTo(same.digest());
+          "matcher.top.k", "8", "kafka.ssl.key.password", "hunter2", "security.master.key.file", masterKey().toString())).digest())
+          .isNotEqualTo(same.digest());
       assertThat(FaceStreamConfig.load(null, System.getenv(), Map.of("bootstrap.servers", bootstrap, "models.dir", SharedData.models().toString(),
-          "matcher.top.k", "7", "kafka.ssl.key.password", "other")).digest()).as("secrets are not part of the digest").isEqualTo(same.digest());
+          "matcher.top.k", "7", "kafka.ssl.key.password", "other", "security.master.key.file", masterKey().toString())).digest())
+          .as("secrets are not part of the digest").isEqualTo(same.digest());
     }
   }
 }
