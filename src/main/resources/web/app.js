@@ -1,11 +1,18 @@
 // FaceStream dashboard: plain JavaScript, no build step, no third-party code, talks only to this server.
+// Every data call carries the API key the user typed, kept in sessionStorage (this tab only) and sent as an
+// Authorization header: never in a URL, where it would reach logs and history. EventSource cannot send
+// headers, so the live stream is read with fetch and parsed here; thumbnails are fetched too and shown as
+// blob: URLs, since an <img src> cannot send headers either.
 'use strict';
 
 const MAX_ROWS = 60;
 // Headless renderers (screenshots, reports) wait for the network to go idle, which an open event stream never
-// does: they, and ?stream=off, poll the recent events instead.
-const POLL_EVENTS = /HeadlessChrome/.test(navigator.userAgent) || new URLSearchParams(location.search).get('stream') === 'off';
+// does: they, and ?stream=off, poll the recent events instead; ?stream=on streams anyway.
+const STREAM_PARAM = new URLSearchParams(location.search).get('stream');
+const POLL_EVENTS = STREAM_PARAM === 'off' || (STREAM_PARAM !== 'on' && /HeadlessChrome/.test(navigator.userAgent));
 const state = { threshold: null, histogram: null, thresholdHistory: [] };
+const KEY_STORE = 'facestream.apiKey';
+let session = null; // { timers, stream: AbortController } while signed in
 
 const $ = (id) => document.getElementById(id);
 
@@ -16,8 +23,17 @@ function el(tag, cls, text) {
   return e;
 }
 
+function authHeaders() {
+  const key = sessionStorage.getItem(KEY_STORE);
+  return key ? { Authorization: 'Bearer ' + key } : {};
+}
+
 async function getJson(path) {
-  const r = await fetch(path, { cache: 'no-store' });
+  const r = await fetch(path, { cache: 'no-store', headers: authHeaders() });
+  if (r.status === 401) {
+    signOut('The API refused the key (revoked?). Enter a valid key.');
+    throw new Error(path + ': 401');
+  }
   if (!r.ok && r.status !== 503) throw new Error(path + ': ' + r.status);
   return r.json();
 }
@@ -47,8 +63,7 @@ function eventRow(ce, thumbnailPath, fresh) {
   if (thumbnailPath) {
     face = el('img', 'face');
     face.alt = '';
-    face.src = thumbnailPath;
-    face.onerror = () => face.replaceWith(placeholder(ce.subject, match));
+    loadThumbnail(face, thumbnailPath, () => face.replaceWith(placeholder(ce.subject, match)));
   } else {
     face = placeholder(ce.subject, match);
   }
@@ -72,6 +87,19 @@ function eventRow(ce, thumbnailPath, fresh) {
   return li;
 }
 
+/** Fetches a thumbnail with the key and shows it as a blob: URL, released when its row goes. */
+function loadThumbnail(img, path, onMissing) {
+  fetch(path, { cache: 'default', headers: authHeaders() })
+    .then((r) => (r.ok ? r.blob() : Promise.reject(new Error(String(r.status)))))
+    .then((blob) => { img.src = URL.createObjectURL(blob); })
+    .catch(onMissing);
+}
+
+function releaseRow(row) {
+  row.querySelectorAll('img[src^="blob:"]').forEach((img) => URL.revokeObjectURL(img.src));
+  row.remove();
+}
+
 function placeholder(subject, match) {
   return el('div', 'face ' + (match ? 'match' : 'unknown'), match ? initials(subject) : '?');
 }
@@ -81,7 +109,7 @@ function addEvent(ce, thumbnailPath, fresh, atEnd) {
   if (list.querySelector('[data-id="' + CSS.escape(ce.id) + '"]')) return;
   const row = eventRow(ce, thumbnailPath, fresh);
   if (atEnd) list.appendChild(row); else list.insertBefore(row, list.firstChild);
-  while (list.children.length > MAX_ROWS) list.removeChild(list.lastChild);
+  while (list.children.length > MAX_ROWS) releaseRow(list.lastChild);
   $('events-empty').classList.toggle('hidden', list.children.length > 0);
   $('feed-count').textContent = list.children.length + ' shown';
 }
@@ -94,15 +122,60 @@ async function loadEvents() {
   $('events-empty').classList.toggle('hidden', body.events.length > 0);
 }
 
-function connectStream() {
-  const source = new EventSource('/api/v1/events/stream');
-  source.onmessage = (m) => {
-    const ce = JSON.parse(m.data);
-    // the thumbnail arrives on the faces topic before the decision; the image falls back to initials if absent
-    addEvent(ce, '/api/v1/events/' + ce.id + '/thumbnail.jpg', true, false);
-  };
-  source.onopen = () => setStatus(true, 'live');
-  source.onerror = () => setStatus(false, 'reconnecting…');
+function onStreamEvent(data) {
+  const ce = JSON.parse(data);
+  // the thumbnail arrives on the faces topic before the decision; the image falls back to initials if absent
+  addEvent(ce, '/api/v1/events/' + ce.id + '/thumbnail.jpg', true, false);
+}
+
+/** Reads /api/v1/events/stream once (text/event-stream, parsed per the SSE rules); returns the retry delay. */
+async function readStream(signal, retryMs) {
+  const r = await fetch('/api/v1/events/stream', { cache: 'no-store', signal, headers: { ...authHeaders(), Accept: 'text/event-stream' } });
+  if (r.status === 401) {
+    signOut('The API refused the key (revoked?). Enter a valid key.');
+    return retryMs;
+  }
+  if (!r.ok || !r.body) throw new Error('stream: ' + r.status);
+  setStatus(true, 'live');
+  const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  let data = [];
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return retryMs;
+    buffer += value;
+    let nl;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      let line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      if (line === '') {
+        if (data.length) onStreamEvent(data.join('\n'));
+        data = [];
+      } else if (!line.startsWith(':')) {
+        const colon = line.indexOf(':');
+        const field = colon < 0 ? line : line.slice(0, colon);
+        let v = colon < 0 ? '' : line.slice(colon + 1);
+        if (v.startsWith(' ')) v = v.slice(1);
+        if (field === 'data') data.push(v);
+        else if (field === 'retry' && /^\d+$/.test(v)) retryMs = Number(v);
+      }
+    }
+  }
+}
+
+async function connectStream(controller) {
+  let retryMs = 3000;
+  while (!controller.signal.aborted) {
+    try {
+      retryMs = await readStream(controller.signal, retryMs);
+    } catch (e) {
+      if (controller.signal.aborted) return;
+    }
+    if (controller.signal.aborted) return;
+    setStatus(false, 'reconnecting…');
+    await new Promise((resolve) => setTimeout(resolve, retryMs));
+  }
 }
 
 function setStatus(ok, text) {
@@ -279,13 +352,68 @@ async function health() {
   }
 }
 
-loadEvents().then(() => { if (POLL_EVENTS) setStatus(true, 'polling'); }).catch(() => setStatus(false, 'API unreachable'));
-refreshAll();
-if (POLL_EVENTS) {
-  setInterval(() => loadEvents().catch(() => setStatus(false, 'API unreachable')), 2000);
-} else {
-  connectStream();
+// ---- session: ask for a key, check it, then start; a refused key signs out ----
+
+function start(who) {
+  $('login').classList.add('hidden');
+  $('who').textContent = who.keyId + ' · ' + who.role;
+  $('who').classList.remove('hidden');
+  $('sign-out').classList.remove('hidden');
+  session = { timers: [], stream: new AbortController() };
+  loadEvents().then(() => { if (POLL_EVENTS) setStatus(true, 'polling'); }).catch(() => setStatus(false, 'API unreachable'));
+  refreshAll();
+  if (POLL_EVENTS) {
+    session.timers.push(setInterval(() => loadEvents().catch(() => setStatus(false, 'API unreachable')), 2000));
+  } else {
+    connectStream(session.stream);
+  }
+  health();
+  session.timers.push(setInterval(refreshAll, 2000));
+  session.timers.push(setInterval(health, 10000));
 }
-health();
-setInterval(refreshAll, 2000);
-setInterval(health, 10000);
+
+function signOut(message) {
+  sessionStorage.removeItem(KEY_STORE);
+  if (session) {
+    session.timers.forEach(clearInterval);
+    session.stream.abort();
+    session = null;
+  }
+  $('who').classList.add('hidden');
+  $('sign-out').classList.add('hidden');
+  $('login-error').textContent = message || '';
+  $('login').classList.remove('hidden');
+  setStatus(false, 'signed out');
+  $('api-key').focus();
+}
+
+/** Checks the stored key with /api/v1/whoami; starts on success, asks again otherwise. */
+async function signIn() {
+  if (!sessionStorage.getItem(KEY_STORE)) {
+    signOut('');
+    return;
+  }
+  try {
+    const r = await fetch('/api/v1/whoami', { cache: 'no-store', headers: authHeaders() });
+    if (r.status === 401) {
+      signOut('The API refused this key.');
+      return;
+    }
+    if (!r.ok) throw new Error(String(r.status));
+    start(await r.json());
+  } catch (e) {
+    setStatus(false, 'API unreachable');
+    setTimeout(signIn, 5000);
+  }
+}
+
+$('login-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const key = $('api-key').value.trim();
+  $('api-key').value = '';
+  if (!key) return;
+  sessionStorage.setItem(KEY_STORE, key);
+  signIn();
+});
+$('sign-out').addEventListener('click', () => signOut(''));
+signIn();

@@ -32,6 +32,8 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.facestream.enroll.Enroller;
+import org.facestream.events.AuditEntry;
+import org.facestream.events.AuditRecord;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.IdentityEvent;
 import org.facestream.events.IdentityEventSerde;
@@ -50,6 +52,14 @@ import org.slf4j.LoggerFactory;
  * matcher (when there is one) no longer holds the subject, or 202 when that takes longer than
  * {@link ApiSettings#applyTimeout()}. Enrollments run one at a time: the analyzer is not thread-safe and a
  * subject's new templates are added to its current ones, which must not race.
+ *
+ * <p>Access: every data route needs an API key ({@code Authorization: Bearer <key>} or {@code X-API-Key})
+ * whose {@link Role} includes the route's (see {@link #routes()}): none gives 401 with
+ * {@code WWW-Authenticate}, a weaker role 403. Open are only what holds no data and must work without
+ * credentials: {@code /api/v1/health} (orchestrators' liveness probes; up/down and counts), {@code /metrics}
+ * (Prometheus scrapers; counters and gauges, no subject ids or faces), the OpenAPI document and the dashboard's
+ * static files (its data calls authenticate). Handlers get the request's {@link Principal}, and enrollments
+ * and erasures are written together with their audit record under its key id.
  *
  * <p>Errors are JSON {@code {"error": "...", "status": N}}; a 500 is logged with its stack trace and
  * answered with a generic message. Thread-safe; {@link #close()} stops it.
@@ -75,10 +85,12 @@ public final class ApiServer implements AutoCloseable {
    * @param cluster broker reachability and worker lag
    * @param matcher the in-process matcher, or {@link MatcherProbe#UNKNOWN}
    * @param metrics registry served at {@code /metrics}; the API adds its request and SSE series to it
+   * @param credentials the API keys
    */
   public record Collaborators(GalleryView gallery, GalleryWriter writer, Enrollment enrollment, LiveFeed live,
-      ThresholdSource threshold, ClusterProbe cluster, MatcherProbe matcher, MetricsRegistry metrics) {
+      ThresholdSource threshold, ClusterProbe cluster, MatcherProbe matcher, MetricsRegistry metrics, Credentials credentials) {
     public Collaborators {
+      Objects.requireNonNull(credentials, "credentials");
       Objects.requireNonNull(gallery, "gallery");
       Objects.requireNonNull(writer, "writer");
       Objects.requireNonNull(enrollment, "enrollment");
@@ -90,11 +102,21 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  /** A route: method and path template, as listed in the OpenAPI document. */
-  public record Route(String method, String template) {}
+  /**
+   * A route: method and path template, as listed in the OpenAPI document.
+   *
+   * @param requires the least role allowed, or null for the open routes (health, metrics, OpenAPI, dashboard files)
+   */
+  public record Route(String method, String template, Role requires) {
+    @Override
+    public String toString() {
+      return method + " " + template;
+    }
+  }
 
   private interface Handler {
-    void handle(HttpExchange ex, Matcher path) throws Exception;
+    /** Answers the request; {@code who} is null on open routes. */
+    void handle(HttpExchange ex, Matcher path, Principal who) throws Exception;
   }
 
   private record Binding(Route route, Pattern pattern, Handler handler) {}
@@ -111,21 +133,22 @@ public final class ApiServer implements AutoCloseable {
   private ApiServer(ApiSettings settings, Collaborators collaborators) throws IOException {
     this.settings = settings;
     this.c = collaborators;
-    bind("GET", "/api/v1/health", "/api/v1/health", this::health);
-    bind("GET", "/api/v1/subjects", "/api/v1/subjects", this::listSubjects);
-    bind("GET", "/api/v1/subjects/{id}", "/api/v1/subjects/([^/]+)", this::getSubject);
-    bind("DELETE", "/api/v1/subjects/{id}", "/api/v1/subjects/([^/]+)", this::deleteSubject);
-    bind("POST", "/api/v1/subjects/{id}/faces", "/api/v1/subjects/([^/]+)/faces", this::addFaces);
-    bind("GET", "/api/v1/events", "/api/v1/events", this::events);
-    bind("GET", "/api/v1/events/stream", "/api/v1/events/stream", this::stream);
-    bind("GET", "/api/v1/events/{id}/thumbnail.jpg", "/api/v1/events/(.+)/thumbnail\\.jpg", this::thumbnail);
-    bind("GET", "/api/v1/threshold", "/api/v1/threshold", this::threshold);
-    bind("GET", "/api/v1/cameras", "/api/v1/cameras", this::cameras);
-    bind("GET", "/api/v1/stats", "/api/v1/stats", this::stats);
-    bind("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", this::openApi);
-    bind("GET", "/metrics", "/metrics", this::metrics);
-    bind("GET", "/", "/", (ex, m) -> staticFile(ex, "index.html"));
-    bind("GET", "/{file}", "/([a-z0-9-]+\\.[a-z]+)", (ex, m) -> staticFile(ex, m.group(1)));
+    bind("GET", "/api/v1/health", "/api/v1/health", null, this::health);
+    bind("GET", "/api/v1/whoami", "/api/v1/whoami", Role.VIEWER, this::whoami);
+    bind("GET", "/api/v1/subjects", "/api/v1/subjects", Role.VIEWER, this::listSubjects);
+    bind("GET", "/api/v1/subjects/{id}", "/api/v1/subjects/([^/]+)", Role.VIEWER, this::getSubject);
+    bind("DELETE", "/api/v1/subjects/{id}", "/api/v1/subjects/([^/]+)", Role.ADMIN, this::deleteSubject);
+    bind("POST", "/api/v1/subjects/{id}/faces", "/api/v1/subjects/([^/]+)/faces", Role.OPERATOR, this::addFaces);
+    bind("GET", "/api/v1/events", "/api/v1/events", Role.VIEWER, this::events);
+    bind("GET", "/api/v1/events/stream", "/api/v1/events/stream", Role.VIEWER, this::stream);
+    bind("GET", "/api/v1/events/{id}/thumbnail.jpg", "/api/v1/events/(.+)/thumbnail\\.jpg", Role.VIEWER, this::thumbnail);
+    bind("GET", "/api/v1/threshold", "/api/v1/threshold", Role.VIEWER, this::threshold);
+    bind("GET", "/api/v1/cameras", "/api/v1/cameras", Role.VIEWER, this::cameras);
+    bind("GET", "/api/v1/stats", "/api/v1/stats", Role.VIEWER, this::stats);
+    bind("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", null, this::openApi);
+    bind("GET", "/metrics", "/metrics", null, this::metrics);
+    bind("GET", "/", "/", null, (ex, m, who) -> staticFile(ex, "index.html"));
+    bind("GET", "/{file}", "/([a-z0-9-]+\\.[a-z]+)", null, (ex, m, who) -> staticFile(ex, m.group(1)));
     c.metrics().gauge("api_sse_clients", "Clients connected to /api/v1/events/stream", "", () -> c.live().hub().clients());
     c.metrics().gauge("api_sse_dropped_clients", "SSE clients dropped for reading too slowly", "", () -> c.live().hub().droppedClients());
     c.metrics().gauge("api_gallery_subjects", "Subjects in the API's gallery view", "", () -> c.gallery().subjects().size());
@@ -156,8 +179,8 @@ public final class ApiServer implements AutoCloseable {
     return bindings.stream().map(Binding::route).toList();
   }
 
-  private void bind(String method, String template, String regex, Handler handler) {
-    bindings.add(new Binding(new Route(method, template), Pattern.compile(regex), handler));
+  private void bind(String method, String template, String regex, Role requires, Handler handler) {
+    bindings.add(new Binding(new Route(method, template, requires), Pattern.compile(regex), handler));
   }
 
   // ---- dispatch and errors ----
@@ -190,8 +213,9 @@ public final class ApiServer implements AutoCloseable {
           }
           throw new ApiException(404, "no route " + method + " " + path + " (see /api/v1/openapi.json)");
         }
-        routeLabel = chosen.route().method() + " " + chosen.route().template();
-        chosen.handler().handle(ex, chosenMatch);
+        routeLabel = chosen.route().toString();
+        Principal who = authorize(ex, chosen.route());
+        chosen.handler().handle(ex, chosenMatch, who);
         status = ex.getResponseCode();
       } catch (ApiException e) {
         status = e.status();
@@ -208,6 +232,100 @@ public final class ApiServer implements AutoCloseable {
     }
     c.metrics().counter("api_requests_total", "API requests by route and status",
         MetricsRegistry.label("route", routeLabel) + "," + MetricsRegistry.label("status", Integer.toString(status))).increment();
+  }
+
+  // ---- access ----
+
+  /** The request's principal, or null on an open route; 401 or 403 (counted by reason) otherwise. */
+  private Principal authorize(HttpExchange ex, Route route) {
+    if (route.requires() == null) {
+      return null;
+    }
+    String authorization = ex.getRequestHeaders().getFirst("Authorization");
+    String presented;
+    if (authorization != null) {
+      String a = authorization.strip();
+      int space = a.indexOf(' ');
+      String scheme = space < 0 ? a : a.substring(0, space);
+      if (space < 0 || !scheme.equalsIgnoreCase("Bearer") || a.substring(space + 1).isBlank()) {
+        throw unauthorized(ex, "malformed", "expected Authorization: Bearer <api key>, found scheme '"
+            + truncate(scheme.replaceAll("[^A-Za-z0-9_-]", "?")) + "'" + (space < 0 ? " without a key" : ""));
+      }
+      presented = a.substring(space + 1).strip();
+    } else {
+      presented = ex.getRequestHeaders().getFirst("X-API-Key");
+      if (presented == null || presented.isBlank()) {
+        throw unauthorized(ex, "missing", "expected an API key (Authorization: Bearer <key>, or X-API-Key) for " + route + ", found none");
+      }
+      presented = presented.strip();
+    }
+    Principal who = c.credentials().authenticate(presented).orElseThrow(
+        () -> unauthorized(ex, "unknown-key", "expected a valid API key for " + route + ", found one that matches no key (revoked or mistyped?)"));
+    if (!who.role().includes(route.requires())) {
+      authFailure("forbidden");
+      discardBody(ex);
+      throw new ApiException(403, "expected role " + route.requires().label() + " or higher for " + route + ", found key "
+          + who.keyId() + " with role " + who.role().label());
+    }
+    return who;
+  }
+
+  private ApiException unauthorized(HttpExchange ex, String reason, String message) {
+    authFailure(reason);
+    discardBody(ex);
+    ex.getResponseHeaders().set("WWW-Authenticate", reason.equals("missing")
+        ? "Bearer realm=\"facestream\"" : "Bearer realm=\"facestream\", error=\"invalid_token\"");
+    return new ApiException(401, message);
+  }
+
+  /**
+   * Reads and discards a refused request's body (an upload), up to the upload limit: a server that answers
+   * before the client has sent its body and closes the connection makes the client's TCP stack drop the
+   * answer (a reset) or reuse a dead connection. A larger body is not read: the connection is closed.
+   */
+  private void discardBody(HttpExchange ex) {
+    String length = ex.getRequestHeaders().getFirst("Content-Length");
+    boolean chunked = ex.getRequestHeaders().containsKey("Transfer-Encoding");
+    if (!chunked && (length == null || length.strip().equals("0"))) {
+      return;
+    }
+    try {
+      if (!chunked && Long.parseLong(length.strip()) > settings.maxUploadBytes()) {
+        ex.getResponseHeaders().set("Connection", "close");
+        return;
+      }
+      try (InputStream in = ex.getRequestBody()) {
+        long left = settings.maxUploadBytes() + 1;
+        byte[] buf = new byte[16384];
+        int n;
+        while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+          left -= n;
+        }
+        if (left <= 0) {
+          ex.getResponseHeaders().set("Connection", "close");
+        }
+      }
+    } catch (NumberFormatException | IOException e) {
+      ex.getResponseHeaders().set("Connection", "close");
+    }
+  }
+
+  private void authFailure(String reason) {
+    c.metrics().counter("api_auth_failures_total", "API requests refused for missing, malformed or unknown keys (401) or a too weak role (403)",
+        MetricsRegistry.label("reason", reason)).increment();
+  }
+
+  private void whoami(HttpExchange ex, Matcher m, Principal who) throws IOException {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("keyId", who.keyId());
+    body.put("role", who.role().label());
+    ArrayNode may = body.putArray("routes");
+    for (Route r : routes()) {
+      if (r.requires() != null && who.role().includes(r.requires())) {
+        may.add(r.toString());
+      }
+    }
+    sendJson(ex, 200, body);
   }
 
   private static void sendError(HttpExchange ex, int status, String message) {
@@ -242,7 +360,7 @@ public final class ApiServer implements AutoCloseable {
 
   // ---- health, threshold, cameras, stats, metrics, openapi ----
 
-  private void health(HttpExchange ex, Matcher m) throws IOException {
+  private void health(HttpExchange ex, Matcher m, Principal who) throws IOException {
     boolean reachable = c.cluster().brokerReachable();
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("status", reachable ? "ok" : "degraded");
@@ -258,7 +376,7 @@ public final class ApiServer implements AutoCloseable {
     sendJson(ex, reachable ? 200 : 503, body);
   }
 
-  private void threshold(HttpExchange ex, Matcher m) throws IOException {
+  private void threshold(HttpExchange ex, Matcher m, Principal who) throws IOException {
     ThresholdSource.Snapshot s = c.threshold().snapshot();
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.set("current", Json.MAPPER.valueToTree(s.current()));
@@ -274,7 +392,7 @@ public final class ApiServer implements AutoCloseable {
     sendJson(ex, 200, body);
   }
 
-  private void cameras(HttpExchange ex, Matcher m) throws IOException {
+  private void cameras(HttpExchange ex, Matcher m, Principal who) throws IOException {
     ObjectNode body = Json.MAPPER.createObjectNode();
     ArrayNode arr = body.putArray("cameras");
     for (CameraStats.Snapshot s : c.live().cameras().snapshot()) {
@@ -291,7 +409,7 @@ public final class ApiServer implements AutoCloseable {
     sendJson(ex, 200, body);
   }
 
-  private void stats(HttpExchange ex, Matcher m) throws IOException {
+  private void stats(HttpExchange ex, Matcher m, Principal who) throws IOException {
     List<IdentityEvent> recent = c.live().events().newest(MAX_EVENTS, e -> true);
     long[] matches = new long[HISTOGRAM_BINS];
     long[] unknowns = new long[HISTOGRAM_BINS];
@@ -327,11 +445,11 @@ public final class ApiServer implements AutoCloseable {
     sendJson(ex, 200, body);
   }
 
-  private void metrics(HttpExchange ex, Matcher m) throws IOException {
+  private void metrics(HttpExchange ex, Matcher m, Principal who) throws IOException {
     send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", c.metrics().prometheusText().getBytes(StandardCharsets.UTF_8));
   }
 
-  private void openApi(HttpExchange ex, Matcher m) throws IOException {
+  private void openApi(HttpExchange ex, Matcher m, Principal who) throws IOException {
     send(ex, 200, "application/json; charset=utf-8", resource("/api/openapi.json"));
   }
 
@@ -353,7 +471,7 @@ public final class ApiServer implements AutoCloseable {
     };
     ex.getResponseHeaders().set("Cache-Control", "no-cache");
     // no third-party origins: the dashboard is self-contained
-    ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; connect-src 'self'");
+    ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; connect-src 'self'");
     send(ex, 200, type, bytes);
   }
 
@@ -390,7 +508,7 @@ public final class ApiServer implements AutoCloseable {
     return n;
   }
 
-  private void listSubjects(HttpExchange ex, Matcher m) throws IOException {
+  private void listSubjects(HttpExchange ex, Matcher m, Principal who) throws IOException {
     ObjectNode body = Json.MAPPER.createObjectNode();
     ArrayNode arr = body.putArray("subjects");
     c.gallery().subjects().values().forEach(r -> arr.add(subjectJson(r)));
@@ -398,7 +516,7 @@ public final class ApiServer implements AutoCloseable {
     sendJson(ex, 200, body);
   }
 
-  private void getSubject(HttpExchange ex, Matcher m) throws IOException {
+  private void getSubject(HttpExchange ex, Matcher m, Principal who) throws IOException {
     String id = subjectId(m);
     GalleryRecord r = c.gallery().subject(id).orElseThrow(() -> unknownSubject(id));
     sendJson(ex, 200, subjectJson(r));
@@ -408,13 +526,13 @@ public final class ApiServer implements AutoCloseable {
     return new ApiException(404, "unknown subject " + id);
   }
 
-  private void deleteSubject(HttpExchange ex, Matcher m) throws Exception {
+  private void deleteSubject(HttpExchange ex, Matcher m, Principal who) throws Exception {
     String id = subjectId(m);
-    if (c.gallery().subject(id).isEmpty()) {
-      throw unknownSubject(id);
-    }
+    GalleryRecord erasing = c.gallery().subject(id).orElseThrow(() -> unknownSubject(id));
     long deadline = System.nanoTime() + settings.applyTimeout().toNanos();
-    GalleryWriter.Written written = c.writer().write(id, null);
+    AuditEntry audit = AuditEntry.of(who.actor(), AuditRecord.SUBJECT_ERASED, id, Map.of("via", "api", "remote", remote(ex),
+        "templates", Integer.toString(erasing.templates().size()), "model.pack", erasing.modelPackId()));
+    GalleryWriter.Written written = c.writer().write(id, null, audit);
     boolean viewApplied = c.gallery().awaitApplied(written, settings.applyTimeout());
     boolean matcherApplied = viewApplied && awaitMatcherDropped(id, deadline);
     ObjectNode body = Json.MAPPER.createObjectNode();
@@ -424,7 +542,7 @@ public final class ApiServer implements AutoCloseable {
     if (!matcherApplied) {
       body.put("pending", viewApplied ? "matcher" : "gallery view");
     }
-    LOG.info("erased subject {} (tombstone at {}@{}, applied {})", id, written.partition(), written.offset(), matcherApplied);
+    LOG.info("erased subject {} by key {} (tombstone at {}@{}, applied {})", id, who.keyId(), written.partition(), written.offset(), matcherApplied);
     sendJson(ex, matcherApplied ? 200 : 202, body);
   }
 
@@ -438,7 +556,7 @@ public final class ApiServer implements AutoCloseable {
     return true;
   }
 
-  private void addFaces(HttpExchange ex, Matcher m) throws Exception {
+  private void addFaces(HttpExchange ex, Matcher m, Principal who) throws Exception {
     String id = subjectId(m);
     byte[] body = readBody(ex);
     MultipartForm form = MultipartForm.parse(ex.getRequestHeaders().getFirst("Content-Type"), body);
@@ -482,17 +600,29 @@ public final class ApiServer implements AutoCloseable {
       List<Template> kept = templates.subList(dropped, templates.size());
       String name = displayName != null ? displayName : existing.map(GalleryRecord::displayName).orElse(id);
       GalleryRecord record = new GalleryRecord(id, name, kept, fresh.modelPackId(), fresh.enrolledAt());
-      GalleryWriter.Written written = c.writer().write(id, record);
+      Map<String, String> details = new LinkedHashMap<>();
+      details.put("via", "api");
+      details.put("remote", remote(ex));
+      details.put("templates.added", Integer.toString(fresh.templates().size()));
+      details.put("templates", Integer.toString(kept.size()));
+      details.put("templates.dropped", Integer.toString(dropped));
+      details.put("model.pack", record.modelPackId());
+      GalleryWriter.Written written = c.writer().write(id, record, AuditEntry.of(who.actor(), AuditRecord.SUBJECT_ENROLLED, id, details));
       boolean applied = c.gallery().awaitApplied(written, settings.applyTimeout());
       ObjectNode out = subjectJson(record);
       out.put("added", fresh.templates().size());
       out.put("droppedOldest", dropped);
       out.put("applied", applied);
-      LOG.info("enrolled {} template(s) for subject {} ({} in all)", fresh.templates().size(), id, kept.size());
+      LOG.info("enrolled {} template(s) for subject {} by key {} ({} in all)", fresh.templates().size(), id, who.keyId(), kept.size());
       sendJson(ex, !applied ? 202 : existing.isPresent() ? 200 : 201, out);
     } finally {
       enrollLock.unlock();
     }
+  }
+
+  private static String remote(HttpExchange ex) {
+    InetSocketAddress a = ex.getRemoteAddress();
+    return a == null || a.getAddress() == null ? "?" : a.getAddress().getHostAddress();
   }
 
   private byte[] readBody(HttpExchange ex) throws IOException {
@@ -551,7 +681,7 @@ public final class ApiServer implements AutoCloseable {
     return out;
   }
 
-  private void events(HttpExchange ex, Matcher m) throws IOException {
+  private void events(HttpExchange ex, Matcher m, Principal who) throws IOException {
     Map<String, String> q = query(ex.getRequestURI());
     int limit = 100;
     if (q.containsKey("limit")) {
@@ -588,7 +718,7 @@ public final class ApiServer implements AutoCloseable {
     return "/api/v1/events/" + observationId + "/thumbnail.jpg";
   }
 
-  private void thumbnail(HttpExchange ex, Matcher m) throws IOException {
+  private void thumbnail(HttpExchange ex, Matcher m, Principal who) throws IOException {
     String id = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
     byte[] jpeg = c.live().thumbnails().get(id).orElseThrow(() -> new ApiException(404,
         "no thumbnail for observation " + truncate(id) + " (thumbnails need worker.thumbnails=true and are kept for recent faces only)"));
@@ -596,7 +726,7 @@ public final class ApiServer implements AutoCloseable {
     send(ex, 200, "image/jpeg", jpeg);
   }
 
-  private void stream(HttpExchange ex, Matcher m) throws IOException {
+  private void stream(HttpExchange ex, Matcher m, Principal who) throws IOException {
     ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
     ex.getResponseHeaders().set("Cache-Control", "no-cache");
     ex.getResponseHeaders().set("X-Accel-Buffering", "no");

@@ -1,11 +1,13 @@
 package org.facestream.api;
 
+import org.facestream.events.AuditEntry;
 import org.facestream.events.GalleryRecord;
 
 /**
  * Writes the compacted gallery topic: a record replaces the subject's earlier one, null erases it (a
- * tombstone). The Kafka implementation seals records under the subject's data key and erases by destroying
- * the key too. Implementations are thread-safe and return once the broker has acknowledged the write.
+ * tombstone), each together with its audit record. The Kafka implementation seals records under the
+ * subject's data key and erases by destroying the key too, in the same transaction. Implementations are
+ * thread-safe and return once the broker has acknowledged everything.
  */
 public interface GalleryWriter {
   /**
@@ -33,6 +35,11 @@ public interface GalleryWriter {
     }
   }
 
-  /** Writes {@code record} for {@code subjectId}, or a tombstone when it is null. */
-  Written write(String subjectId, GalleryRecord record);
+  /**
+   * Writes {@code record} for {@code subjectId}, or a tombstone when it is null, and {@code audit} (to which
+   * the writer adds where the gallery and key records went), atomically: all or nothing.
+   *
+   * @throws ApiException 503 when they could not be written
+   */
+  Written write(String subjectId, GalleryRecord record, AuditEntry audit);
 }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code facestream api}: the REST API, live event stream and dashboard against a Kafka cluster, as its own
  * process (the matcher runs elsewhere, so erasure answers once the API's gallery view has the tombstone).
+ * It does not start without an API key file; its enrollments, erasures and key changes go to its audit chain.
  */
 @Command(name = "api", description = "Serve the REST API, server-sent events and the dashboard against a Kafka cluster.")
 final class ApiCommand implements Callable<Integer> {
@@ -23,6 +24,9 @@ final class ApiCommand implements Callable<Integer> {
       description = "Address to bind (default ${DEFAULT-VALUE}; 0.0.0.0 exposes biometric data and erasure to the network).")
   String host;
 
+  @Option(names = "--keys", paramLabel = "FILE", description = "API key file (key api.keys.file; facestream api-key create).")
+  java.nio.file.Path keys;
+
   @Option(names = "--max-upload-mb", defaultValue = "10", paramLabel = "MB", description = "Largest enrollment upload in MiB (default ${DEFAULT-VALUE}).")
   int maxUploadMb;
 
@@ -31,11 +35,18 @@ final class ApiCommand implements Callable<Integer> {
     if (maxUploadMb < 1 || maxUploadMb > 1024) {
       throw new IllegalArgumentException("expected --max-upload-mb in [1, 1024], found " + maxUploadMb);
     }
-    FaceStreamConfig cfg = common.resolve();
-    var keys = MasterKeySetup.require(cfg, "api");
+    FaceStreamConfig cfg = common.resolve(keys == null ? java.util.Map.of() : java.util.Map.of(FaceStreamConfig.API_KEYS_FILE, keys.toString()));
+    if (cfg.string(FaceStreamConfig.API_KEYS_FILE).isBlank()) {
+      throw new IllegalArgumentException("expected --keys FILE or " + FaceStreamConfig.API_KEYS_FILE + " (the API needs keys), found none; "
+          + "mint one with 'facestream api-key create --role admin --id admin-1 --file api-keys.txt'");
+    }
+    // a bad key file fails here, in a second, naming its line
+    org.facestream.api.ApiKeys.read(java.nio.file.Path.of(cfg.string(FaceStreamConfig.API_KEYS_FILE)));
+    var masterKeys = MasterKeySetup.require(cfg, "api");
     KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     ApiSettings settings = ApiSettings.defaults(port).withHost(host).withMaxUploadBytes((long) maxUploadMb << 20);
-    try (ShutdownSignal signal = new ShutdownSignal(); ApiRuntime api = ApiRuntime.start(cfg, keys, settings, MatcherProbe.UNKNOWN)) {
+    try (ShutdownSignal signal = new ShutdownSignal(); var audit = AuditLogs.open(cfg, "api");
+        ApiRuntime api = ApiRuntime.start(cfg, masterKeys, settings, MatcherProbe.UNKNOWN, audit)) {
       System.err.println("facestream api: dashboard on http://" + host + ":" + api.port() + "/; Ctrl-C stops");
       signal.await();
     }

@@ -1,46 +1,62 @@
 package org.facestream.cli;
 
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.facestream.api.AdminClusterProbe;
+import org.facestream.api.ApiKeyFile;
+import org.facestream.api.ApiKeys;
 import org.facestream.api.ApiServer;
 import org.facestream.api.ApiSettings;
+import org.facestream.api.Credentials;
 import org.facestream.api.KafkaFeeds;
 import org.facestream.api.KafkaGalleryView;
 import org.facestream.api.KafkaGalleryWriter;
 import org.facestream.api.LiveFeed;
 import org.facestream.api.MatcherProbe;
+import org.facestream.api.Role;
 import org.facestream.api.ThresholdHistory;
 import org.facestream.api.ThresholdSource;
-import org.facestream.match.AdaptiveThreshold;
-import org.facestream.match.threshold.FpirPolicy;
+import org.facestream.audit.AuditLog;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.embed.WorkerConfig;
 import org.facestream.enroll.Enroller;
+import org.facestream.events.AuditEntry;
+import org.facestream.events.AuditRecord;
 import org.facestream.events.ThresholdRef;
+import org.facestream.match.AdaptiveThreshold;
 import org.facestream.match.FixedThreshold;
+import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.metrics.MetricsRegistry;
 
 /**
- * The API server wired to Kafka: the gallery view and writer, the live feeds, the cluster probe, and an
- * enroller on the pack's portrait settings. Used by {@code facestream api} and {@code demo --port}.
- * Closing stops the server first, then its consumers and the analyzer.
+ * The API server wired to Kafka: the gallery view, the audited and encrypting gallery writer, the live feeds,
+ * the cluster probe, an enroller on the pack's portrait settings, and the API keys. Used by {@code facestream api} and
+ * {@code demo --port}. The audit log belongs to the caller. Closing stops the server first, then its
+ * consumers and the analyzer.
  */
 final class ApiRuntime implements AutoCloseable {
+  /** Id of the demo's ephemeral admin key. */
+  static final String EPHEMERAL_KEY_ID = "demo-admin";
+  private static final Duration KEY_FILE_CHECK = Duration.ofSeconds(5);
+
   private final FaceAnalyzer analyzer;
   private final KafkaGalleryView gallery;
-  private final KafkaGalleryWriter writer;
   private final LiveFeed live;
   private final KafkaFeeds feeds;
   private final AdminClusterProbe probe;
+  private final ApiKeyFile keyFile;
   private final ApiServer server;
 
-  private ApiRuntime(FaceStreamConfig cfg, MasterKeys keys, ApiSettings settings, MatcherProbe matcher, ThresholdSource thresholdSource) {
+  private ApiRuntime(FaceStreamConfig cfg, MasterKeys masterKeys, ApiSettings settings, MatcherProbe matcher, ThresholdSource thresholdSource,
+      AuditLog audit, Credentials credentials, ApiKeyFile keyFile) {
     Map<String, Object> kafka = cfg.kafkaClientSettings();
+    this.keyFile = keyFile;
     analyzer = VisionSetup.openForPortraits(cfg);
-    gallery = KafkaGalleryView.start(kafka, keys);
-    writer = new KafkaGalleryWriter(kafka, keys, gallery);
+    gallery = KafkaGalleryView.start(kafka, masterKeys);
     live = LiveFeed.defaults();
     // a matcher elsewhere deciding adaptively: its published versions, read from the thresholds topic
     ThresholdHistory published = thresholdSource == null && "adaptive-fpir".equals(cfg.string(FaceStreamConfig.THRESHOLD_POLICY))
@@ -53,16 +69,29 @@ final class ApiRuntime implements AutoCloseable {
         : published != null ? published
         : ThresholdSource.fixed(new ThresholdRef(VisionSetup.threshold(cfg), 0, FixedThreshold.POLICY), Instant.now());
     server = ApiServer.start(settings, new ApiServer.Collaborators(
-        gallery, writer, enroller::enroll, live, threshold, probe, matcher, MetricsRegistry.GLOBAL));
+        gallery, new KafkaGalleryWriter(audit, masterKeys, gallery), enroller::enroll, live, threshold, probe, matcher, MetricsRegistry.GLOBAL, credentials));
   }
 
-  /** Starts the API on {@code settings} against the cluster of {@code cfg}, reading and writing the gallery with {@code keys}. */
-  static ApiRuntime start(FaceStreamConfig cfg, MasterKeys keys, ApiSettings settings, MatcherProbe matcher) {
-    return new ApiRuntime(cfg, keys, settings, matcher, null);
+  /**
+   * Starts the API on {@code settings} against the cluster of {@code cfg}, reading and writing the gallery with
+   * {@code masterKeys}, with the keys of {@code api.keys.file}.
+   */
+  static ApiRuntime start(FaceStreamConfig cfg, MasterKeys masterKeys, ApiSettings settings, MatcherProbe matcher, AuditLog audit) {
+    ApiKeyFile keys = keyFile(cfg, audit);
+    if (keys == null) {
+      throw new IllegalArgumentException("expected " + FaceStreamConfig.API_KEYS_FILE + " (the API needs keys), found none; mint one with "
+          + "'facestream api-key create --role admin --id admin-1 --file api-keys.txt' and pass -D " + FaceStreamConfig.API_KEYS_FILE
+          + "=api-keys.txt (or --keys api-keys.txt)");
+    }
+    return create(cfg, masterKeys, settings, matcher, null, audit, keys, keys);
   }
 
-  /** As above, with the threshold of a matcher in this process (the adaptive policy's published state). */
-  static ApiRuntime start(FaceStreamConfig cfg, MasterKeys keys, ApiSettings settings, MatcherService matcher) {
+  /**
+   * As above, with the threshold of a matcher in this process (the adaptive policy's published versions); without
+   * a key file, an ephemeral admin key is minted, audited and printed to {@code err}, so the demo is never open.
+   */
+  static ApiRuntime start(FaceStreamConfig cfg, MasterKeys masterKeys, ApiSettings settings, MatcherService matcher, AuditLog audit,
+      PrintStream err) {
     ThresholdSource source = null;
     if (matcher.adaptive() != null) {
       AdaptiveThreshold policy = matcher.adaptive();
@@ -71,7 +100,38 @@ final class ApiRuntime implements AutoCloseable {
       policy.onApplied(history::record);
       source = history;
     }
-    return new ApiRuntime(cfg, keys, settings, probeOf(matcher), source);
+    ApiKeyFile keys = keyFile(cfg, audit);
+    Credentials credentials = keys;
+    if (keys == null) {
+      String secret = ApiKeys.mint();
+      credentials = ApiKeys.single(EPHEMERAL_KEY_ID, Role.ADMIN, secret);
+      audit.append(AuditEntry.of(AuditLogs.processActor(audit.writer()), AuditRecord.API_KEYS_LOADED, null, Map.of("source", "ephemeral", "keys", EPHEMERAL_KEY_ID + ":" + Role.ADMIN.label())));
+      err.println("facestream demo: no " + FaceStreamConfig.API_KEYS_FILE + ", so this run has one ephemeral admin key (id "
+          + EPHEMERAL_KEY_ID + "); the dashboard asks for it:");
+      err.println("  " + secret);
+      err.flush();
+    }
+    return create(cfg, masterKeys, settings, probeOf(matcher), source, audit, credentials, keys);
+  }
+
+  private static ApiRuntime create(FaceStreamConfig cfg, MasterKeys masterKeys, ApiSettings settings, MatcherProbe matcher, ThresholdSource source,
+      AuditLog audit, Credentials credentials, ApiKeyFile keys) {
+    try {
+      return new ApiRuntime(cfg, masterKeys, settings, matcher, source, audit, credentials, keys);
+    } catch (RuntimeException e) {
+      if (keys != null) {
+        keys.close();
+      }
+      throw e;
+    }
+  }
+
+  private static ApiKeyFile keyFile(FaceStreamConfig cfg, AuditLog audit) {
+    String file = cfg.string(FaceStreamConfig.API_KEYS_FILE);
+    if (file.isBlank()) {
+      return null;
+    }
+    return ApiKeyFile.load(Path.of(file), audit, AuditLogs.processActor(audit.writer())).watchEvery(KEY_FILE_CHECK);
   }
 
   /** A probe of a matcher running in this process. */
@@ -96,10 +156,12 @@ final class ApiRuntime implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    if (keyFile != null) {
+      keyFile.close();
+    }
     feeds.close();
     live.close();
     gallery.close();
-    writer.close();
     probe.close();
     analyzer.close();
   }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code facestream config docs|show}: the configuration table, or the resolved values. */
-@Command(name = "config", description = "Print the configuration table (docs) or the resolved configuration (show).")
+@Command(name = "config", description = "Print the configuration table (docs) or the resolved configuration, secrets redacted (show).")
 final class ConfigCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "docs|show", description = "docs: Markdown table of every key; show: resolved values.")
   String action;
@@ -18,10 +18,8 @@ final class ConfigCommand implements Callable<Integer> {
     switch (action) {
       case "docs" -> System.out.print(FaceStreamConfig.markdownTable());
       case "show" -> {
-        FaceStreamConfig cfg = common.resolve();
-        for (String key : FaceStreamConfig.DEFINITION.names().stream().sorted().toList()) {
-          System.out.println(key + "=" + cfg.value(key));
-        }
+        // secrets redacted, as in the config-resolved audit records
+        common.resolve().redacted().forEach((k, v) -> System.out.println(k + "=" + v));
       }
       default -> throw new IllegalArgumentException("expected 'docs' or 'show', found '" + action + "'");
     }

@@ -60,8 +60,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "DIR", description = "Broker and state directory (default: a temporary directory, deleted at exit).")
   Path data;
 
-  @Option(names = "--port", paramLabel = "N", description = "Serve the REST API and dashboard on this port.")
+  @Option(names = "--port", paramLabel = "N", description = "Serve the REST API and dashboard on this port "
+      + "(keys from api.keys.file or --keys; without, an ephemeral admin key is printed to stderr).")
   Integer port;
+
+  @Option(names = "--keys", paramLabel = "FILE", description = "API key file for --port (key api.keys.file).")
+  Path keys;
 
   /** Whether identity events are printed (bench pipeline turns them off and keeps the summary). */
   boolean printEvents = true;
@@ -78,6 +82,9 @@ final class DemoCommand implements Callable<Integer> {
     if (port != null) {
       // the dashboard shows face thumbnails; they are off otherwise (biometric data)
       overrides.put(FaceStreamConfig.THUMBNAILS, "true");
+    }
+    if (keys != null) {
+      overrides.put(FaceStreamConfig.API_KEYS_FILE, keys.toString());
     }
     FaceStreamConfig base = common.resolve(overrides);
     Map<String, List<Path>> subjects = parseEnrollments(enroll);

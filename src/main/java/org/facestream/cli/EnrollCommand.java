@@ -11,11 +11,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.facestream.audit.AuditLog;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.embed.FaceAnalyzer;
 import org.facestream.enroll.Enroller;
 import org.facestream.enroll.GalleryPublisher;
 import org.facestream.enroll.SubjectKeySnapshot;
+import org.facestream.events.AuditEntry;
+import org.facestream.events.AuditRecord;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Template;
 import picocli.CommandLine.Command;
@@ -26,7 +29,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code facestream enroll --subject ID IMAGE...}: templates from photos into the gallery topic, sealed under
  * the subject's data key; or {@code facestream enroll --dir ROOT}: bulk enrollment of a folder tree with one
- * folder per subject. Needs the master key ({@code security.master.key.file}).
+ * folder per subject. Needs the master key ({@code security.master.key.file}). Each subject's key record (when
+ * it has no key yet), sealed record and audit record (actor {@code --actor} or the OS user) are written in one
+ * transaction ({@link GalleryPublisher}).
  */
 @Command(name = "enroll", description = "Enroll a subject from photos (each must show exactly one face), or a folder tree with --dir.")
 final class EnrollCommand implements Callable<Integer> {
@@ -40,6 +45,9 @@ final class EnrollCommand implements Callable<Integer> {
 
   @Parameters(arity = "0..*", paramLabel = "IMAGE", description = "JPEG or PNG photos of the subject.")
   List<Path> images = new ArrayList<>();
+
+  @Option(names = "--actor", paramLabel = "NAME", description = "Who enrolls, as the audit log records it (default: the OS user).")
+  String actor;
 
   @Override
   public Integer call() throws IOException {
@@ -56,12 +64,20 @@ final class EnrollCommand implements Callable<Integer> {
     KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     // a subject enrolled before keeps its data key (its key record is read back first)
     SubjectKeySnapshot existing = SubjectKeySnapshot.read(cfg.kafkaClientSettings(), Duration.ofSeconds(60));
-    try (GalleryPublisher publisher = new GalleryPublisher(cfg.kafkaClientSettings(), keys, existing, "facestream-enroll")) {
-      publisher.publishAll(records);
+    try (AuditLog audit = AuditLogs.open(cfg, "enroll")) {
+      publish(new GalleryPublisher(audit, keys, existing), records, AuditLogs.person(actor), root != null ? "cli-bulk" : "cli");
     }
     records.values().forEach(r -> System.err.println("facestream enroll: " + r.subjectId() + " enrolled with "
         + r.templates().size() + " template(s), pack " + r.modelPackId()));
     return 0;
+  }
+
+  /** Publishes each record with its {@code subject-enrolled} audit record by {@code actor}, made through {@code via}. */
+  static void publish(GalleryPublisher publisher, Map<String, GalleryRecord> records, String actor, String via) {
+    for (GalleryRecord r : records.values()) {
+      publisher.publish(r, AuditEntry.of(actor, AuditRecord.SUBJECT_ENROLLED, r.subjectId(), Map.of(
+          "via", via, "templates", Integer.toString(r.templates().size()), "model.pack", r.modelPackId())));
+    }
   }
 
   /** One record per subject folder, from every photo that shows exactly one face; a progress bar on stderr. */

@@ -3,35 +3,70 @@ package org.facestream.cli;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.facestream.audit.AuditLog;
 import org.facestream.enroll.GalleryPublisher;
+import org.facestream.enroll.GallerySnapshot;
+import org.facestream.events.AuditEntry;
+import org.facestream.events.AuditRecord;
+import org.facestream.events.SealedGalleryRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code facestream erase --subject ID...}: destroys each subject's data key and writes its gallery tombstone
- * (see {@link GalleryPublisher#erase}). Needs no master key: destroying a key does not require reading it.
+ * {@code facestream erase --subject ID...}: erases enrolled subjects, as {@code DELETE /api/v1/subjects/{id}}
+ * does ({@link GalleryPublisher#erase}): per subject one transaction of the key tombstone (the subject's data
+ * key destroyed: every copy of its templates becomes unreadable), the gallery tombstone and its
+ * {@code subject-erased} audit record (actor {@code --actor} or the OS user). Needs no master key: destroying
+ * a key does not require reading it. Every subject is checked against the gallery and key topics first: one
+ * with neither a gallery record nor a data key is refused (exit 2) before anything is written, so the audit
+ * log never claims an erasure of something that was not there.
  */
-@Command(name = "erase", description = "Erase subjects: destroy their data keys (every copy of their templates becomes unreadable) and tombstone their gallery records.")
+@Command(name = "erase", description = "Erase subjects: destroy their data keys (every copy of their templates becomes unreadable) and "
+    + "tombstone their gallery records, each recorded in the audit log.")
 final class EraseCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
 
   @Option(names = "--subject", required = true, paramLabel = "ID", description = "Subject id to erase (repeatable).")
   List<String> subjects = new ArrayList<>();
 
+  @Option(names = "--actor", paramLabel = "NAME", description = "Who erases, as the audit log records it (default: the OS user).")
+  String actor;
+
   @Override
   public Integer call() {
     FaceStreamConfig cfg = common.resolve();
-    KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
-    try (GalleryPublisher publisher = GalleryPublisher.forErasure(cfg.kafkaClientSettings(), "facestream-erase")) {
-      for (String subject : subjects) {
-        GalleryPublisher.Erasure e = publisher.erase(subject);
+    KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
+    GallerySnapshot gallery = GallerySnapshot.read(cfg.kafkaClientSettings(), Duration.ofSeconds(60));
+    List<String> unknown = subjects.stream().filter(s -> !gallery.holds(s)).distinct().toList();
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("expected enrolled subjects, found no gallery record or data key of " + String.join(", ", unknown)
+          + " (" + gallery.size() + " enrolled); nothing was erased");
+    }
+    try (AuditLog audit = AuditLogs.open(cfg, "erase")) {
+      GalleryPublisher publisher = GalleryPublisher.forErasure(audit, gallery);
+      for (String subject : subjects.stream().distinct().toList()) {
+        GalleryPublisher.Erasure e = publisher.erase(subject, AuditEntry.of(AuditLogs.person(actor), AuditRecord.SUBJECT_ERASED, subject,
+            details(gallery, subject)));
         System.err.println("facestream erase: " + subject + " erased (key tombstone " + e.keyTombstone().topic() + "-" + e.keyTombstone().partition()
             + "@" + e.keyTombstone().offset() + ", gallery tombstone " + e.galleryTombstone().topic() + "-" + e.galleryTombstone().partition()
-            + "@" + e.galleryTombstone().offset() + ")");
+            + "@" + e.galleryTombstone().offset() + ", audited on chain " + e.audit().chainId() + "#" + e.audit().sequence() + ")");
       }
     }
     return 0;
+  }
+
+  /** What the audit record says of the subject erased: the clear fields of its sealed record (the publisher adds the key). */
+  private static Map<String, String> details(GallerySnapshot gallery, String subject) {
+    Map<String, String> d = new TreeMap<>();
+    d.put("via", "cli");
+    gallery.sealed(subject).ifPresent((SealedGalleryRecord s) -> {
+      d.put("templates", Integer.toString(s.templateCount()));
+      d.put("model.pack", s.modelPackId());
+    });
+    return d;
   }
 }

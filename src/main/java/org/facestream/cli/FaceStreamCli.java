@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       DemoCommand.class,
       ApiCommand.class,
+      ApiKeyCommand.class,
+      AuditCommand.class,
       EvalCommand.class,
       BenchCommand.class,
       ModelsCommand.class,

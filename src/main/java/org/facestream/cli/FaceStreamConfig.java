@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -53,6 +55,7 @@ public final class FaceStreamConfig {
   public static final String COHORT_DIR = "matcher.cohort.dir";
   public static final String METRICS_PORT = "metrics.port";
   public static final String METRICS_HOST = "metrics.host";
+  public static final String API_KEYS_FILE = "api.keys.file";
   public static final String MASTER_KEY_FILE = "security.master.key.file";
   public static final String PREVIOUS_MASTER_KEY_FILES = "security.master.key.previous.files";
   public static final String KAFKA_PREFIX = "kafka.";
@@ -118,7 +121,13 @@ public final class FaceStreamConfig {
               + "without it; the demo mints an ephemeral one when empty. Keep it apart from backups of the topics.")
       .define(PREVIOUS_MASTER_KEY_FILES, Type.LIST, "", Importance.MEDIUM,
           "Earlier master key files (comma-separated) still accepted to unwrap data keys wrapped before a rotation; new keys are always "
-              + "wrapped under security.master.key.file.");
+              + "wrapped under security.master.key.file.")
+      .define(API_KEYS_FILE, Type.STRING, "", Importance.HIGH,
+          "API key file, one key per line: key id, role (viewer, operator or admin), SHA-256 hex of the key (facestream api-key create). "
+              + "Required by facestream api; reloaded when it changes, each change audited. Empty in demo --port: an ephemeral admin key is printed.");
+
+  /** Names of configuration values that are never written anywhere (audit records, logs) in clear. */
+  private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|secret|jaas|token|credential|private|\\.key$).*");
 
   private final Map<String, Object> values;
   private final Map<String, String> kafkaOverrides;
@@ -214,6 +223,28 @@ public final class FaceStreamConfig {
     Map<String, Object> m = new HashMap<>(kafkaOverrides);
     m.put("bootstrap.servers", string(BOOTSTRAP));
     return m;
+  }
+
+  /**
+   * Every resolved value as audit records carry it: each declared key and each {@code kafka.*} override,
+   * sorted, with secrets (names with password, secret, jaas, token, credential, private, or ending in
+   * {@code .key}) shown as {@code [redacted]}.
+   */
+  public SortedMap<String, String> redacted() {
+    SortedMap<String, String> out = new TreeMap<>();
+    for (String key : DEFINITION.names()) {
+      Object v = values.get(key);
+      out.put(key, SECRET_NAME.matcher(key).matches() ? "[redacted]" : String.valueOf(v));
+    }
+    kafkaOverrides.forEach((k, v) -> out.put(KAFKA_PREFIX + k, SECRET_NAME.matcher(k).matches() ? "[redacted]" : v));
+    return out;
+  }
+
+  /** SHA-256 of {@link #redacted()} as {@code key=value} lines: equal digests, equal configuration (secrets aside). */
+  public String digest() {
+    StringBuilder sb = new StringBuilder();
+    redacted().forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+    return org.facestream.events.AuditRecord.sha256Hex(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** The configuration table of the README, generated from {@link #DEFINITION}. */

@@ -13,8 +13,9 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.facestream.embed.WorkerConfig;
+import org.facestream.audit.AuditLog;
 import org.facestream.crypto.MasterKeys;
+import org.facestream.embed.WorkerConfig;
 import org.facestream.enroll.GalleryPublisher;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Topics;
@@ -26,17 +27,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline in one JVM, as {@code demo}, {@code bench pipeline} and {@code bench soak} run it: a
- * real broker with the catalogue's topics, the gallery written, the matcher running with it loaded, the
- * identity tap reading, optionally the API, and the worker pool; cameras are added with {@link #openCamera}.
- * {@link #close} stops everything in reverse order. Not thread-safe; one owner.
+ * real broker with the catalogue's topics, the pipeline's audit chain (writer {@code demo}, its redacted
+ * configuration first), the gallery written through {@link GalleryPublisher} (sealed, each subject with its
+ * audit record), the matcher running with it loaded, the identity tap reading, optionally the API (with the
+ * keys of {@code api.keys.file}, or one ephemeral admin key printed to stderr), and the worker pool; cameras
+ * are added with {@link #openCamera}. {@link #close} stops everything in reverse order, the audit chain just
+ * before the broker. Not thread-safe; one owner.
  */
 final class InProcessPipeline implements AutoCloseable {
+  /** The audit writer (role) of the in-process pipeline. */
+  static final String AUDIT_WRITER = "demo";
   private static final Logger LOG = LoggerFactory.getLogger(InProcessPipeline.class);
 
   private final List<AutoCloseable> opened = new ArrayList<>();
   private EmbeddedKafkaBroker broker;
   private FaceStreamConfig cfg;
   private Admin admin;
+  private AuditLog audit;
   private MatcherService matcher;
   private IdentityEventTap tap;
   private Thread tapThread;
@@ -67,16 +74,15 @@ final class InProcessPipeline implements AutoCloseable {
       MasterKeys keys = MasterKeySetup.orEphemeral(p.cfg);
       p.admin = p.keep(Admin.create(p.cfg.kafkaClientSettings()));
       TopicCatalogue.load().ensureTopics(p.admin);
-      try (GalleryPublisher publisher = new GalleryPublisher(p.cfg.kafkaClientSettings(), keys,
-          subject -> java.util.Optional.empty(), "facestream-demo-enroll")) {
-        publisher.publishAll(gallery);
-      }
+      p.audit = p.keep(AuditLogs.open(p.cfg, AUDIT_WRITER));
+      EnrollCommand.publish(new GalleryPublisher(p.audit, keys, subject -> java.util.Optional.empty()), gallery, AuditLogs.person(null),
+          AUDIT_WRITER);
       LOG.info("enrolled {}", gallery.keySet());
       p.matcher = p.keep(MatcherCommand.service(p.cfg, keys, "demo", MetricsRegistry.GLOBAL));
       p.matcher.start(Duration.ofMinutes(2));
       awaitGallery(p.matcher, gallery.size());
       if (apiPort != null) {
-        p.keep(ApiRuntime.start(p.cfg, keys, org.facestream.api.ApiSettings.defaults(apiPort), p.matcher));
+        p.keep(ApiRuntime.start(p.cfg, keys, org.facestream.api.ApiSettings.defaults(apiPort), p.matcher, p.audit, System.err));
       }
       p.tap = new IdentityEventTap(p.cfg.kafkaClientSettings(), events);
       p.tapThread = Thread.ofPlatform().name("identity-tap").start(p.tap);
@@ -99,6 +105,11 @@ final class InProcessPipeline implements AutoCloseable {
 
   Admin admin() {
     return admin;
+  }
+
+  /** The pipeline's audit chain. */
+  AuditLog audit() {
+    return audit;
   }
 
   IdentityEventTap tap() {
@@ -162,7 +173,7 @@ final class InProcessPipeline implements AutoCloseable {
     }
   }
 
-  /** Workers, API, tap, matcher, admin, broker: the reverse of the start order. */
+  /** Workers, tap, API, matcher, audit chain, admin, broker: the reverse of the start order. */
   @Override
   public void close() throws Exception {
     Exception first = null;

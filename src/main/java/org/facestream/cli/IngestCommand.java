@@ -36,6 +36,7 @@ final class IngestCommand implements Callable<Integer> {
     KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     IngestSettings settings = settings(cfg, camera).withLoop(loop).withRealtime(realtime);
     try (ShutdownSignal signal = new ShutdownSignal();
+        var audit = AuditLogs.open(cfg, "ingest");
         var metricsServer = MetricsEndpoint.startIfConfigured(cfg);
         CameraIngest ingest = CameraIngest.open(source, cfg.kafkaClientSettings(), cfg.string(FaceStreamConfig.BOOTSTRAP), settings)) {
       IngestMetrics.register(org.facestream.metrics.MetricsRegistry.GLOBAL, camera, ingest);

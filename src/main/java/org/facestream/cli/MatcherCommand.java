@@ -46,6 +46,7 @@ final class MatcherCommand implements Callable<Integer> {
     MasterKeys keys = MasterKeySetup.require(cfg, "matcher");
     KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     try (ShutdownSignal signal = new ShutdownSignal();
+        var audit = AuditLogs.open(cfg, "matcher");
         var metricsServer = MetricsEndpoint.startIfConfigured(cfg);
         MatcherService matcher = service(cfg, keys, WorkerCommand.hostName(), MetricsRegistry.GLOBAL)) {
       matcher.start(Duration.ofMinutes(2));

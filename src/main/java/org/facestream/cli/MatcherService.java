@@ -19,6 +19,7 @@ import org.facestream.match.MatcherMetrics;
 import org.facestream.match.MatcherTopology;
 import org.facestream.match.NullScoreReporting;
 import org.facestream.match.ThresholdAggregatorTopology;
+import org.facestream.match.ThresholdMetrics;
 import org.facestream.match.ThresholdPolicy;
 import org.facestream.metrics.MetricsRegistry;
 import org.slf4j.Logger;
@@ -61,7 +62,11 @@ final class MatcherService implements AutoCloseable {
     if (adaptiveFor != null) {
       adaptive = adaptiveFor.apply(index);
       topology = MatcherTopology.build(cfg, keys, adaptive, new NullScoreReporting(instanceId, reportEvery), metrics, index, Clock.systemUTC());
-      Topology aggregate = ThresholdAggregatorTopology.build(new ThresholdAggregatorTopology.Config(adaptive.policy(), reportEvery.multipliedBy(10)));
+      ThresholdMetrics aggregated = new ThresholdMetrics();
+      Topology aggregate = ThresholdAggregatorTopology.build(new ThresholdAggregatorTopology.Config(adaptive.policy(), reportEvery.multipliedBy(10)),
+          aggregated);
+      registry.gauge("threshold_audit_records", "Audit records the threshold aggregator of this process wrote (chain starts, one per version)", "",
+          aggregated::auditRecords);
       aggregator = new KafkaStreams(aggregate, properties(AGGREGATOR_ID, kafkaSettings, stateDir.resolve("aggregator"), instanceId));
       registry.gauge("matcher_threshold_cosine", "Decision threshold in force (cosine)", "",
           () -> adaptive.current() == null ? adaptive.policy().initial() : adaptive.current().value());

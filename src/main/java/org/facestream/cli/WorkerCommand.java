@@ -29,6 +29,7 @@ final class WorkerCommand implements Callable<Integer> {
     KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     String id = instanceId != null ? instanceId : hostName();
     try (ShutdownSignal signal = new ShutdownSignal();
+        var audit = AuditLogs.open(cfg, "worker");
         var metricsServer = MetricsEndpoint.startIfConfigured(cfg);
         WorkerPool pool = WorkerPool.start(cfg, id, MetricsRegistry.GLOBAL)) {
       System.err.println("facestream worker: " + pool.size() + " instance(s) of " + id + " running; Ctrl-C stops");

@@ -15,7 +15,8 @@ import org.facestream.metrics.MetricsRegistry;
 
 /**
  * Enrollment through the production detect-align-embed path: every image must show exactly one face, which
- * becomes one template. {@link GalleryPublisher} seals the subject's record and writes it. Not thread-safe.
+ * becomes one template. {@link GalleryPublisher} seals the subject's record and writes it, in one transaction
+ * with its audit record. Not thread-safe.
  */
 public final class Enroller {
   /** Refusal reasons, the {@code reason} label of {@code facestream_enroll_refused_total}. */

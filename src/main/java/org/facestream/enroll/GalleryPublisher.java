@@ -1,48 +1,60 @@
 package org.facestream.enroll;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.facestream.audit.AuditLog;
 import org.facestream.crypto.DecryptionException;
 import org.facestream.crypto.GalleryCipher;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.crypto.SubjectKey;
+import org.facestream.events.AuditEntry;
+import org.facestream.events.AuditRecord;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Serdes;
 import org.facestream.events.SubjectKeyRecord;
 import org.facestream.events.Topics;
 
 /**
- * Writes the gallery, encrypted: the one writer of {@code facestream.gallery.v1} and
- * {@code facestream.subject-keys.v1}, used by the enroll command, the demo and the API. One idempotent
- * producer with {@code acks=all}; every write returns once the broker has acknowledged it.
+ * Writes the gallery, encrypted and audited: the one writer of {@code facestream.gallery.v1} and
+ * {@code facestream.subject-keys.v1}, used by the enroll and erase commands, the in-process pipelines (demo,
+ * bench) and the API. It writes through the caller's {@link AuditLog}: every change is one Kafka transaction
+ * of that chain's producer (idempotent, {@code acks=all}) holding the change's records and its audit record,
+ * so no gallery or key change exists without its audit record, and none is half written.
  *
- * <p>Enrollment reuses the subject's data key when it has one, or makes one and writes it first, so that the
- * sealed record never reaches the topic before its key can. Erasure destroys the key first (the tombstone
- * that makes every copy of the subject's records unreadable) and then writes the gallery tombstone.
+ * <p>Enrollment reuses the subject's data key when it has one, or makes one; a new key is sent (and
+ * acknowledged) before the record sealed under it, then the {@code subject-enrolled} record. Erasure sends
+ * the key tombstone (the write that makes every copy of the subject's records unreadable), then the gallery
+ * tombstone, then {@code subject-erased}. Readers see a transaction once it commits, read_committed, each
+ * partition as its commit marker lands: the matchers and the API's view hold a sealed record whose key they
+ * have not read yet until it comes, so the order in which the two topics become visible does not matter. An
+ * aborted transaction leaves nothing: the subject stays as it was (an erasure that failed destroyed nothing
+ * and is reported as failed).
  *
- * <p>Thread-safe: writes are serialized, so two enrollments of a new subject cannot make two keys.
+ * <p>The audit records name the data key ({@code details.key.id}) and where each record went:
+ * {@code details.gallery} and, when a key record was written, {@code details.subject-key}
+ * ({@code topic-partition@offset}).
+ *
+ * <p>Thread-safe: writes are serialized, so two enrollments of a new subject cannot make two keys. The audit
+ * log belongs to the caller.
  */
-public final class GalleryPublisher implements AutoCloseable {
-  private final KafkaProducer<String, byte[]> producer;
+public final class GalleryPublisher {
+  private final AuditLog audit;
   private final MasterKeys masterKeys;
   private final SubjectKeyLookup lookup;
   private final GalleryCipher cipher = new GalleryCipher();
-  /** Keys this publisher made that the lookup may not have read back yet. */
+  /** Keys this publisher made (and committed) that the lookup may not have read back yet. */
   private final Map<String, SubjectKey> made = new HashMap<>();
-  /** Keys this publisher destroyed, which a lagging lookup may still show: never reused. */
+  /** Keys this publisher destroyed (or tried to), which a lagging lookup may still show: never reused. */
   private final Set<String> destroyed = new HashSet<>();
 
   /**
@@ -52,8 +64,9 @@ public final class GalleryPublisher implements AutoCloseable {
    * @param keyRecord where its new data key landed on {@code facestream.subject-keys.v1}, or null when its
    *     existing key was reused
    * @param galleryRecord where the sealed record landed on {@code facestream.gallery.v1}
+   * @param audit the {@code subject-enrolled} record committed with them
    */
-  public record Publication(String subjectId, RecordMetadata keyRecord, RecordMetadata galleryRecord) {}
+  public record Publication(String subjectId, RecordMetadata keyRecord, RecordMetadata galleryRecord, AuditRecord audit) {}
 
   /**
    * What an erasure wrote.
@@ -61,68 +74,105 @@ public final class GalleryPublisher implements AutoCloseable {
    * @param subjectId the erased subject
    * @param keyTombstone where the key tombstone landed on {@code facestream.subject-keys.v1}
    * @param galleryTombstone where the gallery tombstone landed on {@code facestream.gallery.v1}
+   * @param audit the {@code subject-erased} record committed with them
    */
-  public record Erasure(String subjectId, RecordMetadata keyTombstone, RecordMetadata galleryTombstone) {}
+  public record Erasure(String subjectId, RecordMetadata keyTombstone, RecordMetadata galleryTombstone, AuditRecord audit) {}
 
   /**
-   * @param kafkaSettings client settings (bootstrap, TLS, SASL)
+   * @param audit the chain whose transactions carry the writes (the caller's; one per process)
    * @param masterKeys wraps new data keys and unwraps the ones reused (null: erasure only)
    * @param lookup the subjects' current keys (the API's gallery view, or a snapshot of the key topic)
-   * @param clientId the producer's client id
    */
-  public GalleryPublisher(Map<String, Object> kafkaSettings, MasterKeys masterKeys, SubjectKeyLookup lookup, String clientId) {
-    Map<String, Object> p = new HashMap<>(kafkaSettings);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-    this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  public GalleryPublisher(AuditLog audit, MasterKeys masterKeys, SubjectKeyLookup lookup) {
+    this.audit = Objects.requireNonNull(audit, "audit");
     this.masterKeys = masterKeys;
-    this.lookup = lookup;
+    this.lookup = Objects.requireNonNull(lookup, "lookup");
   }
 
   /** A publisher that only erases: erasure destroys keys and needs no master key to do it. */
-  public static GalleryPublisher forErasure(Map<String, Object> kafkaSettings, String clientId) {
-    return new GalleryPublisher(kafkaSettings, null, subjectId -> Optional.empty(), clientId);
+  public static GalleryPublisher forErasure(AuditLog audit, SubjectKeyLookup lookup) {
+    return new GalleryPublisher(audit, null, lookup);
   }
 
-  /** Seals {@code record} under its subject's data key (made and written first when it has none) and writes it. */
-  public synchronized Publication publish(GalleryRecord record) {
+  /**
+   * Seals {@code record} under its subject's data key (made and written first when it has none) and writes it
+   * with {@code entry} (action {@code subject-enrolled}, the same subject), in one transaction.
+   *
+   * @throws AuditLog.AuditWriteException when the transaction did not commit
+   */
+  public synchronized Publication publish(GalleryRecord record, AuditEntry entry) {
     if (masterKeys == null) {
       throw new IllegalStateException("expected master keys to enroll " + record.subjectId() + ", found none (this publisher only erases)");
     }
     String subjectId = record.subjectId();
+    requireEntry(entry, AuditRecord.SUBJECT_ENROLLED, subjectId);
     SubjectKey key = reusableKey(subjectId);
-    RecordMetadata keyWritten = null;
-    if (key == null) {
+    boolean newKey = key == null;
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(2);
+    if (newKey) {
       key = SubjectKey.generate(subjectId);
-      keyWritten = send(Topics.SUBJECT_KEYS, subjectId, Serdes.subjectKeys().serialize(Topics.SUBJECT_KEYS, masterKeys.wrap(key, Instant.now())));
-      made.put(subjectId, key);
+      records.add(record(Topics.SUBJECT_KEYS, subjectId, Serdes.subjectKeys().serialize(Topics.SUBJECT_KEYS, masterKeys.wrap(key, Instant.now()))));
     }
-    RecordMetadata sealed = send(Topics.GALLERY, subjectId, Serdes.gallery().serialize(Topics.GALLERY, cipher.seal(record, key)));
-    return new Publication(subjectId, keyWritten, sealed);
-  }
-
-  /** Publishes every record, in order. */
-  public void publishAll(Map<String, GalleryRecord> recordsBySubject) {
-    recordsBySubject.values().forEach(this::publish);
+    records.add(record(Topics.GALLERY, subjectId, Serdes.gallery().serialize(Topics.GALLERY, cipher.seal(record, key))));
+    List<RecordMetadata> written = new ArrayList<>();
+    String keyId = key.keyId();
+    AuditRecord audited = audit.appendWith(records, md -> {
+      written.addAll(md);
+      return withWhere(entry, keyId, md);
+    });
+    if (newKey) {
+      made.put(subjectId, key); // only once committed: an aborted key never reached a reader
+    }
+    return new Publication(subjectId, newKey ? written.get(0) : null, written.get(written.size() - 1), audited);
   }
 
   /**
-   * Erases a subject: destroys its data key (key tombstone), then writes the gallery tombstone. After the
-   * first write every copy of its gallery records, on the topic, in stores or in backups, is undecryptable;
-   * the second removes the ciphertext from the compacted topic and the matchers' stores.
+   * Erases a subject: destroys its data key (key tombstone), then writes the gallery tombstone, with
+   * {@code entry} (action {@code subject-erased}, the same subject), in one transaction. Once it commits, every
+   * copy of the subject's gallery records, on the topic, in stores or in backups, is undecryptable, and the
+   * gallery tombstone removes the ciphertext from the compacted topic and the matchers' stores.
+   *
+   * @throws AuditLog.AuditWriteException when the transaction did not commit (then nothing was destroyed,
+   *     unless the outcome of the commit is unknown)
    */
-  public synchronized Erasure erase(String subjectId) {
+  public synchronized Erasure erase(String subjectId, AuditEntry entry) {
     GalleryRecord.requireSubjectId(subjectId);
-    lookup.current(subjectId).ifPresent(k -> destroyed.add(k.keyId()));
+    requireEntry(entry, AuditRecord.SUBJECT_ERASED, subjectId);
+    // never reuse these keys, even if this erasure fails: a later enrollment then makes a new key, which is safe
+    Optional<String> current = lookup.current(subjectId).map(SubjectKeyRecord::keyId);
+    current.ifPresent(destroyed::add);
     SubjectKey mine = made.remove(subjectId);
     if (mine != null) {
       destroyed.add(mine.keyId());
     }
-    RecordMetadata key = send(Topics.SUBJECT_KEYS, subjectId, null);
-    RecordMetadata gallery = send(Topics.GALLERY, subjectId, null);
-    return new Erasure(subjectId, key, gallery);
+    String keyId = mine != null ? mine.keyId() : current.orElse(null);
+    List<RecordMetadata> written = new ArrayList<>();
+    AuditRecord audited = audit.appendWith(List.of(record(Topics.SUBJECT_KEYS, subjectId, null), record(Topics.GALLERY, subjectId, null)),
+        md -> {
+          written.addAll(md);
+          return withWhere(entry, keyId, md);
+        });
+    return new Erasure(subjectId, written.get(0), written.get(1), audited);
+  }
+
+  private static void requireEntry(AuditEntry entry, String action, String subjectId) {
+    Objects.requireNonNull(entry, "entry");
+    if (!entry.action().equals(action) || !subjectId.equals(entry.subject())) {
+      throw new IllegalArgumentException("expected an audit entry " + action + " of subject " + subjectId + ", found " + entry.action()
+          + " of " + entry.subject());
+    }
+  }
+
+  /**
+   * The entry naming the data key ({@code key.id}: sealed under, or destroyed; absent when the erasing writer
+   * does not know it) and where its records landed: {@code gallery} and, when one was written, {@code subject-key}.
+   */
+  private static AuditEntry withWhere(AuditEntry entry, String keyId, List<RecordMetadata> written) {
+    AuditEntry e = keyId == null ? entry : entry.withDetail("key.id", keyId);
+    for (RecordMetadata md : written) {
+      e = e.withDetail(md.topic().equals(Topics.GALLERY) ? "gallery" : "subject-key", md.topic() + "-" + md.partition() + "@" + md.offset());
+    }
+    return e;
   }
 
   /** The subject's current key, or null when it has none (or only one this publisher destroyed). */
@@ -147,19 +197,7 @@ public final class GalleryPublisher implements AutoCloseable {
     }
   }
 
-  private RecordMetadata send(String topic, String key, byte[] value) {
-    try {
-      return producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing " + topic, e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot write to " + topic + ": " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public void close() {
-    producer.close();
+  private static ProducerRecord<byte[], byte[]> record(String topic, String subjectId, byte[] value) {
+    return new ProducerRecord<>(topic, subjectId.getBytes(StandardCharsets.UTF_8), value);
   }
 }

@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,30 +40,36 @@ public final class SubjectKeySnapshot implements SubjectKeyLookup {
 
   /** Reads {@code facestream.subject-keys.v1} from the beginning to the end offsets it finds (read_committed). */
   public static SubjectKeySnapshot read(Map<String, Object> kafkaSettings, Duration timeout) {
+    Map<String, SubjectKeyRecord> keys = new HashMap<>();
+    readToEnd(kafkaSettings, Topics.SUBJECT_KEYS, timeout, "facestream-subject-keys-snapshot", r -> apply(keys, r));
+    return new SubjectKeySnapshot(keys);
+  }
+
+  /** Hands every record of {@code topic}, from the beginning to the end offsets found (read_committed), to {@code each}. */
+  static void readToEnd(Map<String, Object> kafkaSettings, String topic, Duration timeout, String clientId,
+      Consumer<ConsumerRecord<String, byte[]>> each) {
     Map<String, Object> m = new HashMap<>(kafkaSettings);
     m.remove(ConsumerConfig.GROUP_ID_CONFIG);
     m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    m.put(ConsumerConfig.CLIENT_ID_CONFIG, "facestream-subject-keys-snapshot");
-    Map<String, SubjectKeyRecord> keys = new HashMap<>();
+    m.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(m, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> tps = consumer.partitionsFor(Topics.SUBJECT_KEYS, timeout).stream()
+      List<TopicPartition> tps = consumer.partitionsFor(topic, timeout).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(tps);
       consumer.seekToBeginning(tps);
       Map<TopicPartition, Long> ends = consumer.endOffsets(tps, timeout);
       while (tps.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("expected to read " + Topics.SUBJECT_KEYS + " to its end within " + timeout.toSeconds()
+          throw new IllegalStateException("expected to read " + topic + " to its end within " + timeout.toSeconds()
               + " s, found it still reading");
         }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          apply(keys, r);
+          each.accept(r);
         }
       }
     }
-    return new SubjectKeySnapshot(keys);
   }
 
   private static void apply(Map<String, SubjectKeyRecord> keys, ConsumerRecord<String, byte[]> r) {
@@ -93,6 +101,11 @@ public final class SubjectKeySnapshot implements SubjectKeyLookup {
   /** Number of subjects with a key. */
   public int size() {
     return keys.size();
+  }
+
+  /** The subjects with a key. */
+  public Set<String> subjects() {
+    return keys.keySet();
   }
 
   /**

@@ -25,4 +25,8 @@ public final class Serdes {
   public static IdentityEventSerde identities() {
     return new IdentityEventSerde();
   }
+
+  public static JsonSerde<AuditRecord> audit() {
+    return new JsonSerde<>(AuditRecord.class);
+  }
 }

@@ -25,6 +25,11 @@ public final class Topics {
   public static final String NULL_SCORES = "facestream.null-scores.v1";
   /** Compacted: the versioned adaptive threshold, keyed by policy id. */
   public static final String THRESHOLDS = "facestream.thresholds.v1";
+  /**
+   * Append-only, kept forever: who enrolled and erased which subject, threshold versions, configurations and
+   * API key changes, hash-chained per writer. Key: chain id. Value: {@link AuditRecord}.
+   */
+  public static final String AUDIT = "facestream.audit.v1";
   /** Records no stage could process, with the reason in headers (see {@link DeadLetters}). */
   public static final String DEADLETTER = "facestream.deadletter.v1";
 

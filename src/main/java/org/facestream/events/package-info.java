@@ -1,6 +1,7 @@
 /**
  * Wire records of FaceStream and their serdes: camera frames, face observations, sealed gallery records and
- * the wrapped subject keys that open them, identity events and dead letters, plus the topic names of the catalogue in {@code topologies/topics.json}.
+ * the wrapped subject keys that open them, identity events, dead letters and audit records, plus the topic names
+ * of the catalogue in {@code topologies/topics.json}.
  *
  * <p>Every record validates its invariants in its compact constructor, so a message that exists is a
  * message that is well formed. Deserializers return {@code null} for tombstones and throw Kafka's

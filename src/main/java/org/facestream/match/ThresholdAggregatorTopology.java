@@ -3,8 +3,12 @@ package org.facestream.match;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -17,8 +21,12 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.facestream.events.Topics;
+import org.facestream.events.AuditChain;
+import org.facestream.events.AuditEntry;
+import org.facestream.events.AuditRecord;
 import org.facestream.events.JsonSerde;
+import org.facestream.events.Serdes;
+import org.facestream.events.Topics;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.threshold.FpirThresholdEstimator;
 import org.facestream.match.threshold.NullScoreReport;
@@ -34,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * facestream.null-scores.v1 -> null-scores-source -> aggregate-thresholds -> thresholds-sink -> facestream.thresholds.v1
- *                                                     [null-scores-by-instance] [threshold-by-policy]
+ *                                                     [null-scores-by-instance] \-> audit-sink -> facestream.audit.v1
+ *                                                     [threshold-by-policy] [audit-chain-by-writer]
  * </pre>
  *
  * <ul>
@@ -46,6 +55,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Every accepted report yields a new {@link ThresholdState} with the next version
  *       ({@code threshold-by-policy} holds the last one: rise-fast/fall-slow needs it, and versions must
  *       survive restarts).
+ *   <li>Every published version is also an audit record ({@code threshold-published}) on its own hash chain,
+ *       whose head ({@code audit-chain-by-writer}) is a logged store: with exactly-once processing the
+ *       threshold, the audit record and the new head commit together, so a restarted or moved task continues
+ *       the chain where it stood, never forking it or leaving a gap. When the store is empty (a new
+ *       application, or one reset) a new chain starts.
  * </ul>
  * Unreadable reports are logged, counted ({@link ThresholdMetrics}) and skipped: a statistic missing one
  * window is harmless, a stopped aggregator is not.
@@ -56,6 +70,11 @@ public final class ThresholdAggregatorTopology {
   public static final String THRESHOLDS_SINK = "thresholds-sink";
   public static final String NULL_SCORES_BY_INSTANCE = "null-scores-by-instance";
   public static final String THRESHOLD_BY_POLICY = "threshold-by-policy";
+  public static final String AUDIT_SINK = "audit-sink";
+  public static final String AUDIT_CHAIN_BY_WRITER = "audit-chain-by-writer";
+  /** Who publishes thresholds, as audit records name it. */
+  public static final String AUDIT_ACTOR = AuditEntry.service("facestream-thresholds");
+  private static final String AUDIT_WRITER = "thresholds";
 
   private static final Logger LOG = LoggerFactory.getLogger(ThresholdAggregatorTopology.class);
 
@@ -83,6 +102,10 @@ public final class ThresholdAggregatorTopology {
     return new JsonSerde<>(ThresholdState.class);
   }
 
+  static JsonSerde<AuditChain> chainSerde() {
+    return new JsonSerde<>(AuditChain.class);
+  }
+
   /** The aggregator with its own (unreachable) metrics: for describing and tests that only read topics. */
   public static Topology build(Config cfg) {
     return build(cfg, new ThresholdMetrics());
@@ -99,19 +122,23 @@ public final class ThresholdAggregatorTopology {
         org.apache.kafka.common.serialization.Serdes.String(), reportSerde()), AGGREGATE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(THRESHOLD_BY_POLICY),
         org.apache.kafka.common.serialization.Serdes.String(), stateSerde()), AGGREGATE);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AUDIT_CHAIN_BY_WRITER),
+        org.apache.kafka.common.serialization.Serdes.String(), chainSerde()), AGGREGATE);
     topology.addSink(THRESHOLDS_SINK, Topics.THRESHOLDS, new StringSerializer(), stateSerde(), AGGREGATE);
+    topology.addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), Serdes.audit(), AGGREGATE);
     return topology;
   }
 
   /** The {@code aggregate-thresholds} processor; the estimate itself is {@link FpirThresholdEstimator}. */
-  static final class Aggregator implements Processor<String, byte[], String, ThresholdState> {
+  static final class Aggregator implements Processor<String, byte[], String, Object> {
     private final Config cfg;
     private final ThresholdMetrics metrics;
     private final FpirThresholdEstimator estimator;
     private final JsonSerde<NullScoreReport> reports = reportSerde();
-    private ProcessorContext<String, ThresholdState> context;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, NullScoreReport> byInstance;
     private KeyValueStore<String, ThresholdState> byPolicy;
+    private KeyValueStore<String, AuditChain> chains;
 
     Aggregator(Config cfg, ThresholdMetrics metrics) {
       this.cfg = cfg;
@@ -120,10 +147,11 @@ public final class ThresholdAggregatorTopology {
     }
 
     @Override
-    public void init(ProcessorContext<String, ThresholdState> context) {
+    public void init(ProcessorContext<String, Object> context) {
       this.context = context;
       this.byInstance = context.getStateStore(NULL_SCORES_BY_INSTANCE);
       this.byPolicy = context.getStateStore(THRESHOLD_BY_POLICY);
+      this.chains = context.getStateStore(AUDIT_CHAIN_BY_WRITER);
     }
 
     @Override
@@ -198,7 +226,53 @@ public final class ThresholdAggregatorTopology {
             next.rawValue(), next.value(), next.version());
       }
       byPolicy.put(policyId, next);
-      context.forward(new Record<>(policyId, next, record.timestamp()));
+      context.forward(new Record<>(policyId, next, record.timestamp()), THRESHOLDS_SINK);
+      audit(last, next, record.timestamp());
     }
+
+    /** The version's audit record, after a genesis record when this writer has no chain yet. */
+    private void audit(ThresholdState last, ThresholdState next, long timestamp) {
+      String key = AUDIT_WRITER + "/" + next.policyId();
+      AuditChain chain = chains.get(key);
+      List<AuditRecord> out = new ArrayList<>();
+      if (chain == null) {
+        // random, so that a reset application never continues (and forks) the chain of its earlier life
+        String id = ("thresholds-" + next.policyId()).replaceAll("[^A-Za-z0-9._:@-]", "-") + "-"
+            + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        chain = AuditChain.start(id);
+        Map<String, String> d = new TreeMap<>(Map.of("writer", AUDIT_WRITER, "policy", next.policyId()));
+        AuditRecord genesis = chain.seal(new AuditEntry(next.updatedAt(), AUDIT_ACTOR, AuditRecord.CHAIN_STARTED, null, new TreeMap<>(d)));
+        out.add(genesis);
+        chain = chain.after(genesis);
+      }
+      AuditRecord published = chain.seal(new AuditEntry(next.updatedAt(), AUDIT_ACTOR, AuditRecord.THRESHOLD_PUBLISHED, null,
+          thresholdDetails(last, next)));
+      out.add(published);
+      chains.put(key, chain.after(published));
+      for (AuditRecord r : out) {
+        context.forward(new Record<>(r.chainId(), r, timestamp), AUDIT_SINK);
+      }
+      metrics.audited(out.size());
+    }
+  }
+
+  /** What an audit record of a threshold version says: enough to trace any decision to its estimate. */
+  static TreeMap<String, String> thresholdDetails(ThresholdState last, ThresholdState next) {
+    TreeMap<String, String> d = new TreeMap<>();
+    d.put("policy", next.policyId());
+    d.put("version", Long.toString(next.version()));
+    d.put("value", Double.toString(next.value()));
+    d.put("raw.value", Double.toString(next.rawValue()));
+    d.put("method", next.method());
+    d.put("alpha", Double.toString(next.alpha()));
+    d.put("level", Double.toString(next.level()));
+    d.put("samples", Long.toString(next.samples()));
+    d.put("gallery.n", Integer.toString(next.galleryN()));
+    d.put("cohort.k", Integer.toString(next.cohortK()));
+    if (last != null) {
+      d.put("previous.value", Double.toString(last.value()));
+      d.put("previous.version", Long.toString(last.version()));
+    }
+    return d;
   }
 }

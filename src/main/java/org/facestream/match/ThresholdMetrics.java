@@ -14,6 +14,7 @@ public final class ThresholdMetrics {
   private final LongAdder skipped = new LongAdder();
   private final LongAdder publications = new LongAdder();
   private final LongAdder largeMoves = new LongAdder();
+  private final LongAdder auditRecords = new LongAdder();
 
   /** Null-score reports merged. */
   public long reportsAccepted() {
@@ -35,12 +36,18 @@ public final class ThresholdMetrics {
     return largeMoves.sum();
   }
 
+  /** Audit records forwarded (chain starts and one per publication; a task's aborted attempts count too). */
+  public long auditRecords() {
+    return auditRecords.sum();
+  }
+
   public Map<String, Long> snapshot() {
     Map<String, Long> out = new TreeMap<>();
     out.put("reports.accepted", reportsAccepted());
     out.put("reports.skipped", reportsSkipped());
     out.put("publications", publications());
     out.put("large-moves", largeMoves());
+    out.put("audit-records", auditRecords());
     return out;
   }
 
@@ -50,6 +57,10 @@ public final class ThresholdMetrics {
 
   void skipped() {
     skipped.increment();
+  }
+
+  void audited(int records) {
+    auditRecords.add(records);
   }
 
   void published(boolean largeMove) {

@@ -9,18 +9,43 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.facestream.events.AuditEntry;
 import org.facestream.events.BoundingBox;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.IdentityEvent;
 import org.facestream.events.ThresholdRef;
 import org.facestream.events.WireFixtures;
 
-/** Records, multipart bodies and an in-memory gallery for the API tests. */
+/** Records, multipart bodies, API keys and an in-memory gallery for the API tests. */
 final class ApiFixtures {
   static final String PACK = "yunet-w600k-int8";
   static final ThresholdRef THRESHOLD = new ThresholdRef(0.35, 0, "fixed");
+  /** One key per role; tests present them as {@code Authorization: Bearer}. */
+  static final String VIEWER_KEY = ApiKeys.mint();
+  static final String OPERATOR_KEY = ApiKeys.mint();
+  static final String ADMIN_KEY = ApiKeys.mint();
 
   private ApiFixtures() {}
+
+  /** The key-file text of the three test keys: ids {@code viewer-1}, {@code operator-1}, {@code admin-1}. */
+  static String keyFileText() {
+    return "# test keys\n" + ApiKeys.line("viewer-1", Role.VIEWER, VIEWER_KEY) + "\n" + ApiKeys.line("operator-1", Role.OPERATOR, OPERATOR_KEY)
+        + "\n" + ApiKeys.line("admin-1", Role.ADMIN, ADMIN_KEY) + "\n";
+  }
+
+  /** The three test keys. */
+  static ApiKeys keys() {
+    return ApiKeys.parse(keyFileText(), "test", "test");
+  }
+
+  /** The key of {@code role}. */
+  static String keyOf(Role role) {
+    return switch (role) {
+      case VIEWER -> VIEWER_KEY;
+      case OPERATOR -> OPERATOR_KEY;
+      case ADMIN -> ADMIN_KEY;
+    };
+  }
 
   /** An identity event of {@code camera}'s frame {@code seq}: a match when {@code subject} is not null. */
   static IdentityEvent identity(String camera, long seq, String subject, String best, double score, Instant capturedAt) {
@@ -68,10 +93,11 @@ final class ApiFixtures {
     }
   }
 
-  /** A gallery without Kafka: writes apply at once. */
+  /** A gallery without Kafka: writes apply at once; audit entries are kept in {@link #audited()}. */
   static final class InMemoryGallery implements GalleryView, GalleryWriter {
     private final SortedMap<String, org.facestream.events.GalleryRecord> subjects = new TreeMap<>();
     private final List<String> log = new ArrayList<>();
+    private final List<AuditEntry> audited = new ArrayList<>();
 
     @Override
     public synchronized SortedMap<String, org.facestream.events.GalleryRecord> subjects() {
@@ -94,7 +120,8 @@ final class ApiFixtures {
     }
 
     @Override
-    public synchronized Written write(String subjectId, org.facestream.events.GalleryRecord record) {
+    public synchronized Written write(String subjectId, org.facestream.events.GalleryRecord record, AuditEntry audit) {
+      audited.add(audit);
       if (record == null) {
         subjects.remove(subjectId);
       } else {
@@ -102,6 +129,15 @@ final class ApiFixtures {
       }
       log.add(subjectId);
       return new Written(0, log.size() - 1);
+    }
+
+    /** Writes a record as an enrollment by a test user. */
+    Written write(String subjectId, org.facestream.events.GalleryRecord record) {
+      return write(subjectId, record, AuditEntry.of(AuditEntry.user("test"), org.facestream.events.AuditRecord.SUBJECT_ENROLLED, subjectId, java.util.Map.of()));
+    }
+
+    synchronized List<AuditEntry> audited() {
+      return List.copyOf(audited);
     }
   }
 }

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.facestream.audit.AuditLog;
 import org.facestream.cli.EmbeddedKafkaBroker;
 import org.facestream.cli.TopicCatalogue;
 import org.facestream.crypto.MasterKeys;
@@ -62,6 +63,7 @@ class ApiServerTest {
   static KafkaFeeds feeds;
   static AdminClusterProbe probe;
   static ApiServer server;
+  static AuditLog audit;
   static MetricsRegistry registry = new MetricsRegistry();
   static final HttpClient http = HttpClient.newHttpClient();
   static Map<String, Object> kafka;
@@ -76,14 +78,15 @@ class ApiServerTest {
     analyzer = FaceAnalyzer.open(ModelPacks.DEFAULT, SharedData.models(), VisionOptions.defaults(ModelPacks.DEFAULT));
     MasterKeys keys = MasterKeys.ephemeral();
     gallery = KafkaGalleryView.start(kafka, keys);
-    writer = new KafkaGalleryWriter(kafka, keys, gallery);
+    audit = AuditLog.open(kafka, "api", registry);
+    writer = new KafkaGalleryWriter(audit, keys, gallery);
     live = new LiveFeed(new EventRing(100), new SseHub(16, Duration.ofMillis(500)), new ThumbnailCache(10, 1 << 20), new CameraStats());
     feeds = KafkaFeeds.start(kafka, live);
     probe = new AdminClusterProbe(kafka, "facestream-worker");
     Enroller enroller = new Enroller(analyzer);
     server = ApiServer.start(ApiSettings.defaults(0).withMaxUploadBytes(2L << 20), new ApiServer.Collaborators(gallery, writer,
         enroller::enroll, live, ThresholdSource.fixed(ApiFixtures.THRESHOLD, Instant.parse("2026-01-01T00:00:00Z")), probe,
-        MatcherProbe.UNKNOWN, registry));
+        MatcherProbe.UNKNOWN, registry, ApiFixtures.keys()));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (!(feeds.assigned() && gallery.caughtUp()) && System.nanoTime() < deadline) {
       Thread.sleep(20);
@@ -96,10 +99,15 @@ class ApiServerTest {
     feeds.close();
     live.close();
     gallery.close();
-    writer.close();
+    audit.close();
     probe.close();
     analyzer.close();
     broker.close();
+  }
+
+  /** A request with the admin key: these tests are about what the routes do; access has its own test. */
+  static HttpRequest.Builder authed(URI uri) {
+    return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + ApiFixtures.ADMIN_KEY);
   }
 
   static URI uri(String path) {
@@ -107,11 +115,11 @@ class ApiServerTest {
   }
 
   static HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(authed(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static HttpResponse<String> send(String method, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+    return http.send(authed(uri(path)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -120,7 +128,7 @@ class ApiServerTest {
   }
 
   static HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+    return http.send(authed(uri(path)).header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -203,20 +211,21 @@ class ApiServerTest {
       }
     };
     try (ApiServer slow = ApiServer.start(ApiSettings.defaults(0).withApplyTimeout(Duration.ofMillis(300)), new ApiServer.Collaborators(
-        gallery, writer, new Enroller(analyzer)::enroll, live, ThresholdSource.fixed(ApiFixtures.THRESHOLD, Instant.now()), probe, stuck, own))) {
+        gallery, writer, new Enroller(analyzer)::enroll, live, ThresholdSource.fixed(ApiFixtures.THRESHOLD, Instant.now()), probe, stuck, own,
+        ApiFixtures.keys()))) {
       String base = "http://127.0.0.1:" + slow.port();
       var body = new ApiFixtures.Multipart().file("image", "biden.jpg", "image/jpeg", image("people/biden/biden.jpg"));
-      HttpResponse<String> enrolled = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/subjects/biden/faces"))
+      HttpResponse<String> enrolled = http.send(authed(URI.create(base + "/api/v1/subjects/biden/faces"))
           .header("Content-Type", body.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(body.build())).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(201);
-      HttpResponse<String> erased = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/subjects/biden")).DELETE().build(),
+      HttpResponse<String> erased = http.send(authed(URI.create(base + "/api/v1/subjects/biden")).DELETE().build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(erased.statusCode()).isEqualTo(202);
       assertThat(json(erased).get("pending").asText()).isEqualTo("matcher");
       // the tombstone itself was applied by the gallery view
       assertThat(gallery.subject("biden")).isEmpty();
-      JsonNode health = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/health")).build(),
+      JsonNode health = Json.MAPPER.readTree(http.send(authed(URI.create(base + "/api/v1/health")).build(),
           HttpResponse.BodyHandlers.ofString()).body());
       assertThat(health.get("matcher").get("state").asText()).isEqualTo("RUNNING");
     }
@@ -262,7 +271,7 @@ class ApiServerTest {
   @Test
   void streamsEventsProducedToIdentitiesAndServesRecentEventsThumbnailsAndCameras() throws Exception {
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    var stream = http.sendAsync(HttpRequest.newBuilder(uri("/api/v1/events/stream")).build(), HttpResponse.BodyHandlers.ofLines());
+    var stream = http.sendAsync(authed(uri("/api/v1/events/stream")).build(), HttpResponse.BodyHandlers.ofLines());
     HttpResponse<java.util.stream.Stream<String>> response = stream.get(5, TimeUnit.SECONDS);
     assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");
     Thread reader = Thread.ofVirtual().start(() -> {
@@ -316,7 +325,7 @@ class ApiServerTest {
     JsonNode unknowns = json(get("/api/v1/events?subject=unknown&limit=5"));
     assertThat(unknowns.get("events")).extracting(e -> e.get("id").asText()).containsExactly("cam-s/8/0");
 
-    HttpResponse<byte[]> jpeg = http.send(HttpRequest.newBuilder(uri("/api/v1/events/cam-s/7/0/thumbnail.jpg")).build(),
+    HttpResponse<byte[]> jpeg = http.send(authed(uri("/api/v1/events/cam-s/7/0/thumbnail.jpg")).build(),
         HttpResponse.BodyHandlers.ofByteArray());
     assertThat(jpeg.statusCode()).isEqualTo(200);
     assertThat(jpeg.headers().firstValue("Content-Type")).hasValue("image/jpeg");

@@ -7,17 +7,16 @@ import java.awt.Image;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import org.facestream.events.Json;
 import org.facestream.events.ThresholdRef;
 import org.facestream.events.WireFixtures;
 import org.facestream.metrics.MetricsRegistry;
@@ -27,9 +26,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The dashboard in a real headless browser (Debian's chromium): it renders events with face thumbnails,
- * camera tiles and charts from the API. The server runs without Kafka, on in-memory collaborators. The
- * screenshot is left at {@code target/dashboard.png} for a person to look at.
+ * The dashboard in a real headless browser (Debian's chromium, driven over DevTools so the test can type the
+ * API key into the prompt as a person would): nothing shows without a key, a wrong key is refused, a viewer
+ * key renders events with face thumbnails (fetched with the key), camera tiles and charts from the API. The
+ * server runs without Kafka, on in-memory collaborators. The screenshot is left at
+ * {@code target/dashboard.png} for a person to look at.
  */
 @Tag("browser")
 class DashboardScreenshotTest {
@@ -84,13 +85,37 @@ class DashboardScreenshotTest {
         return OptionalLong.of(cameraId.length() % 3);
       }
     };
+    MetricsRegistry metrics = new MetricsRegistry();
     try (ApiServer server = ApiServer.start(ApiSettings.defaults(0), new ApiServer.Collaborators(gallery, gallery,
-        (id, images) -> fail("no enrollment in this test"), live, threshold, cluster, MatcherProbe.UNKNOWN, new MetricsRegistry()))) {
-      String url = "http://127.0.0.1:" + server.port() + "/";
+        (id, images) -> fail("no enrollment in this test"), live, threshold, cluster, MatcherProbe.UNKNOWN, metrics,
+        ApiFixtures.keys()));
+        DevToolsBrowser browser = DevToolsBrowser.launch(chromium, dir, "http://127.0.0.1:" + server.port() + "/", 1400, 900)) {
+      // the page loads, but shows nothing until it has a key
+      assertThat(browser.await("document.readyState === 'complete' && !document.getElementById('login').classList.contains('hidden')",
+          Duration.ofSeconds(20))).as("the key prompt; chromium: %s", browser.stderr()).isTrue();
+      assertThat(browser.evaluate("document.querySelectorAll('.event-row').length").asInt()).isZero();
+      assertThat(browser.evaluate("document.getElementById('kpi-subjects').textContent").asText()).isEqualTo("–");
+
+      // a wrong key is refused by the API and the prompt says so
+      type(browser, "fsk_not-a-key");
+      assertThat(browser.await("document.getElementById('login-error').textContent.includes('refused')", Duration.ofSeconds(10))).isTrue();
+      assertThat(metrics.byLabel("api_auth_failures_total")).containsEntry("reason=\"unknown-key\"", 1L);
+
+      // a viewer key opens it: 40 events with thumbnails (fetched with the key), tiles, charts
+      type(browser, ApiFixtures.VIEWER_KEY);
+      String rendered = "document.querySelectorAll('.event-row').length === 40"
+          + " && document.getElementById('kpi-threshold').textContent === '0.360'"
+          + " && document.querySelectorAll('.tile').length === 3"
+          + " && document.querySelectorAll('img.face').length > 0"
+          + " && [...document.querySelectorAll('img.face')].every((i) => i.src.startsWith('blob:') && i.complete && i.naturalWidth > 0)";
+      assertThat(browser.await(rendered, Duration.ofSeconds(30))).as("the dashboard rendered; chromium: %s", browser.stderr()).isTrue();
+      assertThat(browser.evaluate("document.getElementById('who').textContent").asText()).isEqualTo("viewer-1 · viewer");
+      assertThat(browser.evaluate("sessionStorage.getItem('facestream.apiKey')").asText()).isEqualTo(ApiFixtures.VIEWER_KEY);
+      assertThat(browser.evaluate("location.href").asText()).doesNotContain(ApiFixtures.VIEWER_KEY).endsWith(":" + server.port() + "/");
+
       Path png = Path.of("target", "dashboard.png").toAbsolutePath();
-      Files.deleteIfExists(png);
-      run(chromium, "--screenshot=" + png, "--window-size=1400,900", url);
-      assertThat(png).as("screenshot").exists();
+      Files.createDirectories(png.getParent());
+      Files.write(png, browser.screenshot());
       BufferedImage image = ImageIO.read(png.toFile());
       assertThat(image.getWidth()).isEqualTo(1400);
       Set<Integer> colours = new HashSet<>();
@@ -101,27 +126,36 @@ class DashboardScreenshotTest {
       }
       assertThat(colours.size()).as("distinct colours in the screenshot (a blank page has one)").isGreaterThan(50);
 
-      String dom = run(chromium, "--dump-dom", url);
+      String dom = browser.evaluate("document.documentElement.outerHTML").asText();
       int rows = dom.split("class=\"event-row", -1).length - 1;
       assertThat(rows).as("rendered event rows").isEqualTo(40);
       assertThat(dom).contains("Lin Manuel Miranda").contains("Unknown face").contains("class=\"tile\"")
           .contains("<img class=\"face\"").contains("0.360").contains("corrupt-image 2");
+
+      // streaming (forced on: headless renderers poll by default): the key stays in the tab across the reload,
+      // the stream is read with fetch and the key in a header, and a new event appears live
+      browser.evaluate("location.search = '?stream=on'; true");
+      assertThat(browser.await("document.getElementById('status-text').textContent === 'live'", Duration.ofSeconds(20)))
+          .as("the stream opened; chromium: %s", browser.stderr()).isTrue();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (live.hub().clients() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(live.hub().clients()).as("one SSE client, authenticated by header").isEqualTo(1);
+      live.accept(ApiFixtures.identity("lobby", 99, "biden", "biden", 0.66, Instant.now()));
+      assertThat(browser.await("document.querySelector('[data-id=\"lobby/99/0\"]') !== null", Duration.ofSeconds(10)))
+          .as("the streamed event was rendered").isTrue();
+      assertThat(browser.evaluate("performance.getEntriesByType('resource').some((e) => e.name.includes('fsk_'))").asBoolean())
+          .as("no request URL carries a key").isFalse();
+      // every data call authenticated: no refusals besides the wrong key's
+      assertThat(metrics.total("api_auth_failures_total")).isEqualTo(1);
     }
   }
 
-  private String run(String chromium, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + dir.resolve("profile"), "--virtual-time-budget=5000"));
-    cmd.addAll(List.of(args));
-    Path out = dir.resolve("chromium.out");
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(dir.resolve("chromium.err").toFile()).start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail("chromium did not finish within 60 s: " + Files.readString(dir.resolve("chromium.err")));
-    }
-    assertThat(p.exitValue()).as("chromium exit code; stderr: %s", Files.readString(dir.resolve("chromium.err"))).isZero();
-    return Files.readString(out, StandardCharsets.UTF_8);
+  /** Types {@code key} into the prompt and submits it, as a person would. */
+  private static void type(DevToolsBrowser browser, String key) throws Exception {
+    browser.evaluate("(() => { const i = document.getElementById('api-key'); i.value = " + Json.MAPPER.writeValueAsString(key)
+        + "; document.getElementById('login-form').requestSubmit(); return true; })()");
   }
 
   private static String findChromium() {

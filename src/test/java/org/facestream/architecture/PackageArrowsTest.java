@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * Holds the arrows between stage packages: stages depend on {@code events} and {@code model}; the pipeline
  * order allows {@code embed} to use {@code detect} and {@code align}, and {@code match} to use
  * {@code gallery}; {@code crypto} (the gallery's encryption at rest) is used by the gallery's readers and
- * writers; only {@code cli} wires everything; only {@code model} touches ONNX Runtime.
+ * writers; {@code audit} (the hash-chained audit log) by the gallery's writer ({@code enroll}'s publisher)
+ * and the API (its writer and key file); only {@code cli} wires everything; only {@code model} touches ONNX Runtime.
  */
 class PackageArrowsTest {
   private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
@@ -32,9 +33,10 @@ class PackageArrowsTest {
       Map.entry("gallery", Set.of("events", "metrics")),
       Map.entry("crypto", Set.of("events")),
       Map.entry("match", Set.of("events", "gallery", "crypto", "metrics")),
-      Map.entry("enroll", Set.of("events", "embed", "gallery", "model", "crypto", "metrics")),
+      Map.entry("enroll", Set.of("events", "embed", "gallery", "model", "crypto", "metrics", "audit")),
       Map.entry("eval", Set.of("events", "model", "detect", "align", "embed", "gallery", "match", "metrics")),
-      Map.entry("api", Set.of("events", "model", "embed", "enroll", "gallery", "match", "crypto", "metrics")));
+      Map.entry("audit", Set.of("events", "metrics")),
+      Map.entry("api", Set.of("events", "model", "embed", "enroll", "gallery", "match", "crypto", "metrics", "audit")));
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?org\\.facestream\\.([a-z]+)\\.", Pattern.MULTILINE);
   private static final Path MAIN = Path.of("src/main/java/org/facestream");
 

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.facestream.audit.AuditLog;
 import org.facestream.crypto.MasterKey;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.embed.FaceAnalyzer;
@@ -32,6 +33,7 @@ import org.facestream.embed.VisionWorker;
 import org.facestream.embed.WorkerConfig;
 import org.facestream.enroll.Enroller;
 import org.facestream.enroll.GalleryPublisher;
+import org.facestream.events.GalleryRecord;
 import org.facestream.events.Topics;
 import org.facestream.ingest.CameraIngest;
 import org.facestream.ingest.IngestSettings;
@@ -40,6 +42,7 @@ import org.facestream.match.MatcherConfig;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ModelPack;
 import org.facestream.model.ModelPacks;
+import org.facestream.testing.Galleries;
 import org.facestream.testing.SharedData;
 import org.facestream.testing.TestTls;
 import org.junit.jupiter.api.Tag;
@@ -70,12 +73,14 @@ class KafkaSecurityFaultTest {
         TopicCatalogue.load().ensureTopics(admin);
       }
 
-      // the right password: enroll, ingest, worker, matcher and tap all connect through kafka.* settings
+      // the right password: enroll (its audit chain's transactional producer), ingest, worker, matcher and tap all connect through kafka.* settings
       MasterKeys masterKeys = MasterKeys.ephemeral();
       try (FaceAnalyzer portraits = FaceAnalyzer.open(PACK, SharedData.models(), VisionOptions.defaults(PACK));
-          GalleryPublisher publisher = new GalleryPublisher(kafka, masterKeys, subject -> Optional.empty(), "sasl-enroll")) {
-        GalleryPublisher.Publication p = publisher.publish(new Enroller(portraits).enroll("obama", List.of(SharedData.face("people/obama/obama.jpg"))));
-        assertThat(p.keyRecord()).as("a new subject's data key is written first").isNotNull();
+          AuditLog audit = AuditLog.open(kafka, "enroll", new MetricsRegistry())) {
+        GalleryRecord obama = new Enroller(portraits).enroll("obama", List.of(SharedData.face("people/obama/obama.jpg")));
+        GalleryPublisher.Publication p = new GalleryPublisher(audit, masterKeys, subject -> Optional.empty()).publish(obama, Galleries.enrolled(obama));
+        assertThat(p.keyRecord()).as("a new subject's data key is written with its record").isNotNull();
+        assertThat(p.audit().details()).containsEntry("gallery", Topics.GALLERY + "-0@" + p.galleryRecord().offset());
       }
       Path camera = Files.createDirectories(dir.resolve("camera"));
       Files.copy(SharedData.face("people/obama/obama.jpg"), camera.resolve("0001.jpg"));

@@ -38,7 +38,6 @@ import org.facestream.embed.VisionOptions;
 import org.facestream.embed.VisionWorker;
 import org.facestream.embed.WorkerConfig;
 import org.facestream.enroll.Enroller;
-import org.facestream.enroll.GalleryPublisher;
 import org.facestream.events.BoundingBox;
 import org.facestream.events.DeadLetters;
 import org.facestream.events.FaceObservation;
@@ -60,6 +59,7 @@ import org.facestream.model.OnnxOptions;
 import org.facestream.model.VerifiedPack;
 import org.facestream.testing.BadBytes;
 import org.facestream.testing.Embeddings;
+import org.facestream.testing.Galleries;
 import org.facestream.testing.GalleryKeys;
 import org.facestream.testing.SharedData;
 import org.junit.jupiter.api.Tag;
@@ -97,10 +97,7 @@ class PipelineBadInputFaultTest {
         biden = enroller.enroll("biden", List.of(SharedData.face("people/biden/biden.jpg")));
       }
       MasterKeys masterKeys = MasterKeys.ephemeral();
-      try (GalleryPublisher publisher = new GalleryPublisher(kafka, masterKeys, subject -> java.util.Optional.empty(), "bad-input-enroll")) {
-        publisher.publish(obama);
-        publisher.publish(biden);
-      }
+      Galleries.publish(kafka, masterKeys, Map.of("obama", obama, "biden", biden));
       GalleryKeys brokenWriter = new GalleryKeys(masterKeys);
 
       Map<String, Long> badGallery = new TreeMap<>();

@@ -16,12 +16,16 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.facestream.api.DeadLetterCounts;
+import org.facestream.audit.ChainVerifier;
 import org.facestream.crypto.DecryptionException;
 import org.facestream.crypto.GalleryCipher;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.crypto.SubjectKey;
 import org.facestream.embed.FrameDecoder;
 import org.facestream.embed.UndecodableFrameException;
+import org.facestream.events.AuditChain;
+import org.facestream.events.AuditEntry;
+import org.facestream.events.AuditRecord;
 import org.facestream.events.BoundingBox;
 import org.facestream.events.DeadLetters;
 import org.facestream.events.FaceObservation;
@@ -186,6 +190,40 @@ class DeserializerFuzzFaultTest {
     List<BadBytes.Input> inputs = BadBytes.around(valid, 7, 300, 600);
     inputs.addAll(BadBytes.jsonMutations(valid));
     assertStrict(ThresholdAggregatorTopology.stateSerde(), Topics.THRESHOLDS, inputs, s -> s.value() >= -1 && s.value() <= 1);
+  }
+
+  /**
+   * Audit records, and the chain verifier over the same bytes: a bad record is one problem named by its
+   * position (or reads, and then its hash or link no longer holds), never an exception that stops the check.
+   */
+  @Test
+  void auditRecordsReadOrThrowSerializationExceptionAndTheVerifierNamesEveryBadOne() {
+    AuditChain chain = AuditChain.start("api-host-20260201T100000Z-0a1b2c3d");
+    AuditRecord genesis = chain.seal(new AuditEntry(T0, AuditEntry.service("facestream-api"), AuditRecord.CHAIN_STARTED, null,
+        new java.util.TreeMap<>(java.util.Map.of("writer", "api"))));
+    AuditRecord erased = chain.after(genesis).seal(new AuditEntry(T0.plusSeconds(1), AuditEntry.apiKey("admin-1"), AuditRecord.SUBJECT_ERASED,
+        "obama", new java.util.TreeMap<>(java.util.Map.of("via", "api", "key.id", "dek-0123", "gallery", "facestream.gallery.v1-0@7"))));
+    byte[] valid = Serdes.audit().serialize(Topics.AUDIT, erased);
+    List<BadBytes.Input> inputs = BadBytes.around(valid, 11, 300, 600);
+    inputs.addAll(BadBytes.jsonMutations(valid));
+    assertStrict(Serdes.audit(), Topics.AUDIT, inputs, r -> r.sequence() >= 0 && !r.chainId().isBlank());
+
+    List<String> escaped = new ArrayList<>();
+    long offset = 0;
+    ChainVerifier verifier = new ChainVerifier();
+    verifier.accept(new ChainVerifier.Position(Topics.AUDIT, 0, offset++), genesis.chainId(), Serdes.audit().serialize(Topics.AUDIT, genesis));
+    for (BadBytes.Input in : inputs) {
+      try {
+        verifier.accept(new ChainVerifier.Position(Topics.AUDIT, 0, offset++), genesis.chainId(), in.bytes());
+      } catch (RuntimeException e) {
+        escaped.add(in + ": " + e);
+      }
+    }
+    assertThat(escaped).as("bad audit bytes that escaped the verifier").isEmpty();
+    ChainVerifier.Result result = verifier.result();
+    assertThat(result.verified()).isFalse();
+    // at most one input verifies: one that reads back as the very record (sequence 1); any later copy is a replay
+    assertThat(result.problemCount()).as("every bad record is a problem").isGreaterThanOrEqualTo(inputs.size() - 1);
   }
 
   @Test

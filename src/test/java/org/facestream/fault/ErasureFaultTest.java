@@ -42,6 +42,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.facestream.api.AdminClusterProbe;
+import org.facestream.api.ApiKeys;
 import org.facestream.api.ApiServer;
 import org.facestream.api.ApiSettings;
 import org.facestream.api.CameraStats;
@@ -50,9 +51,12 @@ import org.facestream.api.KafkaGalleryView;
 import org.facestream.api.KafkaGalleryWriter;
 import org.facestream.api.LiveFeed;
 import org.facestream.api.MatcherProbe;
+import org.facestream.api.Role;
 import org.facestream.api.SseHub;
 import org.facestream.api.ThresholdSource;
 import org.facestream.api.ThumbnailCache;
+import org.facestream.audit.AuditLog;
+import org.facestream.audit.AuditTopic;
 import org.facestream.cli.EmbeddedKafkaBroker;
 import org.facestream.cli.FaceStreamCli;
 import org.facestream.cli.TopicCatalogue;
@@ -65,6 +69,7 @@ import org.facestream.embed.VisionOptions;
 import org.facestream.enroll.Enroller;
 import org.facestream.enroll.GalleryPublisher;
 import org.facestream.enroll.SubjectKeySnapshot;
+import org.facestream.events.AuditRecord;
 import org.facestream.events.BoundingBox;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.GalleryRecord;
@@ -85,6 +90,7 @@ import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ModelPack;
 import org.facestream.model.ModelPacks;
 import org.facestream.testing.Bytes;
+import org.facestream.testing.Galleries;
 import org.facestream.testing.SharedData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,7 +100,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Erasure and encryption at rest on the real in-process broker, a real Kafka Streams matcher with its
- * RocksDB state directory, the real API and the real models on real photos. One cluster, matcher and API
+ * RocksDB state directory, the real API (with an admin key) and the real models on real photos; every
+ * enrollment and erasure goes with its audit record. One cluster, matcher and API
  * serve every test; each test has its own subjects and reads counters as differences.
  */
 @Tag("fault")
@@ -114,11 +121,13 @@ class ErasureFaultTest {
   static GalleryIndex index;
   static KafkaStreams matcher;
   static KafkaGalleryView view;
+  static AuditLog audit;
   static KafkaGalleryWriter writer;
   static AdminClusterProbe probe;
   static LiveFeed live;
   static ApiServer api;
   static GalleryPublisher publisher;
+  static final String ADMIN_KEY = ApiKeys.mint();
   static KafkaProducer<String, byte[]> raw;
   static KafkaConsumer<String, byte[]> identities;
   static final Map<String, IdentityEvent> decided = new HashMap<>();
@@ -139,7 +148,8 @@ class ErasureFaultTest {
     startMatcher();
     MatcherConfig cfg = matcherConfig();
     view = KafkaGalleryView.start(kafka, masterKeys);
-    writer = new KafkaGalleryWriter(kafka, masterKeys, view);
+    audit = AuditLog.open(kafka, "api", new MetricsRegistry());
+    writer = new KafkaGalleryWriter(audit, masterKeys, view);
     probe = new AdminClusterProbe(kafka, "facestream-worker");
     live = new LiveFeed(new EventRing(100), new SseHub(16, Duration.ofMillis(500)), new ThumbnailCache(10, 1 << 20), new CameraStats());
     MatcherProbe inProcess = new MatcherProbe() {
@@ -154,8 +164,9 @@ class ErasureFaultTest {
       }
     };
     api = ApiServer.start(ApiSettings.defaults(0), new ApiServer.Collaborators(view, writer, enroller::enroll, live,
-        ThresholdSource.fixed(new ThresholdRef(cfg.thresholdCosine(), 0, "fixed"), Instant.now()), probe, inProcess, new MetricsRegistry()));
-    publisher = new GalleryPublisher(kafka, masterKeys, view, "erasure-fault-test");
+        ThresholdSource.fixed(new ThresholdRef(cfg.thresholdCosine(), 0, "fixed"), Instant.now()), probe, inProcess, new MetricsRegistry(),
+        ApiKeys.single("admin-1", Role.ADMIN, ADMIN_KEY)));
+    publisher = new GalleryPublisher(audit, masterKeys, view);
     Map<String, Object> pc = new HashMap<>(kafka);
     pc.put(ProducerConfig.ACKS_CONFIG, "all");
     raw = new KafkaProducer<>(pc, new StringSerializer(), new ByteArraySerializer());
@@ -194,7 +205,7 @@ class ErasureFaultTest {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {api, publisher, writer, view, probe, raw, identities, live}) {
+    for (AutoCloseable c : new AutoCloseable[] {api, view, audit, probe, raw, identities, live}) {
       try {
         if (c != null) {
           c.close();
@@ -223,7 +234,8 @@ class ErasureFaultTest {
     IdentityEvent before = decide(probeEmbedding("probes/obama1.jpg"));
     assertThat(before.subjectId()).isEqualTo("obama");
     assertThat(before.score()).isGreaterThan(PACK.defaultCosineThreshold());
-    assertThat(store().get("obama").keyId()).startsWith("dek-");
+    String keyId = store().get("obama").keyId();
+    assertThat(keyId).startsWith("dek-");
 
     HttpResponse<String> erased = send("DELETE", "/api/v1/subjects/obama");
 
@@ -237,12 +249,20 @@ class ErasureFaultTest {
     assertThat(lastValue(Topics.GALLERY, "obama")).as("last gallery record of obama").isEqualTo(Optional.empty());
     assertThat(lastValue(Topics.SUBJECT_KEYS, "obama")).as("last key record of obama").isEqualTo(Optional.empty());
     assertThat(send("GET", "/api/v1/subjects/obama").statusCode()).isEqualTo(404);
+    // audited in the same transaction: who, which key was destroyed, where both tombstones went
+    List<AuditRecord> trail = auditOf("obama");
+    assertThat(trail).extracting(AuditRecord::action).containsExactly(AuditRecord.SUBJECT_ENROLLED, AuditRecord.SUBJECT_ERASED);
+    assertThat(trail).extracting(AuditRecord::actor).containsOnly("api-key:admin-1");
+    assertThat(trail.get(0).details()).containsEntry("key.id", keyId);
+    assertThat(trail.get(1).details()).containsEntry("key.id", keyId).containsEntry("via", "api")
+        .containsEntry("gallery", Topics.GALLERY + "-0@" + json(erased).get("galleryOffset").asLong())
+        .hasEntrySatisfying("subject-key", where -> assertThat(where).startsWith(Topics.SUBJECT_KEYS + "-0@"));
   }
 
   // (b) crypto-shredding: a backup taken before erasure cannot be decrypted and does not bring the subject back
   @Test
   void aBackupTakenBeforeErasureStaysUndecryptableAndRestoringItDoesNotBringTheSubjectBack() throws Exception {
-    publisher.publish(enroller.enroll("biden", List.of(SharedData.face("people/biden/biden.jpg"))));
+    publish(enroller.enroll("biden", List.of(SharedData.face("people/biden/biden.jpg"))));
     await("matcher holds biden", () -> index.contains("biden"));
     assertThat(decide(probeEmbedding("people/biden/biden2.jpg")).subjectId()).isEqualTo("biden");
     byte[] backup = lastValue(Topics.GALLERY, "biden").orElseThrow(); // the bytes a topic backup holds
@@ -251,9 +271,14 @@ class ErasureFaultTest {
     long refusedBefore = metrics.gallerySkipped(DeadLetterReasons.KEY_DESTROYED);
     long destroyedBefore = metrics.keyDestructions();
 
-    // the command line's erasure
-    assertThat(FaceStreamCli.execute("erase", "--bootstrap", broker.bootstrapServers(), "--subject", "biden")).isZero();
+    // the command line's erasure, by a named person
+    assertThat(FaceStreamCli.execute("erase", "--bootstrap", broker.bootstrapServers(), "--subject", "biden", "--actor", "dpo")).isZero();
     await("matcher destroys biden's key", () -> metrics.keyDestructions() == destroyedBefore + 1 && !index.contains("biden"));
+    AuditRecord erasure = auditOf("biden").getLast();
+    assertThat(erasure.action()).isEqualTo(AuditRecord.SUBJECT_ERASED);
+    assertThat(erasure.actor()).isEqualTo("user:dpo");
+    assertThat(erasure.details()).containsEntry("via", "cli").containsEntry("key.id", sealed.keyId()).containsEntry("templates", "1")
+        .containsEntry("model.pack", PACK.id());
 
     assertThatThrownBy(() -> SubjectKeySnapshot.read(kafka, WAIT).open(sealed, masterKeys))
         .isInstanceOf(DecryptionException.class)
@@ -272,7 +297,7 @@ class ErasureFaultTest {
   void tamperedMovedAndKeylessRecordsAreRefusedAndCountedWhileTheStreamGoesOn() throws Exception {
     for (String[] s : new String[][] {{"kit", "people/kit_harington/john1.jpeg"}, {"lin", "people/lin_manuel_miranda/lin-manuel-miranda.png"},
         {"alex", "people/alex_lacamoire/alex-lacamoire.png"}}) {
-      publisher.publish(enroller.enroll(s[0], List.of(SharedData.face(s[1]))));
+      publish(enroller.enroll(s[0], List.of(SharedData.face(s[1]))));
     }
     await("matcher holds kit, lin, alex", () -> index.contains("kit") && index.contains("lin") && index.contains("alex"));
     long failed = metrics.gallerySkipped(DeadLetterReasons.DECRYPTION_FAILED);
@@ -313,7 +338,7 @@ class ErasureFaultTest {
   @Test
   void theRocksDbFilesOfTheStoreHoldCiphertextButNotThePlaintextEmbedding() throws Exception {
     GalleryRecord penny = enroller.enroll("penny", List.of(SharedData.face("people/bbt_penny/penny1.png")));
-    publisher.publish(penny);
+    publish(penny);
     await("matcher holds penny", () -> index.contains("penny"));
     SealedGalleryRecord stored = store().get("penny");
     // a running store keeps recent writes in RocksDB's memtable; closing flushes it, as before a copy or backup of the directory
@@ -340,7 +365,44 @@ class ErasureFaultTest {
     assertThat(decide(probeEmbedding("people/bbt_penny/penny2.png")).subjectId()).isEqualTo("penny");
   }
 
+  // an enrollment whose transaction aborts after the new subject's key was sent leaves no key, record or audit record
+  @Test
+  void anEnrollmentThatAbortsAfterItsKeyWasSentLeavesNoKeyNoRecordAndNoAuditRecord() throws Exception {
+    GalleryRecord howard = enroller.enroll("howard", List.of(SharedData.face("people/bbt_howard/howard1.png")));
+    // the key record goes first and is acknowledged; the sealed record is far over the producer's 1 MiB request limit
+    List<org.facestream.events.Template> many = java.util.Collections.nCopies(600, howard.templates().get(0));
+    GalleryRecord tooLarge = new GalleryRecord("howard", "howard", many, howard.modelPackId(), howard.enrolledAt());
+    assertThatThrownBy(() -> publish(tooLarge)).isInstanceOf(AuditLog.AuditWriteException.class)
+        .hasMessageContaining("max.request.size").hasMessageEndingWith("; nothing was written");
+
+    assertThat(SubjectKeySnapshot.read(kafka, WAIT).current("howard")).as("the aborted key is invisible to read_committed readers").isEmpty();
+    assertThat(auditOf("howard")).as("no audit record of an enrollment that did not happen").isEmpty();
+    GalleryPublisher.Publication p = publisher.publish(howard, Galleries.enrolled(howard));
+    assertThat(p.keyRecord()).as("the next enrollment makes (and writes) a key: the aborted one was never remembered").isNotNull();
+    await("matcher holds howard", () -> index.contains("howard"));
+    assertThat(decide(probeEmbedding("people/bbt_howard/howard2.png")).subjectId()).isEqualTo("howard");
+    assertThat(auditOf("howard")).singleElement().satisfies(a -> assertThat(a.details())
+        .containsEntry("key.id", store().get("howard").keyId())
+        .containsEntry("subject-key", Topics.SUBJECT_KEYS + "-" + p.keyRecord().partition() + "@" + p.keyRecord().offset()));
+  }
+
   // ---- helpers ----
+
+  private static void publish(GalleryRecord record) {
+    publisher.publish(record, Galleries.enrolled(record));
+  }
+
+  /** The audit records about {@code subject}, in topic order. */
+  private static List<AuditRecord> auditOf(String subject) {
+    List<AuditRecord> out = new ArrayList<>();
+    AuditTopic.readAll(kafka, Topics.AUDIT, r -> {
+      AuditRecord a = Serdes.audit().deserialize(r.topic(), r.value());
+      if (subject.equals(a.subject())) {
+        out.add(a);
+      }
+    });
+    return out;
+  }
 
   /** Files of the matcher's state directory that contain {@code needle}; RocksDB may delete a file mid-walk, then walk again. */
   private static List<Path> stateFilesContaining(byte[] needle) {
@@ -437,12 +499,13 @@ class ErasureFaultTest {
     System.arraycopy(image, 0, body, head.length, image.length);
     System.arraycopy(tail, 0, body, head.length + image.length, tail.length);
     return HTTP.send(HttpRequest.newBuilder(uri("/api/v1/subjects/" + subject + "/faces"))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary).header("Authorization", "Bearer " + ADMIN_KEY)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> send(String method, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+    return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + ADMIN_KEY)
+            .method(method, HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -26,7 +26,6 @@ import org.facestream.embed.WorkerConfig;
 import org.facestream.crypto.MasterKey;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.enroll.Enroller;
-import org.facestream.enroll.GalleryPublisher;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.Frame;
 import org.facestream.events.GalleryRecord;
@@ -42,6 +41,7 @@ import org.facestream.match.ObservationMatcher;
 import org.facestream.model.ModelPack;
 import org.facestream.model.ModelPacks;
 import org.facestream.testing.ChildProcess;
+import org.facestream.testing.Galleries;
 import org.facestream.testing.SharedData;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -78,10 +78,7 @@ class ExactlyOnceFaultTest {
     }
     Path keyFile = dir.resolve("master.key");
     MasterKey.generate().write(keyFile);
-    try (GalleryPublisher publisher = new GalleryPublisher(Map.of("bootstrap.servers", bootstrap), MasterKeys.of(MasterKey.read(keyFile)),
-        subject -> java.util.Optional.empty(), "fault-test-enroll")) {
-      publisher.publishAll(gallery);
-    }
+    Galleries.publish(Map.of("bootstrap.servers", bootstrap), MasterKeys.of(MasterKey.read(keyFile)), gallery);
     try (CameraIngest ingest = CameraIngest.open(SharedData.video("hamilton-clip-640x360.mp4").toString(), bootstrap,
         IngestSettings.defaults("cam-eo").withFps(10))) {
       assertThat(ingest.run().sent()).isGreaterThan(80);

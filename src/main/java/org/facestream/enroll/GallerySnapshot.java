@@ -1,0 +1,83 @@
+package org.facestream.enroll;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.facestream.events.SealedGalleryRecord;
+import org.facestream.events.Serdes;
+import org.facestream.events.SubjectKeyRecord;
+import org.facestream.events.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gallery and subject-keys topics read once to their end (read_committed), without decrypting: which
+ * subjects still have a gallery record or a data key, and the clear fields of their sealed records (model
+ * pack, template count, key id). For erasure, which needs no master key and must refuse a subject that is
+ * not there. Also the {@link SubjectKeyLookup} of what it read. Immutable once read; thread-safe.
+ */
+public final class GallerySnapshot implements SubjectKeyLookup {
+  private static final Logger LOG = LoggerFactory.getLogger(GallerySnapshot.class);
+  private final Set<String> withRecord;
+  private final Map<String, SealedGalleryRecord> sealed;
+  private final SubjectKeySnapshot keys;
+
+  private GallerySnapshot(Set<String> withRecord, Map<String, SealedGalleryRecord> sealed, SubjectKeySnapshot keys) {
+    this.withRecord = Set.copyOf(withRecord);
+    this.sealed = Map.copyOf(sealed);
+    this.keys = keys;
+  }
+
+  /** Reads both topics from the beginning to the end offsets it finds. */
+  public static GallerySnapshot read(Map<String, Object> kafkaSettings, Duration timeout) {
+    Set<String> withRecord = new HashSet<>();
+    Map<String, SealedGalleryRecord> sealed = new HashMap<>();
+    SubjectKeySnapshot.readToEnd(kafkaSettings, Topics.GALLERY, timeout, "facestream-gallery-snapshot", r -> apply(withRecord, sealed, r));
+    return new GallerySnapshot(withRecord, sealed, SubjectKeySnapshot.read(kafkaSettings, timeout));
+  }
+
+  private static void apply(Set<String> withRecord, Map<String, SealedGalleryRecord> sealed, ConsumerRecord<String, byte[]> r) {
+    if (r.key() == null) {
+      return;
+    }
+    sealed.remove(r.key());
+    if (r.value() == null) {
+      withRecord.remove(r.key());
+      return;
+    }
+    // any value counts as a record: erasure tombstones what is there, readable or not
+    withRecord.add(r.key());
+    try {
+      sealed.put(r.key(), Serdes.gallery().deserialize(r.topic(), r.value()));
+    } catch (SerializationException e) {
+      LOG.warn("gallery record at {}-{}@{} does not read ({})", r.topic(), r.partition(), r.offset(), e.getMessage());
+    }
+  }
+
+  /** Whether the subject has a gallery record or a data key: something erasure would destroy. */
+  public boolean holds(String subjectId) {
+    return withRecord.contains(subjectId) || keys.current(subjectId).isPresent();
+  }
+
+  /** The subject's sealed gallery record, if it has one that reads. */
+  public Optional<SealedGalleryRecord> sealed(String subjectId) {
+    return Optional.ofNullable(sealed.get(subjectId));
+  }
+
+  @Override
+  public Optional<SubjectKeyRecord> current(String subjectId) {
+    return keys.current(subjectId);
+  }
+
+  /** Number of subjects with a gallery record or a data key. */
+  public int size() {
+    Set<String> all = new HashSet<>(withRecord);
+    all.addAll(keys.subjects());
+    return all.size();
+  }
+}
