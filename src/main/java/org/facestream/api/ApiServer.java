@@ -596,22 +596,28 @@ public final class ApiServer implements AutoCloseable {
       existing.filter(r -> r.modelPackId().equals(fresh.modelPackId()) && r.dimension() == fresh.dimension())
           .ifPresent(r -> templates.addAll(r.templates()));
       templates.addAll(fresh.templates());
-      int dropped = Math.max(0, templates.size() - settings.maxTemplatesPerSubject());
-      List<Template> kept = templates.subList(dropped, templates.size());
       String name = displayName != null ? displayName : existing.map(GalleryRecord::displayName).orElse(id);
-      GalleryRecord record = new GalleryRecord(id, name, kept, fresh.modelPackId(), fresh.enrolledAt());
+      // the subject's photos old and new clustered together: the dominant cluster's sub-centres are kept
+      Enroller.Enrollment chosen = Enroller.subCenters(id, name, templates, fresh.modelPackId(), settings.maxTemplatesPerSubject(),
+          fresh.enrolledAt());
+      GalleryRecord record = chosen.record();
+      List<Template> kept = record.templates();
+      int dropped = templates.size() - kept.size() - chosen.outliers().size();
       Map<String, String> details = new LinkedHashMap<>();
       details.put("via", "api");
       details.put("remote", remote(ex));
       details.put("templates.added", Integer.toString(fresh.templates().size()));
       details.put("templates", Integer.toString(kept.size()));
       details.put("templates.dropped", Integer.toString(dropped));
+      details.put("templates.outliers", String.join(" ", chosen.outlierSources()));
       details.put("model.pack", record.modelPackId());
       GalleryWriter.Written written = c.writer().write(id, record, AuditEntry.of(who.actor(), AuditRecord.SUBJECT_ENROLLED, id, details));
       boolean applied = c.gallery().awaitApplied(written, settings.applyTimeout());
       ObjectNode out = subjectJson(record);
       out.put("added", fresh.templates().size());
-      out.put("droppedOldest", dropped);
+      out.put("dropped", dropped);
+      com.fasterxml.jackson.databind.node.ArrayNode outliers = out.putArray("outliers");
+      chosen.outlierSources().forEach(outliers::add);
       out.put("applied", applied);
       LOG.info("enrolled {} template(s) for subject {} by key {} ({} in all)", fresh.templates().size(), id, who.keyId(), kept.size());
       sendJson(ex, !applied ? 202 : existing.isPresent() ? 200 : 201, out);

@@ -10,7 +10,8 @@ import java.util.Objects;
  *     exposing it is a deliberate choice)
  * @param port TCP port, 0 for any free port
  * @param maxUploadBytes largest enrollment request body; larger ones are refused with 413
- * @param maxTemplatesPerSubject most templates a subject keeps; enrolling more drops the oldest
+ * @param maxTemplatesPerSubject most sub-centre templates a subject keeps: the most diverse of the dominant cluster of
+ *     its photos, old and new (the others of that cluster are dropped, photos outside it reported as outliers)
  * @param applyTimeout how long a write waits to be applied (gallery view, matcher) before answering 202
  */
 public record ApiSettings(String host, int port, long maxUploadBytes, int maxTemplatesPerSubject, Duration applyTimeout) {

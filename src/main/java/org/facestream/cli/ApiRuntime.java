@@ -69,7 +69,7 @@ final class ApiRuntime implements AutoCloseable {
         : published != null ? published
         : ThresholdSource.fixed(new ThresholdRef(VisionSetup.threshold(cfg), 0, FixedThreshold.POLICY), Instant.now());
     server = ApiServer.start(settings, new ApiServer.Collaborators(
-        gallery, new KafkaGalleryWriter(audit, masterKeys, gallery), enroller::enroll, live, threshold, probe, matcher, MetricsRegistry.GLOBAL, credentials));
+        gallery, new KafkaGalleryWriter(audit, masterKeys, gallery), enroller::everyTemplate, live, threshold, probe, matcher, MetricsRegistry.GLOBAL, credentials));
   }
 
   /**

@@ -56,10 +56,18 @@ final class EnrollCommand implements Callable<Integer> {
     }
     FaceStreamConfig cfg = common.resolve();
     MasterKeys keys = MasterKeySetup.require(cfg, "enroll command");
-    Map<String, GalleryRecord> records;
+    Map<String, GalleryRecord> records = new LinkedHashMap<>();
     try (FaceAnalyzer analyzer = VisionSetup.openForPortraits(cfg)) {
       Enroller enroller = new Enroller(analyzer);
-      records = subject != null ? Map.of(subject, enroller.enroll(subject, images)) : enrollTree(enroller, analyzer.pack().id());
+      Map<String, Enroller.Enrollment> enrollments = subject != null
+          ? Map.of(subject, enroller.enrollment(subject, images)) : enrollTree(enroller);
+      enrollments.forEach((id, e) -> {
+        records.put(id, e.record());
+        if (!e.outliers().isEmpty()) {
+          System.err.println("facestream enroll: " + id + ": left out " + e.outlierSources() + ": they look like someone"
+              + " else (cosine below " + Enroller.SAME_PERSON_COSINE + " to the subject's other photos); check their labels");
+        }
+      });
     }
     KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     // a subject enrolled before keeps its data key (its key record is read back first)
@@ -80,8 +88,8 @@ final class EnrollCommand implements Callable<Integer> {
     }
   }
 
-  /** One record per subject folder, from every photo that shows exactly one face; a progress bar on stderr. */
-  private Map<String, GalleryRecord> enrollTree(Enroller enroller, String packId) throws IOException {
+  /** One enrollment per subject folder, from every photo that shows exactly one face; a progress bar on stderr. */
+  private Map<String, Enroller.Enrollment> enrollTree(Enroller enroller) throws IOException {
     Map<String, List<Path>> bySubject = new LinkedHashMap<>();
     try (Stream<Path> dirs = Files.list(root)) {
       for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
@@ -97,7 +105,7 @@ final class EnrollCommand implements Callable<Integer> {
     if (total == 0) {
       throw new IllegalArgumentException("expected " + root + "/<subject>/<photos>, found no photos");
     }
-    Map<String, GalleryRecord> out = new LinkedHashMap<>();
+    Map<String, Enroller.Enrollment> out = new LinkedHashMap<>();
     int done = 0;
     int refused = 0;
     for (var e : bySubject.entrySet()) {
@@ -115,7 +123,8 @@ final class EnrollCommand implements Callable<Integer> {
             done, total, out.size(), refused);
       }
       if (!templates.isEmpty()) {
-        out.put(e.getKey(), new GalleryRecord(e.getKey(), e.getKey(), templates, packId, java.time.Instant.now()));
+        out.put(e.getKey(), Enroller.subCenters(e.getKey(), e.getKey(), templates, enroller.packId(), Enroller.MAX_SUB_CENTERS,
+            java.time.Instant.now()));
       }
     }
     System.err.println();

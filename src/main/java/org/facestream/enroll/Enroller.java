@@ -11,11 +11,13 @@ import org.facestream.embed.FaceAnalyzer;
 import org.facestream.embed.UndecodableFrameException;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Template;
+import org.facestream.gallery.SubCenterTemplates;
 import org.facestream.metrics.MetricsRegistry;
 
 /**
  * Enrollment through the production detect-align-embed path: every image must show exactly one face, which
- * becomes one template. {@link GalleryPublisher} seals the subject's record and writes it, in one transaction
+ * becomes one template; of a subject's photos the dominant cluster is kept as up to {@value #MAX_SUB_CENTERS}
+ * sub-centre templates and the others are reported as outliers ({@link #subCenters}). {@link GalleryPublisher} seals the subject's record and writes it, in one transaction
  * with its audit record. Not thread-safe.
  */
 public final class Enroller {
@@ -25,6 +27,15 @@ public final class Enroller {
   public static final String SEVERAL_FACES = "several-faces";
   public static final String UNREADABLE = "unreadable";
   public static final String NO_IMAGES = "no-images";
+  /** Sub-centre templates a subject keeps at most. */
+  public static final int MAX_SUB_CENTERS = 5;
+  /**
+   * Two photos whose templates reach this cosine are taken for the same person when choosing sub-centres: near
+   * the equal-error threshold of the ArcFace packs on LFW (0.23 for w600k-int8), since a pair below it is more
+   * likely two people than one.
+   */
+  public static final double SAME_PERSON_COSINE = 0.25;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Enroller.class);
 
   private final FaceAnalyzer analyzer;
   private final MetricsRegistry metrics;
@@ -60,6 +71,11 @@ public final class Enroller {
     }
   }
 
+  /** The model pack the templates are computed with. */
+  public String packId() {
+    return analyzer.pack().id();
+  }
+
   /** One template from image bytes; refuses anything but exactly one face. */
   public Template template(String source, byte[] image) {
     List<AnalyzedFace> faces;
@@ -76,8 +92,40 @@ public final class Enroller {
     return new Template(face.embedding(), source, face.quality());
   }
 
-  /** The gallery record for a subject from already-read images (e.g. uploads), in order. */
+  /**
+   * A subject's enrollment: the record with its sub-centre templates, and the photos left out because they
+   * look like someone else (for a person to check; never enrolled on their own).
+   *
+   * @param record the subject's record, its templates the chosen sub-centres
+   * @param outliers templates outside the dominant cluster of the subject's photos
+   */
+  public record Enrollment(GalleryRecord record, List<Template> outliers) {
+    public Enrollment {
+      outliers = List.copyOf(outliers);
+    }
+
+    /** The photos (template sources) left out as outliers. */
+    public List<String> outlierSources() {
+      return outliers.stream().map(Template::source).toList();
+    }
+  }
+
+  /** The gallery record for a subject from already-read images (e.g. uploads), in order; outliers left out. */
   public GalleryRecord enroll(String subjectId, java.util.Map<String, byte[]> imagesBySource) {
+    return enrollment(subjectId, imagesBySource).record();
+  }
+
+  /** As {@link #enroll(String, java.util.Map)}, with the photos left out as outliers. */
+  public Enrollment enrollment(String subjectId, java.util.Map<String, byte[]> imagesBySource) {
+    GalleryRecord all = everyTemplate(subjectId, imagesBySource);
+    return subCenters(subjectId, subjectId, all.templates(), all.modelPackId(), MAX_SUB_CENTERS, all.enrolledAt());
+  }
+
+  /**
+   * A record with one template per image, in order, before any sub-centre selection: for a caller that
+   * clusters them with the subject's existing templates (the API adding photos to an enrolled subject).
+   */
+  public GalleryRecord everyTemplate(String subjectId, java.util.Map<String, byte[]> imagesBySource) {
     if (imagesBySource.isEmpty()) {
       throw refused(NO_IMAGES, "subject " + subjectId + ": expected at least one image, found none");
     }
@@ -86,8 +134,13 @@ public final class Enroller {
     return new GalleryRecord(subjectId, subjectId, templates, analyzer.pack().id(), Instant.now());
   }
 
-  /** The gallery record for a subject enrolled from image files. */
+  /** The gallery record for a subject enrolled from image files; outliers left out. */
   public GalleryRecord enroll(String subjectId, List<Path> images) {
+    return enrollment(subjectId, images).record();
+  }
+
+  /** As {@link #enroll(String, List)}, with the photos left out as outliers. */
+  public Enrollment enrollment(String subjectId, List<Path> images) {
     if (images.isEmpty()) {
       throw refused(NO_IMAGES, "subject " + subjectId + ": expected at least one image, found none");
     }
@@ -101,7 +154,25 @@ public final class Enroller {
       }
       templates.add(template(image.getFileName().toString(), bytes));
     }
-    return new GalleryRecord(subjectId, subjectId, templates, analyzer.pack().id(), Instant.now());
+    return subCenters(subjectId, subjectId, templates, analyzer.pack().id(), MAX_SUB_CENTERS, Instant.now());
+  }
+
+  /**
+   * A record of a subject's sub-centre templates (sub-center ArcFace: several templates per identity, noisy
+   * ones isolated): the photos are clustered by {@link SubCenterTemplates}, the dominant cluster is kept, up
+   * to {@code max} of its templates are chosen for diversity, and the photos outside it are returned as
+   * outliers: a mislabelled photo enrolled as a template makes the subject match a stranger, so it must be
+   * seen by a person, not trusted. Used for new subjects and for photos added to enrolled ones (the existing
+   * templates clustered with the new).
+   */
+  public static Enrollment subCenters(String subjectId, String displayName, List<Template> templates, String modelPackId,
+      int max, Instant enrolledAt) {
+    SubCenterTemplates.Selection s = SubCenterTemplates.select(templates, max, SAME_PERSON_COSINE);
+    if (!s.outliers().isEmpty()) {
+      LOG.warn("subject {}: photo(s) {} look like someone else (cosine below {} to the subject's other photos): left out, check their labels",
+          subjectId, s.outliers().stream().map(Template::source).toList(), SAME_PERSON_COSINE);
+    }
+    return new Enrollment(new GalleryRecord(subjectId, displayName, s.subCenters(), modelPackId, enrolledAt), s.outliers());
   }
 
   private EnrollmentException refused(String reason, String message) {

@@ -85,7 +85,7 @@ class ApiServerTest {
     probe = new AdminClusterProbe(kafka, "facestream-worker");
     Enroller enroller = new Enroller(analyzer);
     server = ApiServer.start(ApiSettings.defaults(0).withMaxUploadBytes(2L << 20), new ApiServer.Collaborators(gallery, writer,
-        enroller::enroll, live, ThresholdSource.fixed(ApiFixtures.THRESHOLD, Instant.parse("2026-01-01T00:00:00Z")), probe,
+        enroller::everyTemplate, live, ThresholdSource.fixed(ApiFixtures.THRESHOLD, Instant.parse("2026-01-01T00:00:00Z")), probe,
         MatcherProbe.UNKNOWN, registry, ApiFixtures.keys()));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (!(feeds.assigned() && gallery.caughtUp()) && System.nanoTime() < deadline) {
@@ -169,14 +169,22 @@ class ApiServerTest {
     assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
     assertThat(json(added).get("templates").asInt()).isEqualTo(2);
     assertThat(json(added).get("displayName").asText()).isEqualTo("Barack Obama");
+    assertThat(json(added).get("outliers")).isEmpty();
     assertThat(gallery.current("obama").orElseThrow().keyId()).isEqualTo(dataKey);
+
+    // a photo of someone else uploaded as obama: clustered with obama's two, left out and reported
+    HttpResponse<String> mislabelled = upload("obama", new ApiFixtures.Multipart()
+        .file("image", "biden.jpg", "image/jpeg", image("people/biden/biden.jpg")));
+    assertThat(mislabelled.statusCode()).as(mislabelled.body()).isEqualTo(200);
+    assertThat(json(mislabelled).get("outliers")).extracting(JsonNode::asText).containsExactly("biden.jpg");
+    assertThat(json(mislabelled).get("templates").asInt()).isEqualTo(2);
 
     JsonNode list = json(get("/api/v1/subjects"));
     assertThat(list.get("count").asInt()).isEqualTo(1);
     assertThat(list.get("subjects").get(0).get("id").asText()).isEqualTo("obama");
     JsonNode one = json(get("/api/v1/subjects/obama"));
     assertThat(one.get("templates").asInt()).isEqualTo(2);
-    assertThat(one.get("sources")).extracting(JsonNode::asText).containsExactly("obama.jpg", "obama1.jpg");
+    assertThat(one.get("sources")).extracting(JsonNode::asText).containsExactlyInAnyOrder("obama.jpg", "obama1.jpg");
     assertThat(Instant.parse(one.get("enrolledAt").asText())).isAfter(Instant.now().minusSeconds(60));
     // the templates really are obama's: the gallery holds them and they agree with a fresh embedding
     var record = gallery.subject("obama").orElseThrow();

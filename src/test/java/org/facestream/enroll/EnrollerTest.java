@@ -46,8 +46,29 @@ class EnrollerTest {
     assertThat(r.subjectId()).isEqualTo("obama");
     assertThat(r.modelPackId()).isEqualTo("yunet-w600k-int8");
     assertThat(r.templates()).hasSize(2);
-    assertThat(r.templates()).extracting(t -> t.source()).containsExactly("obama.jpg", "obama1.jpg");
+    // sub-centres come medoid first, not in photo order
+    assertThat(r.templates()).extracting(t -> t.source()).containsExactlyInAnyOrder("obama.jpg", "obama1.jpg");
     assertThat(r.dimension()).isEqualTo(512);
+  }
+
+  @Test
+  void aMislabelledPhotoIsLeftOutAsAnOutlierAndTheSubjectKeepsItsOwnPhotosAsSubCentres() {
+    Enroller.Enrollment e = new Enroller(analyzer).enrollment("obama", List.of(SharedData.face("people/obama/obama.jpg"),
+        SharedData.face("people/biden/biden.jpg"), SharedData.face("people/obama/obama2.jpg"), SharedData.face("probes/obama1.jpg")));
+    assertThat(e.outlierSources()).containsExactly("biden.jpg");
+    assertThat(e.record().templates()).extracting(t -> t.source()).containsExactlyInAnyOrder("obama.jpg", "obama2.jpg", "obama1.jpg");
+  }
+
+  @Test
+  void aSubjectKeepsAtMostFiveSubCentresTheMostDiverseOfItsPhotos() {
+    List<Path> photos = new java.util.ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      photos.add(SharedData.face("people/bbt_penny/penny" + i + ".png"));
+    }
+    photos.add(SharedData.face("people/bbt_penny/penny1.png")); // the same photo twice: no diversity to add
+    Enroller.Enrollment e = new Enroller(analyzer).enrollment("penny", photos);
+    assertThat(e.outliers()).isEmpty();
+    assertThat(e.record().templates()).hasSize(Enroller.MAX_SUB_CENTERS);
   }
 
   /**

@@ -163,7 +163,7 @@ class ErasureFaultTest {
         return index.contains(subjectId);
       }
     };
-    api = ApiServer.start(ApiSettings.defaults(0), new ApiServer.Collaborators(view, writer, enroller::enroll, live,
+    api = ApiServer.start(ApiSettings.defaults(0), new ApiServer.Collaborators(view, writer, enroller::everyTemplate, live,
         ThresholdSource.fixed(new ThresholdRef(cfg.thresholdCosine(), 0, "fixed"), Instant.now()), probe, inProcess, new MetricsRegistry(),
         ApiKeys.single("admin-1", Role.ADMIN, ADMIN_KEY)));
     publisher = new GalleryPublisher(audit, masterKeys, view);
