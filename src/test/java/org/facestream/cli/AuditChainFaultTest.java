@@ -2,8 +2,6 @@ package org.facestream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +33,7 @@ import org.facestream.match.ThresholdAggregatorTopology;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.threshold.NullScoreReport;
 import org.facestream.match.threshold.NullScoreSketch;
+import org.facestream.testing.CliRun;
 import org.facestream.testing.SharedData;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -52,24 +51,6 @@ import org.junit.jupiter.api.io.TempDir;
 class AuditChainFaultTest {
   private static final FpirPolicy POLICY = FpirPolicy.defaults("default", 0.01);
   @TempDir Path dir;
-
-  private record Result(int exit, String out, String err) {}
-
-  private static Result cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream o = System.out;
-    PrintStream e = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      int exit = FaceStreamCli.execute(args);
-      return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(o);
-      System.setErr(e);
-    }
-  }
 
   private static EmbeddedKafkaBroker broker(Path dir) throws Exception {
     EmbeddedKafkaBroker b = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
@@ -146,14 +127,14 @@ class AuditChainFaultTest {
     try (EmbeddedKafkaBroker broker = broker(dir)) {
       String bootstrap = broker.bootstrapServers();
       Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrap);
-      Result enrolled = cli("enroll", "--bootstrap", bootstrap, "--models", SharedData.models().toString(), "--actor", "alice",
+      CliRun enrolled = CliRun.run("enroll", "--bootstrap", bootstrap, "--models", SharedData.models().toString(), "--actor", "alice",
           "-D", "security.master.key.file=" + masterKey(), "--subject", "obama", SharedData.face("people/obama/obama.jpg").toString());
       assertThat(enrolled.exit()).as(enrolled.err()).isZero();
-      Result erased = cli("erase", "--bootstrap", bootstrap, "--actor", "bob", "--subject", "obama");
+      CliRun erased = CliRun.run("erase", "--bootstrap", bootstrap, "--actor", "bob", "--subject", "obama");
       assertThat(erased.exit()).as(erased.err()).isZero();
       assertThat(erased.err()).contains("facestream erase: obama erased (key tombstone facestream.subject-keys.v1-0@")
           .contains(", gallery tombstone facestream.gallery.v1-0@").contains(", audited on chain erase-");
-      Result unknown = cli("erase", "--bootstrap", bootstrap, "--subject", "obama");
+      CliRun unknown = CliRun.run("erase", "--bootstrap", bootstrap, "--subject", "obama");
       assertThat(unknown.exit()).as("an erased subject is not erased again").isEqualTo(2);
       assertThat(unknown.err()).contains("expected enrolled subjects, found no gallery record or data key of obama (0 enrolled); nothing was erased");
 
@@ -186,14 +167,14 @@ class AuditChainFaultTest {
           .containsEntry("key.id", enrollment.details().get("key.id")).containsKeys("gallery", "subject-key");
       assertThat(erasure.details().get("key.id")).startsWith("dek-");
       assertThat(erasure.at()).isAfter(enrollment.at());
-      Result show = cli("audit", "show", "--bootstrap", bootstrap, "--subject", "obama");
+      CliRun show = CliRun.run("audit", "show", "--bootstrap", bootstrap, "--subject", "obama");
       assertThat(show.exit()).isZero();
       assertThat(show.out().lines().toList()).hasSize(2).satisfiesExactly(
           l -> assertThat(l).contains("user:alice  subject-enrolled  obama"),
           l -> assertThat(l).contains("user:bob  subject-erased  obama"));
 
       // every chain holds: enroll's and erase's (start, configuration, action, close), the aggregator's (start, two versions)
-      Result ok = cli("audit", "verify", "--bootstrap", bootstrap);
+      CliRun ok = CliRun.run("audit", "verify", "--bootstrap", bootstrap);
       assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
       assertThat(ok.out()).contains("audit verify: OK: " + log.size() + " records of facestream.audit.v1 in 3 chains, every hash and link holds")
           .contains("(writer enroll): 4 records, sequence 0..3").contains("(writer erase): 4 records, sequence 0..3")
@@ -219,7 +200,7 @@ class AuditChainFaultTest {
           }
         }
       }
-      Result gap = cli("audit", "verify", "--bootstrap", bootstrap, "--topic", "audit-copy");
+      CliRun gap = CliRun.run("audit", "verify", "--bootstrap", bootstrap, "--topic", "audit-copy");
       assertThat(gap.exit()).isEqualTo(1);
       assertThat(gap.out()).contains("audit verify: BROKEN: audit-copy-0@" + nextOffset + " (chain " + missing.record().chainId()
           + ", sequence 2): expected sequence 1, found sequence 2: 1 record(s) missing after audit-copy-0@");
@@ -237,7 +218,7 @@ class AuditChainFaultTest {
         forgedAt = producer.send(new ProducerRecord<>(Topics.AUDIT, real.key(), Serdes.audit().serialize(Topics.AUDIT, claimed))).get().offset();
         replayAt = producer.send(new ProducerRecord<>(Topics.AUDIT, real.key(), Serdes.audit().serialize(Topics.AUDIT, replay))).get().offset();
       }
-      Result forged = cli("audit", "verify", "--bootstrap", bootstrap);
+      CliRun forged = CliRun.run("audit", "verify", "--bootstrap", bootstrap);
       assertThat(forged.exit()).isEqualTo(1);
       assertThat(forged.out()).contains("audit verify: BROKEN: facestream.audit.v1-0@" + forgedAt + " (chain " + erasure.chainId()
           + ", sequence 2): expected hash " + claimed.computeHash() + " (recomputed over the record), found hash " + erasure.hash());
@@ -255,7 +236,7 @@ class AuditChainFaultTest {
       String[] args = {"enroll", "--bootstrap", bootstrap, "--models", SharedData.models().toString(), "-D", "matcher.top.k=7",
           "-D", "security.master.key.file=" + masterKey(),
           "-D", "kafka.ssl.key.password=hunter2", "--subject", "biden", SharedData.face("people/biden/biden.jpg").toString()};
-      Result enrolled = cli(args);
+      CliRun enrolled = CliRun.run(args);
       assertThat(enrolled.exit()).as(enrolled.err()).isZero();
       List<Located> log = auditLog(kafka, Topics.AUDIT);
       AuditRecord config = log.stream().map(Located::record).filter(r -> r.action().equals(AuditRecord.CONFIG_RESOLVED)).findFirst().orElseThrow();

@@ -2,14 +2,12 @@ package org.facestream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.facestream.api.ApiKeys;
 import org.facestream.api.Role;
 import org.facestream.crypto.MasterKey;
+import org.facestream.testing.CliRun;
 import org.facestream.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,23 +26,9 @@ class CommandErrorsTest {
     return "security.master.key.file=" + file;
   }
 
-  private record Result(int exit, String err) {}
-
-  private static Result run(String... args) {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream original = System.err;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      int exit = FaceStreamCli.execute(args);
-      return new Result(exit, err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(original);
-    }
-  }
-
   @Test
   void enrollAgainstAnUnreachableBrokerFailsWithOneClearMessage() {
-    Result r = run("enroll", "--bootstrap", "127.0.0.1:9", "--models", SharedData.models().toString(), "-D", masterKey(),
+    CliRun r = CliRun.run("enroll", "--bootstrap", "127.0.0.1:9", "--models", SharedData.models().toString(), "-D", masterKey(),
         "--subject", "obama", SharedData.face("people/obama/obama.jpg").toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("facestream enroll: Kafka at 127.0.0.1:9 is unreachable");
@@ -55,28 +39,28 @@ class CommandErrorsTest {
   void aModelFileWithTheWrongChecksumIsRefusedByName() throws Exception {
     Files.writeString(dir.resolve("yunet-2026may.onnx"), "not a model");
     Files.copy(SharedData.models().resolve("arcface-w600k-mbf-int8.onnx"), dir.resolve("arcface-w600k-mbf-int8.onnx"));
-    Result r = run("enroll", "--models", dir.toString(), "-D", masterKey(), "--subject", "obama", SharedData.face("people/obama/obama.jpg").toString());
+    CliRun r = CliRun.run("enroll", "--models", dir.toString(), "-D", masterKey(), "--subject", "obama", SharedData.face("people/obama/obama.jpg").toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("model file yunet-2026may.onnx in " + dir.toAbsolutePath().normalize() + ": expected sha256 ebafce4e");
   }
 
   @Test
   void aMissingModelDirectoryIsNamed() {
-    Result r = run("enroll", "--models", dir.resolve("nope").toString(), "-D", masterKey(), "--subject", "a", SharedData.face("people/obama/obama.jpg").toString());
+    CliRun r = CliRun.run("enroll", "--models", dir.resolve("nope").toString(), "-D", masterKey(), "--subject", "a", SharedData.face("people/obama/obama.jpg").toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("expected model directory " + dir.resolve("nope").toAbsolutePath() + " to exist, found nothing there");
   }
 
   @Test
   void invalidConfigurationListsEveryBadKey() {
-    Result r = run("config", "show", "-D", "ingest.fps=-1", "-D", "matcher.top.k=0");
+    CliRun r = CliRun.run("config", "show", "-D", "ingest.fps=-1", "-D", "matcher.top.k=0");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("ingest.fps: Invalid value -1").contains("matcher.top.k: Invalid value 0");
   }
 
   @Test
   void demoRefusesAnEnrollmentPhotoThatDoesNotExist() {
-    Result r = run("demo", "--models", SharedData.models().toString(), "--video", "x.mp4", "--enroll", "a=/no/such.jpg", "--until-end");
+    CliRun r = CliRun.run("demo", "--models", SharedData.models().toString(), "--video", "x.mp4", "--enroll", "a=/no/such.jpg", "--until-end");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("--enroll a: expected an image file at /no/such.jpg, found nothing");
   }
@@ -85,15 +69,15 @@ class CommandErrorsTest {
   void rolesThatReadOrWriteTemplatesRefuseToStartWithoutAMasterKeyAndNameTheKey() throws Exception {
     String expected = "security.master.key.file: expected the master key file that encrypts the gallery, which the %s needs, found none"
         + " configured (-D security.master.key.file=FILE or env FACESTREAM_SECURITY_MASTER_KEY_FILE; facestream keys create --out FILE makes one)";
-    Result enroll = run("enroll", "--bootstrap", "127.0.0.1:9", "--subject", "a", SharedData.face("people/obama/obama.jpg").toString());
+    CliRun enroll = CliRun.run("enroll", "--bootstrap", "127.0.0.1:9", "--subject", "a", SharedData.face("people/obama/obama.jpg").toString());
     assertThat(enroll.exit()).isEqualTo(2);
     assertThat(enroll.err()).contains(String.format(expected, "enroll command")).doesNotContain("\tat ");
-    Result matcher = run("matcher", "--bootstrap", "127.0.0.1:9");
+    CliRun matcher = CliRun.run("matcher", "--bootstrap", "127.0.0.1:9");
     assertThat(matcher.exit()).isEqualTo(2);
     assertThat(matcher.err()).contains(String.format(expected, "matcher"));
     // the API checks its key file first; with one, the master key is what it lacks
     Path apiKeys = Files.writeString(keysDir.resolve("api-keys.txt"), ApiKeys.line("admin-1", Role.ADMIN, ApiKeys.mint()) + "\n");
-    Result api = run("api", "--bootstrap", "127.0.0.1:9", "--keys", apiKeys.toString());
+    CliRun api = CliRun.run("api", "--bootstrap", "127.0.0.1:9", "--keys", apiKeys.toString());
     assertThat(api.exit()).isEqualTo(2);
     assertThat(api.err()).contains(String.format(expected, "api"));
   }
@@ -101,7 +85,7 @@ class CommandErrorsTest {
   @Test
   void aMasterKeyFileThatHoldsNoKeyIsNamedWithItsConfigKey() throws Exception {
     Path bad = Files.writeString(keysDir.resolve("bad.key"), "hunter2 is not a key\n");
-    Result r = run("matcher", "--bootstrap", "127.0.0.1:9", "-D", "security.master.key.file=" + bad,
+    CliRun r = CliRun.run("matcher", "--bootstrap", "127.0.0.1:9", "-D", "security.master.key.file=" + bad,
         "-D", "security.master.key.previous.files=" + keysDir.resolve("gone.key"));
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("security.master.key.file: expected base64 in master key file " + bad + ", found text that is not base64")
@@ -112,13 +96,13 @@ class CommandErrorsTest {
   @Test
   void keysCreateWritesAKeyThatIsNeverOverwritten() {
     Path file = keysDir.resolve("new.key");
-    Result created = run("keys", "create", "--out", file.toString());
+    CliRun created = CliRun.run("keys", "create", "--out", file.toString());
     assertThat(created.exit()).isZero();
     assertThat(created.err()).containsPattern("master key kek-[0-9a-f]{16} written to " + java.util.regex.Pattern.quote(file.toString()));
     assertThat(MasterKey.read(file).id()).matches("kek-[0-9a-f]{16}");
-    Result again = run("keys", "create", "--out", file.toString());
+    CliRun again = CliRun.run("keys", "create", "--out", file.toString());
     assertThat(again.exit()).isEqualTo(2);
     assertThat(again.err()).contains("expected no file at " + file + " (a master key is never overwritten), found one");
-    assertThat(run("keys", "show", "-D", "security.master.key.file=" + file).exit()).isZero();
+    assertThat(CliRun.run("keys", "show", "-D", "security.master.key.file=" + file).exit()).isZero();
   }
 }

@@ -3,9 +3,6 @@ package org.facestream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +39,7 @@ import org.facestream.match.MatcherConfig;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ModelPack;
 import org.facestream.model.ModelPacks;
+import org.facestream.testing.CliRun;
 import org.facestream.testing.Galleries;
 import org.facestream.testing.SharedData;
 import org.facestream.testing.TestTls;
@@ -123,7 +121,7 @@ class KafkaSecurityFaultTest {
           args.addAll(List.of("--camera", "cam-s", "--source", camera.toString()));
         }
         long t0 = System.nanoTime();
-        Result r = run(args.toArray(String[]::new));
+        CliRun r = CliRun.run(args.toArray(String[]::new));
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertThat(r.exit()).as(command + ": " + r.err()).isEqualTo(1);
         assertThat(r.err().strip().lines()).as(command).hasSize(1);
@@ -211,19 +209,5 @@ class KafkaSecurityFaultTest {
     List<String> flags = new ArrayList<>(List.of("--bootstrap", broker.bootstrapServers(), "--models", SharedData.models().toString()));
     broker.security().clientSettings(user, password).forEach((k, v) -> flags.addAll(List.of("-D", "kafka." + k + "=" + v)));
     return flags.toArray(String[]::new);
-  }
-
-  private record Result(int exit, String err) {}
-
-  private static Result run(String... args) {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream original = System.err;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      int exit = FaceStreamCli.execute(args);
-      return new Result(exit, err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(original);
-    }
   }
 }
