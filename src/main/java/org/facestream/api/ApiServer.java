@@ -1,5 +1,6 @@
 package org.facestream.api;
 
+import org.facestream.config.ApiSettings;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;

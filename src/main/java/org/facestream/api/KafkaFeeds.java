@@ -18,10 +18,10 @@ import org.facestream.events.FaceObservation;
 import org.facestream.events.IdentityEvent;
 import org.facestream.events.IdentityEventSerde;
 import org.facestream.events.JsonSerde;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.facestream.match.ThresholdAggregatorTopology;
-import org.facestream.match.threshold.ThresholdState;
+import org.facestream.events.ThresholdState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +37,13 @@ public final class KafkaFeeds implements Runnable, AutoCloseable {
   private static final int FACES_LOOKBACK = 300;
   private final KafkaConsumer<String, byte[]> consumer;
   private final LiveFeed feed;
-  private final IdentityEventSerde identities = Serdes.identities();
-  private final JsonSerde<FaceObservation> faces = Serdes.faces();
+  private final IdentityEventSerde identities = EventSerdes.identities();
+  private final JsonSerde<FaceObservation> faces = EventSerdes.faces();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
   private volatile boolean assigned;
   private final ThresholdHistory thresholds;
-  private final JsonSerde<ThresholdState> thresholdStates = ThresholdAggregatorTopology.stateSerde();
+  private final JsonSerde<ThresholdState> thresholdStates = EventSerdes.thresholds();
 
   private KafkaFeeds(Map<String, Object> kafkaSettings, LiveFeed feed, ThresholdHistory thresholds) {
     this.thresholds = thresholds;

@@ -23,7 +23,7 @@ import org.facestream.crypto.MasterKeys;
 import org.facestream.enroll.SubjectKeyLookup;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.SealedGalleryRecord;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.SubjectKeyRecord;
 import org.facestream.events.Topics;
 import org.slf4j.Logger;
@@ -124,7 +124,7 @@ public final class KafkaGalleryView implements GalleryView, SubjectKeyLookup, Ru
     }
     try {
       if (gallery) {
-        SealedGalleryRecord s = Serdes.gallery().deserialize(r.topic(), r.value());
+        SealedGalleryRecord s = EventSerdes.gallery().deserialize(r.topic(), r.value());
         if (s.subjectId().equals(subject)) {
           sealed.put(subject, s);
           refresh(subject);
@@ -133,7 +133,7 @@ public final class KafkaGalleryView implements GalleryView, SubjectKeyLookup, Ru
         LOG.warn("gallery record at {}-{}@{} names subject {} under key {}: treated as erasure", r.topic(), r.partition(), r.offset(),
             s.subjectId(), subject);
       } else {
-        SubjectKeyRecord k = Serdes.subjectKeys().deserialize(r.topic(), r.value());
+        SubjectKeyRecord k = EventSerdes.subjectKeys().deserialize(r.topic(), r.value());
         if (k.subjectId().equals(subject)) {
           keys.put(subject, k);
           refresh(subject);

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.facestream.events.ThresholdRef;
 import org.facestream.match.threshold.FpirPolicy;
-import org.facestream.match.threshold.ThresholdState;
+import org.facestream.events.ThresholdState;
 
 /**
  * The adaptive threshold's history for {@code GET /api/v1/threshold}: every published version this process

@@ -31,7 +31,7 @@ import org.facestream.events.AuditChain;
 import org.facestream.events.AuditEntry;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.JsonSerde;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.facestream.metrics.MetricsRegistry;
 import org.slf4j.Logger;
@@ -63,7 +63,7 @@ public final class AuditLog implements AutoCloseable {
   private final Map<String, Object> kafkaSettings;
   private final String writer;
   private final MetricsRegistry metrics;
-  private final JsonSerde<AuditRecord> serde = Serdes.audit();
+  private final JsonSerde<AuditRecord> serde = EventSerdes.audit();
   private KafkaProducer<byte[], byte[]> producer;
   private AuditChain chain;
   private AuditChain abandoned;

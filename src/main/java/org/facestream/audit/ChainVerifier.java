@@ -8,7 +8,7 @@ import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.JsonSerde;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 
 /**
  * Verifies the hash chains of an audit topic, record by record in offset order: each record reads as an
@@ -22,7 +22,7 @@ import org.facestream.events.Serdes;
  */
 public final class ChainVerifier {
   private static final int MAX_PROBLEMS = 100;
-  private final JsonSerde<AuditRecord> serde = Serdes.audit();
+  private final JsonSerde<AuditRecord> serde = EventSerdes.audit();
   private final Map<String, ChainState> chains = new LinkedHashMap<>();
   private final List<Problem> problems = new ArrayList<>();
   private long records;

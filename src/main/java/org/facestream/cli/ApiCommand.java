@@ -1,8 +1,13 @@
 package org.facestream.cli;
 
+import org.facestream.audit.AuditLogs;
+import org.facestream.api.ApiRuntime;
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.config.MasterKeySetup;
+import org.facestream.kafka.KafkaReachability;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.facestream.api.ApiSettings;
+import org.facestream.config.ApiSettings;
 import org.facestream.api.MatcherProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

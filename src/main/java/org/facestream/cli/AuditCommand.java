@@ -1,5 +1,7 @@
 package org.facestream.cli;
 
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.kafka.KafkaReachability;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Callable;
@@ -9,7 +11,7 @@ import org.facestream.audit.ChainVerifier;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.Json;
 import org.facestream.events.JsonSerde;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -100,7 +102,7 @@ final class AuditCommand implements Runnable {
       }
       FaceStreamConfig cfg = common.resolve();
       KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), java.time.Duration.ofSeconds(5));
-      JsonSerde<AuditRecord> serde = Serdes.audit();
+      JsonSerde<AuditRecord> serde = EventSerdes.audit();
       Deque<String> lines = new ArrayDeque<>();
       AuditTopic.readAll(cfg.kafkaClientSettings(), topic, r -> {
         AuditRecord a;

@@ -1,5 +1,6 @@
 package org.facestream.cli;
 
+import org.facestream.eval.Vectors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,5 +1,10 @@
 package org.facestream.cli;
 
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.config.VisionSetup;
+import org.facestream.ingest.IngestMetrics;
+import org.facestream.kafka.ConsumerGroupLag;
+import org.facestream.match.MatcherService;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,13 +16,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import org.facestream.embed.FaceAnalyzer;
-import org.facestream.embed.WorkerConfig;
+import org.facestream.vision.FaceAnalyzer;
+import org.facestream.config.WorkerConfig;
 import org.facestream.enroll.Enroller;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Topics;
 import org.facestream.ingest.CameraIngest;
-import org.facestream.ingest.IngestSettings;
+import org.facestream.config.IngestSettings;
 import org.facestream.metrics.MetricsRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,5 +1,8 @@
 package org.facestream.cli;
 
+import org.facestream.events.TopicCatalogue;
+import org.facestream.kafka.BrokerSecurity;
+import org.facestream.kafka.EmbeddedKafkaBroker;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package org.facestream.cli;
 
+import org.facestream.config.FaceStreamConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package org.facestream.cli;
 
+import org.facestream.config.FaceStreamConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,5 +1,7 @@
 package org.facestream.cli;
 
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.config.VisionSetup;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,12 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import org.facestream.embed.FaceAnalyzer;
+import org.facestream.vision.FaceAnalyzer;
 import org.facestream.enroll.Enroller;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Json;
 import org.facestream.ingest.CameraIngest;
-import org.facestream.ingest.IngestSettings;
+import org.facestream.config.IngestSettings;
 import org.facestream.ingest.IngestSummary;
 import org.facestream.metrics.MetricsRegistry;
 import org.slf4j.Logger;

@@ -1,5 +1,10 @@
 package org.facestream.cli;
 
+import org.facestream.audit.AuditLogs;
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.config.MasterKeySetup;
+import org.facestream.config.VisionSetup;
+import org.facestream.kafka.KafkaReachability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.facestream.audit.AuditLog;
 import org.facestream.crypto.MasterKeys;
-import org.facestream.embed.FaceAnalyzer;
+import org.facestream.vision.FaceAnalyzer;
 import org.facestream.enroll.Enroller;
 import org.facestream.enroll.GalleryPublisher;
 import org.facestream.enroll.SubjectKeySnapshot;

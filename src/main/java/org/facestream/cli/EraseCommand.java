@@ -1,5 +1,8 @@
 package org.facestream.cli;
 
+import org.facestream.audit.AuditLogs;
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.kafka.KafkaReachability;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import org.facestream.detect.DetectedFace;
 import org.facestream.detect.DetectorSettings;
 import org.facestream.detect.FaceDetector;
-import org.facestream.embed.FrameDecoder;
+import org.facestream.vision.FrameDecoder;
 import org.facestream.eval.AnnotatedImage;
 import org.facestream.eval.DetectionEvaluation;
 import org.facestream.eval.DetectionReport;

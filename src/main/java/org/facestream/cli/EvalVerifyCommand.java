@@ -21,7 +21,7 @@ import org.facestream.eval.PairsFile;
 import org.facestream.eval.RocPlot;
 import org.facestream.eval.VerificationEvaluation;
 import org.facestream.eval.VerificationReport;
-import org.facestream.embed.VisionOptions;
+import org.facestream.config.VisionOptions;
 import org.facestream.model.ModelPack;
 import org.facestream.model.ModelPacks;
 import picocli.CommandLine.Command;

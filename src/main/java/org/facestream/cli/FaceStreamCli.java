@@ -1,5 +1,6 @@
 package org.facestream.cli;
 
+import org.facestream.config.FaceStreamConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -19,7 +19,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.facestream.events.IdentityEvent;
 import org.facestream.events.IdentityEventSerde;
 import org.facestream.events.Json;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.facestream.metrics.LatencyHistogram;
 import org.facestream.metrics.MetricsRegistry;
@@ -36,7 +36,7 @@ final class IdentityEventTap implements Runnable, AutoCloseable {
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final PrintStream out;
-  private final IdentityEventSerde serde = Serdes.identities();
+  private final IdentityEventSerde serde = EventSerdes.identities();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Object lock = new Object();
   private final Map<String, Integer> bySubject = new TreeMap<>();

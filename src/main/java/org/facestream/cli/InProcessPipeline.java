@@ -1,5 +1,13 @@
 package org.facestream.cli;
 
+import org.facestream.audit.AuditLogs;
+import org.facestream.api.ApiRuntime;
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.config.MasterKeySetup;
+import org.facestream.events.TopicCatalogue;
+import org.facestream.kafka.ConsumerGroupLag;
+import org.facestream.kafka.EmbeddedKafkaBroker;
+import org.facestream.match.MatcherService;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,12 +23,12 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.facestream.audit.AuditLog;
 import org.facestream.crypto.MasterKeys;
-import org.facestream.embed.WorkerConfig;
+import org.facestream.config.WorkerConfig;
 import org.facestream.enroll.GalleryPublisher;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Topics;
 import org.facestream.ingest.CameraIngest;
-import org.facestream.ingest.IngestSettings;
+import org.facestream.config.IngestSettings;
 import org.facestream.metrics.MetricsRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +90,7 @@ final class InProcessPipeline implements AutoCloseable {
       p.matcher.start(Duration.ofMinutes(2));
       awaitGallery(p.matcher, gallery.size());
       if (apiPort != null) {
-        p.keep(ApiRuntime.start(p.cfg, keys, org.facestream.api.ApiSettings.defaults(apiPort), p.matcher, p.audit, System.err));
+        p.keep(ApiRuntime.start(p.cfg, keys, org.facestream.config.ApiSettings.defaults(apiPort), p.matcher, p.audit, System.err));
       }
       p.tap = new IdentityEventTap(p.cfg.kafkaClientSettings(), events);
       p.tapThread = Thread.ofPlatform().name("identity-tap").start(p.tap);

@@ -1,10 +1,14 @@
 package org.facestream.cli;
 
+import org.facestream.audit.AuditLogs;
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.ingest.IngestMetrics;
+import org.facestream.kafka.KafkaReachability;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.facestream.ingest.CameraIngest;
-import org.facestream.ingest.IngestSettings;
+import org.facestream.config.IngestSettings;
 import org.facestream.ingest.IngestSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,5 +1,7 @@
 package org.facestream.cli;
 
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.config.MasterKeySetup;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.facestream.crypto.MasterKey;

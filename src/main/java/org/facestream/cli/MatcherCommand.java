@@ -1,5 +1,11 @@
 package org.facestream.cli;
 
+import org.facestream.audit.AuditLogs;
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.config.MasterKeySetup;
+import org.facestream.config.VisionSetup;
+import org.facestream.kafka.KafkaReachability;
+import org.facestream.match.MatcherService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -9,14 +15,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.facestream.crypto.MasterKeys;
-import org.facestream.embed.FaceAnalyzer;
+import org.facestream.vision.FaceAnalyzer;
 import org.facestream.enroll.Enroller;
 import org.facestream.match.AdaptiveThreshold;
 import org.facestream.match.FixedThreshold;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.MatcherConfig;
-import org.facestream.match.TrackAssociator;
+import org.facestream.match.track.TrackAssociator;
 import org.facestream.metrics.MetricsRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

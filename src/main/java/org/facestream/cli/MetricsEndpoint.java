@@ -1,5 +1,6 @@
 package org.facestream.cli;
 
+import org.facestream.config.FaceStreamConfig;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.metrics.MetricsServer;
 

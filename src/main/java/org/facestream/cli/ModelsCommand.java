@@ -1,5 +1,7 @@
 package org.facestream.cli;
 
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.config.VisionSetup;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,12 +1,16 @@
 package org.facestream.cli;
 
+import org.facestream.audit.AuditLogs;
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.config.VisionSetup;
+import org.facestream.kafka.KafkaReachability;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.facestream.embed.FaceAnalyzer;
-import org.facestream.embed.VisionWorker;
-import org.facestream.embed.WorkerConfig;
+import org.facestream.vision.FaceAnalyzer;
+import org.facestream.worker.VisionWorker;
+import org.facestream.config.WorkerConfig;
 import org.facestream.metrics.MetricsRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

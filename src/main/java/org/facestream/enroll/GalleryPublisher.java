@@ -20,7 +20,7 @@ import org.facestream.crypto.SubjectKey;
 import org.facestream.events.AuditEntry;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.GalleryRecord;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.SubjectKeyRecord;
 import org.facestream.events.Topics;
 
@@ -111,9 +111,9 @@ public final class GalleryPublisher {
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(2);
     if (newKey) {
       key = SubjectKey.generate(subjectId);
-      records.add(record(Topics.SUBJECT_KEYS, subjectId, Serdes.subjectKeys().serialize(Topics.SUBJECT_KEYS, masterKeys.wrap(key, Instant.now()))));
+      records.add(record(Topics.SUBJECT_KEYS, subjectId, EventSerdes.subjectKeys().serialize(Topics.SUBJECT_KEYS, masterKeys.wrap(key, Instant.now()))));
     }
-    records.add(record(Topics.GALLERY, subjectId, Serdes.gallery().serialize(Topics.GALLERY, cipher.seal(record, key))));
+    records.add(record(Topics.GALLERY, subjectId, EventSerdes.gallery().serialize(Topics.GALLERY, cipher.seal(record, key))));
     List<RecordMetadata> written = new ArrayList<>();
     String keyId = key.keyId();
     AuditRecord audited = audit.appendWith(records, md -> {

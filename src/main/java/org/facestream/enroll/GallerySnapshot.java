@@ -9,7 +9,7 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.facestream.events.SealedGalleryRecord;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.SubjectKeyRecord;
 import org.facestream.events.Topics;
 import org.slf4j.Logger;
@@ -53,7 +53,7 @@ public final class GallerySnapshot implements SubjectKeyLookup {
     // any value counts as a record: erasure tombstones what is there, readable or not
     withRecord.add(r.key());
     try {
-      sealed.put(r.key(), Serdes.gallery().deserialize(r.topic(), r.value()));
+      sealed.put(r.key(), EventSerdes.gallery().deserialize(r.topic(), r.value()));
     } catch (SerializationException e) {
       LOG.warn("gallery record at {}-{}@{} does not read ({})", r.topic(), r.partition(), r.offset(), e.getMessage());
     }

@@ -19,7 +19,7 @@ import org.facestream.crypto.GalleryCipher;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.SealedGalleryRecord;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.SubjectKeyRecord;
 import org.facestream.events.Topics;
 import org.slf4j.Logger;
@@ -81,7 +81,7 @@ public final class SubjectKeySnapshot implements SubjectKeyLookup {
       return;
     }
     try {
-      SubjectKeyRecord k = Serdes.subjectKeys().deserialize(r.topic(), r.value());
+      SubjectKeyRecord k = EventSerdes.subjectKeys().deserialize(r.topic(), r.value());
       if (k.subjectId().equals(r.key())) {
         keys.put(r.key(), k);
         return;

@@ -15,7 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 import org.facestream.detect.DetectedFace;
-import org.facestream.embed.AnalyzedFace;
+import org.facestream.vision.AnalyzedFace;
 import org.facestream.events.BoundingBox;
 import org.facestream.events.FaceQuality;
 

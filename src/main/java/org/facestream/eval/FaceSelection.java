@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.facestream.detect.DetectedFace;
 import org.facestream.events.BoundingBox;
-import org.facestream.embed.AnalyzedFace;
+import org.facestream.vision.AnalyzedFace;
 
 /**
  * Which of several faces in an image is the subject. LFW images are cut around the subject's face with

@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.facestream.embed.AnalyzedFace;
-import org.facestream.embed.FaceAnalyzer;
+import org.facestream.vision.AnalyzedFace;
+import org.facestream.vision.FaceAnalyzer;
 import org.opencv.core.Mat;
 
 /**

@@ -2,7 +2,7 @@ package org.facestream.eval;
 
 import java.nio.file.Path;
 import java.util.Objects;
-import org.facestream.embed.AnalyzedFace;
+import org.facestream.vision.AnalyzedFace;
 
 /**
  * The face an evaluation uses for one image.

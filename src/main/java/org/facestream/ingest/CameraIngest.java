@@ -1,5 +1,6 @@
 package org.facestream.ingest;
 
+import org.facestream.config.IngestSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;

@@ -12,7 +12,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.facestream.events.Frame;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +51,7 @@ public final class FrameProducer implements AutoCloseable {
     Map<String, Object> config = new HashMap<>(clientSettings);
     config.putAll(producerConfig(bootstrap, cameraId));
     return new FrameProducer(
-        new KafkaProducer<>(config, new StringSerializer(), Serdes.frames().serializer()), Topics.FRAMES);
+        new KafkaProducer<>(config, new StringSerializer(), EventSerdes.frames().serializer()), Topics.FRAMES);
   }
 
   /**

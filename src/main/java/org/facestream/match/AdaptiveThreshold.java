@@ -15,9 +15,9 @@ import org.facestream.gallery.Ranking;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.threshold.FpirThresholdEstimator;
-import org.facestream.match.threshold.NullScoreReport;
+import org.facestream.events.NullScoreReport;
 import org.facestream.match.threshold.NullScoreWindow;
-import org.facestream.match.threshold.ThresholdState;
+import org.facestream.events.ThresholdState;
 
 /**
  * The open-set policy: holds a target false-positive identification rate with the global threshold the

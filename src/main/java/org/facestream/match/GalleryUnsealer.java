@@ -1,5 +1,6 @@
 package org.facestream.match;
 
+import org.facestream.events.DeadLetters;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -73,7 +74,7 @@ final class GalleryUnsealer {
 
     record AwaitingKey() implements Outcome {}
 
-    record Refused(String reason, String detail) implements Outcome {}
+    record Refused(DeadLetters.Reason reason, String detail) implements Outcome {}
   }
 
   /**
@@ -98,7 +99,7 @@ final class GalleryUnsealer {
           kv = it.next();
         } catch (SerializationException e) {
           // only readable records are ever written, so this is a store from an incompatible build
-          metrics.gallerySkip(DeadLetterReasons.DESERIALIZATION_FAILED);
+          metrics.gallerySkip(DeadLetters.Reason.DESERIALIZATION_FAILED);
           LOG.error("skipping unreadable entry of store {}: {}", GalleryStoreNames.TEMPLATES_BY_SUBJECT, e.getMessage());
           continue;
         }
@@ -124,7 +125,7 @@ final class GalleryUnsealer {
         drop(subjectId);
         metrics.galleryErasure();
       }
-      case LenientValue.Unreadable<SealedGalleryRecord> u -> skip(DeadLetterReasons.DESERIALIZATION_FAILED, subjectId, u.detail(), where);
+      case LenientValue.Unreadable<SealedGalleryRecord> u -> skip(DeadLetters.Reason.DESERIALIZATION_FAILED, subjectId, u.detail(), where);
       case LenientValue.Readable<SealedGalleryRecord> r -> apply(subjectId, r.value(), where);
     }
     updateSizes();
@@ -132,20 +133,20 @@ final class GalleryUnsealer {
 
   private void apply(String subjectId, SealedGalleryRecord sealed, String where) {
     if (!subjectId.equals(sealed.subjectId())) {
-      skip(DeadLetterReasons.SUBJECT_KEY_MISMATCH, subjectId, "expected subject id " + subjectId + " (the key), found " + sealed.subjectId(), where);
+      skip(DeadLetters.Reason.SUBJECT_KEY_MISMATCH, subjectId, "expected subject id " + subjectId + " (the key), found " + sealed.subjectId(), where);
       return;
     }
     if (!cfg.modelPackId().equals(sealed.modelPackId())) {
-      skip(DeadLetterReasons.MODEL_PACK_MISMATCH, subjectId, "expected model pack " + cfg.modelPackId() + ", found " + sealed.modelPackId(), where);
+      skip(DeadLetters.Reason.MODEL_PACK_MISMATCH, subjectId, "expected model pack " + cfg.modelPackId() + ", found " + sealed.modelPackId(), where);
       return;
     }
     int expected = cfg.dimension() > 0 ? cfg.dimension() : index.dimension();
     if (expected > 0 && sealed.dimension() != expected) {
-      skip(DeadLetterReasons.EMBEDDING_DIMENSION_MISMATCH, subjectId, "expected embedding length " + expected + ", found " + sealed.dimension(), where);
+      skip(DeadLetters.Reason.EMBEDDING_DIMENSION_MISMATCH, subjectId, "expected embedding length " + expected + ", found " + sealed.dimension(), where);
       return;
     }
     if (destroyedKeyIds.contains(sealed.keyId())) {
-      skip(DeadLetterReasons.KEY_DESTROYED, subjectId, "sealed under data key " + sealed.keyId()
+      skip(DeadLetters.Reason.KEY_DESTROYED, subjectId, "sealed under data key " + sealed.keyId()
           + ", destroyed by an erasure: a restored backup or replayed copy, which can never be decrypted", where);
       return;
     }
@@ -234,19 +235,19 @@ final class GalleryUnsealer {
       SubjectKey key = masterKeys.unwrap(wrapped);
       return new Outcome.Opened(cipher.open(sealed, key));
     } catch (InvalidPayloadException e) {
-      return new Outcome.Refused(DeadLetterReasons.INVALID_RECORD, e.getMessage());
+      return new Outcome.Refused(DeadLetters.Reason.INVALID_RECORD, e.getMessage());
     } catch (DecryptionException e) {
-      return new Outcome.Refused(DeadLetterReasons.DECRYPTION_FAILED, e.getMessage());
+      return new Outcome.Refused(DeadLetters.Reason.DECRYPTION_FAILED, e.getMessage());
     }
   }
 
   /** A gallery value without a key: it cannot be attributed to any subject. */
   void skipKeyless(String where) {
-    metrics.gallerySkip(DeadLetterReasons.MISSING_KEY);
-    LOG.warn("skipping record {} without a subject id key ({})", where, DeadLetterReasons.MISSING_KEY);
+    metrics.gallerySkip(DeadLetters.Reason.MISSING_KEY);
+    LOG.warn("skipping record {} without a subject id key ({})", where, DeadLetters.Reason.MISSING_KEY);
   }
 
-  private void skip(String reason, String subjectId, String detail, String where) {
+  private void skip(DeadLetters.Reason reason, String subjectId, String detail, String where) {
     metrics.gallerySkip(reason);
     gallery.delete(subjectId);
     awaitingKey.remove(subjectId);
@@ -256,14 +257,14 @@ final class GalleryUnsealer {
   }
 
   private void skipKey(String subjectId, String detail, String where) {
-    metrics.gallerySkip(DeadLetterReasons.KEY_UNREADABLE);
+    metrics.gallerySkip(DeadLetters.Reason.KEY_UNREADABLE);
     keys.delete(subjectId);
     drop(subjectId);
     if (gallery.get(subjectId) != null) {
       awaitingKey.add(subjectId);
     }
     LOG.warn("skipping data key record {} for subject {} ({}): {}; the subject is erased until a usable key arrives",
-        where, subjectId, DeadLetterReasons.KEY_UNREADABLE, detail);
+        where, subjectId, DeadLetters.Reason.KEY_UNREADABLE, detail);
   }
 
   private void drop(String subjectId) {

@@ -1,5 +1,9 @@
 package org.facestream.match;
 
+import org.facestream.events.DeadLetters;
+import org.facestream.match.track.CameraTracks;
+import org.facestream.match.track.Track;
+import org.facestream.match.track.TrackAssociator;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.apache.kafka.common.errors.SerializationException;
@@ -14,7 +18,7 @@ import org.facestream.events.DeadLetters;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.JsonSerde;
 import org.facestream.events.NonFiniteValueException;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.facestream.events.TrackRef;
 import org.slf4j.Logger;
@@ -37,7 +41,7 @@ final class MatchProcessor implements Processor<byte[], byte[], Object, Object> 
   private final ObservationMatcher matcher;
   private final MatcherMetrics metrics;
   private final Clock clock;
-  private final JsonSerde<FaceObservation> faces = Serdes.faces();
+  private final JsonSerde<FaceObservation> faces = EventSerdes.faces();
   private final AdaptiveThreshold adaptive;
   private final NullScoreReporting reporting;
   private final TrackAssociator associator;
@@ -91,7 +95,7 @@ final class MatchProcessor implements Processor<byte[], byte[], Object, Object> 
     } catch (SerializationException e) {
       NonFiniteValueException nonFinite = NonFiniteValueException.in(e);
       boolean badEmbedding = nonFinite != null && nonFinite.field().equals("embedding");
-      deadLetter(record, badEmbedding ? DeadLetterReasons.EMBEDDING_NOT_FINITE : DeadLetterReasons.DESERIALIZATION_FAILED,
+      deadLetter(record, badEmbedding ? DeadLetters.Reason.EMBEDDING_NOT_FINITE : DeadLetters.Reason.DESERIALIZATION_FAILED,
           e.getMessage());
       return;
     }
@@ -103,7 +107,7 @@ final class MatchProcessor implements Processor<byte[], byte[], Object, Object> 
     } catch (RuntimeException e) {
       // A bug (policy, event invariant), not bad data; dead-lettering keeps one face from stopping the camera.
       LOG.error("matching failed for observation {}", observation.observationId(), e);
-      deadLetter(record, DeadLetterReasons.MATCH_FAILED, e.toString());
+      deadLetter(record, DeadLetters.Reason.MATCH_FAILED, e.toString());
       return;
     }
     if (outcome == null) {
@@ -150,7 +154,7 @@ final class MatchProcessor implements Processor<byte[], byte[], Object, Object> 
     return outcome;
   }
 
-  private void deadLetter(Record<byte[], byte[]> record, String reason, String detail) {
+  private void deadLetter(Record<byte[], byte[]> record, DeadLetters.Reason reason, String detail) {
     metrics.deadLetter(reason);
     RecordMetadata m = context.recordMetadata().orElse(null);
     String topic = m == null ? Topics.FACES : m.topic();

@@ -1,5 +1,7 @@
 package org.facestream.match;
 
+import org.facestream.match.track.TrackAssociator;
+
 /**
  * Settings of the matcher topology.
  *

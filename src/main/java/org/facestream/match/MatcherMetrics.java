@@ -1,5 +1,6 @@
 package org.facestream.match;
 
+import org.facestream.events.DeadLetters;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,10 +24,10 @@ public final class MatcherMetrics {
   private final LongAdder matches = new LongAdder();
   private final LongAdder unknowns = new LongAdder();
   private final LongAdder trackedFaces = new LongAdder();
-  private final ConcurrentMap<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
+  private final ConcurrentMap<DeadLetters.Reason, LongAdder> deadLetters = new ConcurrentHashMap<>();
   private final LongAdder galleryUpserts = new LongAdder();
   private final LongAdder galleryErasures = new LongAdder();
-  private final ConcurrentMap<String, LongAdder> gallerySkipped = new ConcurrentHashMap<>();
+  private final ConcurrentMap<DeadLetters.Reason, LongAdder> gallerySkipped = new ConcurrentHashMap<>();
   private final AtomicLong gallerySubjects = new AtomicLong();
   private final AtomicLong galleryTemplates = new AtomicLong();
   private final AtomicLong galleryAwaitingKey = new AtomicLong();
@@ -63,8 +64,8 @@ public final class MatcherMetrics {
     return trackedFaces.sum();
   }
 
-  /** Observations dead-lettered with {@code reason} (a {@link DeadLetterReasons} code). */
-  public long deadLetters(String reason) {
+  /** Observations dead-lettered with {@code reason} (a {@link DeadLetters.Reason} code). */
+  public long deadLetters(DeadLetters.Reason reason) {
     LongAdder a = deadLetters.get(reason);
     return a == null ? 0 : a.sum();
   }
@@ -104,7 +105,7 @@ public final class MatcherMetrics {
   }
 
   /** Gallery records skipped with {@code reason} (logged, not dead-lettered: see {@link MatcherTopology}). */
-  public long gallerySkipped(String reason) {
+  public long gallerySkipped(DeadLetters.Reason reason) {
     LongAdder a = gallerySkipped.get(reason);
     return a == null ? 0 : a.sum();
   }
@@ -158,10 +159,10 @@ public final class MatcherMetrics {
     trackedFaces.increment();
   }
 
-  void deadLetter(String reason) {
+  void deadLetter(DeadLetters.Reason reason) {
     deadLetters.computeIfAbsent(reason, r -> new LongAdder()).increment();
     if (registry != null) {
-      registry.counter("deadletter_total", "Records sent to the dead-letter topic", MetricsRegistry.label("reason", reason)).increment();
+      registry.counter("deadletter_total", "Records sent to the dead-letter topic", MetricsRegistry.label("reason", reason.code())).increment();
     }
   }
 
@@ -173,11 +174,11 @@ public final class MatcherMetrics {
     galleryErasures.increment();
   }
 
-  void gallerySkip(String reason) {
+  void gallerySkip(DeadLetters.Reason reason) {
     gallerySkipped.computeIfAbsent(reason, r -> new LongAdder()).increment();
     if (registry != null) {
       registry.counter("matcher_gallery_skipped_total", "Gallery records the matcher refused (logged, subject erased)",
-          MetricsRegistry.label("reason", reason)).increment();
+          MetricsRegistry.label("reason", reason.code())).increment();
     }
   }
 

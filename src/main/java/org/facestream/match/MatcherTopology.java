@@ -1,5 +1,7 @@
 package org.facestream.match;
 
+import org.apache.kafka.common.serialization.Serdes;
+import org.facestream.match.track.CameraTracks;
 import java.time.Clock;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -13,12 +15,12 @@ import org.apache.kafka.streams.state.Stores;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.events.JsonSerde;
 import org.facestream.events.SealedGalleryRecord;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.SubjectKeyRecord;
 import org.facestream.events.Topics;
 import org.facestream.gallery.GalleryIndex;
 import org.facestream.gallery.GalleryStoreNames;
-import org.facestream.match.threshold.ThresholdState;
+import org.facestream.events.ThresholdState;
 
 /**
  * The matcher: decides every face observation against the enrolled gallery and publishes identity events.
@@ -125,14 +127,14 @@ public final class MatcherTopology {
     // Changelogs disabled: a global store's changelog is its source topic.
     StoreBuilder<KeyValueStore<String, SealedGalleryRecord>> templatesBySubject = Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(GalleryStoreNames.TEMPLATES_BY_SUBJECT),
-            org.apache.kafka.common.serialization.Serdes.String(),
-            Serdes.gallery())
+            Serdes.String(),
+            EventSerdes.gallery())
         .withLoggingDisabled();
     // In memory: wrapped keys never reach the matcher's disk, and a restart re-reads the compacted topic.
     StoreBuilder<KeyValueStore<String, SubjectKeyRecord>> keysBySubject = Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(GalleryStoreNames.KEYS_BY_SUBJECT),
-            org.apache.kafka.common.serialization.Serdes.String(),
-            Serdes.subjectKeys())
+            Serdes.String(),
+            EventSerdes.subjectKeys())
         .withLoggingDisabled();
 
     Topology topology = new Topology();
@@ -140,7 +142,7 @@ public final class MatcherTopology {
         templatesBySubject,
         GALLERY_SOURCE,
         new StringDeserializer(),
-        new LenientDeserializer<>(Serdes.gallery()),
+        new LenientDeserializer<>(EventSerdes.gallery()),
         Topics.GALLERY,
         GALLERY_LOADER,
         () -> new GalleryLoader(unsealer));
@@ -148,7 +150,7 @@ public final class MatcherTopology {
         keysBySubject,
         SUBJECT_KEYS_SOURCE,
         new StringDeserializer(),
-        new LenientDeserializer<>(Serdes.subjectKeys()),
+        new LenientDeserializer<>(EventSerdes.subjectKeys()),
         Topics.SUBJECT_KEYS,
         SUBJECT_KEY_LOADER,
         () -> new SubjectKeyLoader(unsealer));
@@ -160,9 +162,9 @@ public final class MatcherTopology {
       // Changelogged: a restarted or migrated task continues every track instead of starting them again,
       // which would re-decide (and, with the adaptive policy, re-count) every person in view.
       topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRACK_BY_CAMERA),
-          org.apache.kafka.common.serialization.Serdes.String(), cameraTracksSerde()), MATCH_OBSERVATION);
+          Serdes.String(), cameraTracksSerde()), MATCH_OBSERVATION);
     }
-    topology.addSink(IDENTITIES_SINK, Topics.IDENTITIES, new StringSerializer(), Serdes.identities(), MATCH_OBSERVATION);
+    topology.addSink(IDENTITIES_SINK, Topics.IDENTITIES, new StringSerializer(), EventSerdes.identities(), MATCH_OBSERVATION);
     topology.addSink(DEADLETTER_SINK, Topics.DEADLETTER, new ByteArraySerializer(), new ByteArraySerializer(), MATCH_OBSERVATION);
     return topology;
   }
@@ -186,13 +188,13 @@ public final class MatcherTopology {
     Topology topology = build(cfg, keys, policy, metrics, index, clock, reporting);
     StoreBuilder<KeyValueStore<String, ThresholdState>> thresholds = Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(THRESHOLDS_BY_POLICY),
-            org.apache.kafka.common.serialization.Serdes.String(),
-            ThresholdAggregatorTopology.stateSerde())
+            Serdes.String(),
+            EventSerdes.thresholds())
         .withLoggingDisabled();
     topology.addGlobalStore(thresholds, THRESHOLDS_SOURCE, new StringDeserializer(), new ThresholdLoader.Lenient(),
         Topics.THRESHOLDS, THRESHOLD_LOADER, () -> new ThresholdLoader(policy));
     topology.addSink(NULL_SCORES_SINK, Topics.NULL_SCORES, new StringSerializer(),
-        ThresholdAggregatorTopology.reportSerde(), MATCH_OBSERVATION);
+        EventSerdes.nullScores(), MATCH_OBSERVATION);
     return topology;
   }
 

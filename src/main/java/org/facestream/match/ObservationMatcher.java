@@ -1,5 +1,6 @@
 package org.facestream.match;
 
+import org.facestream.events.DeadLetters;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -34,10 +35,10 @@ public final class ObservationMatcher {
     /**
      * Refused: the observation cannot be compared with this gallery and goes to the dead-letter topic.
      *
-     * @param reason a {@link DeadLetterReasons} code
+     * @param reason a {@link DeadLetters.Reason} code
      * @param detail a sentence for operators
      */
-    record Refused(String reason, String detail) implements Outcome {}
+    record Refused(DeadLetters.Reason reason, String detail) implements Outcome {}
   }
 
   /** Decides {@code observation} against the gallery as it is now; {@code decidedAt} is stamped on the event. */
@@ -60,7 +61,7 @@ public final class ObservationMatcher {
       ranking = index.search(probe, cfg.topK());
     } catch (IllegalArgumentException e) {
       // The gallery's dimension became known between the check above and the search (first record).
-      return new Outcome.Refused(DeadLetterReasons.EMBEDDING_DIMENSION_MISMATCH,
+      return new Outcome.Refused(DeadLetters.Reason.EMBEDDING_DIMENSION_MISMATCH,
           e.getMessage() + " on observation " + observation.observationId());
     }
     Decision decision = redecision ? policy.redecide(observation, ranking) : policy.decide(observation, ranking);
@@ -73,14 +74,14 @@ public final class ObservationMatcher {
    */
   public Outcome.Refused check(FaceObservation observation) {
     if (!cfg.modelPackId().equals(observation.modelPackId())) {
-      return new Outcome.Refused(DeadLetterReasons.MODEL_PACK_MISMATCH,
+      return new Outcome.Refused(DeadLetters.Reason.MODEL_PACK_MISMATCH,
           "expected model pack " + cfg.modelPackId() + ", found " + observation.modelPackId()
               + " on observation " + observation.observationId());
     }
     float[] probe = observation.embedding();
     int expected = cfg.dimension() > 0 ? cfg.dimension() : index.dimension();
     if (expected > 0 && probe.length != expected) {
-      return new Outcome.Refused(DeadLetterReasons.EMBEDDING_DIMENSION_MISMATCH,
+      return new Outcome.Refused(DeadLetters.Reason.EMBEDDING_DIMENSION_MISMATCH,
           "expected embedding length " + expected + ", found " + probe.length
               + " on observation " + observation.observationId());
     }
@@ -89,7 +90,7 @@ public final class ObservationMatcher {
       squaredNorm += v * v;
     }
     if (!(squaredNorm > 0)) {
-      return new Outcome.Refused(DeadLetterReasons.EMBEDDING_ZERO_NORM,
+      return new Outcome.Refused(DeadLetters.Reason.EMBEDDING_ZERO_NORM,
           "expected a non-zero embedding, found all zeros on observation " + observation.observationId());
     }
     return null;

@@ -1,5 +1,6 @@
 package org.facestream.match;
 
+import org.apache.kafka.common.serialization.Serdes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,13 +26,13 @@ import org.facestream.events.AuditChain;
 import org.facestream.events.AuditEntry;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.JsonSerde;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.threshold.FpirThresholdEstimator;
-import org.facestream.match.threshold.NullScoreReport;
+import org.facestream.events.NullScoreReport;
 import org.facestream.match.threshold.NullScoreSketch;
-import org.facestream.match.threshold.ThresholdState;
+import org.facestream.events.ThresholdState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,14 +95,6 @@ public final class ThresholdAggregatorTopology {
 
   private ThresholdAggregatorTopology() {}
 
-  public static JsonSerde<NullScoreReport> reportSerde() {
-    return new JsonSerde<>(NullScoreReport.class);
-  }
-
-  public static JsonSerde<ThresholdState> stateSerde() {
-    return new JsonSerde<>(ThresholdState.class);
-  }
-
   static JsonSerde<AuditChain> chainSerde() {
     return new JsonSerde<>(AuditChain.class);
   }
@@ -119,13 +112,13 @@ public final class ThresholdAggregatorTopology {
     topology.addSource(NULL_SCORES_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.NULL_SCORES);
     topology.addProcessor(AGGREGATE, () -> new Aggregator(cfg, metrics), NULL_SCORES_SOURCE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NULL_SCORES_BY_INSTANCE),
-        org.apache.kafka.common.serialization.Serdes.String(), reportSerde()), AGGREGATE);
+        Serdes.String(), EventSerdes.nullScores()), AGGREGATE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(THRESHOLD_BY_POLICY),
-        org.apache.kafka.common.serialization.Serdes.String(), stateSerde()), AGGREGATE);
+        Serdes.String(), EventSerdes.thresholds()), AGGREGATE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AUDIT_CHAIN_BY_WRITER),
-        org.apache.kafka.common.serialization.Serdes.String(), chainSerde()), AGGREGATE);
-    topology.addSink(THRESHOLDS_SINK, Topics.THRESHOLDS, new StringSerializer(), stateSerde(), AGGREGATE);
-    topology.addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), Serdes.audit(), AGGREGATE);
+        Serdes.String(), chainSerde()), AGGREGATE);
+    topology.addSink(THRESHOLDS_SINK, Topics.THRESHOLDS, new StringSerializer(), EventSerdes.thresholds(), AGGREGATE);
+    topology.addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), EventSerdes.audit(), AGGREGATE);
     return topology;
   }
 
@@ -134,7 +127,7 @@ public final class ThresholdAggregatorTopology {
     private final Config cfg;
     private final ThresholdMetrics metrics;
     private final FpirThresholdEstimator estimator;
-    private final JsonSerde<NullScoreReport> reports = reportSerde();
+    private final JsonSerde<NullScoreReport> reports = EventSerdes.nullScores();
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, NullScoreReport> byInstance;
     private KeyValueStore<String, ThresholdState> byPolicy;

@@ -1,12 +1,13 @@
 package org.facestream.match;
 
+import org.facestream.events.EventSerdes;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.facestream.match.threshold.ThresholdState;
+import org.facestream.events.ThresholdState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ final class ThresholdLoader implements Processor<String, ThresholdState, Void, V
    * instance); bad bytes read as null and are ignored by the loader.
    */
   static final class Lenient implements Deserializer<ThresholdState> {
-    private final Deserializer<ThresholdState> strict = ThresholdAggregatorTopology.stateSerde();
+    private final Deserializer<ThresholdState> strict = EventSerdes.thresholds();
 
     @Override
     public ThresholdState deserialize(String topic, byte[] data) {

@@ -7,7 +7,7 @@
  * facestream.gallery.v1} (compacted, sealed records, read into a global store) and {@code
  * facestream.subject-keys.v1} (compacted, wrapped data keys, read into a second global store). Output topics: {@code
  * facestream.identities.v1} (identity events, keyed by camera) and {@code facestream.deadletter.v1}
- * (observations that cannot be compared, with reasons from {@link org.facestream.match.DeadLetterReasons}).
+ * (observations that cannot be compared, with reasons from {@link org.facestream.events.DeadLetters.Reason}).
  * Stores: global RocksDB {@code templates-by-subject} (subject id to sealed gallery record, ciphertext
  * only), global in-memory {@code keys-by-subject} (subject id to wrapped data key), plus the in-memory
  * {@link org.facestream.gallery.GalleryIndex} of the templates that decrypt, the only clear copy. Counters: {@link
@@ -17,7 +17,7 @@
  * {@link org.facestream.match.ThresholdAggregatorTopology} publishes on {@code facestream.thresholds.v1}
  * (global store {@code thresholds-by-policy}) from the null-score windows every matcher sends on {@code
  * facestream.null-scores.v1}; the estimation maths is in {@code org.facestream.match.threshold}. {@link
- * org.facestream.match.TrackAssociator} follows faces across frames per camera; {@link
- * org.facestream.match.OpenSetEvaluation} measures DIR/FPIR of adaptive, fixed and oracle thresholds.
+ * org.facestream.match.track.TrackAssociator} follows faces across frames per camera; {@link
+ * org.facestream.eval.OpenSetEvaluation} measures DIR/FPIR of adaptive, fixed and oracle thresholds.
  */
 package org.facestream.match;

@@ -1,5 +1,6 @@
 package org.facestream.api;
 
+import org.facestream.config.ApiSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,15 +24,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.facestream.audit.AuditLog;
 import org.facestream.audit.AuditTopic;
 import org.facestream.audit.ChainVerifier;
-import org.facestream.cli.EmbeddedKafkaBroker;
-import org.facestream.cli.TopicCatalogue;
+import org.facestream.kafka.EmbeddedKafkaBroker;
+import org.facestream.events.TopicCatalogue;
 import org.facestream.crypto.MasterKeys;
-import org.facestream.embed.FaceAnalyzer;
-import org.facestream.embed.VisionOptions;
+import org.facestream.vision.FaceAnalyzer;
+import org.facestream.config.VisionOptions;
 import org.facestream.enroll.Enroller;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.Json;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ModelPacks;
@@ -283,7 +284,7 @@ class ApiAccessFaultTest {
     ChainVerifier verifier = new ChainVerifier();
     AuditTopic.readAll(kafka, Topics.AUDIT, r -> {
       verifier.accept(new ChainVerifier.Position(r.topic(), r.partition(), r.offset()), r.key(), r.value());
-      AuditRecord a = Serdes.audit().deserialize(r.topic(), r.value());
+      AuditRecord a = EventSerdes.audit().deserialize(r.topic(), r.value());
       if ("erase-me".equals(a.subject())) {
         about.add(a);
       }
@@ -360,7 +361,7 @@ class ApiAccessFaultTest {
 
       List<AuditRecord> chain = new ArrayList<>();
       AuditTopic.readAll(kafka, Topics.AUDIT, r -> {
-        AuditRecord a = Serdes.audit().deserialize(r.topic(), r.value());
+        AuditRecord a = EventSerdes.audit().deserialize(r.topic(), r.value());
         if (a.chainId().equals(keysAudit.chainId())) {
           chain.add(a);
         }

@@ -1,5 +1,6 @@
 package org.facestream.api;
 
+import org.facestream.config.ApiSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,16 +25,16 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.facestream.audit.AuditLog;
-import org.facestream.cli.EmbeddedKafkaBroker;
-import org.facestream.cli.TopicCatalogue;
+import org.facestream.kafka.EmbeddedKafkaBroker;
+import org.facestream.events.TopicCatalogue;
 import org.facestream.crypto.MasterKeys;
-import org.facestream.embed.FaceAnalyzer;
-import org.facestream.embed.VisionOptions;
+import org.facestream.vision.FaceAnalyzer;
+import org.facestream.config.VisionOptions;
 import org.facestream.enroll.Enroller;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.IdentityEvent;
 import org.facestream.events.Json;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ModelPacks;
@@ -299,10 +300,10 @@ class ApiServerTest {
     IdentityEvent unknown = ApiFixtures.identity("cam-s", 8, null, "obama", 0.12, now.plusMillis(200));
     FaceObservation observed = ApiFixtures.observation("cam-s", 7, now, thumb);
     try (var producer = new KafkaProducer<>(kafka, new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.FACES, "cam-s", Serdes.faces().serialize(Topics.FACES, observed))).get();
-      producer.send(new ProducerRecord<>(Topics.FACES, "cam-s", Serdes.faces().serialize(Topics.FACES, ApiFixtures.observation("cam-s", 8, now.plusMillis(200), null)))).get();
-      producer.send(new ProducerRecord<>(Topics.IDENTITIES, "cam-s", Serdes.identities().serialize(Topics.IDENTITIES, match))).get();
-      producer.send(new ProducerRecord<>(Topics.IDENTITIES, "cam-s", Serdes.identities().serialize(Topics.IDENTITIES, unknown))).get();
+      producer.send(new ProducerRecord<>(Topics.FACES, "cam-s", EventSerdes.faces().serialize(Topics.FACES, observed))).get();
+      producer.send(new ProducerRecord<>(Topics.FACES, "cam-s", EventSerdes.faces().serialize(Topics.FACES, ApiFixtures.observation("cam-s", 8, now.plusMillis(200), null)))).get();
+      producer.send(new ProducerRecord<>(Topics.IDENTITIES, "cam-s", EventSerdes.identities().serialize(Topics.IDENTITIES, match))).get();
+      producer.send(new ProducerRecord<>(Topics.IDENTITIES, "cam-s", EventSerdes.identities().serialize(Topics.IDENTITIES, unknown))).get();
     }
     Set<String> seen = new HashSet<>();
     while (seen.size() < 2) {

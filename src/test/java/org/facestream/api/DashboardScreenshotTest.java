@@ -1,5 +1,6 @@
 package org.facestream.api;
 
+import org.facestream.config.ApiSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 

@@ -3,7 +3,7 @@ package org.facestream.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import org.facestream.match.threshold.ThresholdState;
+import org.facestream.events.ThresholdState;
 import org.junit.jupiter.api.Test;
 
 class ThresholdHistoryTest {

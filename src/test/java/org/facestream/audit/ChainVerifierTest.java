@@ -11,7 +11,7 @@ import java.util.TreeMap;
 import org.facestream.events.AuditChain;
 import org.facestream.events.AuditEntry;
 import org.facestream.events.AuditRecord;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +35,7 @@ class ChainVerifierTest {
   }
 
   private static byte[] bytes(AuditRecord r) {
-    return Serdes.audit().serialize(Topics.AUDIT, r);
+    return EventSerdes.audit().serialize(Topics.AUDIT, r);
   }
 
   /** Feeds records at offsets 0, 1, 2, ... */

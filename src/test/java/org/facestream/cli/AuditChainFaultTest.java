@@ -1,5 +1,9 @@
 package org.facestream.cli;
 
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.events.TopicCatalogue;
+import org.facestream.kafka.EmbeddedKafkaBroker;
+import org.facestream.match.MatcherService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -27,11 +31,11 @@ import org.facestream.crypto.MasterKey;
 import org.facestream.events.AuditChain;
 import org.facestream.events.AuditEntry;
 import org.facestream.events.AuditRecord;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.facestream.match.ThresholdAggregatorTopology;
 import org.facestream.match.threshold.FpirPolicy;
-import org.facestream.match.threshold.NullScoreReport;
+import org.facestream.events.NullScoreReport;
 import org.facestream.match.threshold.NullScoreSketch;
 import org.facestream.testing.CliRun;
 import org.facestream.testing.SharedData;
@@ -65,7 +69,7 @@ class AuditChainFaultTest {
 
   private static List<Located> auditLog(Map<String, Object> kafka, String topic) {
     List<Located> out = new ArrayList<>();
-    AuditTopic.readAll(kafka, topic, r -> out.add(new Located(r.offset(), r.key(), r.value(), Serdes.audit().deserialize(r.topic(), r.value()))));
+    AuditTopic.readAll(kafka, topic, r -> out.add(new Located(r.offset(), r.key(), r.value(), EventSerdes.audit().deserialize(r.topic(), r.value()))));
     return out;
   }
 
@@ -108,7 +112,7 @@ class AuditChainFaultTest {
       s.add(0.1 + 0.05 * r.nextGaussian(), 0.2);
     }
     try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap), new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.NULL_SCORES, "matcher-a", ThresholdAggregatorTopology.reportSerde().serialize(Topics.NULL_SCORES,
+      producer.send(new ProducerRecord<>(Topics.NULL_SCORES, "matcher-a", EventSerdes.nullScores().serialize(Topics.NULL_SCORES,
           NullScoreReport.of("matcher-a", "default", 1, 150, 30, s, 0, at)))).get();
     }
   }
@@ -215,8 +219,8 @@ class AuditChainFaultTest {
       long forgedAt;
       long replayAt;
       try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "acks", "all"), new StringSerializer(), new ByteArraySerializer())) {
-        forgedAt = producer.send(new ProducerRecord<>(Topics.AUDIT, real.key(), Serdes.audit().serialize(Topics.AUDIT, claimed))).get().offset();
-        replayAt = producer.send(new ProducerRecord<>(Topics.AUDIT, real.key(), Serdes.audit().serialize(Topics.AUDIT, replay))).get().offset();
+        forgedAt = producer.send(new ProducerRecord<>(Topics.AUDIT, real.key(), EventSerdes.audit().serialize(Topics.AUDIT, claimed))).get().offset();
+        replayAt = producer.send(new ProducerRecord<>(Topics.AUDIT, real.key(), EventSerdes.audit().serialize(Topics.AUDIT, replay))).get().offset();
       }
       CliRun forged = CliRun.run("audit", "verify", "--bootstrap", bootstrap);
       assertThat(forged.exit()).isEqualTo(1);

@@ -1,5 +1,7 @@
 package org.facestream.cli;
 
+import org.facestream.events.TopicCatalogue;
+import org.facestream.kafka.EmbeddedKafkaBroker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -17,10 +19,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.facestream.events.Frame;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.facestream.ingest.CameraIngest;
-import org.facestream.ingest.IngestSettings;
+import org.facestream.config.IngestSettings;
 import org.facestream.ingest.IngestSummary;
 import org.facestream.ingest.LatestFrameHandoff;
 import org.facestream.testing.SharedData;
@@ -125,7 +127,7 @@ class CameraIngestIntegrationTest {
         ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     List<ConsumerRecord<String, Frame>> got = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), Serdes.frames().deserializer())) {
+    try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.frames().deserializer())) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       int seen = 0;

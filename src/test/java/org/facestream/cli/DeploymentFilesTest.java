@@ -1,5 +1,6 @@
 package org.facestream.cli;
 
+import org.facestream.events.TopicCatalogue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

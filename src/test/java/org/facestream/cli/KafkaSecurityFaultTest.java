@@ -1,5 +1,11 @@
 package org.facestream.cli;
 
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.events.TopicCatalogue;
+import org.facestream.kafka.BrokerSecurity;
+import org.facestream.kafka.EmbeddedKafkaBroker;
+import org.facestream.kafka.KafkaReachability;
+import org.facestream.match.MatcherService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,16 +30,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.facestream.audit.AuditLog;
 import org.facestream.crypto.MasterKey;
 import org.facestream.crypto.MasterKeys;
-import org.facestream.embed.FaceAnalyzer;
-import org.facestream.embed.VisionOptions;
-import org.facestream.embed.VisionWorker;
-import org.facestream.embed.WorkerConfig;
+import org.facestream.vision.FaceAnalyzer;
+import org.facestream.config.VisionOptions;
+import org.facestream.worker.VisionWorker;
+import org.facestream.config.WorkerConfig;
 import org.facestream.enroll.Enroller;
 import org.facestream.enroll.GalleryPublisher;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Topics;
 import org.facestream.ingest.CameraIngest;
-import org.facestream.ingest.IngestSettings;
+import org.facestream.config.IngestSettings;
 import org.facestream.match.FixedThreshold;
 import org.facestream.match.MatcherConfig;
 import org.facestream.metrics.MetricsRegistry;

@@ -1,5 +1,9 @@
 package org.facestream.cli;
 
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.events.TopicCatalogue;
+import org.facestream.kafka.EmbeddedKafkaBroker;
+import org.facestream.match.MatcherService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -12,7 +16,7 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.facestream.crypto.MasterKey;
-import org.facestream.embed.WorkerConfig;
+import org.facestream.config.WorkerConfig;
 import org.facestream.events.Topics;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.testing.SharedData;

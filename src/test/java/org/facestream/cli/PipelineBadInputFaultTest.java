@@ -1,5 +1,8 @@
 package org.facestream.cli;
 
+import org.facestream.events.TopicCatalogue;
+import org.facestream.kafka.EmbeddedKafkaBroker;
+import org.facestream.match.MatcherService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -31,12 +34,12 @@ import org.facestream.detect.FaceDetector;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.crypto.SealedPayloads;
 import org.facestream.embed.Embedding;
-import org.facestream.embed.FaceAnalyzer;
+import org.facestream.vision.FaceAnalyzer;
 import org.facestream.embed.FaceEmbedder;
 import org.facestream.embed.OnnxFaceEmbedder;
-import org.facestream.embed.VisionOptions;
-import org.facestream.embed.VisionWorker;
-import org.facestream.embed.WorkerConfig;
+import org.facestream.config.VisionOptions;
+import org.facestream.worker.VisionWorker;
+import org.facestream.config.WorkerConfig;
 import org.facestream.enroll.Enroller;
 import org.facestream.events.BoundingBox;
 import org.facestream.events.DeadLetters;
@@ -46,7 +49,7 @@ import org.facestream.events.Frame;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.IdentityEvent;
 import org.facestream.events.Json;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.facestream.match.FixedThreshold;
 import org.facestream.match.MatcherConfig;
@@ -137,14 +140,14 @@ class PipelineBadInputFaultTest {
 
         float[] obamaTemplate = obama.templates().get(0).embedding();
         // a record cannot hold NaN, but the wire can
-        faceAt.put("embedding-not-finite", send(producer, Topics.FACES, "cam-o", withNan(Serdes.faces().serialize(Topics.FACES,
+        faceAt.put("embedding-not-finite", send(producer, Topics.FACES, "cam-o", withNan(EventSerdes.faces().serialize(Topics.FACES,
             observation(1, obamaTemplate, PACK.id())), 11)));
-        faceAt.put("model-pack-mismatch", send(producer, Topics.FACES, "cam-o", Serdes.faces().serialize(Topics.FACES,
+        faceAt.put("model-pack-mismatch", send(producer, Topics.FACES, "cam-o", EventSerdes.faces().serialize(Topics.FACES,
             observation(2, obamaTemplate, "scrfd-arcface-r50"))));
-        faceAt.put("embedding-dimension-mismatch", send(producer, Topics.FACES, "cam-o", Serdes.faces().serialize(Topics.FACES,
+        faceAt.put("embedding-dimension-mismatch", send(producer, Topics.FACES, "cam-o", EventSerdes.faces().serialize(Topics.FACES,
             observation(3, Embeddings.unit(new java.util.Random(3), 128), PACK.id()))));
         faceAt.put("deserialization-failed", send(producer, Topics.FACES, "cam-o", "{\"observationId\":".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        faceAt.put("good-4", send(producer, Topics.FACES, "cam-o", Serdes.faces().serialize(Topics.FACES,
+        faceAt.put("good-4", send(producer, Topics.FACES, "cam-o", EventSerdes.faces().serialize(Topics.FACES,
             observation(4, Embeddings.atCosine(obamaTemplate, 0.8, new java.util.Random(4)), PACK.id()))));
         producer.flush();
       }
@@ -219,8 +222,8 @@ class PipelineBadInputFaultTest {
         assertThat(workerMetrics.total("worker_faces_total")).isEqualTo(4);
         assertThat(matcherMetrics.byLabel("deadletter_total")).isEqualTo(Map.of("reason=\"embedding-not-finite\"", 1L,
             "reason=\"model-pack-mismatch\"", 1L, "reason=\"embedding-dimension-mismatch\"", 1L, "reason=\"deserialization-failed\"", 1L));
-        assertThat(matcher.metrics().gallerySkipped("deserialization-failed")).isEqualTo(2);
-        assertThat(matcher.metrics().gallerySkipped("invalid-record")).as("the sealed NaN template").isEqualTo(1);
+        assertThat(matcher.metrics().gallerySkipped(DeadLetters.Reason.DESERIALIZATION_FAILED)).isEqualTo(2);
+        assertThat(matcher.metrics().gallerySkipped(DeadLetters.Reason.INVALID_RECORD)).as("the sealed NaN template").isEqualTo(1);
         assertThat(matcherMetrics.byLabel("matcher_gallery_skipped_total")).isEqualTo(Map.of(
             "reason=\"deserialization-failed\"", 2L, "reason=\"invalid-record\"", 1L));
         assertThat(matcher.metrics().gallerySubjects()).isEqualTo(2);
@@ -295,7 +298,7 @@ class PipelineBadInputFaultTest {
   }
 
   private static byte[] frame(long seq, Instant at, byte[] jpeg) {
-    return Serdes.frames().serialize(Topics.FRAMES, new Frame("cam-w", seq, at, seq * 200, 640, 360, jpeg));
+    return EventSerdes.frames().serialize(Topics.FRAMES, new Frame("cam-w", seq, at, seq * 200, 640, 360, jpeg));
   }
 
   private static FaceObservation observation(long seq, float[] embedding, String pack) {

@@ -8,7 +8,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.SealedGalleryRecord;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.facestream.events.WireFixtures;
 import org.facestream.testing.Bytes;
@@ -35,7 +35,7 @@ class GalleryCipherTest {
   @Test
   void theSerializedRecordShowsNoEmbeddingSourceOrName() {
     GalleryRecord named = new GalleryRecord("s-17", "Alice Example", alice.templates(), PACK, WireFixtures.T0);
-    byte[] json = Serdes.gallery().serialize(Topics.GALLERY, cipher.seal(named, SubjectKey.generate("s-17")));
+    byte[] json = EventSerdes.gallery().serialize(Topics.GALLERY, cipher.seal(named, SubjectKey.generate("s-17")));
     String text = new String(json, StandardCharsets.UTF_8);
     assertThat(text).doesNotContain("Alice Example").doesNotContain("alice.jpg").doesNotContain("embedding")
         .doesNotContain(Float.toString(alice.templates().get(0).embedding()[0]));
@@ -140,9 +140,9 @@ class GalleryCipherTest {
     SealedGalleryRecord sealed = fixed.seal(r, key);
     assertThat(new String(GalleryCipher.aad(sealed), StandardCharsets.UTF_8))
         .isEqualTo("facestream.gallery.v1\ns\np\n2\n1\n2026-11-23T09:00:00.123456789Z\nAES-256-GCM\ndek-00000000000000000000000000000001");
-    String json = new String(Serdes.gallery().serialize(Topics.GALLERY, sealed), StandardCharsets.UTF_8);
+    String json = new String(EventSerdes.gallery().serialize(Topics.GALLERY, sealed), StandardCharsets.UTF_8);
     assertThat(json).isEqualTo(GOLDEN);
-    assertThat(fixed.open(Serdes.gallery().deserialize(Topics.GALLERY, GOLDEN.getBytes(StandardCharsets.UTF_8)), key)).isEqualTo(r);
+    assertThat(fixed.open(EventSerdes.gallery().deserialize(Topics.GALLERY, GOLDEN.getBytes(StandardCharsets.UTF_8)), key)).isEqualTo(r);
   }
 
   private static final String GOLDEN = "{\"subjectId\":\"s\",\"modelPackId\":\"p\",\"dimension\":2,\"templateCount\":1,\"enrolledAt\":\"2026-11-23T09:00:00.123456789Z\",\"cipher\":\"AES-256-GCM\",\"keyId\":\"dek-00000000000000000000000000000001\",\"nonce\":\"oKGio6Slpqeoqaqr\",\"ciphertext\":\""

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import org.facestream.detect.DetectedFace;
-import org.facestream.embed.AnalyzedFace;
+import org.facestream.vision.AnalyzedFace;
 import org.facestream.events.BoundingBox;
 import org.facestream.events.FaceQuality;
 import org.junit.jupiter.api.Test;

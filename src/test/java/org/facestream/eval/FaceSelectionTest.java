@@ -6,7 +6,7 @@ import java.util.List;
 import org.facestream.detect.DetectedFace;
 import org.facestream.detect.DetectorSettings;
 import org.facestream.detect.FaceDetector;
-import org.facestream.embed.AnalyzedFace;
+import org.facestream.vision.AnalyzedFace;
 import org.facestream.events.BoundingBox;
 import org.facestream.events.FaceQuality;
 import org.facestream.model.OpenCvNatives;

@@ -73,7 +73,7 @@ class AuditRecordTest {
   @Test
   void wireJsonRoundTripsAndKeepsTheHashValid() {
     AuditRecord r = AuditChain.start(CHAIN).seal(erasure());
-    JsonSerde<AuditRecord> serde = Serdes.audit();
+    JsonSerde<AuditRecord> serde = EventSerdes.audit();
     AuditRecord back = serde.deserialize(Topics.AUDIT, serde.serialize(Topics.AUDIT, r));
     assertThat(back).isEqualTo(r);
     assertThat(back.hashHolds()).isTrue();
@@ -98,7 +98,7 @@ class AuditRecordTest {
     assertThatThrownBy(() -> new AuditChain(CHAIN, 3, zeros)).hasMessageStartingWith("expected prevHash of a record at sequence 3");
     byte[] json = ("{\"chainId\":\"" + CHAIN + "\",\"sequence\":0,\"prevHash\":\"" + zeros + "\",\"hash\":\"nothex\",\"at\":\"2026-01-01T09:00:00Z\","
         + "\"actor\":\"a\",\"action\":\"x\",\"details\":{}}").getBytes(StandardCharsets.UTF_8);
-    assertThatThrownBy(() -> Serdes.audit().deserialize(Topics.AUDIT, json)).isInstanceOf(SerializationException.class)
+    assertThatThrownBy(() -> EventSerdes.audit().deserialize(Topics.AUDIT, json)).isInstanceOf(SerializationException.class)
         .hasMessageContaining("expected hash of 64 lower-case hex digits, found 'nothex'");
   }
 }

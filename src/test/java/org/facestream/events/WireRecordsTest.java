@@ -15,7 +15,7 @@ class WireRecordsTest {
   @Test
   void frameRoundTripsThroughBinaryV1() {
     Frame f = WireFixtures.frame("cam-1", 42, JPEG);
-    FrameSerde serde = Serdes.frames();
+    FrameSerde serde = EventSerdes.frames();
     Frame back = serde.deserialize(Topics.FRAMES, serde.serialize(Topics.FRAMES, f));
     assertThat(back).isEqualTo(f);
     assertThat(back.capturedAt()).isEqualTo(WireFixtures.T0);
@@ -24,7 +24,7 @@ class WireRecordsTest {
 
   @Test
   void frameV1BytesAreStable() {
-    byte[] bytes = Serdes.frames().serialize(Topics.FRAMES, WireFixtures.frame("c", 1, JPEG));
+    byte[] bytes = EventSerdes.frames().serialize(Topics.FRAMES, WireFixtures.frame("c", 1, JPEG));
     // golden v1 layout: magic, u16 id length, id, seq, seconds, nanos, media ms, w, h, jpeg length, jpeg
     assertThat(java.util.HexFormat.of().formatHex(bytes)).isEqualTo(
         "46534631" + "0001" + "63" + "0000000000000001" + "00000000" + "6b040090" + "075bcd15"
@@ -35,17 +35,17 @@ class WireRecordsTest {
 
   @Test
   void tombstonesReadAsNull() {
-    assertThat(Serdes.frames().deserialize("t", null)).isNull();
-    assertThat(Serdes.gallery().deserialize("t", null)).isNull();
-    assertThat(Serdes.subjectKeys().deserialize("t", null)).isNull();
-    assertThat(Serdes.faces().deserialize("t", null)).isNull();
+    assertThat(EventSerdes.frames().deserialize("t", null)).isNull();
+    assertThat(EventSerdes.gallery().deserialize("t", null)).isNull();
+    assertThat(EventSerdes.subjectKeys().deserialize("t", null)).isNull();
+    assertThat(EventSerdes.faces().deserialize("t", null)).isNull();
   }
 
   @Test
   void observationRoundTripsAndKeepsEmbeddingExactly() {
     float[] e = WireFixtures.unitVector(1, 512);
     FaceObservation o = WireFixtures.observation("cam-1", 3, 0, e, "yunet-w600k-int8");
-    JsonSerde<FaceObservation> serde = Serdes.faces();
+    JsonSerde<FaceObservation> serde = EventSerdes.faces();
     FaceObservation back = serde.deserialize(Topics.FACES, serde.serialize(Topics.FACES, o));
     assertThat(back).isEqualTo(o);
     assertThat(back.embedding()).containsExactly(e);
@@ -61,10 +61,10 @@ class WireRecordsTest {
 
   @Test
   void observationJsonWithInfiniteValueIsASerializationException() {
-    String json = new String(Serdes.faces().serialize("t", WireFixtures.observation("c", 1, 0, WireFixtures.unitVector(2, 4), "p")),
+    String json = new String(EventSerdes.faces().serialize("t", WireFixtures.observation("c", 1, 0, WireFixtures.unitVector(2, 4), "p")),
         StandardCharsets.UTF_8);
     String bad = json.replaceFirst("\"embedding\":\\[[^,]+,", "\"embedding\":[\"Infinity\",");
-    assertThatThrownBy(() -> Serdes.faces().deserialize("t", bad.getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(() -> EventSerdes.faces().deserialize("t", bad.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("expected finite embedding values");
   }
@@ -91,9 +91,9 @@ class WireRecordsTest {
     byte[] ciphertext = new byte[40];
     Arrays.fill(ciphertext, (byte) 7);
     SealedGalleryRecord r = new SealedGalleryRecord("s", "p", 512, 2, WireFixtures.T0, "AES-256-GCM", "dek-1", nonce, ciphertext);
-    byte[] json = Serdes.gallery().serialize(Topics.GALLERY, r);
+    byte[] json = EventSerdes.gallery().serialize(Topics.GALLERY, r);
     assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"ciphertext\":\"" + java.util.Base64.getEncoder().encodeToString(ciphertext) + "\"");
-    assertThat(Serdes.gallery().deserialize(Topics.GALLERY, json)).isEqualTo(r);
+    assertThat(EventSerdes.gallery().deserialize(Topics.GALLERY, json)).isEqualTo(r);
   }
 
   @Test
@@ -107,7 +107,7 @@ class WireRecordsTest {
     assertThatThrownBy(() -> new SubjectKeyRecord("s", "dek-1", "kek-1", "AES-256-GCM", new byte[12], new byte[32], WireFixtures.T0))
         .hasMessage("expected a wrappedKey of 48 bytes, found 32 bytes");
     SubjectKeyRecord k = new SubjectKeyRecord("s", "dek-1", "kek-1", "AES-256-GCM", new byte[12], new byte[48], WireFixtures.T0);
-    assertThat(Serdes.subjectKeys().deserialize(Topics.SUBJECT_KEYS, Serdes.subjectKeys().serialize(Topics.SUBJECT_KEYS, k))).isEqualTo(k);
+    assertThat(EventSerdes.subjectKeys().deserialize(Topics.SUBJECT_KEYS, EventSerdes.subjectKeys().serialize(Topics.SUBJECT_KEYS, k))).isEqualTo(k);
     assertThat(k.toString()).doesNotContain("wrappedKey");
   }
 
@@ -122,7 +122,7 @@ class WireRecordsTest {
     IdentityEvent e = new IdentityEvent("cam-1/4/1", "obama", 0.61, "obama", new ThresholdRef(0.35, 0, "fixed"), "cam-1", 4, 1,
         WireFixtures.T0, WireFixtures.T0.plusMillis(200), new BoundingBox(1, 2, 30, 40), WireFixtures.quality(), "pack", 3,
         List.of(new IdentityEvent.Candidate("obama", 0.61), new IdentityEvent.Candidate("biden", 0.05)));
-    byte[] bytes = Serdes.identities().serialize(Topics.IDENTITIES, e);
+    byte[] bytes = EventSerdes.identities().serialize(Topics.IDENTITIES, e);
     var tree = Json.MAPPER.readTree(bytes);
     assertThat(tree.get("specversion").asText()).isEqualTo("1.0");
     assertThat(tree.get("type").asText()).isEqualTo("org.facestream.identity.v1");
@@ -130,7 +130,7 @@ class WireRecordsTest {
     assertThat(tree.get("id").asText()).isEqualTo("cam-1/4/1");
     assertThat(tree.get("source").asText()).isEqualTo("/facestream/matcher/cam-1");
     assertThat(tree.get("data").has("embedding")).isFalse();
-    assertThat(Serdes.identities().deserialize(Topics.IDENTITIES, bytes)).isEqualTo(e);
+    assertThat(EventSerdes.identities().deserialize(Topics.IDENTITIES, bytes)).isEqualTo(e);
   }
 
   @Test

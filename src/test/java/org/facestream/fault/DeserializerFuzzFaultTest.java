@@ -21,8 +21,8 @@ import org.facestream.crypto.DecryptionException;
 import org.facestream.crypto.GalleryCipher;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.crypto.SubjectKey;
-import org.facestream.embed.FrameDecoder;
-import org.facestream.embed.UndecodableFrameException;
+import org.facestream.vision.FrameDecoder;
+import org.facestream.vision.UndecodableFrameException;
 import org.facestream.events.AuditChain;
 import org.facestream.events.AuditEntry;
 import org.facestream.events.AuditRecord;
@@ -35,15 +35,15 @@ import org.facestream.events.GalleryRecord;
 import org.facestream.events.IdentityEvent;
 import org.facestream.events.Json;
 import org.facestream.events.SealedGalleryRecord;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.SubjectKeyRecord;
 import org.facestream.events.Template;
 import org.facestream.events.ThresholdRef;
 import org.facestream.events.Topics;
 import org.facestream.match.ThresholdAggregatorTopology;
-import org.facestream.match.threshold.NullScoreReport;
+import org.facestream.events.NullScoreReport;
 import org.facestream.match.threshold.NullScoreSketch;
-import org.facestream.match.threshold.ThresholdState;
+import org.facestream.events.ThresholdState;
 import org.facestream.testing.BadBytes;
 import org.facestream.testing.Embeddings;
 import org.facestream.testing.SharedData;
@@ -69,13 +69,13 @@ class DeserializerFuzzFaultTest {
   @Test
   void framesReadOrThrowSerializationExceptionForEveryBadInput() throws Exception {
     byte[] jpeg = Files.readAllBytes(SharedData.face("people/obama/obama.jpg"));
-    byte[] valid = Serdes.frames().serialize(Topics.FRAMES, new Frame("cam-f", 12, T0, 400, 640, 360, java.util.Arrays.copyOf(jpeg, 300)));
+    byte[] valid = EventSerdes.frames().serialize(Topics.FRAMES, new Frame("cam-f", 12, T0, 400, 640, 360, java.util.Arrays.copyOf(jpeg, 300)));
     List<BadBytes.Input> inputs = BadBytes.around(valid, 1, 300, 600);
     inputs.add(new BadBytes.Input("JPEG length 2^31-1", patchInt(valid, valid.length - 304, Integer.MAX_VALUE)));
     inputs.add(new BadBytes.Input("JPEG length -1", patchInt(valid, valid.length - 304, -1)));
     inputs.add(new BadBytes.Input("camera id of 65535 bytes", patchShort(valid, 4, 0xFFFF)));
     inputs.add(new BadBytes.Input("captured at year 10^12", patchLong(valid, 4 + 2 + 5 + 8, Long.MAX_VALUE)));
-    assertStrict(Serdes.frames(), Topics.FRAMES, inputs, f -> f.jpegLength() >= 1);
+    assertStrict(EventSerdes.frames(), Topics.FRAMES, inputs, f -> f.jpegLength() >= 1);
   }
 
   @Test
@@ -83,10 +83,10 @@ class DeserializerFuzzFaultTest {
     FaceObservation o = new FaceObservation(FaceObservation.idOf("cam-f", 3, 1), "cam-f", 3, 1, T0, T0.plusMillis(60), 640, 360,
         new BoundingBox(100, 80, 60, 72), new float[] {120, 110, 145, 110, 132, 125, 122, 138, 143, 138}, QUALITY,
         Embeddings.unit(new Random(3), 16), "yunet-w600k-int8", new byte[] {(byte) 0xFF, (byte) 0xD8, 7, 7});
-    byte[] valid = Serdes.faces().serialize(Topics.FACES, o);
+    byte[] valid = EventSerdes.faces().serialize(Topics.FACES, o);
     List<BadBytes.Input> inputs = BadBytes.around(valid, 2, 300, 600);
     inputs.addAll(BadBytes.jsonMutations(valid));
-    assertStrict(Serdes.faces(), Topics.FACES, inputs, f -> f.embedding().length > 0);
+    assertStrict(EventSerdes.faces(), Topics.FACES, inputs, f -> f.embedding().length > 0);
   }
 
   /**
@@ -102,13 +102,13 @@ class DeserializerFuzzFaultTest {
         new Template(Embeddings.unit(new Random(5), 16), "alice-2.jpg", null)), "yunet-w600k-int8", T0);
     SubjectKey key = SubjectKey.generate("alice");
     GalleryCipher cipher = new GalleryCipher();
-    byte[] valid = Serdes.gallery().serialize(Topics.GALLERY, cipher.seal(g, key));
+    byte[] valid = EventSerdes.gallery().serialize(Topics.GALLERY, cipher.seal(g, key));
     List<BadBytes.Input> inputs = BadBytes.around(valid, 3, 300, 600);
     inputs.addAll(BadBytes.jsonMutations(valid));
     byte[] plaintext = Json.MAPPER.writeValueAsBytes(g);
     inputs.add(new BadBytes.Input("plaintext GalleryRecord JSON", plaintext));
     int[] opened = {0};
-    assertStrict(Serdes.gallery(), Topics.GALLERY, inputs, r -> {
+    assertStrict(EventSerdes.gallery(), Topics.GALLERY, inputs, r -> {
       try {
         GalleryRecord back = cipher.open(r, key);
         opened[0]++;
@@ -117,7 +117,7 @@ class DeserializerFuzzFaultTest {
         return r.ciphertext().length > SealedGalleryRecord.TAG_BYTES && e.getMessage() != null;
       }
     });
-    assertThatThrownBy(() -> Serdes.gallery().deserialize(Topics.GALLERY, plaintext)).isInstanceOf(SerializationException.class);
+    assertThatThrownBy(() -> EventSerdes.gallery().deserialize(Topics.GALLERY, plaintext)).isInstanceOf(SerializationException.class);
     assertThat(opened[0]).as("mutations that still open (to the same record)").isLessThan(inputs.size() / 10);
   }
 
@@ -130,10 +130,10 @@ class DeserializerFuzzFaultTest {
   void subjectKeysReadOrThrowSerializationExceptionForEveryBadInput() {
     MasterKeys masterKeys = MasterKeys.ephemeral();
     SubjectKey key = SubjectKey.generate("alice");
-    byte[] valid = Serdes.subjectKeys().serialize(Topics.SUBJECT_KEYS, masterKeys.wrap(key, T0));
+    byte[] valid = EventSerdes.subjectKeys().serialize(Topics.SUBJECT_KEYS, masterKeys.wrap(key, T0));
     List<BadBytes.Input> inputs = BadBytes.around(valid, 10, 300, 600);
     inputs.addAll(BadBytes.jsonMutations(valid));
-    assertStrict(Serdes.subjectKeys(), Topics.SUBJECT_KEYS, inputs, k -> {
+    assertStrict(EventSerdes.subjectKeys(), Topics.SUBJECT_KEYS, inputs, k -> {
       try {
         SubjectKey back = masterKeys.unwrap(k);
         return back.keyId().equals(key.keyId()) && back.subjectId().equals(key.subjectId());
@@ -148,10 +148,10 @@ class DeserializerFuzzFaultTest {
     IdentityEvent e = new IdentityEvent("cam-f/3/1", "alice", 0.62, "alice", new ThresholdRef(0.4, 0, "fixed"), "cam-f", 3, 1,
         T0, T0.plusMillis(90), new BoundingBox(100, 80, 60, 72), QUALITY, "yunet-w600k-int8", 4,
         List.of(new IdentityEvent.Candidate("alice", 0.62), new IdentityEvent.Candidate("bob", 0.1)));
-    byte[] valid = Serdes.identities().serialize(Topics.IDENTITIES, e);
+    byte[] valid = EventSerdes.identities().serialize(Topics.IDENTITIES, e);
     List<BadBytes.Input> inputs = BadBytes.around(valid, 4, 300, 600);
     inputs.addAll(BadBytes.jsonMutations(valid));
-    assertStrict(Serdes.identities(), Topics.IDENTITIES, inputs, ev -> ev.id().startsWith(ev.cameraId()));
+    assertStrict(EventSerdes.identities(), Topics.IDENTITIES, inputs, ev -> ev.id().startsWith(ev.cameraId()));
   }
 
   @Test
@@ -161,7 +161,7 @@ class DeserializerFuzzFaultTest {
     for (int i = 0; i < 200; i++) {
       sketch.add(0.1 + 0.05 * r.nextGaussian(), 0.2);
     }
-    byte[] valid = ThresholdAggregatorTopology.reportSerde().serialize(Topics.NULL_SCORES,
+    byte[] valid = EventSerdes.nullScores().serialize(Topics.NULL_SCORES,
         NullScoreReport.of("matcher-1", "default", 4, 150, 30, sketch, 0, T0));
     List<BadBytes.Input> inputs = BadBytes.around(valid, 5, 300, 600);
     inputs.addAll(BadBytes.jsonMutations(valid));
@@ -179,17 +179,17 @@ class DeserializerFuzzFaultTest {
           "\"sketch\":\"" + java.util.Base64.getEncoder().encodeToString(bad.bytes()) + "\"");
       inputs.add(new BadBytes.Input("sketch " + bad.how(), json.getBytes(StandardCharsets.UTF_8)));
     }
-    assertStrict(ThresholdAggregatorTopology.reportSerde(), Topics.NULL_SCORES, inputs,
+    assertStrict(EventSerdes.nullScores(), Topics.NULL_SCORES, inputs,
         rep -> Double.isFinite(rep.decodedSketch().meanSmoothMax()));
   }
 
   @Test
   void thresholdStatesReadOrThrowSerializationExceptionForEveryBadInput() {
-    byte[] valid = ThresholdAggregatorTopology.stateSerde().serialize(Topics.THRESHOLDS,
+    byte[] valid = EventSerdes.thresholds().serialize(Topics.THRESHOLDS,
         new ThresholdState("default", 0.41, 0.43, 7, 0.01, 0.9996, 150, 30, 5000, 0.2, 0.5, ThresholdState.EMPIRICAL, T0));
     List<BadBytes.Input> inputs = BadBytes.around(valid, 7, 300, 600);
     inputs.addAll(BadBytes.jsonMutations(valid));
-    assertStrict(ThresholdAggregatorTopology.stateSerde(), Topics.THRESHOLDS, inputs, s -> s.value() >= -1 && s.value() <= 1);
+    assertStrict(EventSerdes.thresholds(), Topics.THRESHOLDS, inputs, s -> s.value() >= -1 && s.value() <= 1);
   }
 
   /**
@@ -203,15 +203,15 @@ class DeserializerFuzzFaultTest {
         new java.util.TreeMap<>(java.util.Map.of("writer", "api"))));
     AuditRecord erased = chain.after(genesis).seal(new AuditEntry(T0.plusSeconds(1), AuditEntry.apiKey("admin-1"), AuditRecord.SUBJECT_ERASED,
         "obama", new java.util.TreeMap<>(java.util.Map.of("via", "api", "key.id", "dek-0123", "gallery", "facestream.gallery.v1-0@7"))));
-    byte[] valid = Serdes.audit().serialize(Topics.AUDIT, erased);
+    byte[] valid = EventSerdes.audit().serialize(Topics.AUDIT, erased);
     List<BadBytes.Input> inputs = BadBytes.around(valid, 11, 300, 600);
     inputs.addAll(BadBytes.jsonMutations(valid));
-    assertStrict(Serdes.audit(), Topics.AUDIT, inputs, r -> r.sequence() >= 0 && !r.chainId().isBlank());
+    assertStrict(EventSerdes.audit(), Topics.AUDIT, inputs, r -> r.sequence() >= 0 && !r.chainId().isBlank());
 
     List<String> escaped = new ArrayList<>();
     long offset = 0;
     ChainVerifier verifier = new ChainVerifier();
-    verifier.accept(new ChainVerifier.Position(Topics.AUDIT, 0, offset++), genesis.chainId(), Serdes.audit().serialize(Topics.AUDIT, genesis));
+    verifier.accept(new ChainVerifier.Position(Topics.AUDIT, 0, offset++), genesis.chainId(), EventSerdes.audit().serialize(Topics.AUDIT, genesis));
     for (BadBytes.Input in : inputs) {
       try {
         verifier.accept(new ChainVerifier.Position(Topics.AUDIT, 0, offset++), genesis.chainId(), in.bytes());

@@ -44,7 +44,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.facestream.api.AdminClusterProbe;
 import org.facestream.api.ApiKeys;
 import org.facestream.api.ApiServer;
-import org.facestream.api.ApiSettings;
+import org.facestream.config.ApiSettings;
 import org.facestream.api.CameraStats;
 import org.facestream.api.EventRing;
 import org.facestream.api.KafkaGalleryView;
@@ -57,15 +57,15 @@ import org.facestream.api.ThresholdSource;
 import org.facestream.api.ThumbnailCache;
 import org.facestream.audit.AuditLog;
 import org.facestream.audit.AuditTopic;
-import org.facestream.cli.EmbeddedKafkaBroker;
+import org.facestream.kafka.EmbeddedKafkaBroker;
 import org.facestream.cli.FaceStreamCli;
-import org.facestream.cli.TopicCatalogue;
+import org.facestream.events.TopicCatalogue;
 import org.facestream.crypto.DecryptionException;
 import org.facestream.crypto.GalleryCipher;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.crypto.SubjectKey;
-import org.facestream.embed.FaceAnalyzer;
-import org.facestream.embed.VisionOptions;
+import org.facestream.vision.FaceAnalyzer;
+import org.facestream.config.VisionOptions;
 import org.facestream.enroll.Enroller;
 import org.facestream.enroll.GalleryPublisher;
 import org.facestream.enroll.SubjectKeySnapshot;
@@ -76,12 +76,12 @@ import org.facestream.events.GalleryRecord;
 import org.facestream.events.IdentityEvent;
 import org.facestream.events.Json;
 import org.facestream.events.SealedGalleryRecord;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.ThresholdRef;
 import org.facestream.events.Topics;
 import org.facestream.gallery.GalleryIndex;
 import org.facestream.gallery.GalleryStoreNames;
-import org.facestream.match.DeadLetterReasons;
+import org.facestream.events.DeadLetters;
 import org.facestream.match.FixedThreshold;
 import org.facestream.match.MatcherConfig;
 import org.facestream.match.MatcherMetrics;
@@ -266,9 +266,9 @@ class ErasureFaultTest {
     await("matcher holds biden", () -> index.contains("biden"));
     assertThat(decide(probeEmbedding("people/biden/biden2.jpg")).subjectId()).isEqualTo("biden");
     byte[] backup = lastValue(Topics.GALLERY, "biden").orElseThrow(); // the bytes a topic backup holds
-    SealedGalleryRecord sealed = Serdes.gallery().deserialize(Topics.GALLERY, backup);
+    SealedGalleryRecord sealed = EventSerdes.gallery().deserialize(Topics.GALLERY, backup);
     assertThat(SubjectKeySnapshot.read(kafka, WAIT).open(sealed, masterKeys).subjectId()).as("opens before erasure").isEqualTo("biden");
-    long refusedBefore = metrics.gallerySkipped(DeadLetterReasons.KEY_DESTROYED);
+    long refusedBefore = metrics.gallerySkipped(DeadLetters.Reason.KEY_DESTROYED);
     long destroyedBefore = metrics.keyDestructions();
 
     // the command line's erasure, by a named person
@@ -285,7 +285,7 @@ class ErasureFaultTest {
         .hasMessage("gallery record of subject biden is sealed under data key " + sealed.keyId() + ", and facestream.subject-keys.v1 holds no"
             + " key for the subject: destroyed by erasure (or never written), so it cannot be decrypted");
     raw.send(new ProducerRecord<>(Topics.GALLERY, "biden", backup)).get(30, TimeUnit.SECONDS); // the restored backup
-    await("restored copy refused", () -> metrics.gallerySkipped(DeadLetterReasons.KEY_DESTROYED) == refusedBefore + 1);
+    await("restored copy refused", () -> metrics.gallerySkipped(DeadLetters.Reason.KEY_DESTROYED) == refusedBefore + 1);
     assertThat(index.contains("biden")).isFalse();
     assertThat(store().get("biden")).isNull();
     assertThat(decide(probeEmbedding("people/biden/biden2.jpg")).subjectOrUnknown()).isEqualTo("unknown");
@@ -300,24 +300,24 @@ class ErasureFaultTest {
       publish(enroller.enroll(s[0], List.of(SharedData.face(s[1]))));
     }
     await("matcher holds kit, lin, alex", () -> index.contains("kit") && index.contains("lin") && index.contains("alex"));
-    long failed = metrics.gallerySkipped(DeadLetterReasons.DECRYPTION_FAILED);
-    long mismatched = metrics.gallerySkipped(DeadLetterReasons.SUBJECT_KEY_MISMATCH);
+    long failed = metrics.gallerySkipped(DeadLetters.Reason.DECRYPTION_FAILED);
+    long mismatched = metrics.gallerySkipped(DeadLetters.Reason.SUBJECT_KEY_MISMATCH);
     long awaiting = metrics.galleryAwaitingKey();
-    SealedGalleryRecord lin = Serdes.gallery().deserialize(Topics.GALLERY, lastValue(Topics.GALLERY, "lin").orElseThrow());
-    SealedGalleryRecord alex = Serdes.gallery().deserialize(Topics.GALLERY, lastValue(Topics.GALLERY, "alex").orElseThrow());
+    SealedGalleryRecord lin = EventSerdes.gallery().deserialize(Topics.GALLERY, lastValue(Topics.GALLERY, "lin").orElseThrow());
+    SealedGalleryRecord alex = EventSerdes.gallery().deserialize(Topics.GALLERY, lastValue(Topics.GALLERY, "alex").orElseThrow());
 
     byte[] flipped = lin.ciphertext();
     flipped[flipped.length / 3] ^= 0x01;
     write("lin", new SealedGalleryRecord("lin", lin.modelPackId(), lin.dimension(), lin.templateCount(), lin.enrolledAt(), lin.cipher(),
         lin.keyId(), lin.nonce(), flipped));
-    await("tampered record refused", () -> metrics.gallerySkipped(DeadLetterReasons.DECRYPTION_FAILED) == failed + 1);
+    await("tampered record refused", () -> metrics.gallerySkipped(DeadLetters.Reason.DECRYPTION_FAILED) == failed + 1);
     assertThat(index.contains("lin")).isFalse();
 
     write("lin", alex); // alex's ciphertext under lin's key
-    await("moved record refused", () -> metrics.gallerySkipped(DeadLetterReasons.SUBJECT_KEY_MISMATCH) == mismatched + 1);
+    await("moved record refused", () -> metrics.gallerySkipped(DeadLetters.Reason.SUBJECT_KEY_MISMATCH) == mismatched + 1);
     write("lin", new SealedGalleryRecord("lin", alex.modelPackId(), alex.dimension(), alex.templateCount(), alex.enrolledAt(), alex.cipher(),
         lin.keyId(), alex.nonce(), alex.ciphertext())); // relabelled as lin's, under lin's key id
-    await("relabelled record refused", () -> metrics.gallerySkipped(DeadLetterReasons.DECRYPTION_FAILED) == failed + 2);
+    await("relabelled record refused", () -> metrics.gallerySkipped(DeadLetters.Reason.DECRYPTION_FAILED) == failed + 2);
 
     GalleryRecord ghost = enroller.enroll("ghost", List.of(SharedData.face("people/rose_leslie/img1.jpg")));
     write("ghost", new GalleryCipher().seal(ghost, SubjectKey.generate("ghost"))); // its key is never written
@@ -396,7 +396,7 @@ class ErasureFaultTest {
   private static List<AuditRecord> auditOf(String subject) {
     List<AuditRecord> out = new ArrayList<>();
     AuditTopic.readAll(kafka, Topics.AUDIT, r -> {
-      AuditRecord a = Serdes.audit().deserialize(r.topic(), r.value());
+      AuditRecord a = EventSerdes.audit().deserialize(r.topic(), r.value());
       if (subject.equals(a.subject())) {
         out.add(a);
       }
@@ -418,7 +418,7 @@ class ErasureFaultTest {
   }
 
   private static void write(String key, SealedGalleryRecord value) throws Exception {
-    raw.send(new ProducerRecord<>(Topics.GALLERY, key, Serdes.gallery().serialize(Topics.GALLERY, value))).get(30, TimeUnit.SECONDS);
+    raw.send(new ProducerRecord<>(Topics.GALLERY, key, EventSerdes.gallery().serialize(Topics.GALLERY, value))).get(30, TimeUnit.SECONDS);
   }
 
   private static ReadOnlyKeyValueStore<String, SealedGalleryRecord> store() {
@@ -442,7 +442,7 @@ class ErasureFaultTest {
         new BoundingBox(200, 100, 120, 150), new float[] {240, 160, 290, 160, 265, 190, 245, 215, 285, 215},
         enrollerQuality(), embedding, PACK.id(), null);
     try {
-      raw.send(new ProducerRecord<>(Topics.FACES, CAMERA, Serdes.faces().serialize(Topics.FACES, o))).get(30, TimeUnit.SECONDS);
+      raw.send(new ProducerRecord<>(Topics.FACES, CAMERA, EventSerdes.faces().serialize(Topics.FACES, o))).get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError("cannot write the probe", e);
     }
@@ -452,7 +452,7 @@ class ErasureFaultTest {
         throw new AssertionError("no identity event for " + o.observationId() + " within " + WAIT.toSeconds() + " s; matcher " + metrics);
       }
       for (ConsumerRecord<String, byte[]> r : identities.poll(Duration.ofMillis(100))) {
-        IdentityEvent e = Serdes.identities().deserialize(r.topic(), r.value());
+        IdentityEvent e = EventSerdes.identities().deserialize(r.topic(), r.value());
         decided.put(e.id(), e);
       }
     }

@@ -17,12 +17,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.facestream.cli.EmbeddedKafkaBroker;
-import org.facestream.cli.TopicCatalogue;
-import org.facestream.embed.FaceAnalyzer;
-import org.facestream.embed.FaceObservations;
-import org.facestream.embed.VisionOptions;
-import org.facestream.embed.WorkerConfig;
+import org.facestream.kafka.EmbeddedKafkaBroker;
+import org.facestream.events.TopicCatalogue;
+import org.facestream.vision.FaceAnalyzer;
+import org.facestream.vision.FaceObservations;
+import org.facestream.config.VisionOptions;
+import org.facestream.config.WorkerConfig;
 import org.facestream.crypto.MasterKey;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.enroll.Enroller;
@@ -30,11 +30,11 @@ import org.facestream.events.FaceObservation;
 import org.facestream.events.Frame;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.IdentityEvent;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.facestream.gallery.GalleryIndex;
 import org.facestream.ingest.CameraIngest;
-import org.facestream.ingest.IngestSettings;
+import org.facestream.config.IngestSettings;
 import org.facestream.match.FixedThreshold;
 import org.facestream.match.MatcherConfig;
 import org.facestream.match.ObservationMatcher;
@@ -84,7 +84,7 @@ class ExactlyOnceFaultTest {
       assertThat(ingest.run().sent()).isGreaterThan(80);
     }
     List<Frame> frames = read(bootstrap, Topics.FRAMES, Integer.MAX_VALUE, Duration.ofSeconds(5)).stream()
-        .map(r -> Serdes.frames().deserialize(Topics.FRAMES, r.value())).toList();
+        .map(r -> EventSerdes.frames().deserialize(Topics.FRAMES, r.value())).toList();
     Map<String, String> expected = expectedEvents(frames, gallery);
     System.err.printf("fault test: %d frames, %d expected identity events%n", frames.size(), expected.size());
 
@@ -116,7 +116,7 @@ class ExactlyOnceFaultTest {
       Map<String, String> actual = new TreeMap<>();
       List<String> duplicates = new ArrayList<>();
       for (ConsumerRecord<byte[], byte[]> r : read(bootstrap, Topics.IDENTITIES, Integer.MAX_VALUE, Duration.ofSeconds(5))) {
-        IdentityEvent e = Serdes.identities().deserialize(Topics.IDENTITIES, r.value());
+        IdentityEvent e = EventSerdes.identities().deserialize(Topics.IDENTITIES, r.value());
         if (actual.put(e.id(), e.subjectOrUnknown()) != null) {
           duplicates.add(e.id());
         }

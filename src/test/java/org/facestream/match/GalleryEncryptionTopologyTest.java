@@ -1,5 +1,6 @@
 package org.facestream.match;
 
+import org.facestream.events.DeadLetters;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ import org.facestream.events.FaceQuality;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.IdentityEvent;
 import org.facestream.events.SealedGalleryRecord;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.SubjectKeyRecord;
 import org.facestream.events.Template;
 import org.facestream.events.Topics;
@@ -75,7 +76,7 @@ class GalleryEncryptionTopologyTest {
     gallery = driver.createInputTopic(Topics.GALLERY, new StringSerializer(), new ByteArraySerializer());
     subjectKeys = driver.createInputTopic(Topics.SUBJECT_KEYS, new StringSerializer(), new ByteArraySerializer());
     faces = driver.createInputTopic(Topics.FACES, new StringSerializer(), new ByteArraySerializer());
-    identities = driver.createOutputTopic(Topics.IDENTITIES, new StringDeserializer(), Serdes.identities());
+    identities = driver.createOutputTopic(Topics.IDENTITIES, new StringDeserializer(), EventSerdes.identities());
   }
 
   @AfterEach
@@ -96,7 +97,7 @@ class GalleryEncryptionTopologyTest {
     long seq = ++sequence;
     FaceObservation o = new FaceObservation(FaceObservation.idOf("cam-1", seq, 0), "cam-1", seq, 0, T, T, 1280, 720,
         new BoundingBox(10, 10, 90, 110), new float[] {30, 40, 70, 40, 50, 60, 35, 80, 65, 80}, QUALITY, embedding, PACK, null);
-    faces.pipeInput("cam-1", Serdes.faces().serialize(Topics.FACES, o));
+    faces.pipeInput("cam-1", EventSerdes.faces().serialize(Topics.FACES, o));
     return identities.readValue().subjectOrUnknown();
   }
 
@@ -149,14 +150,14 @@ class GalleryEncryptionTopologyTest {
 
     gallery.pipeInput("alice", backup);
 
-    assertThat(metrics.gallerySkipped(DeadLetterReasons.KEY_DESTROYED)).isEqualTo(1);
+    assertThat(metrics.gallerySkipped(DeadLetters.Reason.KEY_DESTROYED)).isEqualTo(1);
     assertThat(store().get("alice")).isNull();
     assertThat(decide(Embeddings.atCosine(alice, 0.8, random))).isEqualTo("unknown");
 
     enroll("alice", alice); // a new data key
     assertThat(decide(Embeddings.atCosine(alice, 0.8, random))).isEqualTo("alice");
     gallery.pipeInput("alice", backup); // the old copy supersedes the new record on the topic: refused, and erases
-    assertThat(metrics.gallerySkipped(DeadLetterReasons.KEY_DESTROYED)).isEqualTo(2);
+    assertThat(metrics.gallerySkipped(DeadLetters.Reason.KEY_DESTROYED)).isEqualTo(2);
     assertThat(index.contains("alice")).isFalse();
   }
 
@@ -170,7 +171,7 @@ class GalleryEncryptionTopologyTest {
     gallery.pipeInput("alice", GalleryKeys.bytes(new SealedGalleryRecord(s.subjectId(), s.modelPackId(), s.dimension(), s.templateCount(),
         s.enrolledAt(), s.cipher(), s.keyId(), s.nonce(), c)));
 
-    assertThat(metrics.gallerySkipped(DeadLetterReasons.DECRYPTION_FAILED)).isEqualTo(1);
+    assertThat(metrics.gallerySkipped(DeadLetters.Reason.DECRYPTION_FAILED)).isEqualTo(1);
     assertThat(index.contains("alice")).isFalse();
     assertThat(store().get("alice")).isNull();
     assertThat(decide(Embeddings.atCosine(bob, 0.8, random))).isEqualTo("bob");
@@ -183,13 +184,13 @@ class GalleryEncryptionTopologyTest {
     SealedGalleryRecord alices = keys.seal(record("alice", alice));
 
     gallery.pipeInput("bob", GalleryKeys.bytes(alices)); // alice's record under bob's key
-    assertThat(metrics.gallerySkipped(DeadLetterReasons.SUBJECT_KEY_MISMATCH)).isEqualTo(1);
+    assertThat(metrics.gallerySkipped(DeadLetters.Reason.SUBJECT_KEY_MISMATCH)).isEqualTo(1);
 
     enroll("bob", bob);
     SealedGalleryRecord disguised = new SealedGalleryRecord("bob", alices.modelPackId(), alices.dimension(), alices.templateCount(),
         alices.enrolledAt(), alices.cipher(), keys.key("bob").keyId(), alices.nonce(), alices.ciphertext());
     gallery.pipeInput("bob", GalleryKeys.bytes(disguised)); // renamed and naming bob's key: bob's key does not open it
-    assertThat(metrics.gallerySkipped(DeadLetterReasons.DECRYPTION_FAILED)).isEqualTo(1);
+    assertThat(metrics.gallerySkipped(DeadLetters.Reason.DECRYPTION_FAILED)).isEqualTo(1);
 
     enroll("bob", bob);
     gallery.pipeInput("bob", GalleryKeys.bytes(alices.withSubjectId("bob"))); // renamed only: it names a key bob never has
@@ -204,14 +205,14 @@ class GalleryEncryptionTopologyTest {
   void unusableKeyRecordsAreRefusedAndCounted() {
     enroll("alice", alice);
     SubjectKeyRecord foreign = MasterKeys.ephemeral().wrap(keys.key("alice"), GalleryKeys.CREATED);
-    subjectKeys.pipeInput("alice", Serdes.subjectKeys().serialize(Topics.SUBJECT_KEYS, foreign));
-    assertThat(metrics.gallerySkipped(DeadLetterReasons.KEY_UNREADABLE)).isEqualTo(1);
+    subjectKeys.pipeInput("alice", EventSerdes.subjectKeys().serialize(Topics.SUBJECT_KEYS, foreign));
+    assertThat(metrics.gallerySkipped(DeadLetters.Reason.KEY_UNREADABLE)).isEqualTo(1);
     assertThat(index.contains("alice")).isFalse();
     assertThat(metrics.galleryAwaitingKey()).as("the sealed record waits for a usable key").isEqualTo(1);
 
     subjectKeys.pipeInput("alice", "not a key".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     subjectKeys.pipeInput("bob", keys.keyBytes("alice"));
-    assertThat(metrics.gallerySkipped(DeadLetterReasons.KEY_UNREADABLE)).isEqualTo(3);
+    assertThat(metrics.gallerySkipped(DeadLetters.Reason.KEY_UNREADABLE)).isEqualTo(3);
 
     subjectKeys.pipeInput("alice", keys.keyBytes("alice"));
     assertThat(index.contains("alice")).isTrue();
@@ -222,7 +223,7 @@ class GalleryEncryptionTopologyTest {
     enroll("alice", alice);
 
     SealedGalleryRecord stored = store().get("alice");
-    assertThat(stored).isEqualTo(Serdes.gallery().deserialize(Topics.GALLERY, GalleryKeys.bytes(stored)));
+    assertThat(stored).isEqualTo(EventSerdes.gallery().deserialize(Topics.GALLERY, GalleryKeys.bytes(stored)));
     assertThat(stored.toString()).doesNotContain("embedding");
     try (Stream<Path> files = Files.walk(stateDir)) {
       assertThat(files.map(p -> p.getFileName().toString())).contains(GalleryStoreNames.TEMPLATES_BY_SUBJECT)

@@ -1,5 +1,6 @@
 package org.facestream.match;
 
+import org.facestream.match.track.TrackAssociator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

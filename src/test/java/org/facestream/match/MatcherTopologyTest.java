@@ -37,7 +37,7 @@ import org.facestream.events.GalleryRecord;
 import org.facestream.events.IdentityEvent;
 import org.facestream.events.SealedGalleryRecord;
 import org.facestream.events.Json;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Template;
 import org.facestream.events.ThresholdRef;
 import org.facestream.events.Topics;
@@ -111,7 +111,7 @@ class MatcherTopologyTest {
     gallery = driver.createInputTopic(Topics.GALLERY, new StringSerializer(), new ByteArraySerializer());
     subjectKeys = driver.createInputTopic(Topics.SUBJECT_KEYS, new StringSerializer(), new ByteArraySerializer());
     faces = driver.createInputTopic(Topics.FACES, new StringSerializer(), new ByteArraySerializer());
-    identities = driver.createOutputTopic(Topics.IDENTITIES, new StringDeserializer(), Serdes.identities());
+    identities = driver.createOutputTopic(Topics.IDENTITIES, new StringDeserializer(), EventSerdes.identities());
     deadLetters = driver.createOutputTopic(Topics.DEADLETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
@@ -135,7 +135,7 @@ class MatcherTopologyTest {
 
   private FaceObservation observe(float[] embedding) {
     FaceObservation o = observation(embedding, PACK);
-    faces.pipeInput("cam-3", Serdes.faces().serialize(Topics.FACES, o));
+    faces.pipeInput("cam-3", EventSerdes.faces().serialize(Topics.FACES, o));
     return o;
   }
 
@@ -243,7 +243,7 @@ class MatcherTopologyTest {
     void deadLettersObservationFromUnknownModelPack() {
       enroll("alice", PACK, alice);
       FaceObservation foreign = observation(alice, "scrfd-arcface-r50");
-      byte[] bytes = Serdes.faces().serialize(Topics.FACES, foreign);
+      byte[] bytes = EventSerdes.faces().serialize(Topics.FACES, foreign);
 
       faces.pipeInput("cam-3", bytes);
       observe(alice);
@@ -277,7 +277,7 @@ class MatcherTopologyTest {
     @Test
     void deadLettersNanAndInfiniteEmbeddingsAsEmbeddingNotFinite() throws IOException {
       enroll("alice", PACK, alice);
-      byte[] valid = Serdes.faces().serialize(Topics.FACES, observation(alice, PACK));
+      byte[] valid = EventSerdes.faces().serialize(Topics.FACES, observation(alice, PACK));
       byte[] nan = withEmbeddingValue(valid, 7, Json.MAPPER.getNodeFactory().textNode("NaN"));
       byte[] inf = withEmbeddingValue(valid, 0, Json.MAPPER.getNodeFactory().textNode("-Infinity"));
       byte[] overflow = withEmbeddingValue(valid, 511, Json.MAPPER.getNodeFactory().numberNode(new java.math.BigDecimal("1e39")));
@@ -303,7 +303,7 @@ class MatcherTopologyTest {
     @Test
     void deadLettersNanLandmarksAsDeserializationFailedNotAsABadEmbedding() throws IOException {
       enroll("alice", PACK, alice);
-      byte[] valid = Serdes.faces().serialize(Topics.FACES, observation(alice, PACK));
+      byte[] valid = EventSerdes.faces().serialize(Topics.FACES, observation(alice, PACK));
       ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(valid);
       ((ArrayNode) tree.get("landmarks")).set(3, Json.MAPPER.getNodeFactory().textNode("NaN"));
 
@@ -357,7 +357,7 @@ class MatcherTopologyTest {
     @Test
     void deadLettersAThumbnailThatIsNotBase64() throws IOException {
       enroll("alice", PACK, alice);
-      ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(Serdes.faces().serialize(Topics.FACES, observation(alice, PACK)));
+      ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(EventSerdes.faces().serialize(Topics.FACES, observation(alice, PACK)));
       tree.put("thumbnailJpeg", "%%% not base64 %%%");
 
       faces.pipeInput("cam-3", Json.MAPPER.writeValueAsBytes(tree));
@@ -378,7 +378,7 @@ class MatcherTopologyTest {
     @Test
     void everyMutatedObservationIsDeadLetteredAtItsOffsetOrDecidedAndTheGoodOnesStillMatch() {
       enroll("alice", PACK, alice);
-      byte[] valid = Serdes.faces().serialize(Topics.FACES, observation(Embeddings.atCosine(alice, 0.7, random), PACK));
+      byte[] valid = EventSerdes.faces().serialize(Topics.FACES, observation(Embeddings.atCosine(alice, 0.7, random), PACK));
       List<BadBytes.Input> bad = new ArrayList<>(BadBytes.around(valid, 21, 150, 200));
       bad.addAll(BadBytes.jsonMutations(valid));
       long offset = 0;
@@ -407,7 +407,7 @@ class MatcherTopologyTest {
       assertThat(events.stream().filter(e -> "alice".equals(e.subjectId())).count()).isGreaterThanOrEqualTo(bad.size());
       assertThat(metrics.deadLetters()).isEqualTo(dls.size());
       assertThat(registry.total("deadletter_total")).isEqualTo(dls.size());
-      assertThat(metrics.deadLetters("match-failed")).isZero();
+      assertThat(metrics.deadLetters(DeadLetters.Reason.MATCH_FAILED)).isZero();
       assertThat(dls.size()).isGreaterThan(bad.size() * 3 / 4);
     }
 
@@ -423,9 +423,9 @@ class MatcherTopologyTest {
       gallery.pipeInput("eve", new byte[] {1, 2, 3});
       observe(Embeddings.atCosine(alice, 0.5, random));
 
-      assertThat(metrics.gallerySkipped("deserialization-failed")).isEqualTo(2);
-      assertThat(metrics.gallerySkipped("model-pack-mismatch")).isEqualTo(1);
-      assertThat(metrics.gallerySkipped("embedding-dimension-mismatch")).isEqualTo(1);
+      assertThat(metrics.gallerySkipped(DeadLetters.Reason.DESERIALIZATION_FAILED)).isEqualTo(2);
+      assertThat(metrics.gallerySkipped(DeadLetters.Reason.MODEL_PACK_MISMATCH)).isEqualTo(1);
+      assertThat(metrics.gallerySkipped(DeadLetters.Reason.EMBEDDING_DIMENSION_MISMATCH)).isEqualTo(1);
       assertThat(registry.byLabel("matcher_gallery_skipped_total")).containsEntry("reason=\"deserialization-failed\"", 2L)
           .containsEntry("reason=\"model-pack-mismatch\"", 1L).containsEntry("reason=\"embedding-dimension-mismatch\"", 1L);
       assertThat(metrics.galleryUpserts()).isEqualTo(2);
@@ -490,7 +490,7 @@ class MatcherTopologyTest {
       for (var b : sealedBad.entrySet()) {
         gallery.pipeInput("bob", b.getValue());
         assertThat(index.contains("bob")).as("%s: a bad record erases the subject it supersedes", b.getKey()).isFalse();
-        assertThat(metrics.gallerySkipped("invalid-record")).as("%s is refused and counted", b.getKey()).isEqualTo(++invalid);
+        assertThat(metrics.gallerySkipped(DeadLetters.Reason.INVALID_RECORD)).as("%s is refused and counted", b.getKey()).isEqualTo(++invalid);
         gallery.pipeInput("bob", sealed);
         assertThat(index.contains("bob")).as("a usable record after %s brings the subject back", b.getKey()).isTrue();
       }
@@ -498,14 +498,14 @@ class MatcherTopologyTest {
       for (var b : unreadable.entrySet()) {
         gallery.pipeInput("bob", b.getValue());
         assertThat(index.contains("bob")).as("%s: a bad record erases the subject it supersedes", b.getKey()).isFalse();
-        assertThat(metrics.gallerySkipped("deserialization-failed")).as("%s is refused and counted", b.getKey()).isEqualTo(++deserializationFailed);
+        assertThat(metrics.gallerySkipped(DeadLetters.Reason.DESERIALIZATION_FAILED)).as("%s is refused and counted", b.getKey()).isEqualTo(++deserializationFailed);
       }
       observe(Embeddings.atCosine(alice, 0.6, random));
       observe(Embeddings.atCosine(bob, 0.6, random));
 
-      assertThat(metrics.gallerySkipped("invalid-record")).isEqualTo(sealedBad.size());
-      assertThat(metrics.gallerySkipped("decryption-failed")).isZero();
-      assertThat(metrics.gallerySkipped("deserialization-failed")).isEqualTo(unreadable.size());
+      assertThat(metrics.gallerySkipped(DeadLetters.Reason.INVALID_RECORD)).isEqualTo(sealedBad.size());
+      assertThat(metrics.gallerySkipped(DeadLetters.Reason.DECRYPTION_FAILED)).isZero();
+      assertThat(metrics.gallerySkipped(DeadLetters.Reason.DESERIALIZATION_FAILED)).isEqualTo(unreadable.size());
       assertThat(registry.byLabel("matcher_gallery_skipped_total")).containsOnly(
           java.util.Map.entry("reason=\"invalid-record\"", (long) sealedBad.size()),
           java.util.Map.entry("reason=\"deserialization-failed\"", (long) unreadable.size()));
@@ -572,7 +572,7 @@ class MatcherTopologyTest {
     }
 
     private void assertCounted(String reason, long n) {
-      assertThat(metrics.deadLetters(reason)).isEqualTo(n);
+      assertThat(metrics.deadLetters(DeadLetters.Reason.valueOf(reason.toUpperCase(java.util.Locale.ROOT).replace('-', '_')))).isEqualTo(n);
       assertThat(metrics.deadLetters()).isEqualTo(n);
       assertThat(registry.byLabel("deadletter_total")).containsExactly(java.util.Map.entry("reason=\"" + reason + "\"", n));
     }

@@ -18,12 +18,12 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.facestream.audit.ChainVerifier;
 import org.facestream.events.AuditRecord;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.facestream.match.threshold.FpirPolicy;
-import org.facestream.match.threshold.NullScoreReport;
+import org.facestream.events.NullScoreReport;
 import org.facestream.match.threshold.NullScoreSketch;
-import org.facestream.match.threshold.ThresholdState;
+import org.facestream.events.ThresholdState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +53,7 @@ class ThresholdAuditTopologyTest {
     for (int i = 0; i < 5000; i++) {
       s.add(0.1 + 0.05 * r.nextGaussian(), 0.2);
     }
-    return ThresholdAggregatorTopology.reportSerde().serialize(Topics.NULL_SCORES, NullScoreReport.of(instance, "default", 1, 150, 30, s, 0, at));
+    return EventSerdes.nullScores().serialize(Topics.NULL_SCORES, NullScoreReport.of(instance, "default", 1, 150, 30, s, 0, at));
   }
 
   /** Pipes reports at T0 + each offset in seconds; returns the thresholds and the audit records published. */
@@ -65,8 +65,8 @@ class ThresholdAuditTopologyTest {
       for (long s : seconds) {
         in.pipeInput("matcher-a", report("matcher-a", s, T0.plusSeconds(s)));
       }
-      out.addAll(driver.createOutputTopic(Topics.THRESHOLDS, new StringDeserializer(), ThresholdAggregatorTopology.stateSerde()).readValuesToList());
-      out.addAll(driver.createOutputTopic(Topics.AUDIT, new StringDeserializer(), Serdes.audit()).readRecordsToList());
+      out.addAll(driver.createOutputTopic(Topics.THRESHOLDS, new StringDeserializer(), EventSerdes.thresholds()).readValuesToList());
+      out.addAll(driver.createOutputTopic(Topics.AUDIT, new StringDeserializer(), EventSerdes.audit()).readRecordsToList());
     }
     return out;
   }
@@ -91,7 +91,7 @@ class ThresholdAuditTopologyTest {
     ChainVerifier verifier = new ChainVerifier();
     long offset = 0;
     for (TestRecord<String, AuditRecord> r : audit) {
-      verifier.accept(new ChainVerifier.Position(Topics.AUDIT, 0, offset++), r.key(), Serdes.audit().serialize(Topics.AUDIT, r.value()));
+      verifier.accept(new ChainVerifier.Position(Topics.AUDIT, 0, offset++), r.key(), EventSerdes.audit().serialize(Topics.AUDIT, r.value()));
     }
     assertThat(verifier.result().verified()).as(verifier.result().problems().toString()).isTrue();
     assertThat(verifier.result().chains()).singleElement().satisfies(c -> {

@@ -26,15 +26,15 @@ import org.facestream.events.FaceObservation;
 import org.facestream.events.FaceQuality;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.IdentityEvent;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Template;
 import org.facestream.events.Topics;
 import org.facestream.gallery.GalleryIndex;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
-import org.facestream.match.threshold.NullScoreReport;
+import org.facestream.events.NullScoreReport;
 import org.facestream.match.threshold.NullScoreSketch;
-import org.facestream.match.threshold.ThresholdState;
+import org.facestream.events.ThresholdState;
 import org.facestream.testing.BadBytes;
 import org.facestream.testing.Embeddings;
 import org.facestream.testing.GalleryKeys;
@@ -72,7 +72,7 @@ class ThresholdTopologyTest {
   }
 
   private static byte[] report(String instance, NullScoreSketch sketch, Instant at) {
-    return ThresholdAggregatorTopology.reportSerde().serialize(Topics.NULL_SCORES,
+    return EventSerdes.nullScores().serialize(Topics.NULL_SCORES,
         NullScoreReport.of(instance, "default", 1, 150, 30, sketch, 0, at));
   }
 
@@ -85,7 +85,7 @@ class ThresholdTopologyTest {
       TestInputTopic<String, byte[]> in = driver.createInputTopic(Topics.NULL_SCORES,
           new StringSerializer(), new ByteArraySerializer());
       TestOutputTopic<String, ThresholdState> out = driver.createOutputTopic(
-          Topics.THRESHOLDS, new StringDeserializer(), ThresholdAggregatorTopology.stateSerde());
+          Topics.THRESHOLDS, new StringDeserializer(), EventSerdes.thresholds());
 
       in.pipeInput("matcher-a", report("matcher-a", sketch(1, 12_000), T0));
       in.pipeInput("matcher-b", report("matcher-b", sketch(2, 12_000), T0.plusSeconds(10)));
@@ -120,7 +120,7 @@ class ThresholdTopologyTest {
       TestInputTopic<String, byte[]> in = driver.createInputTopic(Topics.NULL_SCORES,
           new StringSerializer(), new ByteArraySerializer());
       TestOutputTopic<String, ThresholdState> out = driver.createOutputTopic(
-          Topics.THRESHOLDS, new StringDeserializer(), ThresholdAggregatorTopology.stateSerde());
+          Topics.THRESHOLDS, new StringDeserializer(), EventSerdes.thresholds());
       in.pipeInput("matcher-a", report("matcher-a", sketch(1, 12_000), T0));
       in.pipeInput("matcher-b", report("matcher-b", sketch(2, 8_000), T0.plus(Duration.ofMinutes(6))));
       List<ThresholdState> states = out.readValuesToList();
@@ -147,11 +147,11 @@ class ThresholdTopologyTest {
       TestInputTopic<String, byte[]> gallery = driver.createInputTopic(Topics.GALLERY, new StringSerializer(), new ByteArraySerializer());
       TestInputTopic<String, byte[]> subjectKeys = driver.createInputTopic(Topics.SUBJECT_KEYS, new StringSerializer(), new ByteArraySerializer());
       TestInputTopic<String, ThresholdState> thresholds = driver.createInputTopic(
-          Topics.THRESHOLDS, new StringSerializer(), ThresholdAggregatorTopology.stateSerde());
+          Topics.THRESHOLDS, new StringSerializer(), EventSerdes.thresholds());
       TestInputTopic<String, byte[]> faces = driver.createInputTopic(Topics.FACES, new StringSerializer(), new ByteArraySerializer());
-      TestOutputTopic<String, IdentityEvent> identities = driver.createOutputTopic(Topics.IDENTITIES, new StringDeserializer(), Serdes.identities());
+      TestOutputTopic<String, IdentityEvent> identities = driver.createOutputTopic(Topics.IDENTITIES, new StringDeserializer(), EventSerdes.identities());
       TestOutputTopic<String, NullScoreReport> reports = driver.createOutputTopic(
-          Topics.NULL_SCORES, new StringDeserializer(), ThresholdAggregatorTopology.reportSerde());
+          Topics.NULL_SCORES, new StringDeserializer(), EventSerdes.nullScores());
 
       float[] alice = Embeddings.unit(random, d);
       float[] bob = Embeddings.unit(random, d);
@@ -210,7 +210,7 @@ class ThresholdTopologyTest {
           props("facestream-thresholds"))) {
         TestInputTopic<String, byte[]> in = driver.createInputTopic(Topics.NULL_SCORES, new StringSerializer(), new ByteArraySerializer());
         TestOutputTopic<String, ThresholdState> out = driver.createOutputTopic(
-            Topics.THRESHOLDS, new StringDeserializer(), ThresholdAggregatorTopology.stateSerde());
+            Topics.THRESHOLDS, new StringDeserializer(), EventSerdes.thresholds());
         in.pipeInput("matcher-a", report("matcher-a", sketch(1, 12_000), T0));
         assertThat(out.readValue().version()).isEqualTo(1);
 
@@ -220,7 +220,7 @@ class ThresholdTopologyTest {
         // readable reports that must not be merged: a sketch of another size, a NaN smooth-max sum
         NullScoreSketch small = new NullScoreSketch(16);
         small.add(0.1, 0.2);
-        bad.add(new BadBytes.Input("a 16-bin sketch", ThresholdAggregatorTopology.reportSerde().serialize(Topics.NULL_SCORES,
+        bad.add(new BadBytes.Input("a 16-bin sketch", EventSerdes.nullScores().serialize(Topics.NULL_SCORES,
             NullScoreReport.of("matcher-b", "default", 1, 150, 30, small, 0, T0.plusSeconds(1)))));
         byte[] nan = sketch(3, 50).toBytes();
         java.nio.ByteBuffer.wrap(nan).putDouble(13, Double.NaN);
@@ -264,8 +264,8 @@ class ThresholdTopologyTest {
       try (TopologyTestDriver driver = new TopologyTestDriver(topology, props("facestream-matcher"))) {
         TestInputTopic<String, byte[]> thresholds = driver.createInputTopic(Topics.THRESHOLDS, new StringSerializer(), new ByteArraySerializer());
         TestInputTopic<String, byte[]> faces = driver.createInputTopic(Topics.FACES, new StringSerializer(), new ByteArraySerializer());
-        TestOutputTopic<String, IdentityEvent> identities = driver.createOutputTopic(Topics.IDENTITIES, new StringDeserializer(), Serdes.identities());
-        byte[] good = ThresholdAggregatorTopology.stateSerde().serialize(Topics.THRESHOLDS,
+        TestOutputTopic<String, IdentityEvent> identities = driver.createOutputTopic(Topics.IDENTITIES, new StringDeserializer(), EventSerdes.identities());
+        byte[] good = EventSerdes.thresholds().serialize(Topics.THRESHOLDS,
             new ThresholdState("default", 0.30, 0.30, 7, 0.01, 0.998, 2, 10, 20_000, 0.10, 1.0, ThresholdState.EMPIRICAL, T0));
         thresholds.pipeInput("default", good);
         List<BadBytes.Input> bad = new java.util.ArrayList<>(BadBytes.around(good, 13, 100, 100));
@@ -287,6 +287,6 @@ class ThresholdTopologyTest {
     float[] landmarks = {440, 160, 480, 160, 460, 185, 444, 210, 476, 210};
     FaceObservation o = new FaceObservation(FaceObservation.idOf("cam-3", seq, 0), "cam-3", seq, 0, T0, T0,
         1280, 720, new BoundingBox(410, 120, 96, 118), landmarks, QUALITY, embedding, PACK, null);
-    faces.pipeInput("cam-3", Serdes.faces().serialize(Topics.FACES, o));
+    faces.pipeInput("cam-3", EventSerdes.faces().serialize(Topics.FACES, o));
   }
 }

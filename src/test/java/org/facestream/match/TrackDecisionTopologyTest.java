@@ -1,5 +1,8 @@
 package org.facestream.match;
 
+import org.facestream.events.DeadLetters;
+import org.facestream.match.track.CameraTracks;
+import org.facestream.match.track.TrackAssociator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -26,13 +29,13 @@ import org.facestream.events.FaceObservation;
 import org.facestream.events.FaceQuality;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.IdentityEvent;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.Template;
 import org.facestream.events.Topics;
 import org.facestream.gallery.GalleryIndex;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
-import org.facestream.match.threshold.NullScoreReport;
+import org.facestream.events.NullScoreReport;
 import org.facestream.testing.Embeddings;
 import org.facestream.testing.GalleryKeys;
 import org.junit.jupiter.api.AfterEach;
@@ -85,7 +88,7 @@ class TrackDecisionTopologyTest {
     TestInputTopic<String, byte[]> gallery = driver.createInputTopic(Topics.GALLERY, new StringSerializer(), new ByteArraySerializer());
     TestInputTopic<String, byte[]> subjectKeys = driver.createInputTopic(Topics.SUBJECT_KEYS, new StringSerializer(), new ByteArraySerializer());
     faces = driver.createInputTopic(Topics.FACES, new StringSerializer(), new ByteArraySerializer());
-    identities = driver.createOutputTopic(Topics.IDENTITIES, new StringDeserializer(), Serdes.identities());
+    identities = driver.createOutputTopic(Topics.IDENTITIES, new StringDeserializer(), EventSerdes.identities());
     for (var e : List.of(new Object[] {"alice", alice}, new Object[] {"bob", bob})) {
       String id = (String) e[0];
       GalleryRecord r = new GalleryRecord(id, id, List.of(new Template((float[]) e[1], id + ".jpg", QUALITY)), PACK, T0);
@@ -104,7 +107,7 @@ class TrackDecisionTopologyTest {
     float[] landmarks = {x + 30, 160, x + 70, 160, x + 50, 185, x + 34, 210, x + 66, 210};
     FaceObservation o = new FaceObservation(FaceObservation.idOf("cam-3", frame, index), "cam-3", frame, index, at, at,
         1280, 720, new BoundingBox(x, 120, 96, 118), landmarks, QUALITY, embedding, pack, null);
-    faces.pipeInput("cam-3", Serdes.faces().serialize(Topics.FACES, o));
+    faces.pipeInput("cam-3", EventSerdes.faces().serialize(Topics.FACES, o));
   }
 
   @Test
@@ -203,7 +206,7 @@ class TrackDecisionTopologyTest {
 
     var letters = deadLetters.readRecordsToList();
     assertThat(letters).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.HEADER_REASON))
-        .containsExactly(DeadLetterReasons.MODEL_PACK_MISMATCH, DeadLetterReasons.EMBEDDING_DIMENSION_MISMATCH);
+        .containsExactly(DeadLetters.Reason.MODEL_PACK_MISMATCH.code(), DeadLetters.Reason.EMBEDDING_DIMENSION_MISMATCH.code());
     KeyValueStore<String, CameraTracks> store = driver.getKeyValueStore(MatcherTopology.TRACK_BY_CAMERA);
     assertThat(store.get("cam-3").tracks()).hasSize(1);
     assertThat(store.get("cam-3").tracks().get(0).track().observations()).isEqualTo(2);
@@ -221,7 +224,7 @@ class TrackDecisionTopologyTest {
         index::subjectCount);
     open(policy, index, new NullScoreReporting("matcher-a", Duration.ofSeconds(10)));
     TestOutputTopic<String, NullScoreReport> reports = driver.createOutputTopic(
-        Topics.NULL_SCORES, new StringDeserializer(), ThresholdAggregatorTopology.reportSerde());
+        Topics.NULL_SCORES, new StringDeserializer(), EventSerdes.nullScores());
     for (long frame = 1; frame <= 4; frame++) { // one track, decided at frames 1, 2 and 4
       observe(frame, 0, 100 + frame * 4, Embeddings.atCosine(alice, 0.8, random), PACK);
     }

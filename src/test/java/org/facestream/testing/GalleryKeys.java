@@ -9,7 +9,7 @@ import org.facestream.crypto.SealedPayloads;
 import org.facestream.crypto.SubjectKey;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.SealedGalleryRecord;
-import org.facestream.events.Serdes;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.SubjectKeyRecord;
 import org.facestream.events.Topics;
 
@@ -52,7 +52,7 @@ public final class GalleryKeys {
   }
 
   public byte[] keyBytes(String subjectId) {
-    return Serdes.subjectKeys().serialize(Topics.SUBJECT_KEYS, keyRecord(subjectId));
+    return EventSerdes.subjectKeys().serialize(Topics.SUBJECT_KEYS, keyRecord(subjectId));
   }
 
   /** {@code record} sealed under its subject's data key. */
@@ -61,7 +61,7 @@ public final class GalleryKeys {
   }
 
   public byte[] sealedBytes(GalleryRecord record) {
-    return Serdes.gallery().serialize(Topics.GALLERY, seal(record));
+    return EventSerdes.gallery().serialize(Topics.GALLERY, seal(record));
   }
 
   /**
@@ -82,6 +82,6 @@ public final class GalleryKeys {
 
   /** The bytes of a sealed record (for tampering with). */
   public static byte[] bytes(SealedGalleryRecord sealed) {
-    return Serdes.gallery().serialize(Topics.GALLERY, sealed);
+    return EventSerdes.gallery().serialize(Topics.GALLERY, sealed);
   }
 }

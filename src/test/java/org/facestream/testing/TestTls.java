@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.facestream.cli.BrokerSecurity;
+import org.facestream.kafka.BrokerSecurity;
 
 /**
  * TLS material made at test time with the JDK's {@code keytool}, so no key is ever checked in: a PKCS12 key

@@ -1,5 +1,6 @@
 package org.facestream.match.threshold;
 
+import org.facestream.events.ThresholdState;
 import java.time.Instant;
 import java.util.Objects;
 

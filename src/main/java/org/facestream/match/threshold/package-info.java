@@ -7,9 +7,9 @@
  * {@link org.facestream.match.threshold.NullScoreSketch}es; {@link
  * org.facestream.match.threshold.FpirThresholdEstimator} reads the quantile the target FPIR needs ({@link
  * org.facestream.match.threshold.NullLevels}), with a {@link org.facestream.match.threshold.TailModel} for
- * small α, and applies the operational guards; {@link org.facestream.match.threshold.ThresholdState} is what
+ * small α, and applies the operational guards; {@link org.facestream.events.ThresholdState} is what
  * the aggregator publishes on {@code facestream.thresholds.v1} and {@link
- * org.facestream.match.threshold.NullScoreReport} what each matcher sends on {@code facestream.null-scores.v1}.
+ * org.facestream.events.NullScoreReport} what each matcher sends on {@code facestream.null-scores.v1}.
  * The topologies that move them are in {@code org.facestream.match}. Depends only on {@code events}.
  */
 package org.facestream.match.threshold;

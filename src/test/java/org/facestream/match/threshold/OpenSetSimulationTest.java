@@ -1,5 +1,6 @@
 package org.facestream.match.threshold;
 
+import org.facestream.events.ThresholdState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;

@@ -1,0 +1,63 @@
+package org.facestream.config;
+
+import org.facestream.vision.FrameDecoder;
+import org.facestream.model.ModelPack;
+
+/**
+ * How a {@link FaceAnalyzer} runs.
+ *
+ * @param detectorInputSize the frame's longer side is scaled to this many pixels for detection (multiple of 32)
+ * @param scoreThreshold detector score below which faces are dropped, in [0, 1]
+ * @param nmsIouThreshold IoU above which overlapping detections are merged, in (0, 1]
+ * @param flip also embed each crop's mirror image (more accurate, twice the embedder time)
+ * @param cuda run both models with the CUDA execution provider (needs the {@code -Pcuda} build)
+ * @param threads ONNX Runtime intra-op threads per model, at least 1
+ * @param maxPixels largest frame (width x height) the {@link FrameDecoder} accepts
+ * @param thumbnails keep a small JPEG of every aligned face in {@link AnalyzedFace#thumbnailJpeg()}
+ */
+public record VisionOptions(
+    int detectorInputSize,
+    float scoreThreshold,
+    float nmsIouThreshold,
+    boolean flip,
+    boolean cuda,
+    int threads,
+    long maxPixels,
+    boolean thumbnails) {
+  public VisionOptions {
+    if (detectorInputSize < 64 || detectorInputSize > 4096 || detectorInputSize % 32 != 0) {
+      throw new IllegalArgumentException("expected detectorInputSize a multiple of 32 in [64, 4096], found "
+          + detectorInputSize);
+    }
+    if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) {
+      throw new IllegalArgumentException("expected scoreThreshold in [0, 1], found " + scoreThreshold);
+    }
+    if (!(nmsIouThreshold > 0 && nmsIouThreshold <= 1)) {
+      throw new IllegalArgumentException("expected nmsIouThreshold in (0, 1], found " + nmsIouThreshold);
+    }
+    if (threads < 1 || threads > 256) {
+      throw new IllegalArgumentException("expected threads in [1, 256], found " + threads);
+    }
+    if (maxPixels < 1) {
+      throw new IllegalArgumentException("expected positive maxPixels, found " + maxPixels);
+    }
+  }
+
+  /** The pack's detector size and thresholds, no flip, CPU, one thread, 40 MP limit, no thumbnails. */
+  public static VisionOptions defaults(ModelPack pack) {
+    return new VisionOptions(pack.detectorInputSize(), pack.detectorKind().defaultScoreThreshold(),
+        pack.detectorKind().defaultNmsIouThreshold(), false, false, 1, FrameDecoder.DEFAULT_MAX_PIXELS, false);
+  }
+
+  public VisionOptions withFlip(boolean on) {
+    return new VisionOptions(detectorInputSize, scoreThreshold, nmsIouThreshold, on, cuda, threads, maxPixels, thumbnails);
+  }
+
+  public VisionOptions withDetectorInputSize(int size) {
+    return new VisionOptions(size, scoreThreshold, nmsIouThreshold, flip, cuda, threads, maxPixels, thumbnails);
+  }
+
+  public VisionOptions withThumbnails(boolean on) {
+    return new VisionOptions(detectorInputSize, scoreThreshold, nmsIouThreshold, flip, cuda, threads, maxPixels, on);
+  }
+}

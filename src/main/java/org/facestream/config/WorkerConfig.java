@@ -1,0 +1,42 @@
+package org.facestream.config;
+
+import java.time.Duration;
+
+/**
+ * Settings of one vision worker instance.
+ *
+ * @param instanceId stable id of this instance; its transactional id is {@code facestream-worker-<instanceId>},
+ *     so a restarted instance fences its own zombie
+ * @param maxBatchFrames most frames analysed (and committed) in one transaction
+ * @param maxFrameBytes larger JPEG frames are dead-lettered as {@code frame-too-large}
+ * @param maxFramePixels larger declared JPEG dimensions are dead-lettered before decoding
+ * @param minDetectorScore faces below it are dropped and counted
+ * @param minInterOcularPx faces whose eyes are closer (source pixels) are dropped and counted
+ * @param thumbnails attach a small JPEG of the aligned face to observations
+ * @param pollTimeout longest wait for frames in one poll
+ */
+public record WorkerConfig(
+    String instanceId,
+    int maxBatchFrames,
+    int maxFrameBytes,
+    long maxFramePixels,
+    double minDetectorScore,
+    double minInterOcularPx,
+    boolean thumbnails,
+    Duration pollTimeout) {
+  public WorkerConfig {
+    if (instanceId == null || !instanceId.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new IllegalArgumentException("expected worker instance id of 1-64 [A-Za-z0-9._-], found " + instanceId);
+    }
+    if (maxBatchFrames < 1) {
+      throw new IllegalArgumentException("expected maxBatchFrames >= 1, found " + maxBatchFrames);
+    }
+  }
+
+  /** The consumer group every worker joins. */
+  public static final String GROUP_ID = "facestream-worker";
+
+  public String transactionalId() {
+    return GROUP_ID + "-" + instanceId;
+  }
+}

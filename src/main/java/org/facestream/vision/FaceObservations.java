@@ -1,0 +1,47 @@
+package org.facestream.vision;
+
+import org.facestream.config.WorkerConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.facestream.events.FaceObservation;
+import org.facestream.events.Frame;
+
+/**
+ * Turns the analysed faces of one frame into observations: drops faces below the quality minimums (reported
+ * to {@code onDrop} with the reason) and numbers the kept faces 0, 1, ... in detector order, so the same
+ * frame always yields the same observation ids. Pure; used by the worker and by tests that compute the
+ * expected output of a fault-free run.
+ */
+public final class FaceObservations {
+  private FaceObservations() {}
+
+  /** Why a face is dropped, or null when it is kept. */
+  public static String dropReason(AnalyzedFace face, WorkerConfig config) {
+    if (face.quality().detectorScore() < config.minDetectorScore()) {
+      return "low-score";
+    }
+    if (face.quality().interOcularPx() < config.minInterOcularPx()) {
+      return "too-small";
+    }
+    return null;
+  }
+
+  public static List<FaceObservation> of(Frame frame, List<AnalyzedFace> faces, Instant observedAt, String packId,
+      WorkerConfig config, BiConsumer<String, AnalyzedFace> onDrop) {
+    List<FaceObservation> out = new ArrayList<>(faces.size());
+    for (AnalyzedFace face : faces) {
+      String drop = dropReason(face, config);
+      if (drop != null) {
+        onDrop.accept(drop, face);
+        continue;
+      }
+      int index = out.size();
+      out.add(new FaceObservation(FaceObservation.idOf(frame.cameraId(), frame.sequence(), index), frame.cameraId(),
+          frame.sequence(), index, frame.capturedAt(), observedAt, frame.width(), frame.height(), face.face().box(),
+          face.face().landmarks(), face.quality(), face.embedding(), packId, config.thumbnails() ? face.thumbnailJpeg() : null));
+    }
+    return out;
+  }
+}
