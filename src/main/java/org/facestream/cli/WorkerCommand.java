@@ -1,5 +1,6 @@
 package org.facestream.cli;
 
+import org.facestream.events.FaceQuality;
 import org.facestream.audit.AuditLogs;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.VisionSetup;
@@ -69,7 +70,7 @@ final class WorkerCommand implements Callable<Integer> {
           pool.analyzers.add(analyzer);
           WorkerConfig wc = new WorkerConfig(id + "-" + i, cfg.integer(FaceStreamConfig.BATCH_MAX_FRAMES),
               cfg.integer(FaceStreamConfig.FRAME_MAX_BYTES), cfg.longValue(FaceStreamConfig.FRAME_MAX_PIXELS),
-              cfg.decimal(FaceStreamConfig.MIN_FACE_SCORE), cfg.decimal(FaceStreamConfig.MIN_INTEROCULAR),
+              new FaceQuality.Gate(cfg.decimal(FaceStreamConfig.MIN_FACE_SCORE), cfg.decimal(FaceStreamConfig.MIN_INTEROCULAR)),
               cfg.bool(FaceStreamConfig.THUMBNAILS), Duration.ofMillis(200));
           VisionWorker worker = new VisionWorker(wc, cfg.kafkaClientSettings(), analyzer, metrics);
           pool.workers.add(worker);

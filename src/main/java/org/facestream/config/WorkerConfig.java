@@ -1,6 +1,7 @@
 package org.facestream.config;
 
 import java.time.Duration;
+import org.facestream.events.FaceQuality;
 
 /**
  * Settings of one vision worker instance.
@@ -10,8 +11,7 @@ import java.time.Duration;
  * @param maxBatchFrames most frames analysed (and committed) in one transaction
  * @param maxFrameBytes larger JPEG frames are dead-lettered as {@code frame-too-large}
  * @param maxFramePixels larger declared JPEG dimensions are dead-lettered before decoding
- * @param minDetectorScore faces below it are dropped and counted
- * @param minInterOcularPx faces whose eyes are closer (source pixels) are dropped and counted
+ * @param quality faces that fail it are dropped and counted by reason
  * @param thumbnails attach a small JPEG of the aligned face to observations
  * @param pollTimeout longest wait for frames in one poll
  */
@@ -20,8 +20,7 @@ public record WorkerConfig(
     int maxBatchFrames,
     int maxFrameBytes,
     long maxFramePixels,
-    double minDetectorScore,
-    double minInterOcularPx,
+    FaceQuality.Gate quality,
     boolean thumbnails,
     Duration pollTimeout) {
   public WorkerConfig {

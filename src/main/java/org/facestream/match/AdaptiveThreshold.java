@@ -214,7 +214,7 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
 
   /** Low-quality faces never feed the estimator: their scores say more about the camera than about α. */
   boolean feeds(FaceQuality q) {
-    return q.detectorScore() >= policy.minDetectorScore() && q.interOcularPx() >= policy.minInterOcularPx();
+    return policy.feedGate().admits(q);
   }
 
   /**

@@ -19,13 +19,7 @@ public final class FaceObservations {
 
   /** Why a face is dropped, or null when it is kept. */
   public static String dropReason(AnalyzedFace face, WorkerConfig config) {
-    if (face.quality().detectorScore() < config.minDetectorScore()) {
-      return "low-score";
-    }
-    if (face.quality().interOcularPx() < config.minInterOcularPx()) {
-      return "too-small";
-    }
-    return null;
+    return face.quality().refusal(config.quality());
   }
 
   public static List<FaceObservation> of(Frame frame, List<AnalyzedFace> faces, Instant observedAt, String packId,

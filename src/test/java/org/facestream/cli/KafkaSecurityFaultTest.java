@@ -1,5 +1,6 @@
 package org.facestream.cli;
 
+import org.facestream.events.FaceQuality;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.events.TopicCatalogue;
 import org.facestream.kafka.BrokerSecurity;
@@ -92,7 +93,7 @@ class KafkaSecurityFaultTest {
         assertThat(ingest.run().sent()).isEqualTo(1);
       }
       MatcherConfig mc = new MatcherConfig(PACK.defaultCosineThreshold(), 5, PACK.id(), PACK.embeddingDimension(), false);
-      WorkerConfig wc = new WorkerConfig("sasl-0", 8, 4 << 20, 40_000_000L, 0.6, 6, false, Duration.ofMillis(100));
+      WorkerConfig wc = new WorkerConfig("sasl-0", 8, 4 << 20, 40_000_000L, new FaceQuality.Gate(0.6, 6), false, Duration.ofMillis(100));
       try (FaceAnalyzer analyzer = FaceAnalyzer.open(PACK, SharedData.models(), VisionOptions.defaults(PACK));
           VisionWorker worker = new VisionWorker(wc, kafka, analyzer, new MetricsRegistry());
           MatcherService matcher = new MatcherService(mc, masterKeys, new FixedThreshold(PACK.defaultCosineThreshold()), kafka,
@@ -157,7 +158,7 @@ class KafkaSecurityFaultTest {
       assertThat((System.nanoTime() - t0) / 1e9).as("matcher seconds").isLessThan(30);
       t0 = System.nanoTime();
       try (FaceAnalyzer analyzer = FaceAnalyzer.open(PACK, SharedData.models(), VisionOptions.defaults(PACK));
-          VisionWorker worker = new VisionWorker(new WorkerConfig("sasl-bad", 8, 4 << 20, 40_000_000L, 0.6, 6, false, Duration.ofMillis(100)),
+          VisionWorker worker = new VisionWorker(new WorkerConfig("sasl-bad", 8, 4 << 20, 40_000_000L, new FaceQuality.Gate(0.6, 6), false, Duration.ofMillis(100)),
               bad.kafkaClientSettings(), analyzer, new MetricsRegistry())) {
         Thread w = Thread.ofPlatform().start(worker);
         assertThatThrownBy(() -> worker.awaitReady(Duration.ofSeconds(60))).isInstanceOf(IllegalStateException.class)

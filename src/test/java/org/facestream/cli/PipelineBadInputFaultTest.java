@@ -155,7 +155,7 @@ class PipelineBadInputFaultTest {
       MetricsRegistry workerMetrics = new MetricsRegistry();
       MetricsRegistry matcherMetrics = new MetricsRegistry();
       LiveFeed live = LiveFeed.defaults();
-      WorkerConfig wc = new WorkerConfig("bad-0", 8, 600_000, 40_000_000L, 0.6, 6, false, Duration.ofMillis(100));
+      WorkerConfig wc = new WorkerConfig("bad-0", 8, 600_000, 40_000_000L, new FaceQuality.Gate(0.6, 6), false, Duration.ofMillis(100));
       MatcherConfig mc = new MatcherConfig(PACK.defaultCosineThreshold(), 5, PACK.id(), PACK.embeddingDimension(), false);
       try (FaceAnalyzer analyzer = analyzerThatBreaksOn(biden.templates().get(0).embedding());
           VisionWorker worker = new VisionWorker(wc, kafka, analyzer, workerMetrics);

@@ -1,5 +1,6 @@
 package org.facestream.fault;
 
+import org.facestream.events.FaceQuality;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -133,7 +134,7 @@ class ExactlyOnceFaultTest {
 
   /** The fault-free result: the worker's and matcher's own classes applied to the same frames, one at a time. */
   private static Map<String, String> expectedEvents(List<Frame> frames, Map<String, GalleryRecord> gallery) {
-    WorkerConfig wc = new WorkerConfig("expected", 1, 4 << 20, 40_000_000L, 0.6, 6.0, false, Duration.ofMillis(100));
+    WorkerConfig wc = new WorkerConfig("expected", 1, 4 << 20, 40_000_000L, new FaceQuality.Gate(0.6, 6.0), false, Duration.ofMillis(100));
     GalleryIndex index = new GalleryIndex(PACK.embeddingDimension());
     gallery.values().forEach(index::upsert);
     ObservationMatcher matcher = new ObservationMatcher(MatcherConfig.of(PACK.id(), THRESHOLD), new FixedThreshold(THRESHOLD), index);

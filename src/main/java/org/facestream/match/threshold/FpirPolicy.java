@@ -1,5 +1,8 @@
 package org.facestream.match.threshold;
 
+import java.util.Objects;
+import org.facestream.events.FaceQuality;
+
 /**
  * Settings of the adaptive FPIR threshold, shared by the matcher instances (which record null scores and
  * decide) and the aggregator (which estimates and publishes): both must use the same β, or the residual
@@ -26,8 +29,8 @@ package org.facestream.match.threshold;
  * @param windowBuckets the sliding window is a ring of this many sketches
  * @param maxWindowSamples cap on the window size however extreme the level
  * @param fallbackMatedFraction π for the leave-top-1-out fallback (see {@link NullLevels#leaveTopOneOut})
- * @param minDetectorScore faces below this detector score never feed the estimator
- * @param minInterOcularPx faces with eyes closer than this many pixels never feed the estimator
+ * @param feedGate faces that fail it never feed the estimator (stricter than the worker's gate: their scores
+ *     are trusted as null samples)
  */
 public record FpirPolicy(
     String policyId,
@@ -47,8 +50,7 @@ public record FpirPolicy(
     int windowBuckets,
     long maxWindowSamples,
     double fallbackMatedFraction,
-    double minDetectorScore,
-    double minInterOcularPx) {
+    FaceQuality.Gate feedGate) {
   /** Policy name carried by {@link org.facestream.events.ThresholdRef#policy()}. */
   public static final String POLICY = "adaptive-fpir";
 
@@ -75,8 +77,7 @@ public record FpirPolicy(
     check("windowBuckets", windowBuckets, 2, 1000);
     check("maxWindowSamples", maxWindowSamples, 1000, 1e9);
     check("fallbackMatedFraction", fallbackMatedFraction, 0, 1);
-    check("minDetectorScore", minDetectorScore, 0, 1);
-    check("minInterOcularPx", minInterOcularPx, 0, 10_000);
+    Objects.requireNonNull(feedGate, "feedGate");
   }
 
   /**
@@ -86,37 +87,37 @@ public record FpirPolicy(
    */
   public static FpirPolicy defaults(String policyId, double alpha) {
     return new FpirPolicy(policyId, alpha, 1.0, CohortScorer.DEFAULT_SCALE, 0.2, 0.7, 0.4, 0.02, 40, 0.005,
-        0.005, 0.03, 2.0, 50, 10, 2_000_000, 0.0, 0.5, 16);
+        0.005, 0.03, 2.0, 50, 10, 2_000_000, 0.0, new FaceQuality.Gate(0.5, 16));
   }
 
   public FpirPolicy withBeta(double beta) {
     return new FpirPolicy(policyId, alpha, beta, smoothMaxScale, floor, ceiling, initial, ambiguityMargin, tailCount,
         tailModelMaxAlpha, maxFallPerUpdate, alertDelta, cameraQuotaFactor, cameraMinAllowance, windowBuckets,
-        maxWindowSamples, fallbackMatedFraction, minDetectorScore, minInterOcularPx);
+        maxWindowSamples, fallbackMatedFraction, feedGate);
   }
 
   public FpirPolicy withAmbiguityMargin(double margin) {
     return new FpirPolicy(policyId, alpha, beta, smoothMaxScale, floor, ceiling, initial, margin, tailCount,
         tailModelMaxAlpha, maxFallPerUpdate, alertDelta, cameraQuotaFactor, cameraMinAllowance, windowBuckets,
-        maxWindowSamples, fallbackMatedFraction, minDetectorScore, minInterOcularPx);
+        maxWindowSamples, fallbackMatedFraction, feedGate);
   }
 
   public FpirPolicy withCameraQuotaFactor(double factor) {
     return new FpirPolicy(policyId, alpha, beta, smoothMaxScale, floor, ceiling, initial, ambiguityMargin, tailCount,
         tailModelMaxAlpha, maxFallPerUpdate, alertDelta, factor, cameraMinAllowance, windowBuckets,
-        maxWindowSamples, fallbackMatedFraction, minDetectorScore, minInterOcularPx);
+        maxWindowSamples, fallbackMatedFraction, feedGate);
   }
 
   public FpirPolicy withBounds(double floor, double ceiling, double initial) {
     return new FpirPolicy(policyId, alpha, beta, smoothMaxScale, floor, ceiling, initial, ambiguityMargin, tailCount,
         tailModelMaxAlpha, maxFallPerUpdate, alertDelta, cameraQuotaFactor, cameraMinAllowance, windowBuckets,
-        maxWindowSamples, fallbackMatedFraction, minDetectorScore, minInterOcularPx);
+        maxWindowSamples, fallbackMatedFraction, feedGate);
   }
 
   public FpirPolicy withFallbackMatedFraction(double matedFraction) {
     return new FpirPolicy(policyId, alpha, beta, smoothMaxScale, floor, ceiling, initial, ambiguityMargin, tailCount,
         tailModelMaxAlpha, maxFallPerUpdate, alertDelta, cameraQuotaFactor, cameraMinAllowance, windowBuckets,
-        maxWindowSamples, matedFraction, minDetectorScore, minInterOcularPx);
+        maxWindowSamples, matedFraction, feedGate);
   }
 
   /** The quantile level of the null scores for a gallery of N identities and a cohort of K (0 = fallback). */
