@@ -43,10 +43,10 @@ public final class ApiRuntime implements AutoCloseable {
   private final ApiServer server;
 
   private ApiRuntime(FaceStreamConfig cfg, MasterKeys masterKeys, ApiSettings settings, MatcherProbe matcher, ThresholdSource thresholdSource,
-      AuditLog audit, Credentials credentials, ApiKeyFile keyFile) {
+      AuditLog audit, Credentials credentials, ApiKeyFile keyFile, MetricsRegistry metrics) {
     Map<String, Object> kafka = cfg.kafkaClientSettings();
     this.keyFile = keyFile;
-    analyzer = VisionSetup.openForPortraits(cfg);
+    analyzer = FaceAnalyzer.forPortraits(cfg, metrics);
     gallery = KafkaGalleryView.start(kafka, masterKeys);
     live = LiveFeed.defaults();
     // a matcher elsewhere deciding adaptively: its published versions, read from the thresholds topic
@@ -55,26 +55,27 @@ public final class ApiRuntime implements AutoCloseable {
         : null;
     feeds = KafkaFeeds.start(kafka, live, published);
     probe = new AdminClusterProbe(kafka, WorkerConfig.GROUP_ID);
-    Enroller enroller = new Enroller(analyzer);
+    Enroller enroller = new Enroller(analyzer, metrics);
     ThresholdSource threshold = thresholdSource != null ? thresholdSource
         : published != null ? published
         : ThresholdSource.fixed(new ThresholdRef(VisionSetup.threshold(cfg), 0, FixedThreshold.POLICY), Instant.now());
     server = ApiServer.start(settings, new ApiServer.Collaborators(
-        gallery, new KafkaGalleryWriter(audit, masterKeys, gallery), enroller::everyTemplate, live, threshold, probe, matcher, MetricsRegistry.GLOBAL, credentials));
+        gallery, new KafkaGalleryWriter(audit, masterKeys, gallery), enroller::everyTemplate, live, threshold, probe, matcher, metrics, credentials));
   }
 
   /**
    * Starts the API on {@code settings} against the cluster of {@code cfg}, reading and writing the gallery with
    * {@code masterKeys}, with the keys of {@code api.keys.file}.
    */
-  public static ApiRuntime start(FaceStreamConfig cfg, MasterKeys masterKeys, ApiSettings settings, MatcherProbe matcher, AuditLog audit) {
+  public static ApiRuntime start(FaceStreamConfig cfg, MasterKeys masterKeys, ApiSettings settings, MatcherProbe matcher, AuditLog audit,
+      MetricsRegistry metrics) {
     ApiKeyFile keys = keyFile(cfg, audit);
     if (keys == null) {
       throw new IllegalArgumentException("expected " + FaceStreamConfig.API_KEYS_FILE + " (the API needs keys), found none; mint one with "
           + "'facestream api-key create --role admin --id admin-1 --file api-keys.txt' and pass -D " + FaceStreamConfig.API_KEYS_FILE
           + "=api-keys.txt (or --keys api-keys.txt)");
     }
-    return create(cfg, masterKeys, settings, matcher, null, audit, keys, keys);
+    return create(cfg, masterKeys, settings, matcher, null, audit, keys, keys, metrics);
   }
 
   /**
@@ -82,7 +83,7 @@ public final class ApiRuntime implements AutoCloseable {
    * a key file, an ephemeral admin key is minted, audited and printed to {@code err}, so the demo is never open.
    */
   public static ApiRuntime start(FaceStreamConfig cfg, MasterKeys masterKeys, ApiSettings settings, MatcherService matcher, AuditLog audit,
-      PrintStream err) {
+      PrintStream err, MetricsRegistry metrics) {
     ThresholdSource source = null;
     if (matcher.adaptive() != null) {
       AdaptiveThreshold policy = matcher.adaptive();
@@ -102,13 +103,13 @@ public final class ApiRuntime implements AutoCloseable {
       err.println("  " + secret);
       err.flush();
     }
-    return create(cfg, masterKeys, settings, probeOf(matcher), source, audit, credentials, keys);
+    return create(cfg, masterKeys, settings, probeOf(matcher), source, audit, credentials, keys, metrics);
   }
 
   private static ApiRuntime create(FaceStreamConfig cfg, MasterKeys masterKeys, ApiSettings settings, MatcherProbe matcher, ThresholdSource source,
-      AuditLog audit, Credentials credentials, ApiKeyFile keys) {
+      AuditLog audit, Credentials credentials, ApiKeyFile keys, MetricsRegistry metrics) {
     try {
-      return new ApiRuntime(cfg, masterKeys, settings, matcher, source, audit, credentials, keys);
+      return new ApiRuntime(cfg, masterKeys, settings, matcher, source, audit, credentials, keys, metrics);
     } catch (RuntimeException e) {
       if (keys != null) {
         keys.close();

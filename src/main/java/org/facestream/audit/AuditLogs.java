@@ -15,8 +15,8 @@ public final class AuditLogs {
    * A new chain for {@code role} whose first record after the genesis is {@code config-resolved}: the digest of
    * the redacted configuration and every value ({@code config.<key>}).
    */
-  public static AuditLog open(FaceStreamConfig cfg, String role) {
-    AuditLog log = AuditLog.open(cfg.kafkaClientSettings(), role, MetricsRegistry.GLOBAL);
+  public static AuditLog open(FaceStreamConfig cfg, String role, MetricsRegistry metrics) {
+    AuditLog log = AuditLog.open(cfg.kafkaClientSettings(), role, metrics);
     try {
       Map<String, String> d = new TreeMap<>();
       d.put("role", role);

@@ -1,5 +1,6 @@
 package org.facestream.cli;
 
+import org.facestream.metrics.MetricsRegistry;
 import org.facestream.audit.AuditLogs;
 import org.facestream.api.ApiRuntime;
 import org.facestream.config.FaceStreamConfig;
@@ -50,8 +51,9 @@ final class ApiCommand implements Callable<Integer> {
     var masterKeys = MasterKeySetup.require(cfg, "api");
     KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     ApiSettings settings = ApiSettings.defaults(port).withHost(host).withMaxUploadBytes((long) maxUploadMb << 20);
-    try (ShutdownSignal signal = new ShutdownSignal(); var audit = AuditLogs.open(cfg, "api");
-        ApiRuntime api = ApiRuntime.start(cfg, masterKeys, settings, MatcherProbe.UNKNOWN, audit)) {
+    MetricsRegistry metrics = new MetricsRegistry();
+    try (ShutdownSignal signal = new ShutdownSignal(); var audit = AuditLogs.open(cfg, "api", metrics);
+        ApiRuntime api = ApiRuntime.start(cfg, masterKeys, settings, MatcherProbe.UNKNOWN, audit, metrics)) {
       System.err.println("facestream api: dashboard on http://" + host + ":" + api.port() + "/; Ctrl-C stops");
       signal.await();
     }

@@ -54,7 +54,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
     double wall = (System.nanoTime() - wall0) / 1e9;
     double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
     var mem = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    MetricsRegistry m = MetricsRegistry.GLOBAL;
+    MetricsRegistry m = demo.metrics;
     System.out.println("stage                      count     p50 ms     p99 ms");
     for (String stage : STAGES) {
       LatencyHistogram h = m.histogram("stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", stage));

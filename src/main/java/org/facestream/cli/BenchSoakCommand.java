@@ -111,13 +111,14 @@ final class BenchSoakCommand implements Callable<Integer> {
     }
     FaceStreamConfig base = common.resolve(overrides);
     Map<String, GalleryRecord> gallery = new LinkedHashMap<>();
-    try (FaceAnalyzer portraits = VisionSetup.openForPortraits(base)) {
-      Enroller enroller = new Enroller(portraits);
+    MetricsRegistry metrics = new MetricsRegistry();
+    try (FaceAnalyzer portraits = FaceAnalyzer.forPortraits(base, metrics)) {
+      Enroller enroller = new Enroller(portraits, metrics);
       DemoCommand.parseEnrollments(enroll).forEach((name, images) -> gallery.put(name, enroller.enroll(name, images)));
     }
     Path dir = data != null ? data : Files.createTempDirectory("facestream-soak-");
     try (ShutdownSignal signal = new ShutdownSignal();
-        InProcessPipeline pipeline = InProcessPipeline.start(common, overrides, dir, gallery, null, null)) {
+        InProcessPipeline pipeline = InProcessPipeline.start(common, overrides, dir, gallery, null, null, metrics)) {
       List<CameraIngest> ingests = new ArrayList<>();
       List<CompletableFuture<?>> runs = new ArrayList<>();
       try {
@@ -126,7 +127,7 @@ final class BenchSoakCommand implements Callable<Integer> {
           IngestSettings settings = IngestCommand.settings(pipeline.cfg(), camera).withLoop(true).withRealtime(true);
           CameraIngest ingest = pipeline.openCamera(videos.get(i % videos.size()).toString(), settings);
           ingests.add(ingest);
-          IngestMetrics.register(MetricsRegistry.GLOBAL, camera, ingest);
+          IngestMetrics.register(metrics, camera, ingest);
         }
         System.err.printf(Locale.ROOT, "facestream bench soak: %d cameras at %s fps for %d s, heap sampled after GC every %d s%n",
             cameras, pipeline.cfg().decimal(FaceStreamConfig.INGEST_FPS), total.toSeconds(), interval.toSeconds());
@@ -145,7 +146,7 @@ final class BenchSoakCommand implements Callable<Integer> {
           System.err.println("facestream bench soak: " + e.getMessage());
           drained = false;
         }
-        s = s.finished(framesSent(ingests), MetricsRegistry.GLOBAL.total("worker_faces_total") - s.faces0(), pipeline.tap().eventCount(),
+        s = s.finished(framesSent(ingests), pipeline.metrics().total("worker_faces_total") - s.faces0(), pipeline.tap().eventCount(),
             deadLetters(pipeline), drained);
         System.out.println(s.line());
         System.out.flush();
@@ -163,7 +164,7 @@ final class BenchSoakCommand implements Callable<Integer> {
   private Summary soak(InProcessPipeline pipeline, List<CameraIngest> ingests, List<CompletableFuture<?>> runs, ShutdownSignal signal,
       Duration total, Duration interval, Duration warm) throws Exception {
     ConsumerGroupLag lag = new ConsumerGroupLag(pipeline.admin());
-    long faces0 = MetricsRegistry.GLOBAL.total("worker_faces_total"); // the registry is per process, not per run
+    long faces0 = pipeline.metrics().total("worker_faces_total");
     List<Sample> samples = new ArrayList<>();
     long start = System.nanoTime();
     long end = start + total.toNanos();
@@ -174,7 +175,7 @@ final class BenchSoakCommand implements Callable<Integer> {
         Sample s = sample(lag, (now - start) / 1e9);
         samples.add(s);
         System.err.printf(Locale.ROOT, "soak t=%.0fs frames=%d faces=%d events=%d lag_frames=%d lag_faces=%d heap_after_gc_mb=%.1f deadletters=%d%n",
-            s.seconds(), framesSent(ingests), MetricsRegistry.GLOBAL.total("worker_faces_total") - faces0, pipeline.tap().eventCount(),
+            s.seconds(), framesSent(ingests), pipeline.metrics().total("worker_faces_total") - faces0, pipeline.tap().eventCount(),
             s.framesLag(), s.facesLag(), s.heapMb(), deadLetters(pipeline));
         next += interval.toNanos();
       }
@@ -198,7 +199,7 @@ final class BenchSoakCommand implements Callable<Integer> {
     long maxFaces = samples.stream().mapToLong(Sample::facesLag).max().orElse(0);
     return new Summary(floor(steady, true), floor(steady, false), slopePerMinute(steady),
         Math.max(maxFrames, maxFaces), maxFrames, maxFaces, deadLetters(pipeline), pipeline.tap().eventCount(),
-        framesSent(ingests), ingests.stream().mapToLong(i -> i.summary().dropped()).sum(), MetricsRegistry.GLOBAL.total("worker_faces_total") - faces0,
+        framesSent(ingests), ingests.stream().mapToLong(i -> i.summary().dropped()).sum(), pipeline.metrics().total("worker_faces_total") - faces0,
         faces0, ingests.size(), seconds, false);
   }
 

@@ -34,6 +34,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", description = "Run broker, ingest, worker and matcher in one JVM on a video; print identity events as JSON lines.")
 final class DemoCommand implements Callable<Integer> {
+  /** Every stage of this run reports here (bench pipeline reads the stage latencies after the run). */
+  final MetricsRegistry metrics = new MetricsRegistry();
+
   private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
 
   @Mixin CommonOptions common;
@@ -96,13 +99,13 @@ final class DemoCommand implements Callable<Integer> {
 
     // Models and enrollment photos are checked before anything starts, so a bad path fails in a second.
     Map<String, GalleryRecord> gallery = new LinkedHashMap<>();
-    try (FaceAnalyzer portraits = VisionSetup.openForPortraits(base)) {
-      Enroller enroller = new Enroller(portraits);
+    try (FaceAnalyzer portraits = FaceAnalyzer.forPortraits(base, metrics)) {
+      Enroller enroller = new Enroller(portraits, metrics);
       subjects.forEach((name, images) -> gallery.put(name, enroller.enroll(name, images)));
     }
 
     try (ShutdownSignal signal = new ShutdownSignal();
-        InProcessPipeline pipeline = InProcessPipeline.start(common, overrides, dir, gallery, printEvents ? out : null, port)) {
+        InProcessPipeline pipeline = InProcessPipeline.start(common, overrides, dir, gallery, printEvents ? out : null, port, metrics)) {
       IngestSettings settings = IngestCommand.settings(pipeline.cfg(), camera).withLoop(loop).withRealtime(!fast);
       Instant ingestStart = Instant.now();
       try (CameraIngest ingest = pipeline.openCamera(video, settings)) {
@@ -137,14 +140,14 @@ final class DemoCommand implements Callable<Integer> {
     return done.get();
   }
 
-  private static void printSummary(PrintStream out, IngestSummary ingest, IdentityEventTap tap, Instant ingestStart) throws Exception {
+  private void printSummary(PrintStream out, IngestSummary ingest, IdentityEventTap tap, Instant ingestStart) throws Exception {
     Map<String, Integer> bySubject = tap.countsBySubject();
     int unknown = bySubject.getOrDefault(org.facestream.events.IdentityEvent.UNKNOWN, 0);
     Map<String, Integer> matched = new LinkedHashMap<>(bySubject);
     matched.remove(org.facestream.events.IdentityEvent.UNKNOWN);
     Instant end = tap.lastEventAt() == null ? Instant.now() : tap.lastEventAt();
     double seconds = Math.max(1e-3, Duration.between(ingestStart, end).toNanos() / 1e9);
-    MetricsRegistry m = MetricsRegistry.GLOBAL;
+    MetricsRegistry m = metrics;
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("frames", ingest.sent());
     s.put("framesDropped", ingest.dropped());

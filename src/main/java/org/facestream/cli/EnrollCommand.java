@@ -1,5 +1,6 @@
 package org.facestream.cli;
 
+import org.facestream.metrics.MetricsRegistry;
 import org.facestream.audit.AuditLogs;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.MasterKeySetup;
@@ -62,8 +63,9 @@ final class EnrollCommand implements Callable<Integer> {
     FaceStreamConfig cfg = common.resolve();
     MasterKeys keys = MasterKeySetup.require(cfg, "enroll command");
     Map<String, GalleryRecord> records = new LinkedHashMap<>();
-    try (FaceAnalyzer analyzer = VisionSetup.openForPortraits(cfg)) {
-      Enroller enroller = new Enroller(analyzer);
+    MetricsRegistry metrics = new MetricsRegistry();
+    try (FaceAnalyzer analyzer = FaceAnalyzer.forPortraits(cfg, metrics)) {
+      Enroller enroller = new Enroller(analyzer, metrics);
       Map<String, Enroller.Enrollment> enrollments = subject != null
           ? Map.of(subject, enroller.enrollment(subject, images)) : enrollTree(enroller);
       enrollments.forEach((id, e) -> {
@@ -77,7 +79,7 @@ final class EnrollCommand implements Callable<Integer> {
     KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     // a subject enrolled before keeps its data key (its key record is read back first)
     SubjectKeySnapshot existing = SubjectKeySnapshot.read(cfg.kafkaClientSettings(), Duration.ofSeconds(60));
-    try (AuditLog audit = AuditLogs.open(cfg, "enroll")) {
+    try (AuditLog audit = AuditLogs.open(cfg, "enroll", metrics)) {
       publish(new GalleryPublisher(audit, keys, existing), records, AuditLogs.person(actor), root != null ? "cli-bulk" : "cli");
     }
     records.values().forEach(r -> System.err.println("facestream enroll: " + r.subjectId() + " enrolled with "

@@ -1,5 +1,6 @@
 package org.facestream.cli;
 
+import org.facestream.metrics.MetricsRegistry;
 import org.facestream.audit.AuditLogs;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.kafka.KafkaReachability;
@@ -49,7 +50,7 @@ final class EraseCommand implements Callable<Integer> {
       throw new IllegalArgumentException("expected enrolled subjects, found no gallery record or data key of " + String.join(", ", unknown)
           + " (" + gallery.size() + " enrolled); nothing was erased");
     }
-    try (AuditLog audit = AuditLogs.open(cfg, "erase")) {
+    try (AuditLog audit = AuditLogs.open(cfg, "erase", new MetricsRegistry())) {
       GalleryPublisher publisher = GalleryPublisher.forErasure(audit, gallery);
       for (String subject : subjects.stream().distinct().toList()) {
         GalleryPublisher.Erasure e = publisher.erase(subject, AuditEntry.of(AuditLogs.person(actor), AuditRecord.SUBJECT_ERASED, subject,

@@ -41,14 +41,14 @@ final class IdentityEventTap implements Runnable, AutoCloseable {
   private final Object lock = new Object();
   private final Map<String, Integer> bySubject = new TreeMap<>();
   // counts and a histogram, not the events themselves: a --loop demo runs for days
-  private final LatencyHistogram latency = MetricsRegistry.GLOBAL.histogram("stage_latency_seconds",
-      "Per-stage processing latency", MetricsRegistry.label("stage", "capture_to_event"));
+  private final LatencyHistogram latency;
   private final LatencyHistogram ownLatency = new LatencyHistogram();
   private long events;
   private final Map<TopicPartition, Long> positions = new HashMap<>();
   private Instant lastEventAt;
 
-  IdentityEventTap(Map<String, Object> kafkaSettings, PrintStream out) {
+  IdentityEventTap(Map<String, Object> kafkaSettings, PrintStream out, MetricsRegistry metrics) {
+    this.latency = metrics.histogram("stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", "capture_to_event"));
     Map<String, Object> m = new HashMap<>(kafkaSettings);
     m.put(ConsumerConfig.GROUP_ID_CONFIG, "facestream-tap-" + UUID.randomUUID());
     m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -50,6 +50,7 @@ final class InProcessPipeline implements AutoCloseable {
   private final List<AutoCloseable> opened = new ArrayList<>();
   private EmbeddedKafkaBroker broker;
   private FaceStreamConfig cfg;
+  private MetricsRegistry metrics;
   private Admin admin;
   private AuditLog audit;
   private MatcherService matcher;
@@ -68,8 +69,9 @@ final class InProcessPipeline implements AutoCloseable {
    * @param apiPort serve the REST API and dashboard on this port, or null
    */
   static InProcessPipeline start(CommonOptions common, Map<String, String> overrides, Path dir, Map<String, GalleryRecord> gallery,
-      PrintStream events, Integer apiPort) throws Exception {
+      PrintStream events, Integer apiPort, MetricsRegistry metrics) throws Exception {
     InProcessPipeline p = new InProcessPipeline();
+    p.metrics = metrics;
     try {
       p.broker = p.keep(EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, 0, Map.of()));
       Map<String, String> o = new LinkedHashMap<>(overrides);
@@ -82,28 +84,33 @@ final class InProcessPipeline implements AutoCloseable {
       MasterKeys keys = MasterKeySetup.orEphemeral(p.cfg);
       p.admin = p.keep(Admin.create(p.cfg.kafkaClientSettings()));
       TopicCatalogue.load().ensureTopics(p.admin);
-      p.audit = p.keep(AuditLogs.open(p.cfg, AUDIT_WRITER));
+      p.audit = p.keep(AuditLogs.open(p.cfg, AUDIT_WRITER, metrics));
       EnrollCommand.publish(new GalleryPublisher(p.audit, keys, subject -> java.util.Optional.empty()), gallery, AuditLogs.person(null),
           AUDIT_WRITER);
       LOG.info("enrolled {}", gallery.keySet());
-      p.matcher = p.keep(MatcherCommand.service(p.cfg, keys, "demo", MetricsRegistry.GLOBAL));
+      p.matcher = p.keep(MatcherCommand.service(p.cfg, keys, "demo", metrics));
       p.matcher.start(Duration.ofMinutes(2));
       awaitGallery(p.matcher, gallery.size());
       if (apiPort != null) {
-        p.keep(ApiRuntime.start(p.cfg, keys, org.facestream.config.ApiSettings.defaults(apiPort), p.matcher, p.audit, System.err));
+        p.keep(ApiRuntime.start(p.cfg, keys, org.facestream.config.ApiSettings.defaults(apiPort), p.matcher, p.audit, System.err, metrics));
       }
-      p.tap = new IdentityEventTap(p.cfg.kafkaClientSettings(), events);
+      p.tap = new IdentityEventTap(p.cfg.kafkaClientSettings(), events, metrics);
       p.tapThread = Thread.ofPlatform().name("identity-tap").start(p.tap);
       p.keep(() -> {
         p.tap.close();
         p.tapThread.join(10_000);
       });
-      p.keep(WorkerCommand.WorkerPool.start(p.cfg, "demo", MetricsRegistry.GLOBAL));
+      p.keep(WorkerCommand.WorkerPool.start(p.cfg, "demo", metrics));
       return p;
     } catch (Exception | Error e) {
       p.close();
       throw e;
     }
+  }
+
+  /** The registry every stage of this pipeline reports into. */
+  MetricsRegistry metrics() {
+    return metrics;
   }
 
   /** The resolved configuration, bootstrap pointing at the in-process broker. */

@@ -1,5 +1,6 @@
 package org.facestream.cli;
 
+import org.facestream.metrics.MetricsRegistry;
 import org.facestream.audit.AuditLogs;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.ingest.IngestMetrics;
@@ -39,11 +40,12 @@ final class IngestCommand implements Callable<Integer> {
     FaceStreamConfig cfg = common.resolve(fps == null ? Map.of() : Map.of(FaceStreamConfig.INGEST_FPS, fps.toString()));
     KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     IngestSettings settings = settings(cfg, camera).withLoop(loop).withRealtime(realtime);
+    MetricsRegistry metrics = new MetricsRegistry();
     try (ShutdownSignal signal = new ShutdownSignal();
-        var audit = AuditLogs.open(cfg, "ingest");
-        var metricsServer = MetricsEndpoint.startIfConfigured(cfg);
+        var audit = AuditLogs.open(cfg, "ingest", metrics);
+        var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics);
         CameraIngest ingest = CameraIngest.open(source, cfg.kafkaClientSettings(), cfg.string(FaceStreamConfig.BOOTSTRAP), settings)) {
-      IngestMetrics.register(org.facestream.metrics.MetricsRegistry.GLOBAL, camera, ingest);
+      IngestMetrics.register(metrics, camera, ingest);
       Thread stopper = Thread.ofVirtual().start(() -> {
         try {
           signal.await();

@@ -51,10 +51,11 @@ final class MatcherCommand implements Callable<Integer> {
     FaceStreamConfig cfg = common.resolve(o);
     MasterKeys keys = MasterKeySetup.require(cfg, "matcher");
     KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
+    MetricsRegistry metrics = new MetricsRegistry();
     try (ShutdownSignal signal = new ShutdownSignal();
-        var audit = AuditLogs.open(cfg, "matcher");
-        var metricsServer = MetricsEndpoint.startIfConfigured(cfg);
-        MatcherService matcher = service(cfg, keys, WorkerCommand.hostName(), MetricsRegistry.GLOBAL)) {
+        var audit = AuditLogs.open(cfg, "matcher", metrics);
+        var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics);
+        MatcherService matcher = service(cfg, keys, WorkerCommand.hostName(), metrics)) {
       matcher.start(Duration.ofMinutes(2));
       System.err.println("facestream matcher: running, threshold policy " + cfg.string(FaceStreamConfig.THRESHOLD_POLICY) + "; Ctrl-C stops");
       signal.await();
@@ -96,8 +97,8 @@ final class MatcherCommand implements Callable<Integer> {
     // scored by their best as a gallery subject's are (the quantile level counts templates too)
     java.util.Map<String, List<float[]>> byIdentity = new java.util.TreeMap<>();
     int refused = 0;
-    try (FaceAnalyzer analyzer = VisionSetup.openForPortraits(cfg); Stream<Path> files = Files.walk(root, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-      Enroller enroller = new Enroller(analyzer);
+    try (FaceAnalyzer analyzer = FaceAnalyzer.forPortraits(cfg, new MetricsRegistry()); Stream<Path> files = Files.walk(root, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+      Enroller enroller = new Enroller(analyzer, new MetricsRegistry());
       for (Path p : files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)")).sorted().toList()) {
         Path rel = root.relativize(p);
         String identity = rel.getNameCount() > 1 ? rel.getName(0).toString() : rel.toString();

@@ -9,12 +9,12 @@ final class MetricsEndpoint {
   private MetricsEndpoint() {}
 
   /** The running server, or null when {@code metrics.port} is 0. */
-  static MetricsServer startIfConfigured(FaceStreamConfig cfg) {
+  static MetricsServer startIfConfigured(FaceStreamConfig cfg, MetricsRegistry metrics) {
     int port = cfg.integer(FaceStreamConfig.METRICS_PORT);
     if (port == 0) {
       return null;
     }
-    MetricsServer server = MetricsServer.start(cfg.string(FaceStreamConfig.METRICS_HOST), port, MetricsRegistry.GLOBAL);
+    MetricsServer server = MetricsServer.start(cfg.string(FaceStreamConfig.METRICS_HOST), port, metrics);
     System.err.println("facestream: metrics on http://" + cfg.string(FaceStreamConfig.METRICS_HOST) + ":" + server.port() + "/metrics");
     return server;
   }

@@ -33,10 +33,11 @@ final class WorkerCommand implements Callable<Integer> {
     FaceStreamConfig cfg = common.resolve(instances == null ? java.util.Map.of() : java.util.Map.of(FaceStreamConfig.WORKER_THREADS, instances.toString()));
     KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     String id = instanceId != null ? instanceId : hostName();
+    MetricsRegistry metrics = new MetricsRegistry();
     try (ShutdownSignal signal = new ShutdownSignal();
-        var audit = AuditLogs.open(cfg, "worker");
-        var metricsServer = MetricsEndpoint.startIfConfigured(cfg);
-        WorkerPool pool = WorkerPool.start(cfg, id, MetricsRegistry.GLOBAL)) {
+        var audit = AuditLogs.open(cfg, "worker", metrics);
+        var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics);
+        WorkerPool pool = WorkerPool.start(cfg, id, metrics)) {
       System.err.println("facestream worker: " + pool.size() + " instance(s) of " + id + " running; Ctrl-C stops");
       signal.await();
     }
@@ -66,7 +67,7 @@ final class WorkerCommand implements Callable<Integer> {
       try {
         int n = cfg.integer(FaceStreamConfig.WORKER_THREADS);
         for (int i = 0; i < n; i++) {
-          FaceAnalyzer analyzer = VisionSetup.openForFrames(cfg);
+          FaceAnalyzer analyzer = FaceAnalyzer.forFrames(cfg, metrics);
           pool.analyzers.add(analyzer);
           WorkerConfig wc = new WorkerConfig(id + "-" + i, cfg.integer(FaceStreamConfig.BATCH_MAX_FRAMES),
               cfg.integer(FaceStreamConfig.FRAME_MAX_BYTES), cfg.longValue(FaceStreamConfig.FRAME_MAX_PIXELS),

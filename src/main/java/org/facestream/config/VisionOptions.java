@@ -1,10 +1,9 @@
 package org.facestream.config;
 
-import org.facestream.vision.FrameDecoder;
 import org.facestream.model.ModelPack;
 
 /**
- * How a {@link FaceAnalyzer} runs.
+ * How a face analyzer ({@code org.facestream.vision.FaceAnalyzer}) runs.
  *
  * @param detectorInputSize the frame's longer side is scaled to this many pixels for detection (multiple of 32)
  * @param scoreThreshold detector score below which faces are dropped, in [0, 1]
@@ -12,8 +11,8 @@ import org.facestream.model.ModelPack;
  * @param flip also embed each crop's mirror image (more accurate, twice the embedder time)
  * @param cuda run both models with the CUDA execution provider (needs the {@code -Pcuda} build)
  * @param threads ONNX Runtime intra-op threads per model, at least 1
- * @param maxPixels largest frame (width x height) the {@link FrameDecoder} accepts
- * @param thumbnails keep a small JPEG of every aligned face in {@link AnalyzedFace#thumbnailJpeg()}
+ * @param maxPixels largest frame (width x height) the frame decoder accepts
+ * @param thumbnails keep a small JPEG of every aligned face in each analysed face
  */
 public record VisionOptions(
     int detectorInputSize,
@@ -24,6 +23,9 @@ public record VisionOptions(
     int threads,
     long maxPixels,
     boolean thumbnails) {
+  /** 40 megapixels: above any camera frame FaceStream expects (4K is 8.3 MP), far below a decompression bomb. */
+  public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+
   public VisionOptions {
     if (detectorInputSize < 64 || detectorInputSize > 4096 || detectorInputSize % 32 != 0) {
       throw new IllegalArgumentException("expected detectorInputSize a multiple of 32 in [64, 4096], found "
@@ -46,7 +48,7 @@ public record VisionOptions(
   /** The pack's detector size and thresholds, no flip, CPU, one thread, 40 MP limit, no thumbnails. */
   public static VisionOptions defaults(ModelPack pack) {
     return new VisionOptions(pack.detectorInputSize(), pack.detectorKind().defaultScoreThreshold(),
-        pack.detectorKind().defaultNmsIouThreshold(), false, false, 1, FrameDecoder.DEFAULT_MAX_PIXELS, false);
+        pack.detectorKind().defaultNmsIouThreshold(), false, false, 1, DEFAULT_MAX_PIXELS, false);
   }
 
   public VisionOptions withFlip(boolean on) {

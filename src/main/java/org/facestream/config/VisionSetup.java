@@ -2,7 +2,6 @@ package org.facestream.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.facestream.vision.FaceAnalyzer;
 import org.facestream.model.ModelPack;
 import org.facestream.model.ModelPacks;
 
@@ -39,16 +38,6 @@ public final class VisionSetup {
   /** Options for enrollment portraits: the pack's own detector input, as in its accuracy evaluation. */
   public static VisionOptions portraitOptions(FaceStreamConfig cfg, ModelPack pack) {
     return frameOptions(cfg, pack).withDetectorInputSize(pack.detectorInputSize());
-  }
-
-  public static FaceAnalyzer openForFrames(FaceStreamConfig cfg) {
-    ModelPack pack = pack(cfg);
-    return FaceAnalyzer.open(pack, modelsDir(cfg), frameOptions(cfg, pack));
-  }
-
-  public static FaceAnalyzer openForPortraits(FaceStreamConfig cfg) {
-    ModelPack pack = pack(cfg);
-    return FaceAnalyzer.open(pack, modelsDir(cfg), portraitOptions(cfg, pack));
   }
 
   /** The fixed threshold: {@code matcher.threshold} when set, else the pack's default. */

@@ -40,9 +40,9 @@ public final class Enroller {
   private final FaceAnalyzer analyzer;
   private final MetricsRegistry metrics;
 
-  /** Enrollment with {@code analyzer}, which should use the pack's portrait settings; refusals count globally. */
+  /** Enrollment with {@code analyzer}, which should use the pack's portrait settings; refusals count in a registry of their own. */
   public Enroller(FaceAnalyzer analyzer) {
-    this(analyzer, MetricsRegistry.GLOBAL);
+    this(analyzer, new MetricsRegistry());
   }
 
   /** As {@link #Enroller(FaceAnalyzer)}, counting refusals in {@code metrics}. */

@@ -1,5 +1,6 @@
 package org.facestream.eval;
 
+import org.facestream.metrics.MetricsRegistry;
 import java.nio.file.Path;
 import org.facestream.align.FaceAligner;
 import org.facestream.detect.DetectorSettings;
@@ -30,18 +31,6 @@ public final class EvalAnalyzers {
    *     every face of an image together, as the vision worker does with a frame
    */
   public static FaceAnalyzer open(ModelPack pack, Path modelsDir, VisionOptions options, boolean nearestCentreOnly) {
-    VerifiedPack files = ModelFiles.verify(pack, modelsDir);
-    OnnxOptions onnx = new OnnxOptions(options.threads(), options.cuda() ? ExecutionProvider.CUDA : ExecutionProvider.CPU);
-    DetectorSettings settings =
-        new DetectorSettings(options.detectorInputSize(), options.scoreThreshold(), options.nmsIouThreshold());
-    FaceDetector detector = new SubjectFaceDetector(
-        FaceDetector.open(pack.detectorKind(), files.detectorPath(), settings, onnx), nearestCentreOnly);
-    try {
-      FaceEmbedder embedder = OnnxFaceEmbedder.open(files.embedderPath(), pack, options.flip(), onnx);
-      return new FaceAnalyzer(pack, detector, FaceAligner.forPack(pack), embedder, options);
-    } catch (RuntimeException e) {
-      detector.close();
-      throw e;
-    }
+    return FaceAnalyzer.open(pack, modelsDir, options, new MetricsRegistry(), d -> new SubjectFaceDetector(d, nearestCentreOnly));
   }
 }

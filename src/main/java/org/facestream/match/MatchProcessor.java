@@ -31,10 +31,6 @@ import org.slf4j.LoggerFactory;
  * One instance per task; not shared between threads.
  */
 final class MatchProcessor implements Processor<byte[], byte[], Object, Object> {
-  /** Search + decision time per observation, exported as {@code facestream_stage_latency_seconds{stage="match"}}. */
-  private static final org.facestream.metrics.LatencyHistogram MATCH_LATENCY = org.facestream.metrics.MetricsRegistry.GLOBAL
-      .histogram("stage_latency_seconds", "Per-stage processing latency", org.facestream.metrics.MetricsRegistry.label("stage", "match"));
-
   static final String STAGE = "matcher";
   private static final Logger LOG = LoggerFactory.getLogger(MatchProcessor.class);
 
@@ -103,7 +99,7 @@ final class MatchProcessor implements Processor<byte[], byte[], Object, Object> 
     try {
       long t0 = System.nanoTime();
       outcome = associator == null ? matcher.match(observation, clock.instant()) : matchTrack(observation);
-      MATCH_LATENCY.recordMicros((System.nanoTime() - t0) / 1000.0);
+      metrics.matchLatency().recordMicros((System.nanoTime() - t0) / 1000.0);
     } catch (RuntimeException e) {
       // A bug (policy, event invariant), not bad data; dead-lettering keeps one face from stopping the camera.
       LOG.error("matching failed for observation {}", observation.observationId(), e);

@@ -1,5 +1,8 @@
 package org.facestream.match;
 
+import java.util.Objects;
+import org.facestream.metrics.LatencyHistogram;
+
 import org.facestream.events.DeadLetters;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,6 +23,7 @@ import org.facestream.metrics.MetricsRegistry;
  */
 public final class MatcherMetrics {
   private final MetricsRegistry registry;
+  private final LatencyHistogram matchLatency;
   private final LongAdder observations = new LongAdder();
   private final LongAdder matches = new LongAdder();
   private final LongAdder unknowns = new LongAdder();
@@ -34,14 +38,20 @@ public final class MatcherMetrics {
   private final LongAdder keyUpserts = new LongAdder();
   private final LongAdder keyDestructions = new LongAdder();
 
-  /** Counters of this instance only (tests, tools). */
+  /** Counters in a registry of their own (tests, tools). */
   public MatcherMetrics() {
-    this(null);
+    this(new MetricsRegistry());
   }
 
-  /** Counters that also count dead letters and gallery skips into {@code registry} (null: none). */
+  /** Counters that also count dead letters and gallery skips into {@code registry}. */
   public MatcherMetrics(MetricsRegistry registry) {
-    this.registry = registry;
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.matchLatency = registry.histogram("stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", "match"));
+  }
+
+  /** Search and decision time per observation ({@code stage_latency_seconds{stage="match"}}). */
+  LatencyHistogram matchLatency() {
+    return matchLatency;
   }
 
   /** Observation records read (readable or not). */
@@ -161,9 +171,7 @@ public final class MatcherMetrics {
 
   void deadLetter(DeadLetters.Reason reason) {
     deadLetters.computeIfAbsent(reason, r -> new LongAdder()).increment();
-    if (registry != null) {
-      registry.counter("deadletter_total", "Records sent to the dead-letter topic", MetricsRegistry.label("reason", reason.code())).increment();
-    }
+    registry.counter("deadletter_total", "Records sent to the dead-letter topic", MetricsRegistry.label("reason", reason.code())).increment();
   }
 
   void galleryUpsert() {
@@ -176,10 +184,8 @@ public final class MatcherMetrics {
 
   void gallerySkip(DeadLetters.Reason reason) {
     gallerySkipped.computeIfAbsent(reason, r -> new LongAdder()).increment();
-    if (registry != null) {
-      registry.counter("matcher_gallery_skipped_total", "Gallery records the matcher refused (logged, subject erased)",
-          MetricsRegistry.label("reason", reason.code())).increment();
-    }
+    registry.counter("matcher_gallery_skipped_total", "Gallery records the matcher refused (logged, subject erased)",
+        MetricsRegistry.label("reason", reason.code())).increment();
   }
 
   void keyUpsert() {

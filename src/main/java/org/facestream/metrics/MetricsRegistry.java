@@ -94,6 +94,4 @@ public final class MetricsRegistry {
     return key + "=\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
   }
 
-  /** One process-wide registry: every stage in a JVM reports into it, {@code /metrics} serves it. */
-  public static final MetricsRegistry GLOBAL = new MetricsRegistry();
 }

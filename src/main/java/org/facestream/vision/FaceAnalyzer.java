@@ -1,5 +1,8 @@
 package org.facestream.vision;
 
+import java.util.function.UnaryOperator;
+import org.facestream.config.VisionSetup;
+import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.VisionOptions;
 import org.facestream.embed.Embedding;
 import org.facestream.embed.FaceEmbedder;
@@ -39,9 +42,9 @@ import org.opencv.imgproc.Imgproc;
  */
 public final class FaceAnalyzer implements AutoCloseable {
   // Per-stage latency (detect per frame, align and embed per face), exported as facestream_stage_latency_seconds.
-  private static final LatencyHistogram DETECT = stage("detect");
-  private static final LatencyHistogram ALIGN = stage("align");
-  private static final LatencyHistogram EMBED = stage("embed");
+  private final LatencyHistogram detectLatency;
+  private final LatencyHistogram alignLatency;
+  private final LatencyHistogram embedLatency;
 
   private static final int THUMBNAIL_JPEG_QUALITY = 85;
 
@@ -52,9 +55,15 @@ public final class FaceAnalyzer implements AutoCloseable {
   private final FrameDecoder decoder;
   private final boolean thumbnails;
 
-  /** Assembles an analyzer from parts; takes ownership of the detector and the embedder. */
+  /**
+   * Assembles an analyzer from parts; takes ownership of the detector and the embedder. Stage latencies go
+   * to {@code metrics} ({@code stage_latency_seconds}).
+   */
   public FaceAnalyzer(ModelPack pack, FaceDetector detector, FaceAligner aligner, FaceEmbedder embedder,
-      VisionOptions options) {
+      VisionOptions options, MetricsRegistry metrics) {
+    this.detectLatency = stage(metrics, "detect");
+    this.alignLatency = stage(metrics, "align");
+    this.embedLatency = stage(metrics, "embed");
     this.pack = Objects.requireNonNull(pack, "pack");
     this.detector = Objects.requireNonNull(detector, "detector");
     this.aligner = Objects.requireNonNull(aligner, "aligner");
@@ -74,18 +83,44 @@ public final class FaceAnalyzer implements AutoCloseable {
    * @throws org.facestream.model.InferenceException when a session cannot be opened (e.g. CUDA absent)
    */
   public static FaceAnalyzer open(ModelPack pack, Path modelsDir, VisionOptions options) {
+    return open(pack, modelsDir, options, new MetricsRegistry());
+  }
+
+  /** As {@link #open(ModelPack, Path, VisionOptions)}, recording stage latencies in {@code metrics}. */
+  public static FaceAnalyzer open(ModelPack pack, Path modelsDir, VisionOptions options, MetricsRegistry metrics) {
+    return open(pack, modelsDir, options, metrics, UnaryOperator.identity());
+  }
+
+  /**
+   * As above, with the opened detector wrapped by {@code detectorWrapper} (evaluations pick one face per
+   * photo this way); the wrapper owns and closes the detector it wraps.
+   */
+  public static FaceAnalyzer open(ModelPack pack, Path modelsDir, VisionOptions options, MetricsRegistry metrics,
+      UnaryOperator<FaceDetector> detectorWrapper) {
     VerifiedPack files = ModelFiles.verify(pack, modelsDir);
     OnnxOptions onnx = new OnnxOptions(options.threads(), options.cuda() ? ExecutionProvider.CUDA : ExecutionProvider.CPU);
     DetectorSettings settings =
         new DetectorSettings(options.detectorInputSize(), options.scoreThreshold(), options.nmsIouThreshold());
-    FaceDetector detector = FaceDetector.open(pack.detectorKind(), files.detectorPath(), settings, onnx);
+    FaceDetector detector = detectorWrapper.apply(FaceDetector.open(pack.detectorKind(), files.detectorPath(), settings, onnx));
     try {
       FaceEmbedder embedder = OnnxFaceEmbedder.open(files.embedderPath(), pack, options.flip(), onnx);
-      return new FaceAnalyzer(pack, detector, FaceAligner.forPack(pack), embedder, options);
+      return new FaceAnalyzer(pack, detector, FaceAligner.forPack(pack), embedder, options, metrics);
     } catch (RuntimeException e) {
       detector.close();
       throw e;
     }
+  }
+
+  /** The analyzer for camera frames of {@code cfg} (its detector input size), stage latencies in {@code metrics}. */
+  public static FaceAnalyzer forFrames(FaceStreamConfig cfg, MetricsRegistry metrics) {
+    ModelPack pack = VisionSetup.pack(cfg);
+    return open(pack, VisionSetup.modelsDir(cfg), VisionSetup.frameOptions(cfg, pack), metrics);
+  }
+
+  /** The analyzer for enrollment portraits of {@code cfg} (the pack's own detector input size). */
+  public static FaceAnalyzer forPortraits(FaceStreamConfig cfg, MetricsRegistry metrics) {
+    ModelPack pack = VisionSetup.pack(cfg);
+    return open(pack, VisionSetup.modelsDir(cfg), VisionSetup.portraitOptions(cfg, pack), metrics);
   }
 
   public ModelPack pack() {
@@ -127,7 +162,7 @@ public final class FaceAnalyzer implements AutoCloseable {
     for (Mat frame : frames) {
       long t0 = System.nanoTime();
       detections.add(detector.detect(frame));
-      DETECT.recordMicros((System.nanoTime() - t0) / 1000.0);
+      detectLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
     }
     List<Mat> crops = new ArrayList<>();
     try {
@@ -135,7 +170,7 @@ public final class FaceAnalyzer implements AutoCloseable {
         for (DetectedFace face : detections.get(f)) {
           long t0 = System.nanoTime();
           crops.add(aligner.align(frames.get(f), face.landmarks()));
-          ALIGN.recordMicros((System.nanoTime() - t0) / 1000.0);
+          alignLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
         }
       }
       long t0 = System.nanoTime();
@@ -143,7 +178,7 @@ public final class FaceAnalyzer implements AutoCloseable {
       if (!crops.isEmpty()) {
         double perFace = (System.nanoTime() - t0) / 1000.0 / crops.size();
         for (int i = 0; i < crops.size(); i++) {
-          EMBED.recordMicros(perFace);
+          embedLatency.recordMicros(perFace);
         }
       }
       List<List<AnalyzedFace>> result = new ArrayList<>(frames.size());
@@ -217,8 +252,8 @@ public final class FaceAnalyzer implements AutoCloseable {
     }
   }
 
-  private static LatencyHistogram stage(String name) {
-    return MetricsRegistry.GLOBAL.histogram("stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", name));
+  private static LatencyHistogram stage(MetricsRegistry metrics, String name) {
+    return metrics.histogram("stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", name));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.facestream.vision;
 
+import org.facestream.config.VisionOptions;
 import org.facestream.model.OpenCvNatives;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -11,10 +12,7 @@ import org.opencv.imgcodecs.Imgcodecs;
  * the decoder allocate gigabytes (a decompression bomb). Immutable and thread-safe.
  */
 public final class FrameDecoder {
-  /** 40 megapixels: above any camera frame FaceStream expects (4K is 8.3 MP), far below a bomb. */
-  public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
-
-  private static final FrameDecoder DEFAULT = new FrameDecoder(DEFAULT_MAX_PIXELS);
+  private static final FrameDecoder DEFAULT = new FrameDecoder(VisionOptions.DEFAULT_MAX_PIXELS);
 
   /**
    * Width and height an image header declares.
@@ -39,7 +37,7 @@ public final class FrameDecoder {
     OpenCvNatives.load();
   }
 
-  /** Decodes with the default limit of {@link #DEFAULT_MAX_PIXELS}; the caller releases the Mat. */
+  /** Decodes with the default limit of {@link VisionOptions#DEFAULT_MAX_PIXELS}; the caller releases the Mat. */
   public static Mat decodeJpeg(byte[] bytes) {
     return DEFAULT.decode(bytes);
   }

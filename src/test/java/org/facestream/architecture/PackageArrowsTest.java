@@ -15,28 +15,37 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Holds the arrows between stage packages: stages depend on {@code events} and {@code model}; the pipeline
- * order allows {@code embed} to use {@code detect} and {@code align}, and {@code match} to use
- * {@code gallery}; {@code crypto} (the gallery's encryption at rest) is used by the gallery's readers and
- * writers; {@code audit} (the hash-chained audit log) by the gallery's writer ({@code enroll}'s publisher)
- * and the API (its writer and key file); only {@code cli} wires everything; only {@code model} touches ONNX Runtime.
+ * Holds the arrows between packages: every stage may use the base ({@code events}, {@code model},
+ * {@code config}, {@code metrics}, and the Kafka plumbing of {@code kafka}); {@code vision} runs
+ * {@code detect}, {@code align} and {@code embed} and the {@code worker} runs {@code vision}; the matcher
+ * searches the {@code gallery} and opens it with {@code crypto}; the use cases ({@code enroll}) and adapters
+ * ({@code api}, {@code eval}) use the stages they serve; stages never use each other otherwise, and only
+ * {@code cli} wires everything. Only {@code model} touches ONNX Runtime.
  */
 class PackageArrowsTest {
   private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+      // the base every stage may use
       Map.entry("events", Set.of()),
       Map.entry("metrics", Set.of()),
       Map.entry("model", Set.of("events")),
+      Map.entry("crypto", Set.of("events")),
+      Map.entry("config", Set.of("events", "model", "crypto")),
+      Map.entry("kafka", Set.of("events", "config", "metrics")),
+      Map.entry("audit", Set.of("events", "config", "metrics", "kafka")),
+      // the vision path, in pipeline order
       Map.entry("detect", Set.of("events", "model")),
       Map.entry("align", Set.of("events", "model")),
-      Map.entry("embed", Set.of("events", "model", "detect", "align", "metrics")),
-      Map.entry("ingest", Set.of("events", "metrics")),
+      Map.entry("embed", Set.of("events", "model")),
+      Map.entry("vision", Set.of("events", "model", "config", "metrics", "detect", "align", "embed")),
+      Map.entry("worker", Set.of("events", "model", "config", "metrics", "kafka", "vision")),
+      Map.entry("ingest", Set.of("events", "config", "metrics", "kafka")),
+      // the gallery and the matcher
       Map.entry("gallery", Set.of("events", "metrics")),
-      Map.entry("crypto", Set.of("events")),
-      Map.entry("match", Set.of("events", "gallery", "crypto", "metrics")),
-      Map.entry("enroll", Set.of("events", "embed", "gallery", "model", "crypto", "metrics", "audit")),
-      Map.entry("eval", Set.of("events", "model", "detect", "align", "embed", "gallery", "match", "metrics")),
-      Map.entry("audit", Set.of("events", "metrics")),
-      Map.entry("api", Set.of("events", "model", "embed", "enroll", "gallery", "match", "crypto", "metrics", "audit")));
+      Map.entry("match", Set.of("events", "config", "metrics", "kafka", "gallery", "crypto", "audit")),
+      // use cases and adapters
+      Map.entry("enroll", Set.of("events", "model", "config", "metrics", "kafka", "vision", "gallery", "crypto", "audit")),
+      Map.entry("eval", Set.of("events", "model", "config", "metrics", "detect", "align", "embed", "vision", "gallery", "match")),
+      Map.entry("api", Set.of("events", "model", "config", "metrics", "kafka", "enroll", "gallery", "crypto", "audit")));
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?org\\.facestream\\.([a-z]+)\\.", Pattern.MULTILINE);
   private static final Path MAIN = Path.of("src/main/java/org/facestream");
 

@@ -98,7 +98,7 @@ class KafkaSecurityFaultTest {
           VisionWorker worker = new VisionWorker(wc, kafka, analyzer, new MetricsRegistry());
           MatcherService matcher = new MatcherService(mc, masterKeys, new FixedThreshold(PACK.defaultCosineThreshold()), kafka,
               dir.resolve("state"), "sasl", new MetricsRegistry());
-          IdentityEventTap tap = new IdentityEventTap(kafka, null)) {
+          IdentityEventTap tap = new IdentityEventTap(kafka, null, new MetricsRegistry())) {
         Thread w = Thread.ofPlatform().start(worker);
         Thread t = Thread.ofPlatform().start(tap);
         matcher.start(Duration.ofMinutes(2));

@@ -161,7 +161,7 @@ class PipelineBadInputFaultTest {
           VisionWorker worker = new VisionWorker(wc, kafka, analyzer, workerMetrics);
           MatcherService matcher = new MatcherService(mc, masterKeys, new FixedThreshold(PACK.defaultCosineThreshold()), kafka,
               dir.resolve("state"), "bad", matcherMetrics);
-          IdentityEventTap tap = new IdentityEventTap(kafka, null);
+          IdentityEventTap tap = new IdentityEventTap(kafka, null, new MetricsRegistry());
           KafkaFeeds feeds = KafkaFeeds.start(kafka, live);
           KafkaGalleryView galleryView = KafkaGalleryView.start(kafka, masterKeys)) {
         Thread workerThread = Thread.ofPlatform().name("bad-input-worker").start(worker);
@@ -294,7 +294,7 @@ class PipelineBadInputFaultTest {
         real.close();
       }
     };
-    return new FaceAnalyzer(PACK, detector, FaceAligner.forPack(PACK), breaking, options);
+    return new FaceAnalyzer(PACK, detector, FaceAligner.forPack(PACK), breaking, options, new MetricsRegistry());
   }
 
   private static byte[] frame(long seq, Instant at, byte[] jpeg) {

@@ -1,5 +1,6 @@
 package org.facestream.eval;
 
+import org.facestream.metrics.MetricsRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ class ImageEmbeddingsTest {
     Path a2 = lfw("Abdullah_Gul", 14);
     Path z = lfw("Zach_Safrin", 1);
     try (FaceAnalyzer fallbackOnly = new FaceAnalyzer(PACK, new SubjectFaceDetector(blind, false), FaceAligner.forPack(PACK),
-            OnnxFaceEmbedder.open(files.embedderPath(), PACK, false, OnnxOptions.cpu()), VisionOptions.defaults(PACK));
+            OnnxFaceEmbedder.open(files.embedderPath(), PACK, false, OnnxOptions.cpu()), VisionOptions.defaults(PACK), new MetricsRegistry());
         FaceAnalyzer detecting = EvalAnalyzers.open(PACK, SharedData.models(), VisionOptions.defaults(PACK), false)) {
       ImageFace fallback = ImageEmbeddings.embed(fallbackOnly, a1);
       assertThat(fallback.fallback()).isTrue();

@@ -1,5 +1,6 @@
 package org.facestream.fault;
 
+import org.facestream.config.VisionOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -255,7 +256,7 @@ class DeserializerFuzzFaultTest {
   @Test
   void jpegDecoderRefusesEveryCorruptImageWithUndecodableFrameException() throws Exception {
     byte[] jpeg = Files.readAllBytes(SharedData.face("people/obama/obama.jpg"));
-    FrameDecoder decoder = new FrameDecoder(FrameDecoder.DEFAULT_MAX_PIXELS);
+    FrameDecoder decoder = new FrameDecoder(VisionOptions.DEFAULT_MAX_PIXELS);
     List<BadBytes.Input> inputs = new ArrayList<>(BadBytes.around(jpeg, 9, 100, 150));
     inputs.add(new BadBytes.Input("bomb 65535x65535", BadBytes.jpegDeclaring(65535, 65535)));
     inputs.add(new BadBytes.Input("zero size", BadBytes.jpegDeclaring(0, 0)));
