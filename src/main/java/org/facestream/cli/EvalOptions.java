@@ -2,14 +2,25 @@ package org.facestream.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.facestream.model.ModelPack;
+import org.facestream.model.ModelPacks;
+import picocli.CommandLine.Option;
 
-/** What the eval subcommands resolve the same way. */
+/** The options every eval subcommand shares: the model pack measured and where its files are. */
 final class EvalOptions {
-  private EvalOptions() {}
+  @Option(names = "--pack", paramLabel = "ID", defaultValue = "yunet-w600k-int8", description = "Model pack (default ${DEFAULT-VALUE}).")
+  String pack;
+
+  @Option(names = "--models", paramLabel = "DIR", description = "Model directory (default: env FACESTREAM_MODELS).")
+  Path models;
+
+  ModelPack pack() {
+    return ModelPacks.byId(pack);
+  }
 
   /** {@code --models}, else env {@code FACESTREAM_MODELS}; must be a directory. */
-  static Path modelsDir(Path option) {
-    Path dir = option;
+  Path modelsDir() {
+    Path dir = models;
     if (dir == null) {
       String env = System.getenv("FACESTREAM_MODELS");
       if (env == null || env.isBlank()) {
@@ -21,5 +32,10 @@ final class EvalOptions {
       throw new IllegalArgumentException("expected model directory " + dir.toAbsolutePath() + " to exist, found nothing there");
     }
     return dir;
+  }
+
+  /** {@code --threads}, else one per core. */
+  static int threads(Integer option) {
+    return option != null ? option : Runtime.getRuntime().availableProcessors();
   }
 }

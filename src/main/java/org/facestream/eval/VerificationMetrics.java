@@ -88,8 +88,21 @@ public final class VerificationMetrics {
 
   /** The ROC at every distinct score, from the highest threshold (FAR 0) down. */
   public static List<RocPoint> roc(double[] scores, boolean[] same) {
+    return roc(scores, same, 0);
+  }
+
+  /**
+   * As {@link #roc(double[], boolean[])}, with {@code neverAccepted} more genuine attempts that no threshold
+   * accepts. In open-set identification a mated probe whose best subject is someone else is a miss at every
+   * threshold: it counts in the denominator of DIR at rank 1 (the TAR here) and nowhere else.
+   */
+  public static List<RocPoint> roc(double[] scores, boolean[] same, int neverAccepted) {
     check(scores, same);
+    if (neverAccepted < 0) {
+      throw new IllegalArgumentException("expected neverAccepted >= 0, found " + neverAccepted);
+    }
     double[] genuine = scores(scores, same, true);
+    int genuineTotal = genuine.length + neverAccepted;
     double[] impostors = scores(scores, same, false);
     Arrays.sort(impostors);
     Integer[] order = sortedOrder(scores);
@@ -108,7 +121,7 @@ public final class VerificationMetrics {
         i--;
       }
       points.add(new RocPoint(i >= 0 ? (v + scores[order[i]]) / 2 : v - 1e-6,
-          impostors.length == 0 ? 0 : (double) fp / impostors.length, genuine.length == 0 ? 0 : (double) tp / genuine.length));
+          impostors.length == 0 ? 0 : (double) fp / impostors.length, genuineTotal == 0 ? 0 : (double) tp / genuineTotal));
     }
     return points;
   }
