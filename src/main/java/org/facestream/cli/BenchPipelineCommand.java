@@ -2,10 +2,11 @@ package org.facestream.cli;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.lang.management.MemoryUsage;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.facestream.metrics.LatencyHistogram;
 import org.facestream.metrics.MetricsRegistry;
@@ -14,8 +15,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code facestream bench pipeline}: the demo path (real broker, ingest, worker, matcher) at full speed on a
- * video, then frames/s, faces/s, per-stage latency p50/p99, CPU use and heap.
+ * {@code facestream bench pipeline}: the demo path ({@link InProcessRun}: real broker, ingest, worker,
+ * matcher) at full speed on a video, then frames/s, faces/s, per-stage latency p50/p99 from the run's
+ * metrics registry, CPU use and heap.
  */
 @Command(name = "pipeline", description = "Run the demo path at full speed on a video and report throughput and per-stage latency.")
 final class BenchPipelineCommand implements Callable<Integer> {
@@ -23,38 +25,36 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
-  @Option(names = "--video", required = true, paramLabel = "FILE", description = "Video file.")
+  @Option(names = "--video", required = true, paramLabel = "FILE|DIR|rtsp://...", description = "Video file (or image folder, or RTSP URL) to ingest.")
   String video;
 
-  @Option(names = "--fps", paramLabel = "N", description = "Frames per second sampled (default: every frame).")
-  Double fps;
+  @Mixin FpsOption fps;
 
-  @Option(names = "--enroll", paramLabel = "NAME=IMAGE[,IMAGE...]", description = "Subjects to enroll first (repeatable).")
-  List<String> enroll = new ArrayList<>();
+  @Mixin EnrollOptions enroll;
 
-  @Option(names = "--data", paramLabel = "DIR", description = "Broker and state directory (default: temporary).")
-  Path data;
+  @Mixin DataDirOption data;
 
   @Override
   public Integer call() throws Exception {
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpu0 = os.getProcessCpuTime();
     long wall0 = System.nanoTime();
-    DemoCommand demo = new DemoCommand();
-    demo.common = common;
-    demo.video = video;
-    demo.enroll = enroll;
-    demo.untilEnd = true;
-    demo.fast = true;
-    demo.fps = fps == null ? 0.0 : fps;
-    demo.camera = "bench-cam";
-    demo.data = data;
-    demo.printEvents = false;
-    int exit = demo.call();
+    MetricsRegistry m = new MetricsRegistry();
+    boolean finished;
+    // every frame, as fast as the pipeline takes it, unless --fps says otherwise
+    var subjects = enroll.subjects();
+    try (var dir = data.open("facestream-demo-")) {
+      var setup = new InProcessPipeline.Setup(common, fps.overridesOr(0.0), dir.path(), subjects, Optional.empty(), OptionalInt.empty());
+      var summary = InProcessRun.run(setup, new InProcessRun.Camera(video, "bench-cam", false, false), InProcessRun.Until.END, m);
+      summary.ifPresent(s -> {
+        System.out.println(s.json());
+        System.out.flush();
+      });
+      finished = summary.isPresent();
+    }
     double wall = (System.nanoTime() - wall0) / 1e9;
     double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
-    var mem = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    MetricsRegistry m = demo.metrics;
+    MemoryUsage mem = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     System.out.println("stage                      count     p50 ms     p99 ms");
     for (String stage : STAGES) {
       LatencyHistogram h = m.histogram("stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", stage));
@@ -62,6 +62,6 @@ final class BenchPipelineCommand implements Callable<Integer> {
     }
     System.out.printf(Locale.ROOT, "cpu=%.1fs wall=%.1fs cores_used=%.2f of %d heap_used=%dMiB heap_max=%dMiB%n", cpu, wall, cpu / wall,
         Runtime.getRuntime().availableProcessors(), mem.getUsed() >> 20, mem.getMax() >> 20);
-    return exit;
+    return finished ? 0 : 130;
   }
 }

@@ -2,6 +2,7 @@ package org.facestream.cli;
 
 import org.facestream.audit.AuditLogs;
 import org.facestream.api.ApiRuntime;
+import org.facestream.config.ApiSettings;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.MasterKeySetup;
 import org.facestream.events.TopicCatalogue;
@@ -12,9 +13,12 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -24,12 +28,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.facestream.audit.AuditLog;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.config.WorkerConfig;
+import org.facestream.enroll.Enroller;
 import org.facestream.enroll.GalleryPublisher;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Topics;
 import org.facestream.ingest.CameraIngest;
 import org.facestream.config.IngestSettings;
 import org.facestream.metrics.MetricsRegistry;
+import org.facestream.vision.FaceAnalyzer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,16 +66,29 @@ final class InProcessPipeline implements AutoCloseable {
   private InProcessPipeline() {}
 
   /**
-   * Starts the pipeline with its broker and state under {@code dir}.
+   * What the pipeline starts with.
    *
    * @param common the command's options (configuration file, -D keys, models)
    * @param overrides the command's own keys (fps, thumbnails, ...)
-   * @param gallery subjects to enroll before anything runs
-   * @param events where the tap prints each identity event as a JSON line, or null
-   * @param apiPort serve the REST API and dashboard on this port, or null
+   * @param dir broker and state directory
+   * @param subjects the photos of each subject enrolled before anything runs
+   * @param events where the tap prints each identity event as a JSON line; empty for nowhere
+   * @param apiPort serve the REST API and dashboard on this port; empty for no API
    */
-  static InProcessPipeline start(CommonOptions common, Map<String, String> overrides, Path dir, Map<String, GalleryRecord> gallery,
-      PrintStream events, Integer apiPort, MetricsRegistry metrics) throws Exception {
+  record Setup(CommonOptions common, Map<String, String> overrides, Path dir, Map<String, List<Path>> subjects,
+      Optional<PrintStream> events, OptionalInt apiPort) {
+    Setup {
+      overrides = Map.copyOf(overrides);
+      subjects = Collections.unmodifiableMap(new LinkedHashMap<>(subjects));
+    }
+  }
+
+  /** Enrolls the subjects, then starts the pipeline; every stage reports into {@code metrics}. */
+  static InProcessPipeline start(Setup setup, MetricsRegistry metrics) throws Exception {
+    CommonOptions common = setup.common();
+    Map<String, String> overrides = setup.overrides();
+    Path dir = setup.dir();
+    Map<String, GalleryRecord> gallery = enroll(common.resolve(overrides), setup.subjects(), metrics);
     InProcessPipeline p = new InProcessPipeline();
     p.metrics = metrics;
     try {
@@ -91,10 +110,10 @@ final class InProcessPipeline implements AutoCloseable {
       p.matcher = p.keep(MatcherCommand.service(p.cfg, keys, "demo", metrics));
       p.matcher.start(Duration.ofMinutes(2));
       awaitGallery(p.matcher, gallery.size());
-      if (apiPort != null) {
-        p.keep(ApiRuntime.start(p.cfg, keys, org.facestream.config.ApiSettings.defaults(apiPort), p.matcher, p.audit, System.err, metrics));
+      if (setup.apiPort().isPresent()) {
+        p.keep(ApiRuntime.start(p.cfg, keys, ApiSettings.defaults(setup.apiPort().getAsInt()), p.matcher, p.audit, System.err, metrics));
       }
-      p.tap = new IdentityEventTap(p.cfg.kafkaClientSettings(), events, metrics);
+      p.tap = new IdentityEventTap(p.cfg.kafkaClientSettings(), setup.events().orElse(null), metrics);
       p.tapThread = Thread.ofPlatform().name("identity-tap").start(p.tap);
       p.keep(() -> {
         p.tap.close();
@@ -106,6 +125,16 @@ final class InProcessPipeline implements AutoCloseable {
       p.close();
       throw e;
     }
+  }
+
+  /** Models and enrollment photos are checked before anything starts, so a bad path fails in a second. */
+  private static Map<String, GalleryRecord> enroll(FaceStreamConfig base, Map<String, List<Path>> subjects, MetricsRegistry metrics) {
+    Map<String, GalleryRecord> gallery = new LinkedHashMap<>();
+    try (FaceAnalyzer portraits = FaceAnalyzer.forPortraits(base, metrics)) {
+      Enroller enroller = new Enroller(portraits, metrics);
+      subjects.forEach((name, images) -> gallery.put(name, enroller.enroll(name, images)));
+    }
+    return gallery;
   }
 
   /** The registry every stage of this pipeline reports into. */

@@ -1,16 +1,15 @@
 package org.facestream.cli;
 
-import org.facestream.metrics.MetricsRegistry;
+import java.time.Duration;
+import java.util.concurrent.Callable;
 import org.facestream.audit.AuditLogs;
 import org.facestream.config.FaceStreamConfig;
-import org.facestream.ingest.IngestMetrics;
-import org.facestream.kafka.KafkaReachability;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import org.facestream.ingest.CameraIngest;
 import org.facestream.config.IngestSettings;
+import org.facestream.ingest.CameraIngest;
+import org.facestream.ingest.IngestMetrics;
 import org.facestream.ingest.IngestSummary;
+import org.facestream.kafka.KafkaReachability;
+import org.facestream.metrics.MetricsRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,8 +25,7 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--source", required = true, paramLabel = "FILE|DIR|rtsp://...", description = "Video file, image folder or RTSP URL.")
   String source;
 
-  @Option(names = "--fps", paramLabel = "N", description = "Frames per second to sample (key ingest.fps; 0 = every frame).")
-  Double fps;
+  @Mixin FpsOption fps;
 
   @Option(names = "--loop", description = "Replay a file from the start when it ends.")
   boolean loop;
@@ -37,9 +35,9 @@ final class IngestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    FaceStreamConfig cfg = common.resolve(fps == null ? Map.of() : Map.of(FaceStreamConfig.INGEST_FPS, fps.toString()));
+    FaceStreamConfig cfg = common.resolve(fps.overrides());
     KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
-    IngestSettings settings = settings(cfg, camera).withLoop(loop).withRealtime(realtime);
+    IngestSettings settings = IngestSettings.fromConfig(cfg, camera).withLoop(loop).withRealtime(realtime);
     MetricsRegistry metrics = new MetricsRegistry();
     try (ShutdownSignal signal = new ShutdownSignal();
         var audit = AuditLogs.open(cfg, "ingest", metrics);
@@ -59,13 +57,5 @@ final class IngestCommand implements Callable<Integer> {
       System.err.println("facestream ingest: " + summary);
     }
     return 0;
-  }
-
-  /** Ingest settings for a camera from the configuration keys. */
-  static IngestSettings settings(FaceStreamConfig cfg, String camera) {
-    return IngestSettings.defaults(camera)
-        .withFps(cfg.decimal(FaceStreamConfig.INGEST_FPS))
-        .withJpegQuality(cfg.integer(FaceStreamConfig.INGEST_JPEG_QUALITY))
-        .withMaxSide(cfg.integer(FaceStreamConfig.INGEST_MAX_SIDE));
   }
 }

@@ -43,6 +43,14 @@ public record IngestSettings(
     return new IngestSettings(cameraId, 5, false, false, 85, 0, 2);
   }
 
+  /** A camera's settings from the configuration keys {@code ingest.fps}, {@code ingest.jpeg.quality}, {@code ingest.max.side}. */
+  public static IngestSettings fromConfig(FaceStreamConfig cfg, String cameraId) {
+    return defaults(cameraId)
+        .withFps(cfg.decimal(FaceStreamConfig.INGEST_FPS))
+        .withJpegQuality(cfg.integer(FaceStreamConfig.INGEST_JPEG_QUALITY))
+        .withMaxSide(cfg.integer(FaceStreamConfig.INGEST_MAX_SIDE));
+  }
+
   public IngestSettings withFps(double newFps) {
     return new IngestSettings(cameraId, newFps, loop, realtime, jpegQuality, maxSide, handoffCapacity);
   }

@@ -2,10 +2,8 @@ package org.facestream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BenchSoakCommandTest {
@@ -19,17 +17,5 @@ class BenchSoakCommandTest {
     assertThatThrownBy(() -> BenchSoakCommand.parseDuration("--duration", "3 minutes"))
         .hasMessage("expected --duration like 90s, 3m or 1h, found '3 minutes'");
     assertThatThrownBy(() -> BenchSoakCommand.parseDuration("--duration", "0s")).hasMessageContaining("expected a positive --duration");
-  }
-
-  @Test
-  void heapSlopeIsTheLeastSquaresLineInMegabytesPerMinute() {
-    List<BenchSoakCommand.Sample> rising = List.of(new BenchSoakCommand.Sample(0, 100, 0, 0),
-        new BenchSoakCommand.Sample(30, 101, 0, 0), new BenchSoakCommand.Sample(60, 102, 0, 0));
-    assertThat(BenchSoakCommand.slopePerMinute(rising)).isCloseTo(2.0, within(1e-9));
-    List<BenchSoakCommand.Sample> flat = List.of(new BenchSoakCommand.Sample(0, 100, 0, 0),
-        new BenchSoakCommand.Sample(10, 104, 0, 0), new BenchSoakCommand.Sample(20, 100, 0, 0));
-    assertThat(BenchSoakCommand.slopePerMinute(flat)).isCloseTo(0.0, within(1e-9));
-    assertThat(BenchSoakCommand.floor(flat, true)).isEqualTo(100);
-    assertThat(BenchSoakCommand.floor(rising, false)).isEqualTo(100);
   }
 }
