@@ -72,6 +72,17 @@ class VerificationMetricsTest {
   }
 
   @Test
+  void rocWithGenuineAttemptsNeverAcceptedTopsOutBelowOne() {
+    // open-set identification: two mated probes found their subject (0.9, 0.5), one found someone else (never
+    // accepted), two non-mated probes score 0.7 and 0.3; DIR at rank 1 reaches 2/3 at most
+    List<RocPoint> roc = VerificationMetrics.roc(new double[] {0.9, 0.5, 0.7, 0.3}, new boolean[] {true, true, false, false}, 1);
+    assertThat(roc).extracting(RocPoint::far).containsExactly(0.0, 0.0, 0.5, 0.5, 1.0);
+    assertThat(roc).extracting(RocPoint::tar).containsExactly(0.0, 1.0 / 3, 1.0 / 3, 2.0 / 3, 2.0 / 3);
+    assertThatThrownBy(() -> VerificationMetrics.roc(new double[] {0.9}, new boolean[] {true}, -1))
+        .hasMessage("expected neverAccepted >= 0, found -1");
+  }
+
+  @Test
   void crossValidationOnSyntheticGaussians() {
     // genuine ~ N(0.6, 0.1), impostor ~ N(0.0, 0.1): the best threshold is near 0.3 and accuracy near
     // Phi(3) = 0.99865; 3,200 pairs as in View 1
