@@ -1,5 +1,7 @@
 package org.facestream.api;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,7 +92,7 @@ public final class ApiKeyFile implements Credentials, AutoCloseable {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       // a file being replaced can be missing for a moment: keep the keys and look again next time
       LOG.warn("cannot read API key file {} ({}); the current keys stay in force", file, e.toString());
       return false;
@@ -101,7 +103,7 @@ public final class ApiKeyFile implements Credentials, AutoCloseable {
     }
     ApiKeys next;
     try {
-      next = ApiKeys.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), file.toString(), digest);
+      next = ApiKeys.parse(new String(bytes, StandardCharsets.UTF_8), file.toString(), digest);
     } catch (ApiKeys.KeyFileException e) {
       LOG.error("refused the changed API key file: {}; the previous keys stay in force", e.getMessage());
       audit.append(AuditEntry.of(actor, AuditRecord.API_KEYS_REJECTED, null, Map.of(

@@ -1,9 +1,11 @@
 package org.facestream.api;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -11,6 +13,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -58,7 +61,7 @@ public final class ApiKeys implements Credentials {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new KeyFileException("api key file " + file + ": expected a readable file, found " + e);
     }
     return parse(new String(bytes, StandardCharsets.UTF_8), file.toString(), AuditRecord.sha256Hex(bytes));
@@ -107,7 +110,7 @@ public final class ApiKeys implements Credentials {
       if (earlier != null) {
         throw new KeyFileException(where + "expected each key id once, found " + f[0] + " again (first on line " + earlier + ")");
       }
-      String lower = f[2].toLowerCase(java.util.Locale.ROOT);
+      String lower = f[2].toLowerCase(Locale.ROOT);
       earlier = hashLines.putIfAbsent(lower, n);
       if (earlier != null) {
         throw new KeyFileException(where + "expected each key hash once, found the hash of line " + earlier + " again");
@@ -171,7 +174,7 @@ public final class ApiKeys implements Credentials {
   private static byte[] sha256(String s) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }

@@ -1,5 +1,6 @@
 package org.facestream.api;
 
+import java.util.Optional;
 import org.facestream.audit.AuditLogs;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.VisionSetup;
@@ -130,8 +131,8 @@ public final class ApiRuntime implements AutoCloseable {
   public static MatcherProbe probeOf(MatcherService matcher) {
     return new MatcherProbe() {
       @Override
-      public java.util.Optional<String> state() {
-        return java.util.Optional.of(matcher.state().name());
+      public Optional<String> state() {
+        return Optional.of(matcher.state().name());
       }
 
       @Override

@@ -617,7 +617,7 @@ public final class ApiServer implements AutoCloseable {
       ObjectNode out = subjectJson(record);
       out.put("added", fresh.templates().size());
       out.put("dropped", dropped);
-      com.fasterxml.jackson.databind.node.ArrayNode outliers = out.putArray("outliers");
+      ArrayNode outliers = out.putArray("outliers");
       chosen.outlierSources().forEach(outliers::add);
       out.put("applied", applied);
       LOG.info("enrolled {} template(s) for subject {} by key {} ({} in all)", fresh.templates().size(), id, who.keyId(), kept.size());

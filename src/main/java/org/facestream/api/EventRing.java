@@ -2,8 +2,10 @@ package org.facestream.api;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.facestream.events.IdentityEvent;
 
@@ -14,7 +16,7 @@ import org.facestream.events.IdentityEvent;
 public final class EventRing {
   private final int capacity;
   private final ArrayDeque<IdentityEvent> events;
-  private final java.util.Set<String> ids = new java.util.HashSet<>();
+  private final Set<String> ids = new HashSet<>();
 
   public EventRing(int capacity) {
     if (capacity < 1) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -13,6 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.facestream.events.DeadLetters;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.IdentityEvent;
@@ -52,7 +54,7 @@ public final class KafkaFeeds implements Runnable, AutoCloseable {
     m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     m.put(ConsumerConfig.CLIENT_ID_CONFIG, "facestream-api-feeds");
-    this.consumer = new KafkaConsumer<>(m, new org.apache.kafka.common.serialization.StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer = new KafkaConsumer<>(m, new StringDeserializer(), new ByteArrayDeserializer());
     this.feed = feed;
     this.thread = Thread.ofPlatform().daemon().name("api-feeds").unstarted(this);
   }
@@ -116,7 +118,7 @@ public final class KafkaFeeds implements Runnable, AutoCloseable {
         LOG.error("live feeds stopped reading", e);
       }
     } finally {
-      consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 

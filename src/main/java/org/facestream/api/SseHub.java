@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +86,7 @@ public final class SseHub implements AutoCloseable {
    * closes or {@code open} turns false (checked every second: the server closing). {@code first} is written
    * at once (e.g. a retry hint).
    */
-  public void serve(OutputStream out, String first, java.util.function.BooleanSupplier open) throws IOException {
+  public void serve(OutputStream out, String first, BooleanSupplier open) throws IOException {
     if (closed) {
       return;
     }

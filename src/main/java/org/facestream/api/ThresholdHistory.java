@@ -3,6 +3,7 @@ package org.facestream.api;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.facestream.events.ThresholdRef;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.events.ThresholdState;
@@ -37,7 +38,7 @@ public final class ThresholdHistory implements ThresholdSource {
     }
     lastVersion = s.version();
     history.add(new Change(s.updatedAt(), new ThresholdRef(s.value(), s.version(), FpirPolicy.POLICY), String.format(
-        java.util.Locale.ROOT, "%s estimate from %d null scores at level %.6f (N=%d, K=%d), raw %.4f", s.method(),
+        Locale.ROOT, "%s estimate from %d null scores at level %.6f (N=%d, K=%d), raw %.4f", s.method(),
         s.samples(), s.level(), s.galleryN(), s.cohortK(), s.rawValue())));
     if (history.size() > MAX_CHANGES) {
       history.remove(1); // the initial value stays: it says where the history starts

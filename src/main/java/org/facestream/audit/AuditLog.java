@@ -2,6 +2,7 @@ package org.facestream.audit;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -119,7 +121,7 @@ public final class AuditLog implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while checking " + Topics.AUDIT, e);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new IllegalStateException("cannot describe " + Topics.AUDIT + " within 20 s", e);
     }
   }
@@ -181,7 +183,7 @@ public final class AuditLog implements AutoCloseable {
       throw fail(record, committing, e);
     } catch (ExecutionException e) {
       throw fail(record, committing, e.getCause());
-    } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
+    } catch (TimeoutException | RuntimeException e) {
       throw fail(record, committing, e);
     }
   }
@@ -271,7 +273,7 @@ public final class AuditLog implements AutoCloseable {
   private static String hostName() {
     try {
       return InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       return "unknown-host";
     }
   }

@@ -1,5 +1,6 @@
 package org.facestream.audit;
 
+import java.util.Locale;
 import org.facestream.config.FaceStreamConfig;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,7 +22,7 @@ public final class AuditLogs {
       Map<String, String> d = new TreeMap<>();
       d.put("role", role);
       d.put("config.sha256", cfg.digest());
-      cfg.redacted().forEach((k, v) -> d.put("config." + k.toLowerCase(java.util.Locale.ROOT), v.replaceAll("\\p{Cntrl}", "?")));
+      cfg.redacted().forEach((k, v) -> d.put("config." + k.toLowerCase(Locale.ROOT), v.replaceAll("\\p{Cntrl}", "?")));
       log.append(AuditEntry.of(processActor(role), AuditRecord.CONFIG_RESOLVED, null, d));
       return log;
     } catch (RuntimeException e) {

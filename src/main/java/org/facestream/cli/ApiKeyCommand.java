@@ -9,6 +9,7 @@ import org.facestream.api.ApiKeys;
 import org.facestream.api.Role;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code facestream api-key create --role R --id ID [--file F]}: mints a random API key. The secret is printed
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "api-key", description = "API keys: 'create' mints a key, prints it once and the line for the key file.")
 final class ApiKeyCommand implements Callable<Integer> {
-  @picocli.CommandLine.Parameters(index = "0", paramLabel = "create", description = "create: mint a new key.")
+  @Parameters(index = "0", paramLabel = "create", description = "create: mint a new key.")
   String action;
 
   @Option(names = "--role", required = true, paramLabel = "viewer|operator|admin", description = "What the key may do.")

@@ -1,5 +1,7 @@
 package org.facestream.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.time.Duration;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.kafka.KafkaReachability;
 import java.util.ArrayDeque;
@@ -44,7 +46,7 @@ final class AuditCommand implements Runnable {
     @Override
     public Integer call() {
       FaceStreamConfig cfg = common.resolve();
-      KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), java.time.Duration.ofSeconds(5));
+      KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
       ChainVerifier verifier = new ChainVerifier();
       AuditTopic.readAll(cfg.kafkaClientSettings(), topic, r -> verifier.accept(
           new ChainVerifier.Position(r.topic(), r.partition(), r.offset()), r.key(), r.value()));
@@ -101,7 +103,7 @@ final class AuditCommand implements Runnable {
         throw new IllegalArgumentException("expected --last >= 1, found " + last);
       }
       FaceStreamConfig cfg = common.resolve();
-      KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), java.time.Duration.ofSeconds(5));
+      KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
       JsonSerde<AuditRecord> serde = EventSerdes.audit();
       Deque<String> lines = new ArrayDeque<>();
       AuditTopic.readAll(cfg.kafkaClientSettings(), topic, r -> {
@@ -143,7 +145,7 @@ final class AuditCommand implements Runnable {
     private static String toJson(AuditRecord a) {
       try {
         return Json.MAPPER.writeValueAsString(a);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
     }

@@ -1,5 +1,7 @@
 package org.facestream.cli;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import org.facestream.eval.Vectors;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,6 +16,7 @@ import org.facestream.gallery.RowHits;
 import org.facestream.gallery.SearchOptions;
 import org.facestream.gallery.Storage;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 /**
@@ -57,7 +60,7 @@ final class BenchMatchCommand implements Callable<Integer> {
       description = "Run a short JIT warm-up on synthetic rows first (default ${DEFAULT-VALUE}).")
   boolean warmup;
 
-  static final class StorageConverter implements picocli.CommandLine.ITypeConverter<Storage> {
+  static final class StorageConverter implements ITypeConverter<Storage> {
     @Override
     public Storage convert(String value) {
       try {
@@ -99,7 +102,7 @@ final class BenchMatchCommand implements Callable<Integer> {
     int step = batch == 0 ? Math.max(1, q.length) : batch;
     int[][] found = new int[q.length][];
     Progress progress = new Progress(err, q.length);
-    java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     long cpuStart = cpu.getCurrentThreadCpuTime();
     long start = System.nanoTime();
     for (int from = 0; from < q.length; from += step) {

@@ -1,5 +1,6 @@
 package org.facestream.cli;
 
+import java.time.Instant;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.audit.AuditLogs;
 import org.facestream.config.FaceStreamConfig;
@@ -131,7 +132,7 @@ final class EnrollCommand implements Callable<Integer> {
       }
       if (!templates.isEmpty()) {
         out.put(e.getKey(), Enroller.subCenters(e.getKey(), e.getKey(), templates, enroller.packId(), Enroller.MAX_SUB_CENTERS,
-            java.time.Instant.now()));
+            Instant.now()));
       }
     }
     System.err.println();

@@ -1,6 +1,9 @@
 package org.facestream.cli;
 
 import org.facestream.config.FaceStreamConfig;
+import org.facestream.enroll.Enroller;
+import org.facestream.eval.EvaluationException;
+import org.facestream.eval.PairsFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -62,9 +65,9 @@ public final class FaceStreamCli {
 
   private static boolean isBadInput(Exception ex) {
     return ex instanceof IllegalArgumentException
-        || ex instanceof org.facestream.eval.PairsFormatException
-        || ex instanceof org.facestream.eval.EvaluationException
-        || ex instanceof org.facestream.enroll.Enroller.EnrollmentException
+        || ex instanceof PairsFormatException
+        || ex instanceof EvaluationException
+        || ex instanceof Enroller.EnrollmentException
         || ex instanceof FaceStreamConfig.InvalidConfigurationException;
   }
 

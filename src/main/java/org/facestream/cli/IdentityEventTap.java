@@ -1,5 +1,6 @@
 package org.facestream.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -78,7 +80,7 @@ final class IdentityEventTap implements Runnable, AutoCloseable {
     } catch (WakeupException e) {
       // closing
     } finally {
-      consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 
@@ -97,7 +99,7 @@ final class IdentityEventTap implements Runnable, AutoCloseable {
     if (out != null) {
       try {
         out.println(Json.MAPPER.writeValueAsString(IdentityEventSerde.toCloudEvent(e)));
-      } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+      } catch (JsonProcessingException ex) {
         throw new IllegalStateException(ex);
       }
     }

@@ -104,7 +104,7 @@ final class InProcessPipeline implements AutoCloseable {
       p.admin = p.keep(Admin.create(p.cfg.kafkaClientSettings()));
       TopicCatalogue.load().ensureTopics(p.admin);
       p.audit = p.keep(AuditLogs.open(p.cfg, AUDIT_WRITER, metrics));
-      EnrollCommand.publish(new GalleryPublisher(p.audit, keys, subject -> java.util.Optional.empty()), gallery, AuditLogs.person(null),
+      EnrollCommand.publish(new GalleryPublisher(p.audit, keys, subject -> Optional.empty()), gallery, AuditLogs.person(null),
           AUDIT_WRITER);
       LOG.info("enrolled {}", gallery.keySet());
       p.matcher = p.keep(MatcherCommand.service(p.cfg, keys, "demo", metrics));

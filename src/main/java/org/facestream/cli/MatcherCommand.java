@@ -1,5 +1,10 @@
 package org.facestream.cli;
 
+import java.io.IOException;
+import java.nio.file.FileVisitOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import org.facestream.audit.AuditLogs;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.MasterKeySetup;
@@ -41,7 +46,7 @@ final class MatcherCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    java.util.Map<String, String> o = new java.util.HashMap<>();
+    Map<String, String> o = new HashMap<>();
     if (stateDir != null) {
       o.put(FaceStreamConfig.STATE_DIR, stateDir.toString());
     }
@@ -95,9 +100,9 @@ final class MatcherCommand implements Callable<Integer> {
     Path root = Path.of(dir);
     // a photo directly in the directory is one person; the photos of a sub-folder are one person's templates,
     // scored by their best as a gallery subject's are (the quantile level counts templates too)
-    java.util.Map<String, List<float[]>> byIdentity = new java.util.TreeMap<>();
+    Map<String, List<float[]>> byIdentity = new TreeMap<>();
     int refused = 0;
-    try (FaceAnalyzer analyzer = FaceAnalyzer.forPortraits(cfg, new MetricsRegistry()); Stream<Path> files = Files.walk(root, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+    try (FaceAnalyzer analyzer = FaceAnalyzer.forPortraits(cfg, new MetricsRegistry()); Stream<Path> files = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
       Enroller enroller = new Enroller(analyzer, new MetricsRegistry());
       for (Path p : files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)")).sorted().toList()) {
         Path rel = root.relativize(p);
@@ -108,7 +113,7 @@ final class MatcherCommand implements Callable<Integer> {
           refused++;
         }
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException("expected a readable cohort directory " + dir + ", found " + e.getMessage(), e);
     }
     List<float[][]> identities = byIdentity.values().stream().map(l -> l.toArray(float[][]::new)).toList();

@@ -1,5 +1,6 @@
 package org.facestream.cli;
 
+import java.util.List;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.VisionSetup;
 import java.net.URI;
@@ -68,7 +69,7 @@ final class ModelsCommand implements Callable<Integer> {
         ModelPack pack = ModelPacks.byId(packId);
         Path dir = Path.of(common.resolve().string(FaceStreamConfig.MODELS_DIR).isBlank() ? "models" : common.resolve().string(FaceStreamConfig.MODELS_DIR));
         ModelPuller puller = new ModelPuller();
-        for (ModelFile f : java.util.List.of(pack.detector(), pack.embedder())) {
+        for (ModelFile f : List.of(pack.detector(), pack.embedder())) {
           if (f.upstreamUrl() == null) {
             throw new IllegalArgumentException("model file " + f.fileName() + " of pack " + pack.id() + ": expected an upstream URL, found none (a local-only file)");
           }

@@ -1,5 +1,8 @@
 package org.facestream.cli;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
 import org.facestream.events.FaceQuality;
 import org.facestream.audit.AuditLogs;
 import org.facestream.config.FaceStreamConfig;
@@ -30,7 +33,7 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    FaceStreamConfig cfg = common.resolve(instances == null ? java.util.Map.of() : java.util.Map.of(FaceStreamConfig.WORKER_THREADS, instances.toString()));
+    FaceStreamConfig cfg = common.resolve(instances == null ? Map.of() : Map.of(FaceStreamConfig.WORKER_THREADS, instances.toString()));
     KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     String id = instanceId != null ? instanceId : hostName();
     MetricsRegistry metrics = new MetricsRegistry();
@@ -48,8 +51,8 @@ final class WorkerCommand implements Callable<Integer> {
     String h = System.getenv("HOSTNAME");
     if (h == null || h.isBlank()) {
       try {
-        h = java.net.InetAddress.getLocalHost().getHostName();
-      } catch (java.net.UnknownHostException e) {
+        h = InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException e) {
         h = "worker";
       }
     }

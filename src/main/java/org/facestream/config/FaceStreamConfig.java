@@ -1,5 +1,7 @@
 package org.facestream.config;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigValue;
+import org.facestream.events.AuditRecord;
 
 /**
  * Every FaceStream configuration key, declared once with type, default, validator and documentation (in the
@@ -148,7 +151,7 @@ public final class FaceStreamConfig {
       Properties p = new Properties();
       try (var in = Files.newBufferedReader(file)) {
         p.load(in);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new InvalidConfigurationException(List.of("cannot read config file " + file + ": " + e.getMessage()));
       }
       p.stringPropertyNames().forEach(k -> raw.put(k, p.getProperty(k)));
@@ -244,7 +247,7 @@ public final class FaceStreamConfig {
   public String digest() {
     StringBuilder sb = new StringBuilder();
     redacted().forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
-    return org.facestream.events.AuditRecord.sha256Hex(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return AuditRecord.sha256Hex(sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** The configuration table of the README, generated from {@link #DEFINITION}. */

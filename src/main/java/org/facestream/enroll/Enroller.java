@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.facestream.vision.AnalyzedFace;
 import org.facestream.vision.FaceAnalyzer;
 import org.facestream.vision.UndecodableFrameException;
@@ -13,6 +14,8 @@ import org.facestream.events.GalleryRecord;
 import org.facestream.events.Template;
 import org.facestream.gallery.SubCenterTemplates;
 import org.facestream.metrics.MetricsRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Enrollment through the production detect-align-embed path: every image must show exactly one face, which
@@ -35,7 +38,7 @@ public final class Enroller {
    * likely two people than one.
    */
   public static final double SAME_PERSON_COSINE = 0.25;
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Enroller.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Enroller.class);
 
   private final FaceAnalyzer analyzer;
   private final MetricsRegistry metrics;
@@ -111,12 +114,12 @@ public final class Enroller {
   }
 
   /** The gallery record for a subject from already-read images (e.g. uploads), in order; outliers left out. */
-  public GalleryRecord enroll(String subjectId, java.util.Map<String, byte[]> imagesBySource) {
+  public GalleryRecord enroll(String subjectId, Map<String, byte[]> imagesBySource) {
     return enrollment(subjectId, imagesBySource).record();
   }
 
   /** As {@link #enroll(String, java.util.Map)}, with the photos left out as outliers. */
-  public Enrollment enrollment(String subjectId, java.util.Map<String, byte[]> imagesBySource) {
+  public Enrollment enrollment(String subjectId, Map<String, byte[]> imagesBySource) {
     GalleryRecord all = everyTemplate(subjectId, imagesBySource);
     return subCenters(subjectId, subjectId, all.templates(), all.modelPackId(), MAX_SUB_CENTERS, all.enrolledAt());
   }
@@ -125,7 +128,7 @@ public final class Enroller {
    * A record with one template per image, in order, before any sub-centre selection: for a caller that
    * clusters them with the subject's existing templates (the API adding photos to an enrolled subject).
    */
-  public GalleryRecord everyTemplate(String subjectId, java.util.Map<String, byte[]> imagesBySource) {
+  public GalleryRecord everyTemplate(String subjectId, Map<String, byte[]> imagesBySource) {
     if (imagesBySource.isEmpty()) {
       throw refused(NO_IMAGES, "subject " + subjectId + ": expected at least one image, found none");
     }

@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ public final class EmbeddingCache {
    * @param settings a description of everything that changes the embeddings (pack, detector size, flip, rule)
    * @param log where a reason to ignore the file goes, or null
    */
-  public static EmbeddingCache open(Path file, String settings, java.io.PrintStream log) {
+  public static EmbeddingCache open(Path file, String settings, PrintStream log) {
     EmbeddingCache cache = new EmbeddingCache(file, settings);
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
       if (!MAGIC.equals(in.readUTF())) {
@@ -191,7 +192,7 @@ public final class EmbeddingCache {
     return new ImageFace(image, width, height, new AnalyzedFace(face, quality, embedding, null), detected);
   }
 
-  private static void warn(java.io.PrintStream log, String message) {
+  private static void warn(PrintStream log, String message) {
     if (log != null) {
       log.println("embedding cache: " + message);
     }

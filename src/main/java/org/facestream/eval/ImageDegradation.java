@@ -1,6 +1,7 @@
 package org.facestream.eval;
 
 import java.util.Locale;
+import java.util.Objects;
 import org.opencv.core.Mat;
 import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
@@ -25,7 +26,7 @@ public record ImageDegradation(Kind kind, double strength) {
   }
 
   public ImageDegradation {
-    java.util.Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(kind, "kind");
     boolean valid = switch (kind) {
       case NONE -> true;
       case BLUR -> strength > 0 && strength <= 50;

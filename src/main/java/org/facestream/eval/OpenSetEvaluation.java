@@ -1,5 +1,7 @@
 package org.facestream.eval;
 
+import java.util.Arrays;
+import java.util.function.Predicate;
 import org.facestream.match.AdaptiveThreshold;
 import org.facestream.match.Decision;
 import java.time.Instant;
@@ -248,7 +250,7 @@ public final class OpenSetEvaluation {
       return -1;
     }
     double[] sorted = nonMatedBest.clone();
-    java.util.Arrays.sort(sorted);
+    Arrays.sort(sorted);
     int allowed = (int) Math.floor(alpha * sorted.length + 1e-9);
     return Math.nextUp(sorted[sorted.length - 1 - Math.min(allowed, sorted.length - 1)]);
   }
@@ -267,7 +269,7 @@ public final class OpenSetEvaluation {
   }
 
   /** DIR at rank 1 (accepted and the right subject) over mated outcomes, FPIR (accepted) over non-mated ones. */
-  private static Rates rates(String name, double threshold, List<Outcome> outcomes, java.util.function.Predicate<Outcome> accepted) {
+  private static Rates rates(String name, double threshold, List<Outcome> outcomes, Predicate<Outcome> accepted) {
     long m = 0;
     long hits = 0;
     long nm = 0;

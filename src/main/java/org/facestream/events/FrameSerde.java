@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -75,7 +77,7 @@ public final class FrameSerde implements Serde<Frame>, Serializer<Frame>, Deseri
       return new Frame(new String(camera, StandardCharsets.UTF_8), sequence, capturedAt, mediaTime, width, height, jpeg);
     } catch (BufferUnderflowException e) {
       throw new SerializationException("expected a whole frame on " + topic + ", found " + data.length + " truncated bytes", e);
-    } catch (IllegalArgumentException | java.time.DateTimeException e) {
+    } catch (IllegalArgumentException | DateTimeException e) {
       throw new SerializationException("frame on " + topic + " is invalid: " + e.getMessage(), e);
     }
   }
@@ -91,7 +93,7 @@ public final class FrameSerde implements Serde<Frame>, Serializer<Frame>, Deseri
   }
 
   @Override
-  public void configure(java.util.Map<String, ?> configs, boolean isKey) {}
+  public void configure(Map<String, ?> configs, boolean isKey) {}
 
   @Override
   public void close() {}

@@ -3,6 +3,8 @@ package org.facestream.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -55,7 +57,7 @@ public final class IdentityEventSerde implements Serde<IdentityEvent>, Serialize
       if (data == null || !data.isObject()) {
         // null is reserved for tombstones: an envelope without an event is bad bytes, not "no value"
         throw new SerializationException("expected the identity event as a JSON object under data on " + topic + ", found "
-            + (data == null ? "none" : data.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
+            + (data == null ? "none" : data.getNodeType().toString().toLowerCase(Locale.ROOT)));
       }
       return Json.MAPPER.treeToValue(data, IdentityEvent.class);
     } catch (IOException | IllegalArgumentException ex) {
@@ -74,7 +76,7 @@ public final class IdentityEventSerde implements Serde<IdentityEvent>, Serialize
   }
 
   @Override
-  public void configure(java.util.Map<String, ?> configs, boolean isKey) {}
+  public void configure(Map<String, ?> configs, boolean isKey) {}
 
   @Override
   public void close() {}

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -119,7 +120,7 @@ public final class TopicCatalogue {
 
     /** The topic-level configs the topic is created with. */
     public Map<String, String> configs() {
-      Map<String, String> c = new java.util.TreeMap<>();
+      Map<String, String> c = new TreeMap<>();
       c.put(TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy);
       c.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
       c.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes));

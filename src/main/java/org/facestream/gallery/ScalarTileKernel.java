@@ -1,5 +1,7 @@
 package org.facestream.gallery;
 
+import java.util.Arrays;
+
 import static org.facestream.gallery.FlatIndex.GROUP;
 
 /** Plain loops over the interleaved layout: the fallback when the Vector API is not available. */
@@ -11,7 +13,7 @@ final class ScalarTileKernel implements TileKernel {
     for (int i = 0; i < probeCount; i++) {
       float[] q = probes[p0 + i];
       for (int g = g0; g < g1; g++) {
-        java.util.Arrays.fill(acc, 0f);
+        Arrays.fill(acc, 0f);
         int base = g * dim * GROUP;
         for (int j = 0; j < dim; j++) {
           float x = q[j];
@@ -33,7 +35,7 @@ final class ScalarTileKernel implements TileKernel {
     for (int i = 0; i < probeCount; i++) {
       float[] q = probes[p0 + i];
       for (int g = g0; g < g1; g++) {
-        java.util.Arrays.fill(acc, 0f);
+        Arrays.fill(acc, 0f);
         int base = g * dim * GROUP;
         for (int j = 0; j < dim; j++) {
           float x = q[j];
@@ -54,7 +56,7 @@ final class ScalarTileKernel implements TileKernel {
     for (int i = 0; i < probeCount; i++) {
       float[] q = probes[p0 + i];
       for (int g = g0; g < g1; g++) {
-        java.util.Arrays.fill(acc, 0f);
+        Arrays.fill(acc, 0f);
         int base = g * dim * GROUP;
         for (int j = 0; j < dim; j++) {
           float x = q[j];

@@ -1,6 +1,8 @@
 package org.facestream.gallery;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.facestream.events.Template;
@@ -67,14 +69,14 @@ public final class SubCenterTemplates {
     }
     // Connected components of the "same person" graph.
     int[] component = new int[n];
-    java.util.Arrays.fill(component, -1);
+    Arrays.fill(component, -1);
     List<List<Integer>> components = new ArrayList<>();
     for (int s = 0; s < n; s++) {
       if (component[s] >= 0) {
         continue;
       }
       List<Integer> members = new ArrayList<>();
-      java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>(List.of(s));
+      ArrayDeque<Integer> todo = new ArrayDeque<>(List.of(s));
       component[s] = components.size();
       while (!todo.isEmpty()) {
         int i = todo.pop();

@@ -1,5 +1,6 @@
 package org.facestream.ingest;
 
+import java.util.Map;
 import org.facestream.config.IngestSettings;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,11 +68,11 @@ public final class CameraIngest implements AutoCloseable {
 
   /** Opens {@code uri} (see {@link FrameSources#open}) and a producer to {@code bootstrap}. */
   public static CameraIngest open(String uri, String bootstrap, IngestSettings settings) {
-    return open(uri, java.util.Map.of(), bootstrap, settings);
+    return open(uri, Map.of(), bootstrap, settings);
   }
 
   /** As {@link #open(String, String, IngestSettings)}, with Kafka client settings (TLS, SASL, ...). */
-  public static CameraIngest open(String uri, java.util.Map<String, Object> clientSettings, String bootstrap, IngestSettings settings) {
+  public static CameraIngest open(String uri, Map<String, Object> clientSettings, String bootstrap, IngestSettings settings) {
     FrameSource source = FrameSources.open(uri, settings.loop());
     try {
       return new CameraIngest(settings, source, FrameProducer.connect(clientSettings, bootstrap, settings.cameraId()));

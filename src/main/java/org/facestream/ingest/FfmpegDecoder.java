@@ -9,6 +9,7 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
+import org.slf4j.LoggerFactory;
 
 /**
  * FFmpeg (through JavaCV) decoding one video stream to BGR24, copied into OpenCV Mats. Shared by the file
@@ -142,7 +143,7 @@ final class FfmpegDecoder implements AutoCloseable {
     try {
       grabber.close();
     } catch (FrameGrabber.Exception | RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(FfmpegDecoder.class).warn("closing FFmpeg decoder failed: {}", e.toString());
+      LoggerFactory.getLogger(FfmpegDecoder.class).warn("closing FFmpeg decoder failed: {}", e.toString());
     }
   }
 }

@@ -1,5 +1,6 @@
 package org.facestream.ingest;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -26,7 +27,7 @@ public final class FrameSources {
     }
     Path path;
     try {
-      path = lower.startsWith("file:") ? Path.of(java.net.URI.create(uri)) : Path.of(uri);
+      path = lower.startsWith("file:") ? Path.of(URI.create(uri)) : Path.of(uri);
     } catch (IllegalArgumentException e) { // InvalidPathException, bad file: URI
       throw new SourceException("expected rtsp://..., a folder or a video file, found '" + uri + "'", e);
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -88,7 +89,7 @@ public record BrokerSecurity(String protocol, Map<String, String> users, Tls tls
   /** The broker settings for a listener of this protocol named like it (its name is its protocol). */
   public Map<String, String> brokerSettings() {
     Map<String, String> p = new LinkedHashMap<>();
-    String listener = protocol.toLowerCase(java.util.Locale.ROOT);
+    String listener = protocol.toLowerCase(Locale.ROOT);
     if (sasl()) {
       byte[] secret = new byte[16];
       new SecureRandom().nextBytes(secret);

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -34,7 +35,7 @@ public final class ConsumerGroupLag {
       // read_committed end offsets: transaction markers would otherwise count as lag forever
       ListOffsetsResult ends = admin.listOffsets(
           tps.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())),
-          new org.apache.kafka.clients.admin.ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
+          new ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
       long lag = 0;

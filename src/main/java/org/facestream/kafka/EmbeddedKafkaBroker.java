@@ -18,6 +18,7 @@ import java.util.Optional;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.AppInfoParser;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -123,7 +124,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
     log.info(
         "Kafka {} broker started on {}:{} ({}, controller {}), cluster {}, data {} ({}) in {} ms",
-        org.apache.kafka.common.utils.AppInfoParser.getVersion(),
+        AppInfoParser.getVersion(),
         HOST,
         clientPort,
         security.protocol(),

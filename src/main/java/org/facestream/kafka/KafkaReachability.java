@@ -2,6 +2,7 @@ package org.facestream.kafka;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -89,7 +90,7 @@ public final class KafkaReachability {
     }
     String seconds = timeout.toMillis() % 1000 == 0
         ? Long.toString(timeout.toSeconds())
-        : String.format(java.util.Locale.ROOT, "%.1f", timeout.toMillis() / 1000.0);
+        : String.format(Locale.ROOT, "%.1f", timeout.toMillis() / 1000.0);
     return "Kafka at " + bootstrap + " is unreachable after " + seconds + " s: " + why
         + " (is a broker running there, with a " + protocol + " listener (kafka.security.protocol)?)";
   }

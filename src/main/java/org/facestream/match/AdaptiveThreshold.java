@@ -3,8 +3,10 @@ package org.facestream.match;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
 import org.facestream.events.FaceObservation;
@@ -52,7 +54,7 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
   private final AtomicReference<ThresholdState> state = new AtomicReference<>();
   private final NullScoreWindow window;
   private final LongAdder largeMoves = new LongAdder();
-  private final List<java.util.function.Consumer<ThresholdState>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Consumer<ThresholdState>> listeners = new CopyOnWriteArrayList<>();
   private int windowGalleryN = -1;
   private long reportSequence;
   private final IntFunction<List<float[]>> templates;
@@ -151,7 +153,7 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
    * Calls {@code listener} with every state applied from now on (on the thread that applies it: keep it
    * cheap). The API's threshold history listens, so it records every version rather than sampling.
    */
-  public void onApplied(java.util.function.Consumer<ThresholdState> listener) {
+  public void onApplied(Consumer<ThresholdState> listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 

@@ -1,5 +1,6 @@
 package org.facestream.match;
 
+import java.util.Collections;
 import org.facestream.events.DeadLetters;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,7 +51,7 @@ final class GalleryUnsealer {
   private final MatcherMetrics metrics;
   private final GalleryCipher cipher = new GalleryCipher();
   private final Set<String> awaitingKey = new HashSet<>();
-  private final Set<String> destroyedKeyIds = java.util.Collections.newSetFromMap(new LinkedHashMap<>() {
+  private final Set<String> destroyedKeyIds = Collections.newSetFromMap(new LinkedHashMap<>() {
     private static final long serialVersionUID = 1L;
 
     @Override

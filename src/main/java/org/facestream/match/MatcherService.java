@@ -1,5 +1,6 @@
 package org.facestream.match;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.gallery.GalleryIndex;
@@ -100,7 +102,7 @@ public final class MatcherService implements AutoCloseable {
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     try {
       Files.createDirectories(stateDir);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("cannot create state directory " + stateDir + ": " + e.getMessage(), e);
     }
     return p;
@@ -122,7 +124,7 @@ public final class MatcherService implements AutoCloseable {
         aggregator.start();
       }
       streams.start();
-    } catch (org.apache.kafka.streams.errors.StreamsException e) {
+    } catch (StreamsException e) {
       // e.g. the global thread's first fetch refused (credentials): name the cause in one line
       Throwable root = e;
       while (root.getCause() != null && root.getCause() != root) {

@@ -1,5 +1,6 @@
 package org.facestream.model;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.LongConsumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -40,7 +42,7 @@ public final class ModelPuller {
    * @throws ModelFileException when the download fails, the entry is missing or the checksum differs
    */
   public Path pull(ModelFile file, URI source, String expectedSha256, Path modelsDir, LongConsumer progress) {
-    String expected = expectedSha256 != null ? expectedSha256.toLowerCase(java.util.Locale.ROOT) : file.sha256();
+    String expected = expectedSha256 != null ? expectedSha256.toLowerCase(Locale.ROOT) : file.sha256();
     if (expected == null) {
       throw new ModelFileException("model file " + file.fileName() + ": expected a pinned sha256 or --sha256, found none; "
           + "refusing to install an unverified file");
@@ -99,7 +101,7 @@ public final class ModelPuller {
   }
 
   /** Reports bytes read, for a progress bar. */
-  private static final class CountingStream extends java.io.FilterInputStream {
+  private static final class CountingStream extends FilterInputStream {
     private final LongConsumer progress;
     private long count;
 

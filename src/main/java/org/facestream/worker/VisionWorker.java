@@ -1,5 +1,7 @@
 package org.facestream.worker;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.facestream.config.WorkerConfig;
 import org.facestream.vision.AnalyzedFace;
 import org.facestream.vision.FaceAnalyzer;
@@ -140,8 +142,8 @@ public final class VisionWorker implements Runnable, AutoCloseable {
    * @return true when running, false when {@code timeout} passed first
    * @throws IllegalStateException naming the cause when the worker stopped on an error (e.g. refused credentials)
    */
-  public boolean awaitReady(java.time.Duration timeout) throws InterruptedException {
-    boolean done = ready.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    boolean done = ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     RuntimeException f = failure;
     if (f != null) {
       throw new IllegalStateException("worker " + config.instanceId() + " stopped: " + f.getClass().getSimpleName() + ": " + f.getMessage(), f);
@@ -262,7 +264,7 @@ public final class VisionWorker implements Runnable, AutoCloseable {
             faceSerde.serialize(Topics.FACES, obs)));
         facesOut.increment();
       }
-      frameLatency.recordMillis(java.time.Duration.between(frame.capturedAt(), now).toNanos() / 1e6);
+      frameLatency.recordMillis(Duration.between(frame.capturedAt(), now).toNanos() / 1e6);
     }
   }
 
@@ -323,7 +325,7 @@ public final class VisionWorker implements Runnable, AutoCloseable {
     }
     try {
       if (started) {
-        stopped.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        stopped.await(30, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

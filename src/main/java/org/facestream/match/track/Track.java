@@ -1,6 +1,7 @@
 package org.facestream.match.track;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Objects;
 import org.facestream.events.BoundingBox;
 
@@ -42,7 +43,7 @@ public record Track(String trackId, String cameraId, BoundingBox box, float[] fu
   @Override
   public boolean equals(Object o) {
     return o instanceof Track t && trackId.equals(t.trackId) && observations == t.observations
-        && java.util.Arrays.equals(fused, t.fused) && lastSeen.equals(t.lastSeen);
+        && Arrays.equals(fused, t.fused) && lastSeen.equals(t.lastSeen);
   }
 
   @Override

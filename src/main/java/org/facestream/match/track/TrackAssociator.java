@@ -3,6 +3,7 @@ package org.facestream.match.track;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.FaceQuality;
 
@@ -69,7 +70,7 @@ public final class TrackAssociator {
   private final Config cfg;
 
   public TrackAssociator(Config cfg) {
-    this.cfg = java.util.Objects.requireNonNull(cfg, "cfg");
+    this.cfg = Objects.requireNonNull(cfg, "cfg");
   }
 
   public Config config() {
