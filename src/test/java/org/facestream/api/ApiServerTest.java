@@ -28,6 +28,7 @@ import org.facestream.audit.AuditLog;
 import org.facestream.kafka.EmbeddedKafkaBroker;
 import org.facestream.events.TopicCatalogue;
 import org.facestream.crypto.MasterKeys;
+import org.facestream.testing.Await;
 import org.facestream.vision.FaceAnalyzer;
 import org.facestream.config.VisionOptions;
 import org.facestream.enroll.Enroller;
@@ -88,10 +89,8 @@ class ApiServerTest {
     server = ApiServer.start(ApiSettings.defaults(0).withMaxUploadBytes(2L << 20), new ApiServer.Collaborators(gallery, writer,
         enroller::everyTemplate, live, ThresholdSource.fixed(ApiFixtures.THRESHOLD, Instant.parse("2026-01-01T00:00:00Z")), probe,
         MatcherProbe.UNKNOWN, registry, ApiFixtures.keys()));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!(feeds.assigned() && gallery.caughtUp()) && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Await.until("the feeds assigned and the gallery view caught up", Duration.ofSeconds(15),
+        () -> feeds.assigned() && gallery.caughtUp());
   }
 
   @AfterAll
@@ -290,10 +289,7 @@ class ApiServerTest {
         // the test closed the stream
       }
     });
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (live.hub().clients() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    Await.until("the event stream's client registered", Duration.ofSeconds(10), () -> live.hub().clients() > 0);
     byte[] thumb = image("people/obama/obama.jpg");
     Instant now = Instant.now();
     IdentityEvent match = ApiFixtures.identity("cam-s", 7, "obama", "obama", 0.61, now);
@@ -317,7 +313,7 @@ class ApiServerTest {
     }
     assertThat(seen).containsExactlyInAnyOrder("cam-s/7/0=obama", "cam-s/8/0=unknown");
     // heartbeats are comment lines (every 500 ms in this test)
-    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     boolean heartbeat = false;
     while (!heartbeat && System.nanoTime() < deadline) {
       String line = lines.poll(1, TimeUnit.SECONDS);

@@ -21,6 +21,7 @@ import org.facestream.events.Json;
 import org.facestream.events.ThresholdRef;
 import org.facestream.events.WireFixtures;
 import org.facestream.metrics.MetricsRegistry;
+import org.facestream.testing.Await;
 import org.facestream.testing.SharedData;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -92,14 +93,14 @@ class DashboardScreenshotTest {
         ApiFixtures.keys()));
         DevToolsBrowser browser = DevToolsBrowser.launch(chromium, dir, "http://127.0.0.1:" + server.port() + "/", 1400, 900)) {
       // the page loads, but shows nothing until it has a key
-      assertThat(browser.await("document.readyState === 'complete' && !document.getElementById('login').classList.contains('hidden')",
-          Duration.ofSeconds(20))).as("the key prompt; chromium: %s", browser.stderr()).isTrue();
+      browser.await("the key prompt", "document.readyState === 'complete' && !document.getElementById('login').classList.contains('hidden')",
+          Duration.ofSeconds(20));
       assertThat(browser.evaluate("document.querySelectorAll('.event-row').length").asInt()).isZero();
       assertThat(browser.evaluate("document.getElementById('kpi-subjects').textContent").asText()).isEqualTo("–");
 
       // a wrong key is refused by the API and the prompt says so
       type(browser, "fsk_not-a-key");
-      assertThat(browser.await("document.getElementById('login-error').textContent.includes('refused')", Duration.ofSeconds(10))).isTrue();
+      browser.await("the wrong key refused", "document.getElementById('login-error').textContent.includes('refused')", Duration.ofSeconds(10));
       assertThat(metrics.byLabel("api_auth_failures_total")).containsEntry("reason=\"unknown-key\"", 1L);
 
       // a viewer key opens it: 40 events with thumbnails (fetched with the key), tiles, charts
@@ -109,7 +110,7 @@ class DashboardScreenshotTest {
           + " && document.querySelectorAll('.tile').length === 3"
           + " && document.querySelectorAll('img.face').length > 0"
           + " && [...document.querySelectorAll('img.face')].every((i) => i.src.startsWith('blob:') && i.complete && i.naturalWidth > 0)";
-      assertThat(browser.await(rendered, Duration.ofSeconds(30))).as("the dashboard rendered; chromium: %s", browser.stderr()).isTrue();
+      browser.await("the dashboard rendered", rendered, Duration.ofSeconds(30));
       assertThat(browser.evaluate("document.getElementById('who').textContent").asText()).isEqualTo("viewer-1 · viewer");
       assertThat(browser.evaluate("sessionStorage.getItem('facestream.apiKey')").asText()).isEqualTo(ApiFixtures.VIEWER_KEY);
       assertThat(browser.evaluate("location.href").asText()).doesNotContain(ApiFixtures.VIEWER_KEY).endsWith(":" + server.port() + "/");
@@ -136,16 +137,11 @@ class DashboardScreenshotTest {
       // streaming (forced on: headless renderers poll by default): the key stays in the tab across the reload,
       // the stream is read with fetch and the key in a header, and a new event appears live
       browser.evaluate("location.search = '?stream=on'; true");
-      assertThat(browser.await("document.getElementById('status-text').textContent === 'live'", Duration.ofSeconds(20)))
-          .as("the stream opened; chromium: %s", browser.stderr()).isTrue();
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-      while (live.hub().clients() == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      browser.await("the stream opened", "document.getElementById('status-text').textContent === 'live'", Duration.ofSeconds(20));
+      Await.until("the dashboard's SSE client", Duration.ofSeconds(10), () -> live.hub().clients() > 0);
       assertThat(live.hub().clients()).as("one SSE client, authenticated by header").isEqualTo(1);
       live.accept(ApiFixtures.identity("lobby", 99, "biden", "biden", 0.66, Instant.now()));
-      assertThat(browser.await("document.querySelector('[data-id=\"lobby/99/0\"]') !== null", Duration.ofSeconds(10)))
-          .as("the streamed event was rendered").isTrue();
+      browser.await("the streamed event rendered", "document.querySelector('[data-id=\"lobby/99/0\"]') !== null", Duration.ofSeconds(10));
       assertThat(browser.evaluate("performance.getEntriesByType('resource').some((e) => e.name.includes('fsk_'))").asBoolean())
           .as("no request URL carries a key").isFalse();
       // every data call authenticated: no refusals besides the wrong key's

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.facestream.events.Json;
+import org.facestream.testing.Await;
 
 /**
  * Headless chromium driven over the DevTools protocol (a WebSocket, JSON commands), for tests that must type
@@ -52,44 +54,36 @@ final class DevToolsBrowser implements AutoCloseable {
         "--window-size=" + width + "," + height, url));
     Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
     try {
-      String browserWs = null;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (browserWs == null) {
-        if (System.nanoTime() > deadline || !p.isAlive()) {
-          throw new IllegalStateException("chromium did not open DevTools within 30 s: " + (Files.exists(err) ? Files.readString(err) : ""));
+      String devtools = Await.until("chromium to open DevTools (last seen: its stderr)", Duration.ofSeconds(30), () -> {
+        if (!p.isAlive()) {
+          throw new IllegalStateException("chromium exited: " + (Files.exists(err) ? Files.readString(err) : ""));
         }
-        Matcher m = LISTENING.matcher(Files.exists(err) ? Files.readString(err) : "");
-        if (m.find()) {
-          browserWs = m.group(1);
-        } else {
-          Thread.sleep(100);
-        }
-      }
-      URI base = URI.create(browserWs.replaceFirst("^ws://", "http://").replaceFirst("/devtools/.*$", ""));
+        return Files.exists(err) ? Files.readString(err) : "";
+      }, text -> LISTENING.matcher(text).find());
+      Matcher m = LISTENING.matcher(devtools);
+      m.find();
+      URI base = URI.create(m.group(1).replaceFirst("^ws://", "http://").replaceFirst("/devtools/.*$", ""));
       HttpClient http = HttpClient.newHttpClient();
-      String pageWs = null;
-      while (pageWs == null) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("chromium opened no page for " + url);
-        }
-        JsonNode targets = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(base.resolve("/json/list")).build(),
-            HttpResponse.BodyHandlers.ofString()).body());
-        for (JsonNode t : targets) {
-          if (t.path("type").asText().equals("page")) {
-            pageWs = t.path("webSocketDebuggerUrl").asText();
-          }
-        }
-        if (pageWs == null) {
-          Thread.sleep(100);
-        }
-      }
+      String pageWs = Await.until("a page for " + url, Duration.ofSeconds(30), () -> pageTarget(http, base), Objects::nonNull);
       Listener listener = new Listener();
       WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(pageWs), listener).get(10, TimeUnit.SECONDS);
       return new DevToolsBrowser(p, err, ws, listener);
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
       p.destroyForcibly();
       throw e;
     }
+  }
+
+  /** The DevTools WebSocket of the browser's page, or null while it has none. */
+  private static String pageTarget(HttpClient http, URI base) throws Exception {
+    JsonNode targets = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(base.resolve("/json/list")).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+    for (JsonNode t : targets) {
+      if (t.path("type").asText().equals("page")) {
+        return t.path("webSocketDebuggerUrl").asText();
+      }
+    }
+    return null;
   }
 
   /** Sends one DevTools command and returns its {@code result}. */
@@ -123,22 +117,24 @@ final class DevToolsBrowser implements AutoCloseable {
   }
 
   /**
-   * Waits until {@code expression} is true in the page; false when {@code timeout} passes first. While the page
-   * navigates its elements are missing or its context is gone: that counts as not yet.
+   * Waits until {@code expression} is true in the page, failing with {@code what}, the expression and chromium's
+   * standard error when {@code timeout} passes first. While the page navigates its elements are missing or its
+   * context is gone: that counts as not yet.
    */
-  boolean await(String expression, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (evaluate("(() => { try { return Boolean(" + expression + "); } catch (e) { return false; } })()").asBoolean()) {
-          return true;
-        }
-      } catch (IllegalStateException navigating) {
-        // the execution context was destroyed by a navigation: ask the new page
-      }
-      Thread.sleep(100);
+  void await(String what, String expression, Duration timeout) throws Exception {
+    try {
+      Await.until(what, timeout, () -> holds(expression));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + " (page expression: " + expression + "; chromium: " + stderr() + ")", e);
     }
-    return false;
+  }
+
+  private boolean holds(String expression) throws Exception {
+    try {
+      return evaluate("(() => { try { return Boolean(" + expression + "); } catch (e) { return false; } })()").asBoolean();
+    } catch (IllegalStateException navigating) {
+      return false; // the execution context was destroyed by a navigation: ask the new page next time
+    }
   }
 
   /** A PNG of the viewport. */

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -37,6 +36,7 @@ import org.facestream.match.ThresholdAggregatorTopology;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.events.NullScoreReport;
 import org.facestream.match.threshold.NullScoreSketch;
+import org.facestream.testing.Await;
 import org.facestream.testing.CliRun;
 import org.facestream.testing.SharedData;
 import org.junit.jupiter.api.Tag;
@@ -73,15 +73,8 @@ class AuditChainFaultTest {
     return out;
   }
 
-  private static List<Located> awaitRecords(Map<String, Object> kafka, Predicate<List<Located>> done) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (true) {
-      List<Located> log = auditLog(kafka, Topics.AUDIT);
-      if (done.test(log) || System.nanoTime() > deadline) {
-        return log;
-      }
-      Thread.sleep(200);
-    }
+  private static List<Located> awaitRecords(Map<String, Object> kafka, String what, Predicate<List<Located>> done) {
+    return Await.until(what + " on the audit topic", Duration.ofSeconds(90), () -> auditLog(kafka, Topics.AUDIT), done);
   }
 
   private static long count(List<Located> log, String action) {
@@ -146,11 +139,11 @@ class AuditChainFaultTest {
       Instant t0 = Instant.parse("2026-02-01T08:00:00Z");
       KafkaStreams streams = aggregator(bootstrap);
       report(bootstrap, 1, t0);
-      List<Located> log = awaitRecords(kafka, l -> count(l, AuditRecord.THRESHOLD_PUBLISHED) == 1);
+      List<Located> log = awaitRecords(kafka, "one threshold-published record", l -> count(l, AuditRecord.THRESHOLD_PUBLISHED) == 1);
       streams.close(Duration.ofSeconds(30));
       streams = aggregator(bootstrap);
       report(bootstrap, 2, t0.plusSeconds(5));
-      log = awaitRecords(kafka, l -> count(l, AuditRecord.THRESHOLD_PUBLISHED) == 2);
+      log = awaitRecords(kafka, "two threshold-published records", l -> count(l, AuditRecord.THRESHOLD_PUBLISHED) == 2);
       streams.close(Duration.ofSeconds(30));
       List<AuditRecord> thresholds = log.stream().map(Located::record).filter(r -> r.action().equals(AuditRecord.THRESHOLD_PUBLISHED)).toList();
       assertThat(thresholds).hasSize(2);

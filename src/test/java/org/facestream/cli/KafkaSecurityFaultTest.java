@@ -31,6 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.facestream.audit.AuditLog;
 import org.facestream.crypto.MasterKey;
 import org.facestream.crypto.MasterKeys;
+import org.facestream.testing.Await;
 import org.facestream.vision.FaceAnalyzer;
 import org.facestream.config.VisionOptions;
 import org.facestream.worker.VisionWorker;
@@ -102,10 +103,7 @@ class KafkaSecurityFaultTest {
         Thread w = Thread.ofPlatform().start(worker);
         Thread t = Thread.ofPlatform().start(tap);
         matcher.start(Duration.ofMinutes(2));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (tap.eventCount() < 1 && System.nanoTime() < deadline) {
-          Thread.sleep(100);
-        }
+        Await.until("the first identity event over SASL", Duration.ofSeconds(90), () -> tap.eventCount() >= 1);
         assertThat(tap.countsBySubject()).isEqualTo(Map.of("obama", 1));
         worker.close();
         tap.close();

@@ -7,18 +7,19 @@ import org.facestream.match.MatcherService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.facestream.crypto.MasterKey;
 import org.facestream.config.WorkerConfig;
 import org.facestream.events.Topics;
 import org.facestream.metrics.MetricsRegistry;
+import org.facestream.testing.Await;
 import org.facestream.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +49,8 @@ class MultiInstanceTest {
       try (WorkerCommand.WorkerPool workers = WorkerCommand.WorkerPool.start(base, "multi", metrics);
           MatcherService a = MatcherCommand.service(matcherA, "a", metrics);
           MatcherService b = MatcherCommand.service(matcherB, "b", metrics)) {
-        a.start(java.time.Duration.ofMinutes(1));
-        b.start(java.time.Duration.ofMinutes(1));
+        a.start(Duration.ofMinutes(1));
+        b.start(Duration.ofMinutes(1));
         assertThat(workers.size()).isEqualTo(2);
         assertEachMemberOwnsPartitions(admin, WorkerConfig.GROUP_ID, Topics.FRAMES);
         assertEachMemberOwnsPartitions(admin, MatcherService.APPLICATION_ID, Topics.FACES);
@@ -58,18 +59,11 @@ class MultiInstanceTest {
   }
 
   private static void assertEachMemberOwnsPartitions(Admin admin, String group, String topic) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    List<Set<TopicPartition>> owned = List.of();
-    while (System.nanoTime() < deadline) {
-      ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-      owned = d.members().stream().map(MemberDescription::assignment)
-          .map(asg -> asg.topicPartitions().stream().filter(tp -> tp.topic().equals(topic)).collect(java.util.stream.Collectors.toSet()))
-          .toList();
-      if (owned.size() == 2 && owned.stream().allMatch(s -> !s.isEmpty())) {
-        break;
-      }
-      Thread.sleep(250);
-    }
+    List<Set<TopicPartition>> owned = Await.until("two members of " + group + " owning partitions of " + topic, Duration.ofSeconds(60),
+        () -> admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().stream().map(MemberDescription::assignment)
+            .map(asg -> asg.topicPartitions().stream().filter(tp -> tp.topic().equals(topic)).collect(Collectors.toSet()))
+            .toList(),
+        o -> o.size() == 2 && o.stream().allMatch(s -> !s.isEmpty()));
     System.err.println(group + " assignment of " + topic + ": " + owned);
     assertThat(owned).as("members of %s", group).hasSize(2).allSatisfy(s -> assertThat(s).isNotEmpty());
     assertThat(owned.get(0)).doesNotContainAnyElementsOf(owned.get(1));

@@ -34,6 +34,7 @@ import org.facestream.detect.FaceDetector;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.crypto.SealedPayloads;
 import org.facestream.embed.Embedding;
+import org.facestream.testing.Await;
 import org.facestream.vision.FaceAnalyzer;
 import org.facestream.embed.FaceEmbedder;
 import org.facestream.embed.OnnxFaceEmbedder;
@@ -169,10 +170,8 @@ class PipelineBadInputFaultTest {
         matcher.start(Duration.ofMinutes(2));
 
         List<ConsumerRecord<byte[], byte[]>> dead = consume(kafka, Topics.DEADLETTER, 11, Duration.ofSeconds(120));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while ((tap.eventCount() < 5 || live.events().size() < 5) && System.nanoTime() < deadline) {
-          Thread.sleep(100);
-        }
+        Await.until("the 5 good inputs' events in the tap and the live feed", Duration.ofSeconds(60),
+            () -> tap.eventCount() >= 5 && live.events().size() >= 5);
 
         // every good input became its event, and nothing else did
         Map<String, String> events = new TreeMap<>();
@@ -227,9 +226,7 @@ class PipelineBadInputFaultTest {
         assertThat(matcherMetrics.byLabel("matcher_gallery_skipped_total")).isEqualTo(Map.of(
             "reason=\"deserialization-failed\"", 2L, "reason=\"invalid-record\"", 1L));
         assertThat(matcher.metrics().gallerySubjects()).isEqualTo(2);
-        while (live.deadLetters().total() < 11 && System.nanoTime() < deadline) {
-          Thread.sleep(100);
-        }
+        Await.until("the 11 dead letters in the live feed", Duration.ofSeconds(60), () -> live.deadLetters().total() >= 11);
         assertThat(live.deadLetters().byStageAndReason()).isEqualTo(Map.of(
             "worker", Map.of("corrupt-image", 2L, "deserialization-failed", 1L, "frame-too-large", 1L, "image-too-large", 1L,
                 "null-frame", 1L, "embedding-not-finite", 1L),
@@ -242,9 +239,7 @@ class PipelineBadInputFaultTest {
         try (var producer = new KafkaProducer<>(kafka, new StringSerializer(), new ByteArraySerializer())) {
           send(producer, Topics.FRAMES, "cam-w", frame(10, Instant.now(), Files.readAllBytes(SharedData.face("people/obama/obama.jpg"))));
         }
-        while (tap.eventCount() < 6 && System.nanoTime() < deadline + Duration.ofSeconds(30).toNanos()) {
-          Thread.sleep(100);
-        }
+        Await.until("the event of a good frame after the bad input", Duration.ofSeconds(60), () -> tap.eventCount() >= 6);
         assertThat(tap.eventCount()).isEqualTo(6);
         assertThat(workerThread.isAlive()).isTrue();
         assertThat(matcher.state()).isEqualTo(org.apache.kafka.streams.KafkaStreams.State.RUNNING);

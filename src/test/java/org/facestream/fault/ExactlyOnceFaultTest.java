@@ -18,8 +18,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.facestream.kafka.ConsumerGroupLag;
 import org.facestream.kafka.EmbeddedKafkaBroker;
 import org.facestream.events.TopicCatalogue;
+import org.facestream.match.MatcherService;
+import org.facestream.testing.Await;
 import org.facestream.vision.FaceAnalyzer;
 import org.facestream.vision.FaceObservations;
 import org.facestream.config.VisionOptions;
@@ -113,7 +116,15 @@ class ExactlyOnceFaultTest {
       System.err.printf("fault test: broker restarted after %d committed events of %d%n", beforeBrokerRestart, expected.size());
 
       awaitCount(bootstrap, Topics.IDENTITIES, expected.size(), Duration.ofSeconds(180), () -> "");
-      Thread.sleep(2000); // anything still in flight would show up as a duplicate
+      // a barrier instead of a pause: under exactly-once a stage's committed input offsets reach the end only
+      // together with the transactions that wrote its outputs, so once the worker has committed every frame and
+      // then the matcher every observation, anything that was in flight (a duplicate too) is readable
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        ConsumerGroupLag lag = new ConsumerGroupLag(admin);
+        Await.until("the worker committed every frame", Duration.ofSeconds(120), () -> lag.lag(WorkerConfig.GROUP_ID, Topics.FRAMES) == 0);
+        Await.until("the matcher committed every observation", Duration.ofSeconds(120),
+            () -> lag.lag(MatcherService.APPLICATION_ID, Topics.FACES) == 0);
+      }
       Map<String, String> actual = new TreeMap<>();
       List<String> duplicates = new ArrayList<>();
       for (ConsumerRecord<byte[], byte[]> r : read(bootstrap, Topics.IDENTITIES, Integer.MAX_VALUE, Duration.ofSeconds(5))) {

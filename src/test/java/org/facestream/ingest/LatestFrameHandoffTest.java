@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.facestream.testing.Await;
 import org.junit.jupiter.api.Test;
 
 class LatestFrameHandoffTest {
@@ -76,9 +77,10 @@ class LatestFrameHandoffTest {
         Thread.currentThread().interrupt();
       }
     });
-    Thread.sleep(100);
+    Await.until("the producer blocked on the full handoff", Duration.ofSeconds(10),
+        () -> producer.getState() == Thread.State.WAITING || producer.getState() == Thread.State.TIMED_WAITING);
     handoff.close();
-    producer.join(2000);
+    producer.join(10_000);
     assertThat(producer.isAlive()).isFalse();
     assertThat(result.get()).isFalse();
   }
