@@ -5,9 +5,11 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import org.facestream.config.FaceStreamConfig;
 import org.facestream.metrics.LatencyHistogram;
 import org.facestream.metrics.MetricsRegistry;
 import picocli.CommandLine.Command;
@@ -28,7 +30,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
   @Option(names = "--video", required = true, paramLabel = "FILE|DIR|rtsp://...", description = "Video file (or image folder, or RTSP URL) to ingest.")
   String video;
 
-  @Mixin FpsOption fps;
+  // not FpsOption: the benchmark takes every frame unless told otherwise, whatever ingest.fps says
+  @Option(names = "--fps", paramLabel = "N", description = "Frames per second sampled (default: every frame).")
+  Double fps;
 
   @Mixin EnrollOptions enroll;
 
@@ -41,10 +45,10 @@ final class BenchPipelineCommand implements Callable<Integer> {
     long wall0 = System.nanoTime();
     MetricsRegistry m = new MetricsRegistry();
     boolean finished;
-    // every frame, as fast as the pipeline takes it, unless --fps says otherwise
     var subjects = enroll.subjects();
     try (var dir = data.open("facestream-demo-")) {
-      var setup = new InProcessPipeline.Setup(common, fps.overridesOr(0.0), dir.path(), subjects, Optional.empty(), OptionalInt.empty());
+      Map<String, String> rate = Map.of(FaceStreamConfig.INGEST_FPS, Double.toString(fps == null ? 0.0 : fps));
+      var setup = new InProcessPipeline.Setup(common, rate, dir.path(), subjects, Optional.empty(), OptionalInt.empty());
       var summary = InProcessRun.run(setup, new InProcessRun.Camera(video, "bench-cam", false, false), InProcessRun.Until.END, m);
       summary.ifPresent(s -> {
         System.out.println(s.json());

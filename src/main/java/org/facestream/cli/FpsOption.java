@@ -13,9 +13,4 @@ final class FpsOption {
   Map<String, String> overrides() {
     return fps == null ? Map.of() : Map.of(FaceStreamConfig.INGEST_FPS, fps.toString());
   }
-
-  /** The key to override, {@code unset} when {@code --fps} was not given. */
-  Map<String, String> overridesOr(double unset) {
-    return Map.of(FaceStreamConfig.INGEST_FPS, Double.toString(fps == null ? unset : fps));
-  }
 }
