@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.facestream.vision.FaceAnalyzer;
 import org.facestream.worker.VisionWorker;
+import org.facestream.worker.WorkerClients;
 import org.facestream.config.WorkerConfig;
 import org.facestream.metrics.MetricsRegistry;
 import picocli.CommandLine.Command;
@@ -73,7 +74,7 @@ final class WorkerCommand implements Callable<Integer> {
               cfg.integer(FaceStreamConfig.FRAME_MAX_BYTES), cfg.longValue(FaceStreamConfig.FRAME_MAX_PIXELS),
               new FaceQuality.Gate(cfg.decimal(FaceStreamConfig.MIN_FACE_SCORE), cfg.decimal(FaceStreamConfig.MIN_INTEROCULAR)),
               cfg.bool(FaceStreamConfig.THUMBNAILS), Duration.ofMillis(200));
-          VisionWorker worker = new VisionWorker(wc, cfg.kafkaClientSettings(), analyzer, metrics);
+          VisionWorker worker = new VisionWorker(wc, WorkerClients.kafka(cfg.kafkaClientSettings()), analyzer, metrics);
           pool.workers.add(worker);
           pool.threads.add(Thread.ofPlatform().name("vision-worker-" + i).start(worker));
         }

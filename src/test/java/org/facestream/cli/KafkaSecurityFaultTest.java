@@ -34,6 +34,7 @@ import org.facestream.crypto.MasterKeys;
 import org.facestream.vision.FaceAnalyzer;
 import org.facestream.config.VisionOptions;
 import org.facestream.worker.VisionWorker;
+import org.facestream.worker.WorkerClients;
 import org.facestream.config.WorkerConfig;
 import org.facestream.enroll.Enroller;
 import org.facestream.enroll.GalleryPublisher;
@@ -95,7 +96,7 @@ class KafkaSecurityFaultTest {
       MatcherConfig mc = new MatcherConfig(PACK.defaultCosineThreshold(), 5, PACK.id(), PACK.embeddingDimension(), false);
       WorkerConfig wc = new WorkerConfig("sasl-0", 8, 4 << 20, 40_000_000L, new FaceQuality.Gate(0.6, 6), false, Duration.ofMillis(100));
       try (FaceAnalyzer analyzer = FaceAnalyzer.open(PACK, SharedData.models(), VisionOptions.defaults(PACK));
-          VisionWorker worker = new VisionWorker(wc, kafka, analyzer, new MetricsRegistry());
+          VisionWorker worker = new VisionWorker(wc, WorkerClients.kafka(kafka), analyzer, new MetricsRegistry());
           MatcherService matcher = new MatcherService(mc, masterKeys, new FixedThreshold(PACK.defaultCosineThreshold()), kafka,
               dir.resolve("state"), "sasl", new MetricsRegistry());
           IdentityEventTap tap = new IdentityEventTap(kafka, null, new MetricsRegistry())) {
@@ -159,7 +160,7 @@ class KafkaSecurityFaultTest {
       t0 = System.nanoTime();
       try (FaceAnalyzer analyzer = FaceAnalyzer.open(PACK, SharedData.models(), VisionOptions.defaults(PACK));
           VisionWorker worker = new VisionWorker(new WorkerConfig("sasl-bad", 8, 4 << 20, 40_000_000L, new FaceQuality.Gate(0.6, 6), false, Duration.ofMillis(100)),
-              bad.kafkaClientSettings(), analyzer, new MetricsRegistry())) {
+              WorkerClients.kafka(bad.kafkaClientSettings()), analyzer, new MetricsRegistry())) {
         Thread w = Thread.ofPlatform().start(worker);
         assertThatThrownBy(() -> worker.awaitReady(Duration.ofSeconds(60))).isInstanceOf(IllegalStateException.class)
             .hasMessage("worker sasl-bad stopped: SaslAuthenticationException: Authentication failed: Invalid username or password");

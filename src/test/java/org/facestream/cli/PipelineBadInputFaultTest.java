@@ -39,6 +39,7 @@ import org.facestream.embed.FaceEmbedder;
 import org.facestream.embed.OnnxFaceEmbedder;
 import org.facestream.config.VisionOptions;
 import org.facestream.worker.VisionWorker;
+import org.facestream.worker.WorkerClients;
 import org.facestream.config.WorkerConfig;
 import org.facestream.enroll.Enroller;
 import org.facestream.events.BoundingBox;
@@ -158,7 +159,7 @@ class PipelineBadInputFaultTest {
       WorkerConfig wc = new WorkerConfig("bad-0", 8, 600_000, 40_000_000L, new FaceQuality.Gate(0.6, 6), false, Duration.ofMillis(100));
       MatcherConfig mc = new MatcherConfig(PACK.defaultCosineThreshold(), 5, PACK.id(), PACK.embeddingDimension(), false);
       try (FaceAnalyzer analyzer = analyzerThatBreaksOn(biden.templates().get(0).embedding());
-          VisionWorker worker = new VisionWorker(wc, kafka, analyzer, workerMetrics);
+          VisionWorker worker = new VisionWorker(wc, WorkerClients.kafka(kafka), analyzer, workerMetrics);
           MatcherService matcher = new MatcherService(mc, masterKeys, new FixedThreshold(PACK.defaultCosineThreshold()), kafka,
               dir.resolve("state"), "bad", matcherMetrics);
           IdentityEventTap tap = new IdentityEventTap(kafka, null, new MetricsRegistry());
