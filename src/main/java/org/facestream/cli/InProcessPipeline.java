@@ -30,6 +30,7 @@ import org.facestream.events.Topics;
 import org.facestream.ingest.CameraIngest;
 import org.facestream.config.IngestSettings;
 import org.facestream.metrics.MetricsRegistry;
+import org.facestream.worker.WorkerPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,7 +101,7 @@ final class InProcessPipeline implements AutoCloseable {
         p.tap.close();
         p.tapThread.join(10_000);
       });
-      p.keep(WorkerCommand.WorkerPool.start(p.cfg, "demo", metrics));
+      p.keep(WorkerPool.start(p.cfg, "demo", metrics));
       return p;
     } catch (Exception | Error e) {
       p.close();

@@ -2,6 +2,7 @@ package org.facestream.cli;
 
 import org.facestream.audit.AuditLogs;
 import org.facestream.config.FaceStreamConfig;
+import org.facestream.config.InstanceIds;
 import org.facestream.config.MasterKeySetup;
 import org.facestream.config.VisionSetup;
 import org.facestream.kafka.KafkaReachability;
@@ -55,7 +56,7 @@ final class MatcherCommand implements Callable<Integer> {
     try (ShutdownSignal signal = new ShutdownSignal();
         var audit = AuditLogs.open(cfg, "matcher", metrics);
         var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics);
-        MatcherService matcher = service(cfg, keys, WorkerCommand.hostName(), metrics)) {
+        MatcherService matcher = service(cfg, keys, InstanceIds.ofThisHost(), metrics)) {
       matcher.start(Duration.ofMinutes(2));
       System.err.println("facestream matcher: running, threshold policy " + cfg.string(FaceStreamConfig.THRESHOLD_POLICY) + "; Ctrl-C stops");
       signal.await();

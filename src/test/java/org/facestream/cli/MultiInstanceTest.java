@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.facestream.crypto.MasterKey;
 import org.facestream.config.WorkerConfig;
+import org.facestream.worker.WorkerPool;
 import org.facestream.events.Topics;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.testing.SharedData;
@@ -45,7 +46,7 @@ class MultiInstanceTest {
       FaceStreamConfig matcherB = FaceStreamConfig.load(null, Map.of(), Map.of(FaceStreamConfig.BOOTSTRAP, broker.bootstrapServers(),
           FaceStreamConfig.STATE_DIR, dir.resolve("state-b").toString(), FaceStreamConfig.MASTER_KEY_FILE, key.toString()));
       MetricsRegistry metrics = new MetricsRegistry();
-      try (WorkerCommand.WorkerPool workers = WorkerCommand.WorkerPool.start(base, "multi", metrics);
+      try (WorkerPool workers = WorkerPool.start(base, "multi", metrics);
           MatcherService a = MatcherCommand.service(matcherA, "a", metrics);
           MatcherService b = MatcherCommand.service(matcherB, "b", metrics)) {
         a.start(java.time.Duration.ofMinutes(1));
