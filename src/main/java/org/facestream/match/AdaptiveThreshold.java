@@ -17,6 +17,7 @@ import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.threshold.FpirThresholdEstimator;
 import org.facestream.events.NullScoreReport;
 import org.facestream.match.threshold.NullScoreWindow;
+import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.events.ThresholdState;
 
 /**
@@ -274,7 +275,7 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
   /** This instance's window as a report for the aggregator (the whole window: it replaces the last one). */
   public synchronized NullScoreReport report(String instanceId, Instant now) {
     int n = Math.max(0, gallerySize.getAsInt());
-    return NullScoreReport.of(instanceId, policy.policyId(), ++reportSequence, n, Math.max(n, galleryTemplates.getAsInt()),
+    return NullScoreReports.of(instanceId, policy.policyId(), ++reportSequence, n, Math.max(n, galleryTemplates.getAsInt()),
         cohortK(), cohortTemplates(), window.snapshot(), window.droppedByQuota(), now);
   }
 

@@ -31,6 +31,7 @@ import org.facestream.events.Topics;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.threshold.FpirThresholdEstimator;
 import org.facestream.events.NullScoreReport;
+import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.match.threshold.NullScoreSketch;
 import org.facestream.events.ThresholdState;
 import org.slf4j.Logger;
@@ -173,7 +174,16 @@ public final class ThresholdAggregatorTopology {
         metrics.skipped();
         return;
       }
-      int bins = report.decodedSketch().bins();
+      NullScoreSketch sketch;
+      try {
+        sketch = NullScoreReports.sketch(report);
+      } catch (IllegalArgumentException e) {
+        // the JSON read but the sketch inside it does not: merging it would fail every later estimate
+        LOG.warn("skipping null-score report of instance {}: {}", record.key(), e.getMessage());
+        metrics.skipped();
+        return;
+      }
+      int bins = sketch.bins();
       if (bins != NullScoreSketch.DEFAULT_BINS) {
         // sketches only merge bin by bin: one of another size would fail every later merge, not just this one
         LOG.warn("skipping null-score report of instance {}: expected a sketch of {} bins, found {}",
@@ -200,7 +210,7 @@ public final class ThresholdAggregatorTopology {
           if (kv.value.reportedAt().isBefore(cutoff)) {
             stale.add(kv.key);
           } else if (kv.value.cohortK() == report.cohortK()) {
-            sketches.add(kv.value.decodedSketch());
+            sketches.add(NullScoreReports.sketch(kv.value)); // every stored report's sketch was read when accepted
             galleryN = Math.max(galleryN, kv.value.galleryN());
             galleryTemplates = Math.max(galleryTemplates, kv.value.effectiveGalleryTemplates());
           }

@@ -15,6 +15,7 @@ import org.facestream.gallery.GalleryIndex;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.testing.Embeddings;
+import org.facestream.match.threshold.NullScoreReports;
 import org.junit.jupiter.api.Test;
 
 class AdaptiveThresholdTest {
@@ -86,7 +87,7 @@ class AdaptiveThresholdTest {
     // two gallery templates and one probe: far too few null scores for the level
     float[] probe = Embeddings.atCosine(alice, 0.45, random);
     policy.decide(probe(1, probe, GOOD), index.search(probe, 1));
-    var state = estimator.next(null, estimator.estimate(policy.report("a", T0).decodedSketch(), 2, 2, 4, 4), 2, 4, T0);
+    var state = estimator.next(null, estimator.estimate(NullScoreReports.sketch(policy.report("a", T0)), 2, 2, 4, 4), 2, 4, T0);
     assertThat(state.method()).isEqualTo("insufficient");
     assertThat(state.beta()).isZero();
     policy.apply(state);

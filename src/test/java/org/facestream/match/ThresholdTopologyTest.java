@@ -33,6 +33,7 @@ import org.facestream.gallery.GalleryIndex;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.events.NullScoreReport;
+import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.match.threshold.NullScoreSketch;
 import org.facestream.events.ThresholdState;
 import org.facestream.testing.BadBytes;
@@ -73,7 +74,7 @@ class ThresholdTopologyTest {
 
   private static byte[] report(String instance, NullScoreSketch sketch, Instant at) {
     return EventSerdes.nullScores().serialize(Topics.NULL_SCORES,
-        NullScoreReport.of(instance, "default", 1, 150, 30, sketch, 0, at));
+        NullScoreReports.of(instance, "default", 1, 150, 30, sketch, 0, at));
   }
 
   @Test
@@ -192,7 +193,7 @@ class ThresholdTopologyTest {
       TestRecord<String, NullScoreReport> report = reports.readRecord();
       assertThat(report.key()).isEqualTo("matcher-a");
       // two null scores per probe: the cohort's halves in both roles
-      assertThat(report.value().decodedSketch().count()).isEqualTo(6);
+      assertThat(NullScoreReports.sketch(report.value()).count()).isEqualTo(6);
       assertThat(report.value().galleryN()).isEqualTo(2);
       assertThat(report.value().cohortK()).isEqualTo(10);
     }
@@ -221,7 +222,7 @@ class ThresholdTopologyTest {
         NullScoreSketch small = new NullScoreSketch(16);
         small.add(0.1, 0.2);
         bad.add(new BadBytes.Input("a 16-bin sketch", EventSerdes.nullScores().serialize(Topics.NULL_SCORES,
-            NullScoreReport.of("matcher-b", "default", 1, 150, 30, small, 0, T0.plusSeconds(1)))));
+            NullScoreReports.of("matcher-b", "default", 1, 150, 30, small, 0, T0.plusSeconds(1)))));
         byte[] nan = sketch(3, 50).toBytes();
         java.nio.ByteBuffer.wrap(nan).putDouble(13, Double.NaN);
         bad.add(new BadBytes.Input("a NaN smooth-max sum", new String(valid, StandardCharsets.UTF_8)

@@ -36,6 +36,8 @@ import org.facestream.gallery.GalleryIndex;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.events.NullScoreReport;
+import org.facestream.match.threshold.NullScoreReports;
+import org.facestream.metrics.MetricsRegistry;
 import org.facestream.testing.Embeddings;
 import org.facestream.testing.GalleryKeys;
 import org.junit.jupiter.api.AfterEach;
@@ -234,6 +236,6 @@ class TrackDecisionTopologyTest {
         .containsExactly("cam-3/t1#1", "cam-3/t1#2", "cam-3/t1#3", "cam-3/t2#1");
     driver.advanceWallClockTime(Duration.ofSeconds(11));
     // two tracks, two null scores each (the cohort's halves in both roles): per track, not per frame or decision
-    assertThat(reports.readRecord().value().decodedSketch().count()).isEqualTo(4);
+    assertThat(NullScoreReports.sketch(reports.readRecord().value()).count()).isEqualTo(4);
   }
 }
