@@ -33,6 +33,7 @@ import org.facestream.match.threshold.FpirThresholdEstimator;
 import org.facestream.events.NullScoreReport;
 import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.match.threshold.NullScoreSketch;
+import org.facestream.metrics.MetricsRegistry;
 import org.facestream.events.ThresholdState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,9 +101,9 @@ public final class ThresholdAggregatorTopology {
     return new JsonSerde<>(AuditChain.class);
   }
 
-  /** The aggregator with its own (unreachable) metrics: for describing and tests that only read topics. */
+  /** The aggregator counting into a registry of its own (unread): for describing and tests that only read topics. */
   public static Topology build(Config cfg) {
-    return build(cfg, new ThresholdMetrics());
+    return build(cfg, new ThresholdMetrics(new MetricsRegistry()));
   }
 
   /** The aggregator counting into {@code metrics}. */

@@ -35,6 +35,7 @@ import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.events.NullScoreReport;
 import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.match.threshold.NullScoreSketch;
+import org.facestream.metrics.MetricsRegistry;
 import org.facestream.events.ThresholdState;
 import org.facestream.testing.BadBytes;
 import org.facestream.testing.Embeddings;
@@ -79,7 +80,7 @@ class ThresholdTopologyTest {
 
   @Test
   void publishesVersionedThresholdFromMergedInstanceSketches() {
-    ThresholdMetrics metrics = new ThresholdMetrics();
+    ThresholdMetrics metrics = new ThresholdMetrics(new MetricsRegistry());
     var cfg = new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5));
     try (TopologyTestDriver driver = new TopologyTestDriver(ThresholdAggregatorTopology.build(cfg, metrics),
         props("facestream-thresholds"))) {
@@ -137,13 +138,13 @@ class ThresholdTopologyTest {
     for (int i = 0; i < cohort.length; i++) {
       cohort[i] = Embeddings.unit(random, d);
     }
-    MatcherConfig cfg = MatcherConfig.of(PACK, 0.35);
+    MatcherConfig cfg = MatcherConfig.of(PACK);
     GalleryIndex index = MatcherTopology.newIndex(cfg);
     AdaptiveThreshold policy = new AdaptiveThreshold(POLICY, new CohortScorer(cohort), index::subjectCount);
-    MatcherMetrics metrics = new MatcherMetrics();
     GalleryKeys keys = new GalleryKeys();
-    var topology = MatcherTopology.build(cfg, keys.masterKeys(), policy, new NullScoreReporting("matcher-a", Duration.ofSeconds(10)),
-        metrics, index, Clock.fixed(T0, ZoneOffset.UTC));
+    var topology = MatcherTopology.build(MatcherTopology.Spec.of(cfg, keys.masterKeys(),
+            new ThresholdMode.Adaptive(policy, new NullScoreReporting("matcher-a", Duration.ofSeconds(10))))
+        .withIndex(index).withClock(Clock.fixed(T0, ZoneOffset.UTC)));
     try (TopologyTestDriver driver = new TopologyTestDriver(topology, props("facestream-matcher"))) {
       TestInputTopic<String, byte[]> gallery = driver.createInputTopic(Topics.GALLERY, new StringSerializer(), new ByteArraySerializer());
       TestInputTopic<String, byte[]> subjectKeys = driver.createInputTopic(Topics.SUBJECT_KEYS, new StringSerializer(), new ByteArraySerializer());
@@ -205,7 +206,7 @@ class ThresholdTopologyTest {
   class BadInput {
     @Test
     void aggregatorSkipsAndCountsEveryBadNullScoreReportAndKeepsPublishing() {
-      ThresholdMetrics metrics = new ThresholdMetrics();
+      ThresholdMetrics metrics = new ThresholdMetrics(new MetricsRegistry());
       var cfg = new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5));
       try (TopologyTestDriver driver = new TopologyTestDriver(ThresholdAggregatorTopology.build(cfg, metrics),
           props("facestream-thresholds"))) {
@@ -257,11 +258,12 @@ class ThresholdTopologyTest {
       for (int i = 0; i < cohort.length; i++) {
         cohort[i] = Embeddings.unit(random, Embeddings.DIMENSION);
       }
-      MatcherConfig cfg = MatcherConfig.of(PACK, 0.35);
+      MatcherConfig cfg = MatcherConfig.of(PACK);
       GalleryIndex index = MatcherTopology.newIndex(cfg);
       AdaptiveThreshold policy = new AdaptiveThreshold(POLICY, new CohortScorer(cohort), index::subjectCount);
-      var topology = MatcherTopology.build(cfg, MasterKeys.ephemeral(), policy, new NullScoreReporting("matcher-a", Duration.ofSeconds(10)),
-          new MatcherMetrics(), index, Clock.fixed(T0, ZoneOffset.UTC));
+      var topology = MatcherTopology.build(MatcherTopology.Spec.of(cfg, MasterKeys.ephemeral(),
+              new ThresholdMode.Adaptive(policy, new NullScoreReporting("matcher-a", Duration.ofSeconds(10))))
+          .withIndex(index).withClock(Clock.fixed(T0, ZoneOffset.UTC)));
       try (TopologyTestDriver driver = new TopologyTestDriver(topology, props("facestream-matcher"))) {
         TestInputTopic<String, byte[]> thresholds = driver.createInputTopic(Topics.THRESHOLDS, new StringSerializer(), new ByteArraySerializer());
         TestInputTopic<String, byte[]> faces = driver.createInputTopic(Topics.FACES, new StringSerializer(), new ByteArraySerializer());
