@@ -404,6 +404,8 @@ class MatcherTopologyTest {
       assertThat(reasons).isSubsetOf("deserialization-failed", "embedding-not-finite", "embedding-dimension-mismatch",
           "model-pack-mismatch", "embedding-zero-norm");
       assertThat(reasons).contains("deserialization-failed", "embedding-not-finite");
+      assertThat(MatcherMetrics.OBSERVATION_REASONS).as("every reason was exported at zero from start")
+          .extracting(DeadLetters.Reason::code).containsAll(reasons);
       assertThat(dls.size() + events.size()).as("every record decided or dead-lettered").isEqualTo(2 * bad.size());
       assertThat(events.stream().filter(e -> "alice".equals(e.subjectId())).count()).isGreaterThanOrEqualTo(bad.size());
       assertThat(metrics.deadLetters()).isEqualTo(dls.size());
