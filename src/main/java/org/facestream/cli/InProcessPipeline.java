@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -89,7 +90,7 @@ final class InProcessPipeline implements AutoCloseable {
       EnrollCommand.publish(new GalleryPublisher(p.audit, keys, subject -> java.util.Optional.empty()), gallery, AuditLogs.person(null),
           AUDIT_WRITER);
       LOG.info("enrolled {}", gallery.keySet());
-      p.matcher = p.keep(MatcherCommand.service(p.cfg, keys, "demo", metrics));
+      p.matcher = p.keep(MatcherService.fromConfig(p.cfg, keys, "demo", () -> Optional.ofNullable(MatcherCommand.cohort(p.cfg)), metrics));
       p.matcher.start(Duration.ofMinutes(2));
       awaitGallery(p.matcher, gallery.size());
       if (apiPort != null) {

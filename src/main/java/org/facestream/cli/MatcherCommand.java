@@ -4,7 +4,6 @@ import org.facestream.audit.AuditLogs;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.InstanceIds;
 import org.facestream.config.MasterKeySetup;
-import org.facestream.config.VisionSetup;
 import org.facestream.kafka.KafkaReachability;
 import org.facestream.match.MatcherService;
 import java.nio.file.Path;
@@ -12,18 +11,16 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.vision.FaceAnalyzer;
 import org.facestream.enroll.Enroller;
-import org.facestream.match.AdaptiveThreshold;
-import org.facestream.match.FixedThreshold;
 import org.facestream.match.threshold.CohortScorer;
-import org.facestream.match.threshold.FpirPolicy;
-import org.facestream.match.MatcherConfig;
-import org.facestream.match.track.TrackAssociator;
 import org.facestream.metrics.MetricsRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,7 +39,7 @@ final class MatcherCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    java.util.Map<String, String> o = new java.util.HashMap<>();
+    Map<String, String> o = new HashMap<>();
     if (stateDir != null) {
       o.put(FaceStreamConfig.STATE_DIR, stateDir.toString());
     }
@@ -56,35 +53,13 @@ final class MatcherCommand implements Callable<Integer> {
     try (ShutdownSignal signal = new ShutdownSignal();
         var audit = AuditLogs.open(cfg, "matcher", metrics);
         var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics);
-        MatcherService matcher = service(cfg, keys, InstanceIds.ofThisHost(), metrics)) {
+        MatcherService matcher = MatcherService.fromConfig(cfg, keys, InstanceIds.ofThisHost(), () -> Optional.ofNullable(cohort(cfg)),
+            metrics)) {
       matcher.start(Duration.ofMinutes(2));
       System.err.println("facestream matcher: running, threshold policy " + cfg.string(FaceStreamConfig.THRESHOLD_POLICY) + "; Ctrl-C stops");
       signal.await();
     }
     return 0;
-  }
-
-  /** The matcher service configured from keys: pack, threshold, top-k, state directory, master key (required). */
-  static MatcherService service(FaceStreamConfig cfg, String instanceId, MetricsRegistry registry) {
-    return service(cfg, MasterKeySetup.require(cfg, "matcher"), instanceId, registry);
-  }
-
-  /** As above, with master keys already resolved (the demo shares one with enrollment and the API). */
-  static MatcherService service(FaceStreamConfig cfg, MasterKeys keys, String instanceId, MetricsRegistry registry) {
-    var pack = VisionSetup.pack(cfg);
-    double threshold = VisionSetup.threshold(cfg);
-    MatcherConfig mc = new MatcherConfig(threshold, cfg.integer(FaceStreamConfig.MATCH_TOP_K), pack.id(), pack.embeddingDimension(), false,
-        cfg.bool(FaceStreamConfig.TRACKS) ? TrackAssociator.Config.defaults() : null);
-    String dir = cfg.string(FaceStreamConfig.STATE_DIR);
-    Path state = dir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "facestream-matcher-state") : Path.of(dir);
-    if ("adaptive-fpir".equals(cfg.string(FaceStreamConfig.THRESHOLD_POLICY))) {
-      FpirPolicy policy = FpirPolicy.defaults(FpirPolicy.POLICY, cfg.decimal(FaceStreamConfig.TARGET_FPIR));
-      CohortScorer cohort = cohort(cfg);
-      return MatcherService.adaptive(mc, keys, index -> AdaptiveThreshold.forGallery(policy, cohort, index), Duration.ofSeconds(5),
-          cfg.kafkaClientSettings(), state, instanceId, registry);
-    }
-    registry.gauge("matcher_threshold_cosine", "Decision threshold in force (cosine)", "", () -> threshold);
-    return new MatcherService(mc, keys, new FixedThreshold(threshold), cfg.kafkaClientSettings(), state, instanceId, registry);
   }
 
   /** Cohort templates from {@code matcher.cohort.dir}: every photo with exactly one face; null when unset. */

@@ -35,7 +35,7 @@ import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.facestream.match.ThresholdAggregatorTopology;
 import org.facestream.match.threshold.FpirPolicy;
-import org.facestream.events.NullScoreReport;
+import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.match.threshold.NullScoreSketch;
 import org.facestream.testing.CliRun;
 import org.facestream.testing.SharedData;
@@ -113,7 +113,7 @@ class AuditChainFaultTest {
     }
     try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap), new StringSerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(Topics.NULL_SCORES, "matcher-a", EventSerdes.nullScores().serialize(Topics.NULL_SCORES,
-          NullScoreReport.of("matcher-a", "default", 1, 150, 30, s, 0, at)))).get();
+          NullScoreReports.of("matcher-a", "default", 1, 150, 30, s, 0, at)))).get();
     }
   }
 

@@ -42,7 +42,8 @@ import org.facestream.events.GalleryRecord;
 import org.facestream.events.Topics;
 import org.facestream.ingest.CameraIngest;
 import org.facestream.config.IngestSettings;
-import org.facestream.match.FixedThreshold;
+import org.facestream.match.ThresholdSettings;
+import org.facestream.match.Tracking;
 import org.facestream.match.MatcherConfig;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ModelPack;
@@ -93,12 +94,12 @@ class KafkaSecurityFaultTest {
       try (CameraIngest ingest = CameraIngest.open(camera.toString(), kafka, broker.bootstrapServers(), IngestSettings.defaults("cam-s"))) {
         assertThat(ingest.run().sent()).isEqualTo(1);
       }
-      MatcherConfig mc = new MatcherConfig(PACK.defaultCosineThreshold(), 5, PACK.id(), PACK.embeddingDimension(), false);
+      MatcherConfig mc = new MatcherConfig(5, PACK.id(), PACK.embeddingDimension(), false);
       WorkerConfig wc = new WorkerConfig("sasl-0", 8, 4 << 20, 40_000_000L, new FaceQuality.Gate(0.6, 6), false, Duration.ofMillis(100));
       try (FaceAnalyzer analyzer = FaceAnalyzer.open(PACK, SharedData.models(), VisionOptions.defaults(PACK));
           VisionWorker worker = new VisionWorker(wc, WorkerClients.kafka(kafka), analyzer, new MetricsRegistry());
-          MatcherService matcher = new MatcherService(mc, masterKeys, new FixedThreshold(PACK.defaultCosineThreshold()), kafka,
-              dir.resolve("state"), "sasl", new MetricsRegistry());
+          MatcherService matcher = new MatcherService(new MatcherService.Spec(mc, new ThresholdSettings.Fixed(PACK.defaultCosineThreshold()),
+              Tracking.PER_FACE, kafka, dir.resolve("state"), "sasl"), masterKeys, new MetricsRegistry());
           IdentityEventTap tap = new IdentityEventTap(kafka, null, new MetricsRegistry())) {
         Thread w = Thread.ofPlatform().start(worker);
         Thread t = Thread.ofPlatform().start(tap);
@@ -151,8 +152,8 @@ class KafkaSecurityFaultTest {
       }
       assertThat((System.nanoTime() - t0) / 1e9).as("producer seconds").isLessThan(10);
       t0 = System.nanoTime();
-      try (MatcherService matcher = new MatcherService(mc, masterKeys, new FixedThreshold(0.4), bad.kafkaClientSettings(), dir.resolve("state-bad"),
-          "sasl-bad", new MetricsRegistry())) {
+      try (MatcherService matcher = new MatcherService(new MatcherService.Spec(mc, new ThresholdSettings.Fixed(0.4), Tracking.PER_FACE,
+          bad.kafkaClientSettings(), dir.resolve("state-bad"), "sasl-bad"), masterKeys, new MetricsRegistry())) {
         assertThatThrownBy(() -> matcher.start(Duration.ofSeconds(60))).isInstanceOf(IllegalStateException.class)
             .hasMessage("matcher failed to start: SaslAuthenticationException: Authentication failed: Invalid username or password");
       }

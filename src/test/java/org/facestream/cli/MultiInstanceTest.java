@@ -3,12 +3,14 @@ package org.facestream.cli;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.events.TopicCatalogue;
 import org.facestream.kafka.EmbeddedKafkaBroker;
+import org.facestream.config.MasterKeySetup;
 import org.facestream.match.MatcherService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -47,8 +49,8 @@ class MultiInstanceTest {
           FaceStreamConfig.STATE_DIR, dir.resolve("state-b").toString(), FaceStreamConfig.MASTER_KEY_FILE, key.toString()));
       MetricsRegistry metrics = new MetricsRegistry();
       try (WorkerPool workers = WorkerPool.start(base, "multi", metrics);
-          MatcherService a = MatcherCommand.service(matcherA, "a", metrics);
-          MatcherService b = MatcherCommand.service(matcherB, "b", metrics)) {
+          MatcherService a = MatcherService.fromConfig(matcherA, MasterKeySetup.require(matcherA, "matcher"), "a", Optional::empty, metrics);
+          MatcherService b = MatcherService.fromConfig(matcherB, MasterKeySetup.require(matcherB, "matcher"), "b", Optional::empty, metrics)) {
         a.start(java.time.Duration.ofMinutes(1));
         b.start(java.time.Duration.ofMinutes(1));
         assertThat(workers.size()).isEqualTo(2);
