@@ -28,6 +28,7 @@ import org.facestream.eval.OpenSetEvaluation;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.model.ModelPack;
 import org.facestream.model.ModelPacks;
+import org.facestream.events.ImageFormats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -387,8 +388,6 @@ final class EvalIdentifyCommand implements Callable<Integer> {
   }
 
   private static boolean isImage(Path f) {
-    String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
-    int dot = name.lastIndexOf('.');
-    return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1));
+    return ImageFormats.hasExtension(f, IMAGE_EXTENSIONS);
   }
 }

@@ -6,20 +6,16 @@ import org.facestream.config.InstanceIds;
 import org.facestream.config.MasterKeySetup;
 import org.facestream.kafka.KafkaReachability;
 import org.facestream.match.MatcherService;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.vision.FaceAnalyzer;
-import org.facestream.enroll.Enroller;
+import org.facestream.enroll.CohortPhotos;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.metrics.MetricsRegistry;
 import picocli.CommandLine.Command;
@@ -62,39 +58,24 @@ final class MatcherCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Cohort templates from {@code matcher.cohort.dir}: every photo with exactly one face; null when unset. */
+  /** Cohort templates from {@code matcher.cohort.dir} ({@link CohortPhotos}); null when unset. */
   static CohortScorer cohort(FaceStreamConfig cfg) {
     String dir = cfg.string(FaceStreamConfig.COHORT_DIR);
     if (dir.isBlank()) {
       return null;
     }
-    Path root = Path.of(dir);
-    // a photo directly in the directory is one person; the photos of a sub-folder are one person's templates,
-    // scored by their best as a gallery subject's are (the quantile level counts templates too)
-    java.util.Map<String, List<float[]>> byIdentity = new java.util.TreeMap<>();
-    int refused = 0;
-    try (FaceAnalyzer analyzer = FaceAnalyzer.forPortraits(cfg, new MetricsRegistry()); Stream<Path> files = Files.walk(root, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-      Enroller enroller = new Enroller(analyzer, new MetricsRegistry());
-      for (Path p : files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)")).sorted().toList()) {
-        Path rel = root.relativize(p);
-        String identity = rel.getNameCount() > 1 ? rel.getName(0).toString() : rel.toString();
-        try {
-          byIdentity.computeIfAbsent(identity, k -> new ArrayList<>()).add(enroller.template(p.toString(), Files.readAllBytes(p)).embedding());
-        } catch (Enroller.EnrollmentException e) {
-          refused++;
-        }
-      }
-    } catch (java.io.IOException e) {
+    CohortPhotos cohort;
+    try (FaceAnalyzer analyzer = FaceAnalyzer.forPortraits(cfg, new MetricsRegistry())) {
+      cohort = CohortPhotos.load(analyzer, Path.of(dir));
+    } catch (IOException e) {
       throw new IllegalArgumentException("expected a readable cohort directory " + dir + ", found " + e.getMessage(), e);
     }
-    List<float[][]> identities = byIdentity.values().stream().map(l -> l.toArray(float[][]::new)).toList();
-    if (identities.size() < 2) {
+    if (cohort.byPerson().size() < 2) {
       throw new IllegalArgumentException("expected photos of at least 2 cohort people (one face each) in " + dir
-          + ", found " + identities.size());
+          + ", found " + cohort.byPerson().size());
     }
-    System.err.println("facestream matcher: cohort of " + identities.size() + " people ("
-        + identities.stream().mapToInt(t -> t.length).sum() + " faces) from " + dir + " (" + refused + " photos refused)");
-    return CohortScorer.ofIdentities(identities, CohortScorer.DEFAULT_SCALE);
+    System.err.println("facestream matcher: cohort of " + cohort.byPerson().size() + " people (" + cohort.faces() + " faces) from " + dir
+        + " (" + cohort.refused() + " photos refused)");
+    return CohortScorer.ofIdentities(cohort.identities(), CohortScorer.DEFAULT_SCALE);
   }
-
 }
