@@ -13,6 +13,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.facestream.crypto.DecryptionException;
 import org.facestream.crypto.GalleryCipher;
 import org.facestream.crypto.MasterKeys;
+import org.facestream.enroll.GalleryWriter;
 import org.facestream.enroll.SubjectKeyLookup;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.SealedGalleryRecord;

@@ -2,14 +2,18 @@ package org.facestream.cli;
 
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.audit.AuditLogs;
+import org.facestream.api.ApiKeys;
 import org.facestream.api.ApiRuntime;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.MasterKeySetup;
 import org.facestream.kafka.KafkaReachability;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.facestream.config.ApiSettings;
-import org.facestream.api.MatcherProbe;
+import org.facestream.enroll.Enroller;
+import org.facestream.vision.FaceAnalyzer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,7 +35,7 @@ final class ApiCommand implements Callable<Integer> {
   String host;
 
   @Option(names = "--keys", paramLabel = "FILE", description = "API key file (key api.keys.file; facestream api-key create).")
-  java.nio.file.Path keys;
+  Path keys;
 
   @Option(names = "--max-upload-mb", defaultValue = "10", paramLabel = "MB", description = "Largest enrollment upload in MiB (default ${DEFAULT-VALUE}).")
   int maxUploadMb;
@@ -41,19 +45,21 @@ final class ApiCommand implements Callable<Integer> {
     if (maxUploadMb < 1 || maxUploadMb > 1024) {
       throw new IllegalArgumentException("expected --max-upload-mb in [1, 1024], found " + maxUploadMb);
     }
-    FaceStreamConfig cfg = common.resolve(keys == null ? java.util.Map.of() : java.util.Map.of(FaceStreamConfig.API_KEYS_FILE, keys.toString()));
+    FaceStreamConfig cfg = common.resolve(keys == null ? Map.of() : Map.of(FaceStreamConfig.API_KEYS_FILE, keys.toString()));
     if (cfg.string(FaceStreamConfig.API_KEYS_FILE).isBlank()) {
       throw new IllegalArgumentException("expected --keys FILE or " + FaceStreamConfig.API_KEYS_FILE + " (the API needs keys), found none; "
           + "mint one with 'facestream api-key create --role admin --id admin-1 --file api-keys.txt'");
     }
     // a bad key file fails here, in a second, naming its line
-    org.facestream.api.ApiKeys.read(java.nio.file.Path.of(cfg.string(FaceStreamConfig.API_KEYS_FILE)));
+    ApiKeys.read(Path.of(cfg.string(FaceStreamConfig.API_KEYS_FILE)));
     var masterKeys = MasterKeySetup.require(cfg, "api");
     KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
     ApiSettings settings = ApiSettings.defaults(port).withHost(host).withMaxUploadBytes((long) maxUploadMb << 20);
     MetricsRegistry metrics = new MetricsRegistry();
     try (ShutdownSignal signal = new ShutdownSignal(); var audit = AuditLogs.open(cfg, "api", metrics);
-        ApiRuntime api = ApiRuntime.start(cfg, masterKeys, settings, MatcherProbe.UNKNOWN, audit, metrics)) {
+        FaceAnalyzer analyzer = FaceAnalyzer.forPortraits(cfg, metrics);
+        ApiRuntime api = ApiRuntime.start(cfg, masterKeys, settings,
+            ApiWiring.matcherElsewhere(cfg, new Enroller(analyzer, metrics)::everyTemplate), audit, metrics)) {
       System.err.println("facestream api: dashboard on http://" + host + ":" + api.port() + "/; Ctrl-C stops");
       signal.await();
     }

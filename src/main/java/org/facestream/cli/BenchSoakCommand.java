@@ -114,7 +114,7 @@ final class BenchSoakCommand implements Callable<Integer> {
     MetricsRegistry metrics = new MetricsRegistry();
     try (FaceAnalyzer portraits = FaceAnalyzer.forPortraits(base, metrics)) {
       Enroller enroller = new Enroller(portraits, metrics);
-      DemoCommand.parseEnrollments(enroll).forEach((name, images) -> gallery.put(name, enroller.enroll(name, images)));
+      DemoCommand.parseEnrollments(enroll).forEach((name, images) -> gallery.put(name, enroller.everyTemplate(name, images)));
     }
     Path dir = data != null ? data : Files.createTempDirectory("facestream-soak-");
     try (ShutdownSignal signal = new ShutdownSignal();

@@ -101,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
     Map<String, GalleryRecord> gallery = new LinkedHashMap<>();
     try (FaceAnalyzer portraits = FaceAnalyzer.forPortraits(base, metrics)) {
       Enroller enroller = new Enroller(portraits, metrics);
-      subjects.forEach((name, images) -> gallery.put(name, enroller.enroll(name, images)));
+      subjects.forEach((name, images) -> gallery.put(name, enroller.everyTemplate(name, images)));
     }
 
     try (ShutdownSignal signal = new ShutdownSignal();

@@ -25,7 +25,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.facestream.audit.AuditLog;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.config.WorkerConfig;
+import java.util.Optional;
+import org.facestream.config.ApiSettings;
+import org.facestream.enroll.Enroller;
+import org.facestream.enroll.EnrollmentService;
 import org.facestream.enroll.GalleryPublisher;
+import org.facestream.enroll.Origin;
+import org.facestream.enroll.SubjectRecords;
+import org.facestream.vision.FaceAnalyzer;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Topics;
 import org.facestream.ingest.CameraIngest;
@@ -38,8 +45,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole pipeline in one JVM, as {@code demo}, {@code bench pipeline} and {@code bench soak} run it: a
  * real broker with the catalogue's topics, the pipeline's audit chain (writer {@code demo}, its redacted
- * configuration first), the gallery written through {@link GalleryPublisher} (sealed, each subject with its
- * audit record), the matcher running with it loaded, the identity tap reading, optionally the API (with the
+ * configuration first), the gallery enrolled through the {@link EnrollmentService} (sealed, each subject with
+ * its audit record), the matcher running with it loaded, the identity tap reading, optionally the API (with the
  * keys of {@code api.keys.file}, or one ephemeral admin key printed to stderr), and the worker pool; cameras
  * are added with {@link #openCamera}. {@link #close} stops everything in reverse order, the audit chain just
  * before the broker. Not thread-safe; one owner.
@@ -66,7 +73,8 @@ final class InProcessPipeline implements AutoCloseable {
    *
    * @param common the command's options (configuration file, -D keys, models)
    * @param overrides the command's own keys (fps, thumbnails, ...)
-   * @param gallery subjects to enroll before anything runs
+   * @param gallery subjects to enroll before anything runs: one template per photo ({@link Enroller#everyTemplate}),
+   *     clustered into sub-centres as every enrollment is
    * @param events where the tap prints each identity event as a JSON line, or null
    * @param apiPort serve the REST API and dashboard on this port, or null
    */
@@ -87,14 +95,18 @@ final class InProcessPipeline implements AutoCloseable {
       p.admin = p.keep(Admin.create(p.cfg.kafkaClientSettings()));
       TopicCatalogue.load().ensureTopics(p.admin);
       p.audit = p.keep(AuditLogs.open(p.cfg, AUDIT_WRITER, metrics));
-      EnrollCommand.publish(new GalleryPublisher(p.audit, keys, subject -> java.util.Optional.empty()), gallery, AuditLogs.person(null),
-          AUDIT_WRITER);
+      // a fresh broker: no subject has a record or a key yet
+      EnrollmentService enrollment = new EnrollmentService(SubjectRecords.NONE, new GalleryPublisher(p.audit, keys, subject -> Optional.empty()),
+          Enroller.MAX_SUB_CENTERS);
+      gallery.values().forEach(photos -> enrollment.enroll(photos, null, Origin.of(AuditLogs.person(null), AUDIT_WRITER)));
       LOG.info("enrolled {}", gallery.keySet());
       p.matcher = p.keep(MatcherService.fromConfig(p.cfg, keys, "demo", () -> Optional.ofNullable(MatcherCommand.cohort(p.cfg)), metrics));
       p.matcher.start(Duration.ofMinutes(2));
       awaitGallery(p.matcher, gallery.size());
       if (apiPort != null) {
-        p.keep(ApiRuntime.start(p.cfg, keys, org.facestream.config.ApiSettings.defaults(apiPort), p.matcher, p.audit, System.err, metrics));
+        FaceAnalyzer portraits = p.keep(FaceAnalyzer.forPortraits(p.cfg, metrics));
+        p.keep(ApiRuntime.startForDemo(p.cfg, keys, ApiSettings.defaults(apiPort),
+            ApiWiring.matcherInProcess(p.cfg, p.matcher, new Enroller(portraits, metrics)::everyTemplate), p.audit, System.err, metrics));
       }
       p.tap = new IdentityEventTap(p.cfg.kafkaClientSettings(), events, metrics);
       p.tapThread = Thread.ofPlatform().name("identity-tap").start(p.tap);

@@ -48,7 +48,6 @@ import org.facestream.config.ApiSettings;
 import org.facestream.api.CameraStats;
 import org.facestream.api.EventRing;
 import org.facestream.api.KafkaGalleryView;
-import org.facestream.api.KafkaGalleryWriter;
 import org.facestream.api.LiveFeed;
 import org.facestream.api.MatcherProbe;
 import org.facestream.api.Role;
@@ -123,7 +122,7 @@ class ErasureFaultTest {
   static KafkaStreams matcher;
   static KafkaGalleryView view;
   static AuditLog audit;
-  static KafkaGalleryWriter writer;
+  static GalleryPublisher writer;
   static AdminClusterProbe probe;
   static LiveFeed live;
   static ApiServer api;
@@ -150,7 +149,7 @@ class ErasureFaultTest {
     MatcherConfig cfg = matcherConfig();
     view = KafkaGalleryView.start(kafka, masterKeys);
     audit = AuditLog.open(kafka, "api", new MetricsRegistry());
-    writer = new KafkaGalleryWriter(audit, masterKeys, view);
+    writer = new GalleryPublisher(audit, masterKeys, view);
     probe = new AdminClusterProbe(kafka, "facestream-worker");
     live = new LiveFeed(new EventRing(100), new SseHub(16, Duration.ofMillis(500)), new ThumbnailCache(10, 1 << 20), new CameraStats());
     MatcherProbe inProcess = new MatcherProbe() {
