@@ -4,11 +4,11 @@ import java.util.Map;
 import org.facestream.events.GalleryRecord;
 
 /**
- * Turns uploaded images into a gallery record through the production detect-align-embed path (in
- * production {@code org.facestream.enroll.Enroller::everyTemplate}; the server chooses the sub-centres among the
- * subject's old and new templates). Each image must show exactly one face; an
- * image that does not is refused with {@code Enroller.EnrollmentException}. The server calls it from one
- * thread at a time, so implementations need not be thread-safe.
+ * Turns uploaded images into templates through the production detect-align-embed path (in production
+ * {@code org.facestream.enroll.Enroller::everyTemplate}; the {@link org.facestream.enroll.EnrollmentService}
+ * then clusters them with the subject's current templates). Each image must show exactly one face; an image
+ * that does not is refused with {@code Enroller.EnrollmentException}. The server calls it from one thread at
+ * a time, so implementations need not be thread-safe.
  */
 @FunctionalInterface
 public interface Enrollment {

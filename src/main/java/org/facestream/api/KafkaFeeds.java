@@ -1,62 +1,49 @@
 package org.facestream.api;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.facestream.events.DeadLetters;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.IdentityEvent;
 import org.facestream.events.IdentityEventSerde;
 import org.facestream.events.JsonSerde;
-import org.facestream.events.EventSerdes;
-import org.facestream.events.Topics;
-import org.facestream.match.ThresholdAggregatorTopology;
 import org.facestream.events.ThresholdState;
+import org.facestream.events.Topics;
+import org.facestream.kafka.TopicTail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One consumer thread that fills a {@link LiveFeed} from {@code facestream.identities.v1} (the last events of
- * each partition, then live), {@code facestream.faces.v1} (the last observations, then live) and
- * {@code facestream.deadletter.v1} (from the beginning: counts over its retention). Partitions are assigned,
- * not subscribed: no consumer group, so any number of API instances each see everything. read_committed,
- * so aborted worker or matcher transactions never show. Unreadable records are logged and skipped.
+ * One {@link TopicTail} thread that fills a {@link LiveFeed} from {@code facestream.identities.v1} (the last
+ * events of each partition, then live), {@code facestream.faces.v1} (the last observations, then live),
+ * {@code facestream.deadletter.v1} (from the beginning: counts over its retention) and, for an API whose
+ * matcher runs elsewhere, {@code facestream.thresholds.v1} (from the beginning: every version still on the
+ * compacted topic). Partitions are assigned, not subscribed: no consumer group, so any number of API
+ * instances each see everything. read_committed, so aborted worker or matcher transactions never show.
+ * Unreadable records are logged and skipped.
  */
-public final class KafkaFeeds implements Runnable, AutoCloseable {
+public final class KafkaFeeds implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaFeeds.class);
   private static final int FACES_LOOKBACK = 300;
-  private final KafkaConsumer<String, byte[]> consumer;
+  private final TopicTail tail;
   private final LiveFeed feed;
+  private final ThresholdHistory thresholds;
   private final IdentityEventSerde identities = EventSerdes.identities();
   private final JsonSerde<FaceObservation> faces = EventSerdes.faces();
-  private final AtomicBoolean running = new AtomicBoolean(true);
-  private final Thread thread;
-  private volatile boolean assigned;
-  private final ThresholdHistory thresholds;
   private final JsonSerde<ThresholdState> thresholdStates = EventSerdes.thresholds();
 
   private KafkaFeeds(Map<String, Object> kafkaSettings, LiveFeed feed, ThresholdHistory thresholds) {
-    this.thresholds = thresholds;
-    Map<String, Object> m = new HashMap<>(kafkaSettings);
-    m.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    m.put(ConsumerConfig.CLIENT_ID_CONFIG, "facestream-api-feeds");
-    this.consumer = new KafkaConsumer<>(m, new StringDeserializer(), new ByteArrayDeserializer());
     this.feed = feed;
-    this.thread = Thread.ofPlatform().daemon().name("api-feeds").unstarted(this);
+    this.thresholds = thresholds;
+    Map<String, TopicTail.Start> topics = new LinkedHashMap<>();
+    topics.put(Topics.IDENTITIES, TopicTail.Start.last(feed.events().capacity()));
+    topics.put(Topics.FACES, TopicTail.Start.last(FACES_LOOKBACK));
+    topics.put(Topics.DEADLETTER, TopicTail.Start.BEGINNING);
+    topics.put(Topics.THRESHOLDS, TopicTail.Start.BEGINNING);
+    this.tail = TopicTail.of(kafkaSettings, "facestream-api-feeds", topics);
   }
 
   /** Starts feeding {@code feed}. */
@@ -70,60 +57,13 @@ public final class KafkaFeeds implements Runnable, AutoCloseable {
    */
   public static KafkaFeeds start(Map<String, Object> kafkaSettings, LiveFeed feed, ThresholdHistory thresholds) {
     KafkaFeeds f = new KafkaFeeds(kafkaSettings, feed, thresholds);
-    f.thread.start();
+    f.tail.start("api-feeds", batch -> batch.records().forEach(f::accept));
     return f;
   }
 
   /** True once partitions are assigned and positioned (records produced after this are seen). */
   public boolean assigned() {
-    return assigned;
-  }
-
-  @Override
-  public void run() {
-    try {
-      List<TopicPartition> identityTps = partitions(Topics.IDENTITIES);
-      List<TopicPartition> faceTps = partitions(Topics.FACES);
-      List<TopicPartition> deadTps = partitions(Topics.DEADLETTER);
-      List<TopicPartition> thresholdTps = partitions(Topics.THRESHOLDS);
-      List<TopicPartition> all = new ArrayList<>(identityTps);
-      all.addAll(faceTps);
-      all.addAll(deadTps);
-      all.addAll(thresholdTps);
-      consumer.assign(all);
-      Map<TopicPartition, Long> begins = consumer.beginningOffsets(all, Duration.ofSeconds(30));
-      Map<TopicPartition, Long> ends = consumer.endOffsets(all, Duration.ofSeconds(30));
-      int eventLookback = feed.events().capacity();
-      for (TopicPartition tp : identityTps) {
-        consumer.seek(tp, Math.max(begins.get(tp), ends.get(tp) - eventLookback));
-      }
-      for (TopicPartition tp : faceTps) {
-        consumer.seek(tp, Math.max(begins.get(tp), ends.get(tp) - FACES_LOOKBACK));
-      }
-      consumer.seekToBeginning(deadTps);
-      consumer.seekToBeginning(thresholdTps); // every version still on the (compacted) topic
-      for (TopicPartition tp : all) {
-        consumer.position(tp); // resolve lazily-evaluated seeks now, so assigned() means positioned
-      }
-      assigned = true;
-      while (running.get()) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          accept(r);
-        }
-      }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      if (running.get()) {
-        LOG.error("live feeds stopped reading", e);
-      }
-    } finally {
-      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-    }
-  }
-
-  private List<TopicPartition> partitions(String topic) {
-    return consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    return tail.positioned();
   }
 
   private void accept(ConsumerRecord<String, byte[]> r) {
@@ -158,12 +98,6 @@ public final class KafkaFeeds implements Runnable, AutoCloseable {
 
   @Override
   public void close() {
-    running.set(false);
-    consumer.wakeup();
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    tail.close();
   }
 }

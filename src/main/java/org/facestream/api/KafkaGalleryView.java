@@ -2,36 +2,30 @@ package org.facestream.api;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.facestream.crypto.DecryptionException;
 import org.facestream.crypto.GalleryCipher;
 import org.facestream.crypto.MasterKeys;
+import org.facestream.enroll.GalleryWriter;
 import org.facestream.enroll.SubjectKeyLookup;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.SealedGalleryRecord;
 import org.facestream.events.EventSerdes;
 import org.facestream.events.SubjectKeyRecord;
 import org.facestream.events.Topics;
+import org.facestream.kafka.TopicTail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link GalleryView} from Kafka: one thread reads every partition of the compacted
+ * The {@link GalleryView} from Kafka: one {@link TopicTail} thread reads every partition of the compacted
  * {@code facestream.gallery.v1} and {@code facestream.subject-keys.v1} from the beginning (assigned, no
  * consumer group: every API instance needs the whole gallery), read_committed, and keeps the subjects whose
  * sealed record opens under the data key it names, decrypted (the API merges new templates into a subject's
@@ -41,72 +35,38 @@ import org.slf4j.LoggerFactory;
  * treats them as erasures too, so both show the same gallery). Also the writer's {@link SubjectKeyLookup}.
  * Thread-safe.
  */
-public final class KafkaGalleryView implements GalleryView, SubjectKeyLookup, Runnable, AutoCloseable {
+public final class KafkaGalleryView implements GalleryView, SubjectKeyLookup, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaGalleryView.class);
-  private final KafkaConsumer<String, byte[]> consumer;
+  private final TopicTail tail;
   private final MasterKeys masterKeys;
   private final GalleryCipher cipher = new GalleryCipher();
-  private final AtomicBoolean running = new AtomicBoolean(true);
   private final Object lock = new Object();
   private final Map<String, SealedGalleryRecord> sealed = new HashMap<>();
   private final Map<String, SubjectKeyRecord> keys = new HashMap<>();
   private final Map<String, GalleryRecord> subjects = new HashMap<>();
   private final Map<TopicPartition, Long> positions = new HashMap<>();
-  private Map<TopicPartition, Long> startEnds = Map.of();
-  private final Thread thread;
 
   private KafkaGalleryView(Map<String, Object> kafkaSettings, MasterKeys masterKeys) {
-    Map<String, Object> m = new HashMap<>(kafkaSettings);
-    m.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    m.put(ConsumerConfig.CLIENT_ID_CONFIG, "facestream-api-gallery");
     this.masterKeys = masterKeys;
-    consumer = new KafkaConsumer<>(m, new StringDeserializer(), new ByteArrayDeserializer());
-    thread = Thread.ofPlatform().daemon().name("api-gallery-view").unstarted(this);
+    Map<String, TopicTail.Start> topics = new LinkedHashMap<>();
+    topics.put(Topics.GALLERY, TopicTail.Start.BEGINNING);
+    topics.put(Topics.SUBJECT_KEYS, TopicTail.Start.BEGINNING);
+    tail = TopicTail.of(kafkaSettings, "facestream-api-gallery", topics);
   }
 
   /** Starts reading the gallery and key topics; the view fills as it catches up (see {@link #caughtUp()}). */
   public static KafkaGalleryView start(Map<String, Object> kafkaSettings, MasterKeys masterKeys) {
     KafkaGalleryView v = new KafkaGalleryView(kafkaSettings, masterKeys);
-    v.thread.start();
+    v.tail.start("api-gallery-view", v::applyBatch);
     return v;
   }
 
-  @Override
-  public void run() {
-    try {
-      List<TopicPartition> tps = Stream.of(Topics.GALLERY, Topics.SUBJECT_KEYS)
-          .flatMap(t -> consumer.partitionsFor(t, Duration.ofSeconds(30)).stream())
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(tps);
-      consumer.seekToBeginning(tps);
-      Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(tps, Duration.ofSeconds(30)));
-      synchronized (lock) {
-        startEnds = ends;
-      }
-      while (running.get()) {
-        var records = consumer.poll(Duration.ofMillis(100));
-        Map<TopicPartition, Long> now = new HashMap<>();
-        for (TopicPartition tp : tps) {
-          now.put(tp, consumer.position(tp));
-        }
-        synchronized (lock) {
-          for (ConsumerRecord<String, byte[]> r : records) {
-            apply(r);
-          }
-          positions.putAll(now);
-          lock.notifyAll();
-        }
-      }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      if (running.get()) {
-        LOG.error("gallery view stopped reading {} and {}", Topics.GALLERY, Topics.SUBJECT_KEYS, e);
-      }
-    } finally {
-      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+  /** Applies a poll's records and then its positions, together, so a waiter sees both or neither. */
+  private void applyBatch(TopicTail.Batch batch) {
+    synchronized (lock) {
+      batch.records().forEach(this::apply);
+      positions.putAll(batch.positions());
+      lock.notifyAll();
     }
   }
 
@@ -206,29 +166,14 @@ public final class KafkaGalleryView implements GalleryView, SubjectKeyLookup, Ru
     }
   }
 
+  /** True once the view has applied every record before the end offsets its reader found when it started. */
   @Override
   public boolean caughtUp() {
-    synchronized (lock) {
-      if (startEnds.isEmpty()) {
-        return false;
-      }
-      for (var e : startEnds.entrySet()) {
-        if (positions.getOrDefault(e.getKey(), 0L) < e.getValue()) {
-          return false;
-        }
-      }
-      return true;
-    }
+    return tail.caughtUp();
   }
 
   @Override
   public void close() {
-    running.set(false);
-    consumer.wakeup();
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    tail.close();
   }
 }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.facestream.events.ThresholdRef;
-import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.events.ThresholdState;
 
 /**
@@ -18,17 +17,23 @@ public final class ThresholdHistory implements ThresholdSource {
   static final int MAX_CHANGES = 500;
 
   private final String policyId;
+  private final String policyName;
   private final List<Change> history = new ArrayList<>();
   private long lastVersion;
 
   /**
    * @param policyId the policy whose states are recorded (key of {@code facestream.thresholds.v1})
-   * @param initial the threshold deciding before the first publication
+   * @param initial the threshold deciding before the first publication (version 0), its policy name the name
+   *     every recorded version carries
    * @param since when the initial threshold took effect
    */
-  public ThresholdHistory(String policyId, double initial, Instant since) {
+  public ThresholdHistory(String policyId, ThresholdRef initial, Instant since) {
+    if (initial.version() != 0) {
+      throw new IllegalArgumentException("expected the initial threshold at version 0, found version " + initial.version());
+    }
     this.policyId = policyId;
-    history.add(new Change(since, new ThresholdRef(initial, 0, FpirPolicy.POLICY), "initial value until the first publication"));
+    this.policyName = initial.policy();
+    history.add(new Change(since, initial, "initial value until the first publication"));
   }
 
   /** Records a published state; returns whether it was new. */
@@ -37,7 +42,7 @@ public final class ThresholdHistory implements ThresholdSource {
       return false;
     }
     lastVersion = s.version();
-    history.add(new Change(s.updatedAt(), new ThresholdRef(s.value(), s.version(), FpirPolicy.POLICY), String.format(
+    history.add(new Change(s.updatedAt(), new ThresholdRef(s.value(), s.version(), policyName), String.format(
         Locale.ROOT, "%s estimate from %d null scores at level %.6f (N=%d, K=%d), raw %.4f", s.method(),
         s.samples(), s.level(), s.galleryN(), s.cohortK(), s.rawValue())));
     if (history.size() > MAX_CHANGES) {

@@ -1,26 +1,37 @@
 /**
- * The REST API, server-sent events and the dashboard ({@code facestream api}, {@code demo --port}).
+ * The REST API, server-sent events and the dashboard ({@code facestream api}, {@code demo --port}): an
+ * adapter over the {@link org.facestream.enroll.EnrollmentService} and the live topics.
  *
- * <p>Reads {@code facestream.gallery.v1} and {@code facestream.subject-keys.v1} from the beginning (the
- * gallery view, no consumer group; it decrypts each subject's record with its data key),
- * {@code facestream.identities.v1} (recent events and the live feed), {@code facestream.faces.v1}
- * (camera rates and face thumbnails) and {@code facestream.deadletter.v1} (counts by reason), all with
- * {@code isolation.level=read_committed}; writes {@code facestream.subject-keys.v1} and {@code
- * facestream.gallery.v1} through {@link org.facestream.enroll.GalleryPublisher} (enrollment through the
- * production detect-align-embed path, sealed under the subject's data key; erasure destroys the key, then
- * tombstones the record), each change in one transaction with its record on {@code facestream.audit.v1}.
- * Embeddings never leave the process in responses. No stores: everything it keeps is bounded and in memory.
- * Dashboard assets are plain files under {@code src/main/resources/web}.
+ * <p>Reads, each through a {@link org.facestream.kafka.TopicTail} (assigned, no consumer group,
+ * {@code isolation.level=read_committed}): {@code facestream.gallery.v1} and {@code facestream.subject-keys.v1}
+ * from the beginning ({@link org.facestream.api.KafkaGalleryView}, which opens each subject's record with its
+ * data key); {@code facestream.identities.v1} (recent events and the live feed), {@code facestream.faces.v1}
+ * (camera rates and face thumbnails), {@code facestream.deadletter.v1} (counts by reason) and, when the
+ * matcher runs elsewhere and decides adaptively, {@code facestream.thresholds.v1}
+ * ({@link org.facestream.api.KafkaFeeds}). Writes {@code facestream.subject-keys.v1},
+ * {@code facestream.gallery.v1} and {@code facestream.audit.v1} only through the enrollment service and its
+ * {@link org.facestream.enroll.GalleryPublisher} (enrollment: the subject's new photos clustered with its
+ * current templates and sealed under its data key; erasure: the key destroyed, then the record tombstoned),
+ * each change in one transaction with its audit record. Embeddings never leave the process in responses. No
+ * stores: everything it keeps is bounded and in memory. Dashboard assets are plain files under
+ * {@code src/main/resources/web}.
  *
- * <p>Access: API keys with ordered {@link org.facestream.api.Role}s ({@link org.facestream.api.ApiKeys},
- * hashes only, from a key file that {@link org.facestream.api.ApiKeyFile} reloads and audits); every data
- * route states the least role it needs, and handlers get the request's {@link org.facestream.api.Principal}.
+ * <p>{@link org.facestream.api.ApiServer} is the router: it matches a route, has
+ * {@code Authentication} check its role, and calls the handler of its resource
+ * ({@code SubjectsHandler}, {@code EventsHandler},
+ * {@code ThresholdHandler}, {@code StatsHandler},
+ * {@code SystemHandler}). Access: API keys with ordered {@link org.facestream.api.Role}s
+ * ({@link org.facestream.api.ApiKeys}, hashes only, from a key file that {@link org.facestream.api.ApiKeyFile}
+ * reloads and audits); every data route states the least role it needs, and handlers get the request's
+ * {@link org.facestream.api.Principal}.
  *
- * <p>{@link org.facestream.api.ApiServer} takes its collaborators as small interfaces
- * ({@link org.facestream.api.GalleryView}, {@link org.facestream.api.GalleryWriter},
- * {@link org.facestream.api.Enrollment}, {@link org.facestream.api.ThresholdSource},
- * {@link org.facestream.api.ClusterProbe}, {@link org.facestream.api.MatcherProbe},
- * {@link org.facestream.api.Credentials}); the command line wires
- * them to Kafka with {@link org.facestream.api.KafkaFeeds}.
+ * <p>The server takes its collaborators as small interfaces ({@link org.facestream.api.GalleryView},
+ * {@link org.facestream.enroll.GalleryWriter}, {@link org.facestream.api.Enrollment},
+ * {@link org.facestream.api.ThresholdSource}, {@link org.facestream.api.ClusterProbe},
+ * {@link org.facestream.api.MatcherProbe}, {@link org.facestream.api.Credentials}).
+ * {@link org.facestream.api.ApiRuntime} wires them to Kafka; what only the process around it knows (the
+ * enroller and its analyzer, a matcher in the same process, where the threshold comes from) the command line
+ * passes as an {@link org.facestream.api.ApiRuntime.Wiring}, so this package depends on neither the matcher
+ * nor the vision path.
  */
 package org.facestream.api;

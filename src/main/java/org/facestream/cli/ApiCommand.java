@@ -5,14 +5,18 @@ import java.util.Map;
 import org.facestream.api.ApiKeys;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.audit.AuditLogs;
+import org.facestream.api.ApiKeys;
 import org.facestream.api.ApiRuntime;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.MasterKeySetup;
 import org.facestream.kafka.KafkaReachability;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.facestream.config.ApiSettings;
-import org.facestream.api.MatcherProbe;
+import org.facestream.enroll.Enroller;
+import org.facestream.vision.FaceAnalyzer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,7 +60,9 @@ final class ApiCommand implements Callable<Integer> {
     ApiSettings settings = ApiSettings.defaults(port).withHost(host).withMaxUploadBytes((long) maxUploadMb << 20);
     MetricsRegistry metrics = new MetricsRegistry();
     try (ShutdownSignal signal = new ShutdownSignal(); var audit = AuditLogs.open(cfg, "api", metrics);
-        ApiRuntime api = ApiRuntime.start(cfg, masterKeys, settings, MatcherProbe.UNKNOWN, audit, metrics)) {
+        FaceAnalyzer analyzer = FaceAnalyzer.forPortraits(cfg, metrics);
+        ApiRuntime api = ApiRuntime.start(cfg, masterKeys, settings,
+            ApiWiring.matcherElsewhere(cfg, new Enroller(analyzer, metrics)::everyTemplate), audit, metrics)) {
       System.err.println("facestream api: dashboard on http://" + host + ":" + api.port() + "/; Ctrl-C stops");
       signal.await();
     }

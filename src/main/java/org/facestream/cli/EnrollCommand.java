@@ -1,44 +1,47 @@
 package org.facestream.cli;
 
-import java.time.Instant;
-import org.facestream.metrics.MetricsRegistry;
-import org.facestream.audit.AuditLogs;
-import org.facestream.config.FaceStreamConfig;
-import org.facestream.config.MasterKeySetup;
-import org.facestream.config.VisionSetup;
-import org.facestream.kafka.KafkaReachability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.facestream.audit.AuditLog;
+import org.facestream.audit.AuditLogs;
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.config.MasterKeySetup;
 import org.facestream.crypto.MasterKeys;
-import org.facestream.vision.FaceAnalyzer;
 import org.facestream.enroll.Enroller;
+import org.facestream.enroll.EnrollmentService;
 import org.facestream.enroll.GalleryPublisher;
-import org.facestream.enroll.SubjectKeySnapshot;
-import org.facestream.events.AuditEntry;
-import org.facestream.events.AuditRecord;
+import org.facestream.enroll.GallerySnapshot;
+import org.facestream.enroll.Origin;
+import org.facestream.enroll.PhotoFolder;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Template;
+import org.facestream.kafka.KafkaReachability;
+import org.facestream.metrics.MetricsRegistry;
+import org.facestream.vision.FaceAnalyzer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code facestream enroll --subject ID IMAGE...}: templates from photos into the gallery topic, sealed under
- * the subject's data key; or {@code facestream enroll --dir ROOT}: bulk enrollment of a folder tree with one
- * folder per subject. Needs the master key ({@code security.master.key.file}). Each subject's key record (when
+ * {@code facestream enroll --subject ID IMAGE...}: photos added to a subject's enrollment, as
+ * {@code POST /api/v1/subjects/{id}/faces} adds them ({@link EnrollmentService}): clustered with the subject's
+ * current templates, sealed under its data key; or {@code facestream enroll --dir ROOT}: bulk enrollment of a
+ * {@link PhotoFolder}. Needs the master key ({@code security.master.key.file}). Each subject's key record (when
  * it has no key yet), sealed record and audit record (actor {@code --actor} or the OS user) are written in one
- * transaction ({@link GalleryPublisher}).
+ * transaction ({@link GalleryPublisher}). The photos are analysed before Kafka is asked anything, so a bad
+ * photo or model fails in a second.
  */
 @Command(name = "enroll", description = "Enroll a subject from photos (each must show exactly one face), or a folder tree with --dir.")
 final class EnrollCommand implements Callable<Integer> {
@@ -47,7 +50,7 @@ final class EnrollCommand implements Callable<Integer> {
   @Option(names = "--subject", paramLabel = "ID", description = "Subject id ([A-Za-z0-9._:@-], up to 128 characters).")
   String subject;
 
-  @Option(names = "--dir", paramLabel = "ROOT", description = "Bulk: ROOT/<subject>/<photos>; photos that are refused are reported and skipped.")
+  @Option(names = "--dir", paramLabel = "ROOT", description = "Bulk: ROOT/<subject>/<photos> (a photo directly in ROOT is one subject, named by the file); photos that are refused are reported and skipped.")
   Path root;
 
   @Parameters(arity = "0..*", paramLabel = "IMAGE", description = "JPEG or PNG photos of the subject.")
@@ -63,64 +66,51 @@ final class EnrollCommand implements Callable<Integer> {
     }
     FaceStreamConfig cfg = common.resolve();
     MasterKeys keys = MasterKeySetup.require(cfg, "enroll command");
-    Map<String, GalleryRecord> records = new LinkedHashMap<>();
     MetricsRegistry metrics = new MetricsRegistry();
+    // one template per photo; the service clusters them with each subject's current templates
+    Map<String, GalleryRecord> photos;
     try (FaceAnalyzer analyzer = FaceAnalyzer.forPortraits(cfg, metrics)) {
       Enroller enroller = new Enroller(analyzer, metrics);
-      Map<String, Enroller.Enrollment> enrollments = subject != null
-          ? Map.of(subject, enroller.enrollment(subject, images)) : enrollTree(enroller);
-      enrollments.forEach((id, e) -> {
-        records.put(id, e.record());
-        if (!e.outliers().isEmpty()) {
-          System.err.println("facestream enroll: " + id + ": left out " + e.outlierSources() + ": they look like someone"
-              + " else (cosine below " + Enroller.SAME_PERSON_COSINE + " to the subject's other photos); check their labels");
-        }
-      });
+      photos = subject != null ? Map.of(subject, enroller.everyTemplate(subject, images)) : templatesOfTree(enroller);
     }
     KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
-    // a subject enrolled before keeps its data key (its key record is read back first)
-    SubjectKeySnapshot existing = SubjectKeySnapshot.read(cfg.kafkaClientSettings(), Duration.ofSeconds(60));
+    // what each subject holds now: its templates (opened with the master key) and its data key, kept
+    GallerySnapshot current = GallerySnapshot.read(cfg.kafkaClientSettings(), keys, Duration.ofSeconds(60));
+    List<EnrollmentService.Enrolled> enrolled = new ArrayList<>();
     try (AuditLog audit = AuditLogs.open(cfg, "enroll", metrics)) {
-      publish(new GalleryPublisher(audit, keys, existing), records, AuditLogs.person(actor), root != null ? "cli-bulk" : "cli");
+      EnrollmentService service = new EnrollmentService(current, new GalleryPublisher(audit, keys, current), Enroller.MAX_SUB_CENTERS);
+      Origin origin = Origin.of(AuditLogs.person(actor), root != null ? "cli-bulk" : "cli");
+      photos.values().forEach(p -> enrolled.add(service.enroll(p, null, origin)));
     }
-    records.values().forEach(r -> System.err.println("facestream enroll: " + r.subjectId() + " enrolled with "
-        + r.templates().size() + " template(s), pack " + r.modelPackId()));
+    for (EnrollmentService.Enrolled e : enrolled) {
+      if (!e.outliers().isEmpty()) {
+        System.err.println("facestream enroll: " + e.record().subjectId() + ": left out " + e.outliers() + ": they look like someone"
+            + " else (cosine below " + Enroller.SAME_PERSON_COSINE + " to the subject's other photos); check their labels");
+      }
+    }
+    enrolled.forEach(e -> System.err.println("facestream enroll: " + e.record().subjectId() + " enrolled with "
+        + e.record().templates().size() + " template(s), pack " + e.record().modelPackId()));
     return 0;
   }
 
-  /** Publishes each record with its {@code subject-enrolled} audit record by {@code actor}, made through {@code via}. */
-  static void publish(GalleryPublisher publisher, Map<String, GalleryRecord> records, String actor, String via) {
-    for (GalleryRecord r : records.values()) {
-      publisher.publish(r, AuditEntry.of(actor, AuditRecord.SUBJECT_ENROLLED, r.subjectId(), Map.of(
-          "via", via, "templates", Integer.toString(r.templates().size()), "model.pack", r.modelPackId())));
-    }
-  }
-
-  /** One enrollment per subject folder, from every photo that shows exactly one face; a progress bar on stderr. */
-  private Map<String, Enroller.Enrollment> enrollTree(Enroller enroller) throws IOException {
-    Map<String, List<Path>> bySubject = new LinkedHashMap<>();
-    try (Stream<Path> dirs = Files.list(root)) {
-      for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
-        try (Stream<Path> files = Files.list(d)) {
-          List<Path> photos = files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)")).sorted().toList();
-          if (!photos.isEmpty()) {
-            bySubject.put(d.getFileName().toString(), photos);
-          }
-        }
-      }
-    }
+  /** One template per photo that shows exactly one face, per person of the folder; a progress bar on stderr. */
+  private Map<String, GalleryRecord> templatesOfTree(Enroller enroller) throws IOException {
+    Map<String, List<Path>> bySubject = PhotoFolder.people(root);
     int total = bySubject.values().stream().mapToInt(List::size).sum();
     if (total == 0) {
       throw new IllegalArgumentException("expected " + root + "/<subject>/<photos>, found no photos");
     }
-    Map<String, Enroller.Enrollment> out = new LinkedHashMap<>();
+    Map<String, GalleryRecord> out = new LinkedHashMap<>();
     int done = 0;
     int refused = 0;
     for (var e : bySubject.entrySet()) {
       List<Template> templates = new ArrayList<>();
+      Set<String> sources = new HashSet<>();
       for (Path photo : e.getValue()) {
+        String source = Enroller.uniqueSource(sources, photo.getFileName().toString());
+        sources.add(source);
         try {
-          templates.add(enroller.template(photo.getFileName().toString(), Files.readAllBytes(photo)));
+          templates.add(enroller.template(source, Files.readAllBytes(photo)));
         } catch (Enroller.EnrollmentException ex) {
           refused++;
           System.err.println("\rrefused " + e.getKey() + "/" + ex.getMessage());
@@ -131,8 +121,7 @@ final class EnrollCommand implements Callable<Integer> {
             done, total, out.size(), refused);
       }
       if (!templates.isEmpty()) {
-        out.put(e.getKey(), Enroller.subCenters(e.getKey(), e.getKey(), templates, enroller.packId(), Enroller.MAX_SUB_CENTERS,
-            Instant.now()));
+        out.put(e.getKey(), new GalleryRecord(e.getKey(), e.getKey(), templates, enroller.packId(), Instant.now()));
       }
     }
     System.err.println();

@@ -7,22 +7,21 @@ import org.facestream.kafka.KafkaReachability;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.facestream.audit.AuditLog;
 import org.facestream.enroll.GalleryPublisher;
+import org.facestream.enroll.Enroller;
+import org.facestream.enroll.EnrollmentService;
 import org.facestream.enroll.GallerySnapshot;
-import org.facestream.events.AuditEntry;
-import org.facestream.events.AuditRecord;
-import org.facestream.events.SealedGalleryRecord;
+import org.facestream.enroll.GalleryWriter;
+import org.facestream.enroll.Origin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code facestream erase --subject ID...}: erases enrolled subjects, as {@code DELETE /api/v1/subjects/{id}}
- * does ({@link GalleryPublisher#erase}): per subject one transaction of the key tombstone (the subject's data
+ * does (both through {@link EnrollmentService#erase}): per subject one transaction of the key tombstone (the subject's data
  * key destroyed: every copy of its templates becomes unreadable), the gallery tombstone and its
  * {@code subject-erased} audit record (actor {@code --actor} or the OS user). Needs no master key: destroying
  * a key does not require reading it. Every subject is checked against the gallery and key topics first: one
@@ -51,26 +50,14 @@ final class EraseCommand implements Callable<Integer> {
           + " (" + gallery.size() + " enrolled); nothing was erased");
     }
     try (AuditLog audit = AuditLogs.open(cfg, "erase", new MetricsRegistry())) {
-      GalleryPublisher publisher = GalleryPublisher.forErasure(audit, gallery);
+      EnrollmentService service = new EnrollmentService(gallery, GalleryPublisher.forErasure(audit, gallery), Enroller.MAX_SUB_CENTERS);
+      Origin origin = Origin.of(AuditLogs.person(actor), "cli");
       for (String subject : subjects.stream().distinct().toList()) {
-        GalleryPublisher.Erasure e = publisher.erase(subject, AuditEntry.of(AuditLogs.person(actor), AuditRecord.SUBJECT_ERASED, subject,
-            details(gallery, subject)));
-        System.err.println("facestream erase: " + subject + " erased (key tombstone " + e.keyTombstone().topic() + "-" + e.keyTombstone().partition()
-            + "@" + e.keyTombstone().offset() + ", gallery tombstone " + e.galleryTombstone().topic() + "-" + e.galleryTombstone().partition()
-            + "@" + e.galleryTombstone().offset() + ", audited on chain " + e.audit().chainId() + "#" + e.audit().sequence() + ")");
+        GalleryWriter.Written w = service.erase(subject, origin).written();
+        System.err.println("facestream erase: " + subject + " erased (key tombstone " + w.keyWhere() + ", gallery tombstone " + w.galleryWhere()
+            + ", audited on chain " + w.audit().chainId() + "#" + w.audit().sequence() + ")");
       }
     }
     return 0;
-  }
-
-  /** What the audit record says of the subject erased: the clear fields of its sealed record (the publisher adds the key). */
-  private static Map<String, String> details(GallerySnapshot gallery, String subject) {
-    Map<String, String> d = new TreeMap<>();
-    d.put("via", "cli");
-    gallery.sealed(subject).ifPresent((SealedGalleryRecord s) -> {
-      d.put("templates", Integer.toString(s.templateCount()));
-      d.put("model.pack", s.modelPackId());
-    });
-    return d;
   }
 }

@@ -2,7 +2,6 @@ package org.facestream.cli;
 
 import org.facestream.audit.AuditLogs;
 import org.facestream.api.ApiRuntime;
-import org.facestream.config.ApiSettings;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.MasterKeySetup;
 import org.facestream.events.TopicCatalogue;
@@ -28,22 +27,27 @@ import org.apache.kafka.common.TopicPartition;
 import org.facestream.audit.AuditLog;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.config.WorkerConfig;
+import org.facestream.config.ApiSettings;
 import org.facestream.enroll.Enroller;
+import org.facestream.enroll.EnrollmentService;
 import org.facestream.enroll.GalleryPublisher;
+import org.facestream.enroll.Origin;
+import org.facestream.enroll.SubjectRecords;
+import org.facestream.vision.FaceAnalyzer;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Topics;
 import org.facestream.ingest.CameraIngest;
 import org.facestream.config.IngestSettings;
 import org.facestream.metrics.MetricsRegistry;
-import org.facestream.vision.FaceAnalyzer;
+import org.facestream.worker.WorkerPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline in one JVM, as {@code demo}, {@code bench pipeline} and {@code bench soak} run it: a
  * real broker with the catalogue's topics, the pipeline's audit chain (writer {@code demo}, its redacted
- * configuration first), the gallery written through {@link GalleryPublisher} (sealed, each subject with its
- * audit record), the matcher running with it loaded, the identity tap reading, optionally the API (with the
+ * configuration first), the gallery enrolled through the {@link EnrollmentService} (sealed, each subject with
+ * its audit record), the matcher running with it loaded, the identity tap reading, optionally the API (with the
  * keys of {@code api.keys.file}, or one ephemeral admin key printed to stderr), and the worker pool; cameras
  * are added with {@link #openCamera}. {@link #close} stops everything in reverse order, the audit chain just
  * before the broker. Not thread-safe; one owner.
@@ -71,7 +75,8 @@ final class InProcessPipeline implements AutoCloseable {
    * @param common the command's options (configuration file, -D keys, models)
    * @param overrides the command's own keys (fps, thumbnails, ...)
    * @param dir broker and state directory
-   * @param subjects the photos of each subject enrolled before anything runs
+   * @param subjects the photos of each subject enrolled before anything runs: one template per photo ({@link
+   *     Enroller#everyTemplate}), clustered into sub-centres as every enrollment is
    * @param events where the tap prints each identity event as a JSON line; empty for nowhere
    * @param apiPort serve the REST API and dashboard on this port; empty for no API
    */
@@ -104,14 +109,18 @@ final class InProcessPipeline implements AutoCloseable {
       p.admin = p.keep(Admin.create(p.cfg.kafkaClientSettings()));
       TopicCatalogue.load().ensureTopics(p.admin);
       p.audit = p.keep(AuditLogs.open(p.cfg, AUDIT_WRITER, metrics));
-      EnrollCommand.publish(new GalleryPublisher(p.audit, keys, subject -> Optional.empty()), gallery, AuditLogs.person(null),
-          AUDIT_WRITER);
+      // a fresh broker: no subject has a record or a key yet
+      EnrollmentService enrollment = new EnrollmentService(SubjectRecords.NONE, new GalleryPublisher(p.audit, keys, subject -> Optional.empty()),
+          Enroller.MAX_SUB_CENTERS);
+      gallery.values().forEach(photos -> enrollment.enroll(photos, null, Origin.of(AuditLogs.person(null), AUDIT_WRITER)));
       LOG.info("enrolled {}", gallery.keySet());
-      p.matcher = p.keep(MatcherCommand.service(p.cfg, keys, "demo", metrics));
+      p.matcher = p.keep(MatcherService.fromConfig(p.cfg, keys, "demo", () -> Optional.ofNullable(MatcherCommand.cohort(p.cfg)), metrics));
       p.matcher.start(Duration.ofMinutes(2));
       awaitGallery(p.matcher, gallery.size());
       if (setup.apiPort().isPresent()) {
-        p.keep(ApiRuntime.start(p.cfg, keys, ApiSettings.defaults(setup.apiPort().getAsInt()), p.matcher, p.audit, System.err, metrics));
+        FaceAnalyzer portraits = p.keep(FaceAnalyzer.forPortraits(p.cfg, metrics));
+        p.keep(ApiRuntime.startForDemo(p.cfg, keys, ApiSettings.defaults(setup.apiPort().getAsInt()),
+            ApiWiring.matcherInProcess(p.cfg, p.matcher, new Enroller(portraits, metrics)::everyTemplate), p.audit, System.err, metrics));
       }
       p.tap = new IdentityEventTap(p.cfg.kafkaClientSettings(), setup.events().orElse(null), metrics);
       p.tapThread = Thread.ofPlatform().name("identity-tap").start(p.tap);
@@ -119,7 +128,7 @@ final class InProcessPipeline implements AutoCloseable {
         p.tap.close();
         p.tapThread.join(10_000);
       });
-      p.keep(WorkerCommand.WorkerPool.start(p.cfg, "demo", metrics));
+      p.keep(WorkerPool.start(p.cfg, "demo", metrics));
       return p;
     } catch (Exception | Error e) {
       p.close();
@@ -132,7 +141,7 @@ final class InProcessPipeline implements AutoCloseable {
     Map<String, GalleryRecord> gallery = new LinkedHashMap<>();
     try (FaceAnalyzer portraits = FaceAnalyzer.forPortraits(base, metrics)) {
       Enroller enroller = new Enroller(portraits, metrics);
-      subjects.forEach((name, images) -> gallery.put(name, enroller.enroll(name, images)));
+      subjects.forEach((name, images) -> gallery.put(name, enroller.everyTemplate(name, images)));
     }
     return gallery;
   }

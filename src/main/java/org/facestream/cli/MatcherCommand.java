@@ -1,33 +1,22 @@
 package org.facestream.cli;
 
-import java.io.IOException;
-import java.nio.file.FileVisitOption;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.TreeMap;
 import org.facestream.audit.AuditLogs;
 import org.facestream.config.FaceStreamConfig;
+import org.facestream.config.InstanceIds;
 import org.facestream.config.MasterKeySetup;
-import org.facestream.config.VisionSetup;
 import org.facestream.kafka.KafkaReachability;
 import org.facestream.match.MatcherService;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.vision.FaceAnalyzer;
-import org.facestream.enroll.Enroller;
-import org.facestream.match.AdaptiveThreshold;
-import org.facestream.match.FixedThreshold;
+import org.facestream.enroll.CohortPhotos;
 import org.facestream.match.threshold.CohortScorer;
-import org.facestream.match.threshold.FpirPolicy;
-import org.facestream.match.MatcherConfig;
-import org.facestream.match.track.TrackAssociator;
 import org.facestream.metrics.MetricsRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,7 +49,8 @@ final class MatcherCommand implements Callable<Integer> {
     try (ShutdownSignal signal = new ShutdownSignal();
         var audit = AuditLogs.open(cfg, "matcher", metrics);
         var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics);
-        MatcherService matcher = service(cfg, keys, WorkerCommand.hostName(), metrics)) {
+        MatcherService matcher = MatcherService.fromConfig(cfg, keys, InstanceIds.ofThisHost(), () -> Optional.ofNullable(cohort(cfg)),
+            metrics)) {
       matcher.start(Duration.ofMinutes(2));
       System.err.println("facestream matcher: running, threshold policy " + cfg.string(FaceStreamConfig.THRESHOLD_POLICY) + "; Ctrl-C stops");
       signal.await();
@@ -68,62 +58,24 @@ final class MatcherCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The matcher service configured from keys: pack, threshold, top-k, state directory, master key (required). */
-  static MatcherService service(FaceStreamConfig cfg, String instanceId, MetricsRegistry registry) {
-    return service(cfg, MasterKeySetup.require(cfg, "matcher"), instanceId, registry);
-  }
-
-  /** As above, with master keys already resolved (the demo shares one with enrollment and the API). */
-  static MatcherService service(FaceStreamConfig cfg, MasterKeys keys, String instanceId, MetricsRegistry registry) {
-    var pack = VisionSetup.pack(cfg);
-    double threshold = VisionSetup.threshold(cfg);
-    MatcherConfig mc = new MatcherConfig(threshold, cfg.integer(FaceStreamConfig.MATCH_TOP_K), pack.id(), pack.embeddingDimension(), false,
-        cfg.bool(FaceStreamConfig.TRACKS) ? TrackAssociator.Config.defaults() : null);
-    String dir = cfg.string(FaceStreamConfig.STATE_DIR);
-    Path state = dir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "facestream-matcher-state") : Path.of(dir);
-    if ("adaptive-fpir".equals(cfg.string(FaceStreamConfig.THRESHOLD_POLICY))) {
-      FpirPolicy policy = FpirPolicy.defaults(FpirPolicy.POLICY, cfg.decimal(FaceStreamConfig.TARGET_FPIR));
-      CohortScorer cohort = cohort(cfg);
-      return MatcherService.adaptive(mc, keys, index -> AdaptiveThreshold.forGallery(policy, cohort, index), Duration.ofSeconds(5),
-          cfg.kafkaClientSettings(), state, instanceId, registry);
-    }
-    registry.gauge("matcher_threshold_cosine", "Decision threshold in force (cosine)", "", () -> threshold);
-    return new MatcherService(mc, keys, new FixedThreshold(threshold), cfg.kafkaClientSettings(), state, instanceId, registry);
-  }
-
-  /** Cohort templates from {@code matcher.cohort.dir}: every photo with exactly one face; null when unset. */
+  /** Cohort templates from {@code matcher.cohort.dir} ({@link CohortPhotos}); null when unset. */
   static CohortScorer cohort(FaceStreamConfig cfg) {
     String dir = cfg.string(FaceStreamConfig.COHORT_DIR);
     if (dir.isBlank()) {
       return null;
     }
-    Path root = Path.of(dir);
-    // a photo directly in the directory is one person; the photos of a sub-folder are one person's templates,
-    // scored by their best as a gallery subject's are (the quantile level counts templates too)
-    Map<String, List<float[]>> byIdentity = new TreeMap<>();
-    int refused = 0;
-    try (FaceAnalyzer analyzer = FaceAnalyzer.forPortraits(cfg, new MetricsRegistry()); Stream<Path> files = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
-      Enroller enroller = new Enroller(analyzer, new MetricsRegistry());
-      for (Path p : files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)")).sorted().toList()) {
-        Path rel = root.relativize(p);
-        String identity = rel.getNameCount() > 1 ? rel.getName(0).toString() : rel.toString();
-        try {
-          byIdentity.computeIfAbsent(identity, k -> new ArrayList<>()).add(enroller.template(p.toString(), Files.readAllBytes(p)).embedding());
-        } catch (Enroller.EnrollmentException e) {
-          refused++;
-        }
-      }
+    CohortPhotos cohort;
+    try (FaceAnalyzer analyzer = FaceAnalyzer.forPortraits(cfg, new MetricsRegistry())) {
+      cohort = CohortPhotos.load(analyzer, Path.of(dir));
     } catch (IOException e) {
       throw new IllegalArgumentException("expected a readable cohort directory " + dir + ", found " + e.getMessage(), e);
     }
-    List<float[][]> identities = byIdentity.values().stream().map(l -> l.toArray(float[][]::new)).toList();
-    if (identities.size() < 2) {
+    if (cohort.byPerson().size() < 2) {
       throw new IllegalArgumentException("expected photos of at least 2 cohort people (one face each) in " + dir
-          + ", found " + identities.size());
+          + ", found " + cohort.byPerson().size());
     }
-    System.err.println("facestream matcher: cohort of " + identities.size() + " people ("
-        + identities.stream().mapToInt(t -> t.length).sum() + " faces) from " + dir + " (" + refused + " photos refused)");
-    return CohortScorer.ofIdentities(identities, CohortScorer.DEFAULT_SCALE);
+    System.err.println("facestream matcher: cohort of " + cohort.byPerson().size() + " people (" + cohort.faces() + " faces) from " + dir
+        + " (" + cohort.refused() + " photos refused)");
+    return CohortScorer.ofIdentities(cohort.identities(), CohortScorer.DEFAULT_SCALE);
   }
-
 }

@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.facestream.vision.AnalyzedFace;
 import org.facestream.vision.FaceAnalyzer;
 import org.facestream.vision.UndecodableFrameException;
@@ -118,7 +120,7 @@ public final class Enroller {
     return enrollment(subjectId, imagesBySource).record();
   }
 
-  /** As {@link #enroll(String, java.util.Map)}, with the photos left out as outliers. */
+  /** As {@link #enroll(String, Map)}, with the photos left out as outliers. */
   public Enrollment enrollment(String subjectId, Map<String, byte[]> imagesBySource) {
     GalleryRecord all = everyTemplate(subjectId, imagesBySource);
     return subCenters(subjectId, subjectId, all.templates(), all.modelPackId(), MAX_SUB_CENTERS, all.enrolledAt());
@@ -137,27 +139,45 @@ public final class Enroller {
     return new GalleryRecord(subjectId, subjectId, templates, analyzer.pack().id(), Instant.now());
   }
 
-  /** The gallery record for a subject enrolled from image files; outliers left out. */
+  /** The gallery record for a subject enrolled from image files alone; outliers left out. */
   public GalleryRecord enroll(String subjectId, List<Path> images) {
     return enrollment(subjectId, images).record();
   }
 
   /** As {@link #enroll(String, List)}, with the photos left out as outliers. */
   public Enrollment enrollment(String subjectId, List<Path> images) {
-    if (images.isEmpty()) {
-      throw refused(NO_IMAGES, "subject " + subjectId + ": expected at least one image, found none");
-    }
-    List<Template> templates = new ArrayList<>();
+    GalleryRecord all = everyTemplate(subjectId, images);
+    return subCenters(subjectId, subjectId, all.templates(), all.modelPackId(), MAX_SUB_CENTERS, all.enrolledAt());
+  }
+
+  /** As {@link #everyTemplate(String, Map)}, from image files ({@link #read}). */
+  public GalleryRecord everyTemplate(String subjectId, List<Path> images) {
+    return everyTemplate(subjectId, read(images));
+  }
+
+  /**
+   * The bytes of image files by source: the file name, made unique with {@code #2}, {@code #3}, ... when two
+   * files share one ({@link #uniqueSource}), in the order given.
+   */
+  public Map<String, byte[]> read(List<Path> images) {
+    Map<String, byte[]> out = new LinkedHashMap<>();
     for (Path image : images) {
-      byte[] bytes;
       try {
-        bytes = Files.readAllBytes(image);
+        out.put(uniqueSource(out.keySet(), image.getFileName().toString()), Files.readAllBytes(image));
       } catch (IOException e) {
         throw refused(UNREADABLE, image + ": cannot read (" + e.getMessage() + ")");
       }
-      templates.add(template(image.getFileName().toString(), bytes));
     }
-    return subCenters(subjectId, subjectId, templates, analyzer.pack().id(), MAX_SUB_CENTERS, Instant.now());
+    return out;
+  }
+
+  /** {@code source}, or {@code source#2}, {@code source#3}, ... when {@code taken} already holds it: the name a photo's template carries. */
+  public static String uniqueSource(Set<String> taken, String source) {
+    String unique = source;
+    for (int i = 2; taken.contains(unique); i++) {
+      unique = source + "#" + i;
+    }
+    return unique;
   }
 
   /**

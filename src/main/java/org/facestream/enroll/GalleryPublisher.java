@@ -26,8 +26,8 @@ import org.facestream.events.Topics;
 
 /**
  * Writes the gallery, encrypted and audited: the one writer of {@code facestream.gallery.v1} and
- * {@code facestream.subject-keys.v1}, used by the enroll and erase commands, the in-process pipelines (demo,
- * bench) and the API. It writes through the caller's {@link AuditLog}: every change is one Kafka transaction
+ * {@code facestream.subject-keys.v1}, the {@link GalleryWriter} of the {@link EnrollmentService} that the
+ * enroll and erase commands, the in-process pipelines (demo, bench) and the API use. It writes through the caller's {@link AuditLog}: every change is one Kafka transaction
  * of that chain's producer (idempotent, {@code acks=all}) holding the change's records and its audit record,
  * so no gallery or key change exists without its audit record, and none is half written.
  *
@@ -47,7 +47,7 @@ import org.facestream.events.Topics;
  * <p>Thread-safe: writes are serialized, so two enrollments of a new subject cannot make two keys. The audit
  * log belongs to the caller.
  */
-public final class GalleryPublisher {
+public final class GalleryPublisher implements GalleryWriter {
   private final AuditLog audit;
   private final MasterKeys masterKeys;
   private final SubjectKeyLookup lookup;
@@ -153,6 +153,28 @@ public final class GalleryPublisher {
           return withWhere(entry, keyId, md);
         });
     return new Erasure(subjectId, written.get(0), written.get(1), audited);
+  }
+
+  /**
+   * {@link #publish} a record, or {@link #erase} the subject when it is null: the {@link GalleryWriter} the
+   * enrollment service writes through.
+   */
+  @Override
+  public Written write(String subjectId, GalleryRecord record, AuditEntry entry) {
+    if (record == null) {
+      Erasure e = erase(subjectId, entry);
+      return written(e.galleryTombstone(), e.keyTombstone(), e.audit());
+    }
+    if (!record.subjectId().equals(subjectId)) {
+      throw new IllegalArgumentException("expected a record of subject " + subjectId + ", found one of " + record.subjectId());
+    }
+    Publication p = publish(record, entry);
+    return written(p.galleryRecord(), p.keyRecord(), p.audit());
+  }
+
+  private static Written written(RecordMetadata gallery, RecordMetadata key, AuditRecord audit) {
+    return key == null ? new Written(gallery.partition(), gallery.offset(), -1, -1, audit)
+        : new Written(gallery.partition(), gallery.offset(), key.partition(), key.offset(), audit);
   }
 
   private static void requireEntry(AuditEntry entry, String action, String subjectId) {

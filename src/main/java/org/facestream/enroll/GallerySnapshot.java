@@ -8,6 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.facestream.crypto.DecryptionException;
+import org.facestream.crypto.MasterKeys;
+import org.facestream.events.GalleryRecord;
 import org.facestream.events.SealedGalleryRecord;
 import org.facestream.events.EventSerdes;
 import org.facestream.events.SubjectKeyRecord;
@@ -16,29 +19,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gallery and subject-keys topics read once to their end (read_committed), without decrypting: which
- * subjects still have a gallery record or a data key, and the clear fields of their sealed records (model
- * pack, template count, key id). For erasure, which needs no master key and must refuse a subject that is
- * not there. Also the {@link SubjectKeyLookup} of what it read. Immutable once read; thread-safe.
+ * The gallery and subject-keys topics read once to their end (read_committed): which subjects still have a
+ * gallery record or a data key, and the clear fields of their sealed records (model pack, template count, key
+ * id). Without a master key, for erasure, which needs none and must refuse a subject that is not there; with
+ * one, for the enroll command, whose new photos join the subject's opened record. Also the
+ * {@link SubjectKeyLookup} of what it read. Immutable once read; thread-safe.
  */
-public final class GallerySnapshot implements SubjectKeyLookup {
+public final class GallerySnapshot implements SubjectKeyLookup, SubjectRecords {
   private static final Logger LOG = LoggerFactory.getLogger(GallerySnapshot.class);
   private final Set<String> withRecord;
   private final Map<String, SealedGalleryRecord> sealed;
   private final SubjectKeySnapshot keys;
+  private final MasterKeys masterKeys;
 
-  private GallerySnapshot(Set<String> withRecord, Map<String, SealedGalleryRecord> sealed, SubjectKeySnapshot keys) {
+  private GallerySnapshot(Set<String> withRecord, Map<String, SealedGalleryRecord> sealed, SubjectKeySnapshot keys, MasterKeys masterKeys) {
     this.withRecord = Set.copyOf(withRecord);
     this.sealed = Map.copyOf(sealed);
     this.keys = keys;
+    this.masterKeys = masterKeys;
   }
 
-  /** Reads both topics from the beginning to the end offsets it finds. */
+  /** Reads both topics from the beginning to the end offsets it finds; opens no record. */
   public static GallerySnapshot read(Map<String, Object> kafkaSettings, Duration timeout) {
+    return read(kafkaSettings, null, timeout);
+  }
+
+  /** As {@link #read(Map, Duration)}, opening records with {@code masterKeys} (null: opens none). */
+  public static GallerySnapshot read(Map<String, Object> kafkaSettings, MasterKeys masterKeys, Duration timeout) {
     Set<String> withRecord = new HashSet<>();
     Map<String, SealedGalleryRecord> sealed = new HashMap<>();
     SubjectKeySnapshot.readToEnd(kafkaSettings, Topics.GALLERY, timeout, "facestream-gallery-snapshot", r -> apply(withRecord, sealed, r));
-    return new GallerySnapshot(withRecord, sealed, SubjectKeySnapshot.read(kafkaSettings, timeout));
+    return new GallerySnapshot(withRecord, sealed, SubjectKeySnapshot.read(kafkaSettings, timeout), masterKeys);
   }
 
   private static void apply(Set<String> withRecord, Map<String, SealedGalleryRecord> sealed, ConsumerRecord<String, byte[]> r) {
@@ -67,6 +78,31 @@ public final class GallerySnapshot implements SubjectKeyLookup {
   /** The subject's sealed gallery record, if it has one that reads. */
   public Optional<SealedGalleryRecord> sealed(String subjectId) {
     return Optional.ofNullable(sealed.get(subjectId));
+  }
+
+  /**
+   * The subject's record opened with the master keys; empty without them, and for a record that does not open
+   * (its key destroyed or replaced, or it does not authenticate), which counts as erased as the API's view and
+   * the matcher count it.
+   */
+  @Override
+  public Optional<GalleryRecord> subject(String subjectId) {
+    Optional<SealedGalleryRecord> s = sealed(subjectId);
+    if (masterKeys == null || s.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(keys.open(s.get(), masterKeys));
+    } catch (DecryptionException e) {
+      LOG.warn("gallery record of subject {} cannot be opened ({}): treated as erased", subjectId, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** The clear fields of the subject's sealed record: no master key needed. */
+  @Override
+  public Optional<Summary> summary(String subjectId) {
+    return sealed(subjectId).map(s -> new Summary(s.templateCount(), s.modelPackId()));
   }
 
   @Override

@@ -2,18 +2,12 @@ package org.facestream.enroll;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.facestream.crypto.DecryptionException;
 import org.facestream.crypto.GalleryCipher;
 import org.facestream.crypto.MasterKeys;
@@ -22,6 +16,7 @@ import org.facestream.events.SealedGalleryRecord;
 import org.facestream.events.EventSerdes;
 import org.facestream.events.SubjectKeyRecord;
 import org.facestream.events.Topics;
+import org.facestream.kafka.TopicTail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,28 +43,7 @@ public final class SubjectKeySnapshot implements SubjectKeyLookup {
   /** Hands every record of {@code topic}, from the beginning to the end offsets found (read_committed), to {@code each}. */
   static void readToEnd(Map<String, Object> kafkaSettings, String topic, Duration timeout, String clientId,
       Consumer<ConsumerRecord<String, byte[]>> each) {
-    Map<String, Object> m = new HashMap<>(kafkaSettings);
-    m.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    m.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(m, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> tps = consumer.partitionsFor(topic, timeout).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(tps);
-      consumer.seekToBeginning(tps);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(tps, timeout);
-      while (tps.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("expected to read " + topic + " to its end within " + timeout.toSeconds()
-              + " s, found it still reading");
-        }
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          each.accept(r);
-        }
-      }
-    }
+    TopicTail.of(kafkaSettings, clientId, topic, TopicTail.Start.BEGINNING).readToEnd(timeout, each);
   }
 
   private static void apply(Map<String, SubjectKeyRecord> keys, ConsumerRecord<String, byte[]> r) {

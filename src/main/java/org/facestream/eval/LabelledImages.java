@@ -6,11 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.facestream.events.ImageFormats;
 
 /**
  * A labelled image set for identification experiments: per identity its image files, sorted by identity.
@@ -71,8 +71,6 @@ public final class LabelledImages {
   }
 
   private static boolean isImage(Path f) {
-    String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
-    int dot = name.lastIndexOf('.');
-    return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1));
+    return ImageFormats.hasExtension(f, IMAGE_EXTENSIONS);
   }
 }

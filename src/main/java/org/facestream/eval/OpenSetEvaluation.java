@@ -21,6 +21,7 @@ import org.facestream.gallery.Ranking;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.threshold.FpirThresholdEstimator;
+import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.events.ThresholdState;
 
 /**
@@ -210,7 +211,7 @@ public final class OpenSetEvaluation {
         }
       }
       if ((i + 1) % stream.publishEvery() == 0) {
-        var sketch = adaptive.report("eval", Instant.EPOCH).decodedSketch();
+        var sketch = NullScoreReports.sketch(adaptive.report("eval", Instant.EPOCH));
         state = estimator.next(state, estimator.estimate(sketch, index.subjectCount(), index.templateCount(),
             adaptive.cohortK(), adaptive.cohortTemplates()), index.subjectCount(), adaptive.cohortK(), Instant.EPOCH.plusSeconds(i));
         adaptive.apply(state);

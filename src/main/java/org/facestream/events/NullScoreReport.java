@@ -1,6 +1,5 @@
 package org.facestream.events;
 
-import org.facestream.match.threshold.NullScoreSketch;
 import java.time.Instant;
 import java.util.Base64;
 
@@ -9,12 +8,16 @@ import java.util.Base64;
  * by instance id. Each report replaces the instance's previous one (it is the whole window, not a delta),
  * so the topic is compacted, a restarted aggregator recovers from it, and a duplicate is harmless.
  *
+ * <p>The sketch travels opaque, as base64 of the matcher's histogram encoding: this record checks that it
+ * is base64, and the aggregator that merges it reads it ({@code org.facestream.match.threshold.NullScoreReports}),
+ * skipping and counting a report whose sketch does not read, as it does one whose JSON does not.
+ *
  * @param instanceId the reporting matcher instance (the record key)
  * @param policyId the policy the scores were recorded for
  * @param sequence report counter of this instance, increasing (stale reports are ignored)
  * @param galleryN gallery identities the instance held when reporting
  * @param cohortK cohort identities (0 = leave-top-1-out fallback scores)
- * @param sketch {@link NullScoreSketch#toBytes()} as base64
+ * @param sketch the encoded null-score histogram, as base64
  * @param droppedByQuota scores the per-camera quota refused since the instance started
  * @param reportedAt when the report was made
  * @param galleryTemplates templates of those identities (0 in reports of earlier versions: counted as galleryN)
@@ -37,21 +40,10 @@ public record NullScoreReport(
     if (sketch == null) {
       throw new IllegalArgumentException("expected a sketch, found none");
     }
-    decode(sketch); // a report that cannot be merged must not be accepted
+    sketchBytes(sketch);
     if (reportedAt == null) {
       throw new IllegalArgumentException("expected reportedAt, found none");
     }
-  }
-
-  public static NullScoreReport of(String instanceId, String policyId, long sequence, int galleryN, int cohortK,
-      NullScoreSketch sketch, long droppedByQuota, Instant reportedAt) {
-    return of(instanceId, policyId, sequence, galleryN, galleryN, cohortK, cohortK, sketch, droppedByQuota, reportedAt);
-  }
-
-  public static NullScoreReport of(String instanceId, String policyId, long sequence, int galleryN, int galleryTemplates,
-      int cohortK, int cohortTemplates, NullScoreSketch sketch, long droppedByQuota, Instant reportedAt) {
-    return new NullScoreReport(instanceId, policyId, sequence, galleryN, cohortK,
-        Base64.getEncoder().encodeToString(sketch.toBytes()), droppedByQuota, reportedAt, galleryTemplates, cohortTemplates);
   }
 
   /** {@link #galleryTemplates()}, or galleryN for a report that predates it. */
@@ -64,17 +56,16 @@ public record NullScoreReport(
     return cohortTemplates > 0 ? cohortTemplates : cohortK;
   }
 
-  /** The decoded sketch. */
-  public NullScoreSketch decodedSketch() {
-    return decode(sketch);
+  /** The encoded sketch (the base64 decoded; what the bytes say is the matcher's to read). */
+  public byte[] sketchBytes() {
+    return sketchBytes(sketch);
   }
 
-  private static NullScoreSketch decode(String sketch) {
+  private static byte[] sketchBytes(String sketch) {
     try {
-      return NullScoreSketch.fromBytes(Base64.getDecoder().decode(sketch));
+      return Base64.getDecoder().decode(sketch);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("expected a base64 null-score sketch, found one that does not read: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException("expected a base64 sketch, found one that does not decode: " + e.getMessage(), e);
     }
   }
 }

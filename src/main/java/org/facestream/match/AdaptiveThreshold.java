@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
@@ -18,6 +17,7 @@ import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.threshold.FpirThresholdEstimator;
 import org.facestream.events.NullScoreReport;
+import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.match.threshold.NullScoreWindow;
 import org.facestream.events.ThresholdState;
 
@@ -53,8 +53,8 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
   private final IntSupplier galleryTemplates;
   private final AtomicReference<ThresholdState> state = new AtomicReference<>();
   private final NullScoreWindow window;
-  private final LongAdder largeMoves = new LongAdder();
   private final List<Consumer<ThresholdState>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<ThresholdState>> largeMoveListeners = new CopyOnWriteArrayList<>();
   private int windowGalleryN = -1;
   private long reportSequence;
   private final IntFunction<List<float[]>> templates;
@@ -141,7 +141,7 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
       }
       if (state.compareAndSet(prev, next)) {
         if (prev != null && Math.abs(next.value() - prev.value()) >= policy.alertDelta()) {
-          largeMoves.increment();
+          largeMoveListeners.forEach(l -> l.accept(next));
         }
         listeners.forEach(l -> l.accept(next));
         return true;
@@ -157,9 +157,12 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
-  /** Published threshold moves of at least {@link FpirPolicy#alertDelta()} seen by this instance. */
-  public long largeMoves() {
-    return largeMoves.sum();
+  /**
+   * Calls {@code listener} with every applied state at least {@link FpirPolicy#alertDelta()} away from the
+   * one before it (the matcher counts them), on the thread that applies it.
+   */
+  public void onLargeMove(Consumer<ThresholdState> listener) {
+    largeMoveListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   @Override
@@ -276,7 +279,7 @@ public final class AdaptiveThreshold implements ThresholdPolicy {
   /** This instance's window as a report for the aggregator (the whole window: it replaces the last one). */
   public synchronized NullScoreReport report(String instanceId, Instant now) {
     int n = Math.max(0, gallerySize.getAsInt());
-    return NullScoreReport.of(instanceId, policy.policyId(), ++reportSequence, n, Math.max(n, galleryTemplates.getAsInt()),
+    return NullScoreReports.of(instanceId, policy.policyId(), ++reportSequence, n, Math.max(n, galleryTemplates.getAsInt()),
         cohortK(), cohortTemplates(), window.snapshot(), window.droppedByQuota(), now);
   }
 

@@ -1,81 +1,55 @@
 package org.facestream.match;
 
-import org.facestream.events.DeadLetters;
-import org.facestream.match.track.CameraTracks;
-import org.facestream.match.track.Track;
-import org.facestream.match.track.TrackAssociator;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.facestream.events.DeadLetters;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.JsonSerde;
 import org.facestream.events.NonFiniteValueException;
-import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
-import org.facestream.events.TrackRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code match-observation} processor: reads observation bytes, so that bytes that do not deserialize
  * are dead-lettered here with their source topic, partition and offset rather than by a global handler;
- * then delegates to {@link ObservationMatcher} and forwards either an identity event or a dead letter.
+ * then lets its {@link FaceDecider} decide (per face or per track, both by {@link ObservationMatcher}) and
+ * forwards either an identity event or a dead letter.
  * One instance per task; not shared between threads.
  */
 final class MatchProcessor implements Processor<byte[], byte[], Object, Object> {
   static final String STAGE = "matcher";
   private static final Logger LOG = LoggerFactory.getLogger(MatchProcessor.class);
 
-  private final ObservationMatcher matcher;
   private final MatcherMetrics metrics;
-  private final Clock clock;
+  private final FaceDecider decider;
+  private final NullScoreReporter reporter;
   private final JsonSerde<FaceObservation> faces = EventSerdes.faces();
-  private final AdaptiveThreshold adaptive;
-  private final NullScoreReporting reporting;
-  private final TrackAssociator associator;
   private ProcessorContext<Object, Object> context;
-  private KeyValueStore<String, CameraTracks> tracks;
-
-  MatchProcessor(ObservationMatcher matcher, MatcherMetrics metrics, Clock clock) {
-    this(matcher, metrics, clock, null, null, null);
-  }
 
   /**
-   * @param adaptive an adaptive policy whose null-score window is sent to the aggregator every reporting
-   *     interval, or null
-   * @param trackConfig decide per track with these settings (store {@value MatcherTopology#TRACK_BY_CAMERA}),
-   *     or null to decide every face
+   * @param decider decides each readable face (per face, or per track)
+   * @param reporter what to schedule on start ({@link NullScoreReporter#NONE} with a fixed threshold)
    */
-  MatchProcessor(ObservationMatcher matcher, MatcherMetrics metrics, Clock clock, AdaptiveThreshold adaptive,
-      NullScoreReporting reporting, TrackAssociator.Config trackConfig) {
-    this.matcher = matcher;
-    this.metrics = metrics;
-    this.clock = clock;
-    this.adaptive = adaptive;
-    this.reporting = reporting;
-    this.associator = trackConfig == null ? null : new TrackAssociator(trackConfig);
+  MatchProcessor(MatcherMetrics metrics, FaceDecider decider, NullScoreReporter reporter) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.decider = Objects.requireNonNull(decider, "decider");
+    this.reporter = Objects.requireNonNull(reporter, "reporter");
   }
 
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
-    if (associator != null) {
-      tracks = context.getStateStore(MatcherTopology.TRACK_BY_CAMERA);
-    }
-    if (adaptive != null) {
-      // Wall-clock: the aggregator needs windows while cameras are quiet too (a window only ages by time).
-      context.schedule(reporting.interval(), PunctuationType.WALL_CLOCK_TIME, now -> context.forward(
-          new Record<>(reporting.instanceId(), adaptive.report(reporting.instanceId(), clock.instant()), now),
-          MatcherTopology.NULL_SCORES_SINK));
-    }
+    decider.init(context);
+    reporter.schedule(context);
   }
 
   @Override
@@ -95,10 +69,10 @@ final class MatchProcessor implements Processor<byte[], byte[], Object, Object> 
           e.getMessage());
       return;
     }
-    ObservationMatcher.Outcome outcome;
+    Optional<ObservationMatcher.Outcome> decided;
     try {
       long t0 = System.nanoTime();
-      outcome = associator == null ? matcher.match(observation, clock.instant()) : matchTrack(observation);
+      decided = decider.decide(observation);
       metrics.matchLatency().recordMicros((System.nanoTime() - t0) / 1000.0);
     } catch (RuntimeException e) {
       // A bug (policy, event invariant), not bad data; dead-lettering keeps one face from stopping the camera.
@@ -106,11 +80,11 @@ final class MatchProcessor implements Processor<byte[], byte[], Object, Object> 
       deadLetter(record, DeadLetters.Reason.MATCH_FAILED, e.toString());
       return;
     }
-    if (outcome == null) {
+    if (decided.isEmpty()) {
       metrics.trackedFace();
       return; // the face joined a track whose evidence has not grown enough to decide it again
     }
-    switch (outcome) {
+    switch (decided.get()) {
       case ObservationMatcher.Outcome.Identified id -> {
         if (id.event().isMatch()) {
           metrics.match();
@@ -123,31 +97,6 @@ final class MatchProcessor implements Processor<byte[], byte[], Object, Object> 
       }
       case ObservationMatcher.Outcome.Refused refused -> deadLetter(record, refused.reason(), refused.detail());
     }
-  }
-
-  /**
-   * Adds the face to its camera's tracks and, when its track is due a decision, decides the track's fused
-   * embedding; returns null when no decision is due. Faces that cannot be compared are refused before they
-   * touch a track, so a bad record never corrupts one.
-   */
-  private ObservationMatcher.Outcome matchTrack(FaceObservation observation) {
-    ObservationMatcher.Outcome.Refused refused = matcher.check(observation);
-    if (refused != null) {
-      return refused;
-    }
-    CameraTracks state = tracks.get(observation.cameraId());
-    TrackAssociator.Association a = associator.associate(state == null ? CameraTracks.EMPTY : state, observation);
-    tracks.put(observation.cameraId(), a.next());
-    if (!a.decide()) {
-      return null;
-    }
-    Track t = a.track();
-    ObservationMatcher.Outcome outcome = matcher.match(observation.withEmbedding(t.fused()), clock.instant(), a.decision() > 1);
-    if (outcome instanceof ObservationMatcher.Outcome.Identified id) {
-      return new ObservationMatcher.Outcome.Identified(id.event().withTrack(
-          new TrackRef(t.trackId(), t.observations(), t.evidence(), t.firstSeen(), a.decision())));
-    }
-    return outcome;
   }
 
   private void deadLetter(Record<byte[], byte[]> record, DeadLetters.Reason reason, String detail) {

@@ -1,31 +1,21 @@
 package org.facestream.match;
 
-import org.facestream.match.track.TrackAssociator;
-
 /**
- * Settings of the matcher topology.
+ * What the matcher compares: the settings every decision shares, whichever threshold ({@link ThresholdMode})
+ * and tracking ({@link Tracking}) it runs with.
  *
- * @param thresholdCosine the decision threshold as a cosine in [-1, 1] (used for {@link FixedThreshold}
- *     by {@link MatcherTopology#build(MatcherConfig)})
  * @param topK number of candidates ranked per observation and carried on each identity event, in [1, 100]
  * @param modelPackId the model pack whose embeddings this matcher compares; observations and gallery
  *     records of any other pack are refused, since embeddings of different models are not comparable
  * @param dimension expected embedding length, or 0 to take it from the first gallery record
  * @param includeEmbeddings whether identity events carry the probe embedding; must be false, identity
  *     events v1 have no embedding field (reserved for a later schema)
- * @param tracks how faces are followed across frames when the matcher decides per track (one event per
- *     track decision, the false-alarm target per track); null to decide every face on its own
  */
-public record MatcherConfig(
-    double thresholdCosine, int topK, String modelPackId, int dimension, boolean includeEmbeddings,
-    TrackAssociator.Config tracks) {
+public record MatcherConfig(int topK, String modelPackId, int dimension, boolean includeEmbeddings) {
   public static final int DEFAULT_TOP_K = 5;
   public static final int MAX_TOP_K = 100;
 
   public MatcherConfig {
-    if (!(thresholdCosine >= -1 && thresholdCosine <= 1)) {
-      throw new IllegalArgumentException("expected thresholdCosine in [-1, 1], found " + thresholdCosine);
-    }
     if (topK < 1 || topK > MAX_TOP_K) {
       throw new IllegalArgumentException("expected topK in [1, " + MAX_TOP_K + "], found " + topK);
     }
@@ -41,28 +31,18 @@ public record MatcherConfig(
     }
   }
 
-  /** Settings that decide every face on its own. */
-  public MatcherConfig(double thresholdCosine, int topK, String modelPackId, int dimension, boolean includeEmbeddings) {
-    this(thresholdCosine, topK, modelPackId, dimension, includeEmbeddings, null);
-  }
-
   /** Top {@value #DEFAULT_TOP_K}, dimension taken from the gallery, no embeddings. */
-  public static MatcherConfig of(String modelPackId, double thresholdCosine) {
-    return new MatcherConfig(thresholdCosine, DEFAULT_TOP_K, modelPackId, 0, false);
+  public static MatcherConfig of(String modelPackId) {
+    return new MatcherConfig(DEFAULT_TOP_K, modelPackId, 0, false);
   }
 
   /** A copy with an explicit expected dimension. */
   public MatcherConfig withDimension(int dimension) {
-    return new MatcherConfig(thresholdCosine, topK, modelPackId, dimension, includeEmbeddings, tracks);
+    return new MatcherConfig(topK, modelPackId, dimension, includeEmbeddings);
   }
 
   /** A copy with another top-k. */
   public MatcherConfig withTopK(int topK) {
-    return new MatcherConfig(thresholdCosine, topK, modelPackId, dimension, includeEmbeddings, tracks);
-  }
-
-  /** A copy deciding per track with {@code tracks} (null: per face). */
-  public MatcherConfig withTracks(TrackAssociator.Config tracks) {
-    return new MatcherConfig(thresholdCosine, topK, modelPackId, dimension, includeEmbeddings, tracks);
+    return new MatcherConfig(topK, modelPackId, dimension, includeEmbeddings);
   }
 }

@@ -1,52 +1,109 @@
 package org.facestream.match;
 
-import java.util.Objects;
-import org.facestream.metrics.LatencyHistogram;
-
-import org.facestream.events.DeadLetters;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.facestream.events.DeadLetters;
+import org.facestream.metrics.LatencyHistogram;
 import org.facestream.metrics.MetricsRegistry;
 
 /**
- * Counters of one matcher instance, for the CLI to print or export. Counters only grow; the gallery sizes
- * are gauges set by the gallery loader after every change. Thread-safe: stream threads and the global
- * thread update it concurrently ({@link LongAdder} keeps that cheap).
+ * The series of one matcher instance, all in its process's {@link MetricsRegistry}: the registry is the only
+ * copy, and the accessors here read it back (the CLI, the demo and tests ask in domain terms). Every
+ * counter, including each dead-letter and gallery-skip reason the matcher can count, is created at zero
+ * when this object is, so Prometheus sees it before its first event. Counters only grow; the gallery sizes
+ * are gauges the gallery loader sets after every change.
  *
- * <p>With a {@link MetricsRegistry}, dead letters and gallery skips are also counted there by reason
- * ({@code facestream_deadletter_total{reason}}, the series the worker counts into and the alert rules
- * read, and {@code facestream_matcher_gallery_skipped_total{reason}}).
+ * <p>Names: {@code matcher_observations}, {@code matcher_matches}, {@code matcher_unknowns}, {@code
+ * matcher_tracked_faces}, {@code matcher_deadletters}, {@code matcher_keys_destroyed} (counters, their names
+ * kept from when they were exported as gauges), {@code matcher_gallery_upserts_total}, {@code
+ * matcher_gallery_erasures_total}, {@code matcher_key_upserts_total}, {@code deadletter_total{reason}} (the
+ * series the worker counts into too, and the alert rules read), {@code
+ * matcher_gallery_skipped_total{reason}}; gauges {@code matcher_gallery_subjects}, {@code
+ * matcher_gallery_templates}, {@code matcher_gallery_awaiting_key}; histogram {@code
+ * stage_latency_seconds{stage="match"}}; with {@link #follow(ThresholdMode)}, the threshold in force.
+ *
+ * <p>One instance per registry (a second would share the first's counters and replace its gauges).
+ * Thread-safe: stream threads and the global thread update it concurrently.
  */
 public final class MatcherMetrics {
+  /** The reasons {@code match-observation} dead-letters an observation for. */
+  public static final Set<DeadLetters.Reason> OBSERVATION_REASONS = Collections.unmodifiableSet(EnumSet.of(
+      DeadLetters.Reason.DESERIALIZATION_FAILED, DeadLetters.Reason.EMBEDDING_NOT_FINITE, DeadLetters.Reason.MODEL_PACK_MISMATCH,
+      DeadLetters.Reason.EMBEDDING_DIMENSION_MISMATCH, DeadLetters.Reason.EMBEDDING_ZERO_NORM, DeadLetters.Reason.MATCH_FAILED));
+  /** The reasons the gallery loaders refuse a gallery or subject-key record for. */
+  public static final Set<DeadLetters.Reason> GALLERY_REASONS = Collections.unmodifiableSet(EnumSet.of(
+      DeadLetters.Reason.DESERIALIZATION_FAILED, DeadLetters.Reason.MISSING_KEY, DeadLetters.Reason.SUBJECT_KEY_MISMATCH,
+      DeadLetters.Reason.MODEL_PACK_MISMATCH, DeadLetters.Reason.EMBEDDING_DIMENSION_MISMATCH, DeadLetters.Reason.KEY_DESTROYED,
+      DeadLetters.Reason.DECRYPTION_FAILED, DeadLetters.Reason.INVALID_RECORD, DeadLetters.Reason.KEY_UNREADABLE));
+
+  private static final String DEAD_LETTERS_BY_REASON = "deadletter_total";
+  private static final String GALLERY_SKIPPED_BY_REASON = "matcher_gallery_skipped_total";
+
   private final MetricsRegistry registry;
   private final LatencyHistogram matchLatency;
-  private final LongAdder observations = new LongAdder();
-  private final LongAdder matches = new LongAdder();
-  private final LongAdder unknowns = new LongAdder();
-  private final LongAdder trackedFaces = new LongAdder();
-  private final ConcurrentMap<DeadLetters.Reason, LongAdder> deadLetters = new ConcurrentHashMap<>();
-  private final LongAdder galleryUpserts = new LongAdder();
-  private final LongAdder galleryErasures = new LongAdder();
+  private final LongAdder observations;
+  private final LongAdder matches;
+  private final LongAdder unknowns;
+  private final LongAdder trackedFaces;
+  private final LongAdder deadLetters;
+  private final ConcurrentMap<DeadLetters.Reason, LongAdder> deadLettersByReason = new ConcurrentHashMap<>();
+  private final LongAdder galleryUpserts;
+  private final LongAdder galleryErasures;
   private final ConcurrentMap<DeadLetters.Reason, LongAdder> gallerySkipped = new ConcurrentHashMap<>();
+  private final LongAdder keyUpserts;
+  private final LongAdder keyDestructions;
   private final AtomicLong gallerySubjects = new AtomicLong();
   private final AtomicLong galleryTemplates = new AtomicLong();
   private final AtomicLong galleryAwaitingKey = new AtomicLong();
-  private final LongAdder keyUpserts = new LongAdder();
-  private final LongAdder keyDestructions = new LongAdder();
 
-  /** Counters in a registry of their own (tests, tools). */
-  public MatcherMetrics() {
-    this(new MetricsRegistry());
-  }
-
-  /** Counters that also count dead letters and gallery skips into {@code registry}. */
+  /** Creates every series of the matcher in {@code registry}, counters at zero. */
   public MatcherMetrics(MetricsRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
-    this.matchLatency = registry.histogram("stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", "match"));
+    matchLatency = registry.histogram("stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", "match"));
+    observations = registry.counter("matcher_observations", "Observations the matcher decided");
+    matches = registry.counter("matcher_matches", "Observations matched to an enrolled subject");
+    unknowns = registry.counter("matcher_unknowns", "Observations decided unknown");
+    trackedFaces = registry.counter("matcher_tracked_faces", "Faces that joined a track with no decision due (matcher.tracks)");
+    deadLetters = registry.counter("matcher_deadletters", "Observations the matcher dead-lettered");
+    galleryUpserts = registry.counter("matcher_gallery_upserts_total", "Gallery records decrypted into the matcher's index");
+    galleryErasures = registry.counter("matcher_gallery_erasures_total", "Gallery tombstones the matcher applied");
+    keyUpserts = registry.counter("matcher_key_upserts_total", "Subject data keys the matcher accepted");
+    keyDestructions = registry.counter("matcher_keys_destroyed", "Subject data keys destroyed by erasure");
+    OBSERVATION_REASONS.forEach(this::deadLetterSeries);
+    GALLERY_REASONS.forEach(this::gallerySkipSeries);
+    registry.gauge("matcher_gallery_subjects", "Subjects in the matcher's gallery index", "", gallerySubjects::get);
+    registry.gauge("matcher_gallery_templates", "Templates in the matcher's gallery index", "", galleryTemplates::get);
+    registry.gauge("matcher_gallery_awaiting_key", "Subjects whose sealed gallery record waits for its data key", "",
+        galleryAwaitingKey::get);
+  }
+
+  /**
+   * Exports the threshold in force ({@code matcher_threshold_cosine}); with the adaptive policy also its
+   * version and the published moves of at least the policy's alert step it applied ({@code
+   * matcher_threshold_version}, {@code matcher_threshold_large_moves}).
+   */
+  public void follow(ThresholdMode mode) {
+    String help = "Decision threshold in force (cosine)";
+    switch (mode) {
+      case ThresholdMode.Fixed fixed -> registry.gauge("matcher_threshold_cosine", help, "", fixed.policy()::cosine);
+      case ThresholdMode.Adaptive adaptive -> {
+        AdaptiveThreshold policy = adaptive.policy();
+        registry.gauge("matcher_threshold_cosine", help, "",
+            () -> policy.current() == null ? policy.policy().initial() : policy.current().value());
+        registry.gauge("matcher_threshold_version", "Version of the threshold in force", "",
+            () -> policy.current() == null ? 0 : policy.current().version());
+        LongAdder largeMoves = registry.counter("matcher_threshold_large_moves", "Threshold moves larger than the policy's alert step");
+        policy.onLargeMove(state -> largeMoves.increment());
+      }
+    }
   }
 
   /** Search and decision time per observation ({@code stage_latency_seconds{stage="match"}}). */
@@ -74,15 +131,18 @@ public final class MatcherMetrics {
     return trackedFaces.sum();
   }
 
-  /** Observations dead-lettered with {@code reason} (a {@link DeadLetters.Reason} code). */
+  /**
+   * {@code deadletter_total{reason}}: in a process that runs a vision worker too (the demo), the worker's
+   * dead letters of the same reason are in it.
+   */
   public long deadLetters(DeadLetters.Reason reason) {
-    LongAdder a = deadLetters.get(reason);
+    LongAdder a = deadLettersByReason.get(reason);
     return a == null ? 0 : a.sum();
   }
 
-  /** All observations dead-lettered, over every reason. */
+  /** All observations this matcher dead-lettered, over every reason. */
   public long deadLetters() {
-    return deadLetters.values().stream().mapToLong(LongAdder::sum).sum();
+    return deadLetters.sum();
   }
 
   /** Gallery records decrypted into the index (subject added or replaced). */
@@ -131,8 +191,9 @@ public final class MatcherMetrics {
   }
 
   /**
-   * Every counter by a dotted name ({@code observations}, {@code dead-letters.model-pack-mismatch},
-   * {@code gallery.skipped.deserialization-failed}, {@code gallery.subjects}, ...), sorted by name.
+   * Every count by a dotted name ({@code observations}, {@code dead-letters.model-pack-mismatch},
+   * {@code gallery.skipped.deserialization-failed}, {@code gallery.subjects}, ...), sorted by name; reasons
+   * only once they have counted something.
    */
   public Map<String, Long> snapshot() {
     Map<String, Long> out = new TreeMap<>();
@@ -141,16 +202,25 @@ public final class MatcherMetrics {
     out.put("unknowns", unknowns());
     out.put("tracked-faces", trackedFaces());
     out.put("dead-letters", deadLetters());
-    deadLetters.forEach((reason, a) -> out.put("dead-letters." + reason, a.sum()));
+    putCounted(out, "dead-letters.", deadLettersByReason);
     out.put("gallery.upserts", galleryUpserts());
     out.put("gallery.erasures", galleryErasures());
-    gallerySkipped.forEach((reason, a) -> out.put("gallery.skipped." + reason, a.sum()));
+    putCounted(out, "gallery.skipped.", gallerySkipped);
     out.put("gallery.subjects", gallerySubjects());
     out.put("gallery.templates", galleryTemplates());
     out.put("gallery.awaiting-key", galleryAwaitingKey());
     out.put("keys.upserts", keyUpserts());
     out.put("keys.destroyed", keyDestructions());
     return out;
+  }
+
+  private static void putCounted(Map<String, Long> out, String prefix, Map<DeadLetters.Reason, LongAdder> byReason) {
+    byReason.forEach((reason, a) -> {
+      long n = a.sum();
+      if (n != 0) {
+        out.put(prefix + reason, n);
+      }
+    });
   }
 
   void observation() {
@@ -170,8 +240,8 @@ public final class MatcherMetrics {
   }
 
   void deadLetter(DeadLetters.Reason reason) {
-    deadLetters.computeIfAbsent(reason, r -> new LongAdder()).increment();
-    registry.counter("deadletter_total", "Records sent to the dead-letter topic", MetricsRegistry.label("reason", reason.code())).increment();
+    deadLetters.increment();
+    deadLetterSeries(reason).increment();
   }
 
   void galleryUpsert() {
@@ -183,9 +253,7 @@ public final class MatcherMetrics {
   }
 
   void gallerySkip(DeadLetters.Reason reason) {
-    gallerySkipped.computeIfAbsent(reason, r -> new LongAdder()).increment();
-    registry.counter("matcher_gallery_skipped_total", "Gallery records the matcher refused (logged, subject erased)",
-        MetricsRegistry.label("reason", reason.code())).increment();
+    gallerySkipSeries(reason).increment();
   }
 
   void keyUpsert() {
@@ -203,6 +271,16 @@ public final class MatcherMetrics {
   void gallerySize(int subjects, int templates) {
     gallerySubjects.set(subjects);
     galleryTemplates.set(templates);
+  }
+
+  private LongAdder deadLetterSeries(DeadLetters.Reason reason) {
+    return deadLettersByReason.computeIfAbsent(reason, r -> registry.counter(DEAD_LETTERS_BY_REASON,
+        "Records sent to the dead-letter topic", MetricsRegistry.label("reason", r.code())));
+  }
+
+  private LongAdder gallerySkipSeries(DeadLetters.Reason reason) {
+    return gallerySkipped.computeIfAbsent(reason, r -> registry.counter(GALLERY_SKIPPED_BY_REASON,
+        "Gallery records the matcher refused (logged, subject erased)", MetricsRegistry.label("reason", r.code())));
   }
 
   @Override

@@ -5,23 +5,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.config.VisionSetup;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.gallery.GalleryIndex;
+import org.facestream.match.threshold.CohortScorer;
+import org.facestream.match.threshold.FpirPolicy;
+import org.facestream.match.track.TrackAssociator;
 import org.facestream.metrics.MetricsRegistry;
+import org.facestream.model.ModelPack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the matcher topology as the Kafka Streams application {@code facestream-matcher}: exactly-once v2,
- * RocksDB state in a directory, metrics exported to the {@link MetricsRegistry}. With the adaptive policy it
+ * RocksDB state in a directory, metrics in the process's {@link MetricsRegistry}. With the adaptive policy it
  * also runs the threshold aggregator ({@code facestream-thresholds}); its input topic has one partition, so
  * one aggregator is active however many matchers run. Thread-safe start/close.
  */
@@ -29,6 +39,53 @@ public final class MatcherService implements AutoCloseable {
   public static final String APPLICATION_ID = "facestream-matcher";
   public static final String AGGREGATOR_ID = "facestream-thresholds";
   private static final Logger LOG = LoggerFactory.getLogger(MatcherService.class);
+  /** How often a matcher sends its null-score window with the adaptive policy. */
+  static final Duration REPORT_EVERY = Duration.ofSeconds(5);
+
+  /**
+   * One matcher instance.
+   *
+   * @param matcher what is compared
+   * @param threshold fixed or adaptive
+   * @param tracking per face or per track
+   * @param kafkaSettings the Kafka client settings (bootstrap, security) both applications start from
+   * @param stateDir RocksDB state of the matcher (the aggregator's under {@code aggregator/})
+   * @param instanceId this instance's id: client ids, and the key of its null-score reports (stable across
+   *     restarts, unique among instances)
+   */
+  public record Spec(MatcherConfig matcher, ThresholdSettings threshold, Tracking tracking, Map<String, Object> kafkaSettings,
+      Path stateDir, String instanceId) {
+    public Spec {
+      Objects.requireNonNull(matcher, "matcher");
+      Objects.requireNonNull(threshold, "threshold");
+      Objects.requireNonNull(tracking, "tracking");
+      kafkaSettings = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(kafkaSettings, "kafkaSettings")));
+      Objects.requireNonNull(stateDir, "stateDir");
+      if (instanceId == null || instanceId.isBlank()) {
+        throw new IllegalArgumentException("expected an instance id, found none");
+      }
+    }
+
+    /**
+     * The instance the configuration describes: pack, threshold ({@code matcher.threshold} or the pack's,
+     * or the adaptive policy at {@code matcher.target.fpir}), top-k, tracks, state directory (a temporary
+     * one when unset), Kafka settings.
+     *
+     * @param cohort the impostor cohort (empty when none is configured); asked only for the adaptive policy
+     */
+    public static Spec from(FaceStreamConfig cfg, String instanceId, Supplier<Optional<CohortScorer>> cohort) {
+      ModelPack pack = VisionSetup.pack(cfg);
+      MatcherConfig matcher = new MatcherConfig(cfg.integer(FaceStreamConfig.MATCH_TOP_K), pack.id(), pack.embeddingDimension(), false);
+      ThresholdSettings threshold = "adaptive-fpir".equals(cfg.string(FaceStreamConfig.THRESHOLD_POLICY))
+          ? new ThresholdSettings.AdaptiveFpir(FpirPolicy.defaults(FpirPolicy.POLICY, cfg.decimal(FaceStreamConfig.TARGET_FPIR)),
+              cohort.get(), REPORT_EVERY)
+          : new ThresholdSettings.Fixed(VisionSetup.threshold(cfg));
+      Tracking tracking = cfg.bool(FaceStreamConfig.TRACKS) ? Tracking.perTrack(TrackAssociator.Config.defaults()) : Tracking.PER_FACE;
+      String dir = cfg.string(FaceStreamConfig.STATE_DIR);
+      Path state = dir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "facestream-matcher-state") : Path.of(dir);
+      return new Spec(matcher, threshold, tracking, cfg.kafkaClientSettings(), state, instanceId);
+    }
+  }
 
   private final KafkaStreams streams;
   private final KafkaStreams aggregator;
@@ -36,56 +93,44 @@ public final class MatcherService implements AutoCloseable {
   private final GalleryIndex index;
   private final AdaptiveThreshold adaptive;
 
-  /** The matcher deciding with {@code policy} (the fixed threshold). */
-  public MatcherService(MatcherConfig cfg, MasterKeys keys, ThresholdPolicy policy, Map<String, Object> kafkaSettings, Path stateDir, String instanceId,
-      MetricsRegistry registry) {
-    this(cfg, keys, null, null, policy, kafkaSettings, stateDir, instanceId, registry);
-  }
-
-  /** The matcher with the adaptive FPIR policy built for its gallery index, plus the aggregator. */
-  public static MatcherService adaptive(MatcherConfig cfg, MasterKeys keys, Function<GalleryIndex, AdaptiveThreshold> policyFor, Duration reportEvery,
-      Map<String, Object> kafkaSettings, Path stateDir, String instanceId, MetricsRegistry registry) {
-    return new MatcherService(cfg, keys, policyFor, reportEvery, null, kafkaSettings, stateDir, instanceId, registry);
-  }
-
-  private MatcherService(MatcherConfig cfg, MasterKeys keys, Function<GalleryIndex, AdaptiveThreshold> adaptiveFor, Duration reportEvery,
-      ThresholdPolicy fixed, Map<String, Object> kafkaSettings, Path stateDir, String instanceId, MetricsRegistry registry) {
+  /**
+   * The matcher of {@code spec} (and with the adaptive policy the aggregator), not started.
+   *
+   * @param keys the master keys that unwrap the subjects' data keys
+   * @param registry where every series of the matcher (and the aggregator) is counted
+   */
+  public MatcherService(Spec spec, MasterKeys keys, MetricsRegistry registry) {
     metrics = new MatcherMetrics(registry);
-    index = MatcherTopology.newIndex(cfg);
-    Topology topology;
-    if (adaptiveFor != null) {
-      adaptive = adaptiveFor.apply(index);
-      topology = MatcherTopology.build(cfg, keys, adaptive, new NullScoreReporting(instanceId, reportEvery), metrics, index, Clock.systemUTC());
-      ThresholdMetrics aggregated = new ThresholdMetrics();
-      Topology aggregate = ThresholdAggregatorTopology.build(new ThresholdAggregatorTopology.Config(adaptive.policy(), reportEvery.multipliedBy(10)),
-          aggregated);
-      registry.gauge("threshold_audit_records", "Audit records the threshold aggregator of this process wrote (chain starts, one per version)", "",
-          aggregated::auditRecords);
-      aggregator = new KafkaStreams(aggregate, properties(AGGREGATOR_ID, kafkaSettings, stateDir.resolve("aggregator"), instanceId));
-      registry.gauge("matcher_threshold_cosine", "Decision threshold in force (cosine)", "",
-          () -> adaptive.current() == null ? adaptive.policy().initial() : adaptive.current().value());
-      registry.gauge("matcher_threshold_version", "Version of the threshold in force", "",
-          () -> adaptive.current() == null ? 0 : adaptive.current().version());
-      registry.gauge("matcher_threshold_large_moves", "Threshold moves larger than the policy's alert step", "", adaptive::largeMoves);
-    } else {
-      adaptive = null;
-      aggregator = null;
-      topology = MatcherTopology.build(cfg, keys, fixed, metrics, index, Clock.systemUTC());
+    index = MatcherTopology.newIndex(spec.matcher());
+    ThresholdMode mode = spec.threshold().mode(index, spec.instanceId());
+    metrics.follow(mode);
+    Topology topology = MatcherTopology.build(new MatcherTopology.Spec(spec.matcher(), keys, mode, spec.tracking(), metrics, index,
+        Clock.systemUTC()));
+    switch (mode) {
+      case ThresholdMode.Fixed fixed -> {
+        adaptive = null;
+        aggregator = null;
+      }
+      case ThresholdMode.Adaptive a -> {
+        adaptive = a.policy();
+        Topology aggregate = ThresholdAggregatorTopology.build(
+            new ThresholdAggregatorTopology.Config(adaptive.policy(), a.reporting().interval().multipliedBy(10)),
+            new ThresholdMetrics(registry));
+        aggregator = new KafkaStreams(aggregate, properties(AGGREGATOR_ID, spec.kafkaSettings(), spec.stateDir().resolve("aggregator"),
+            spec.instanceId()));
+      }
     }
-    streams = new KafkaStreams(topology, properties(APPLICATION_ID, kafkaSettings, stateDir, instanceId));
+    streams = new KafkaStreams(topology, properties(APPLICATION_ID, spec.kafkaSettings(), spec.stateDir(), spec.instanceId()));
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("matcher stream thread failed; replacing it", e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
-    registry.gauge("matcher_gallery_subjects", "Subjects in the matcher's gallery index", "", metrics::gallerySubjects);
-    registry.gauge("matcher_gallery_templates", "Templates in the matcher's gallery index", "", metrics::galleryTemplates);
-    registry.gauge("matcher_gallery_awaiting_key", "Subjects whose sealed gallery record waits for its data key", "", metrics::galleryAwaitingKey);
-    registry.gauge("matcher_keys_destroyed", "Subject data keys destroyed by erasure", "", metrics::keyDestructions);
-    registry.gauge("matcher_observations", "Observations the matcher decided", "", metrics::observations);
-    registry.gauge("matcher_matches", "Observations matched to an enrolled subject", "", metrics::matches);
-    registry.gauge("matcher_unknowns", "Observations decided unknown", "", metrics::unknowns);
-    registry.gauge("matcher_tracked_faces", "Faces that joined a track with no decision due (matcher.tracks)", "", metrics::trackedFaces);
-    registry.gauge("matcher_deadletters", "Observations the matcher dead-lettered", "", metrics::deadLetters);
+  }
+
+  /** The service {@code cfg} describes ({@link Spec#from}), counting into {@code registry}. */
+  public static MatcherService fromConfig(FaceStreamConfig cfg, MasterKeys keys, String instanceId,
+      Supplier<Optional<CohortScorer>> cohort, MetricsRegistry registry) {
+    return new MatcherService(Spec.from(cfg, instanceId, cohort), keys, registry);
   }
 
   private static Properties properties(String applicationId, Map<String, Object> kafkaSettings, Path stateDir, String instanceId) {

@@ -1,11 +1,10 @@
 package org.facestream.match;
 
-import org.apache.kafka.common.serialization.Serdes;
-import org.facestream.match.track.CameraTracks;
 import java.time.Clock;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
@@ -21,6 +20,8 @@ import org.facestream.events.Topics;
 import org.facestream.gallery.GalleryIndex;
 import org.facestream.gallery.GalleryStoreNames;
 import org.facestream.events.ThresholdState;
+import org.facestream.match.track.CameraTracks;
+import org.facestream.metrics.MetricsRegistry;
 
 /**
  * The matcher: decides every face observation against the enrolled gallery and publishes identity events.
@@ -56,7 +57,7 @@ import org.facestream.events.ThresholdState;
  *       dead-letter with the exact topic, partition and offset of any record it cannot use.
  * </ul>
  *
- * <p>The builder is pure: it starts nothing and reads no configuration beyond its arguments. Works with
+ * <p>The builder is pure: it starts nothing and reads no configuration beyond its {@link Spec}. Works with
  * {@code processing.guarantee=exactly_once_v2}: the stream task only reads, forwards and commits; the global
  * store is outside transactions by design (it is re-derivable from the compacted topic).
  */
@@ -78,51 +79,82 @@ public final class MatcherTopology {
 
   private MatcherTopology() {}
 
-  /** The matcher with a {@link FixedThreshold} at {@code cfg.thresholdCosine()}. */
-  public static Topology build(MatcherConfig cfg, MasterKeys keys) {
-    return build(cfg, keys, new FixedThreshold(cfg.thresholdCosine()));
-  }
+  /**
+   * What the matcher is built from: its settings and the collaborators its processors share.
+   *
+   * @param matcher what is compared (pack, dimension, top-k)
+   * @param keys the master keys that unwrap the subjects' data keys
+   * @param threshold fixed, or adaptive (which adds the thresholds store and the null-score reports)
+   * @param tracking per face, or per track (which adds {@value #TRACK_BY_CAMERA})
+   * @param metrics the series the processors count into
+   * @param index the in-memory gallery the loaders maintain and the match processor searches; one per
+   *     topology (the loader replaces its content from the stores on start), and the one an adaptive policy
+   *     was built on
+   * @param clock stamps {@code decidedAt} on identity events and {@code reportedAt} on null-score reports
+   */
+  public record Spec(MatcherConfig matcher, MasterKeys keys, ThresholdMode threshold, Tracking tracking,
+      MatcherMetrics metrics, GalleryIndex index, Clock clock) {
+    public Spec {
+      Objects.requireNonNull(matcher, "matcher");
+      Objects.requireNonNull(keys, "keys");
+      Objects.requireNonNull(threshold, "threshold");
+      Objects.requireNonNull(tracking, "tracking");
+      Objects.requireNonNull(metrics, "metrics");
+      Objects.requireNonNull(index, "index");
+      Objects.requireNonNull(clock, "clock");
+      if (matcher.dimension() > 0 && index.dimension() > 0 && matcher.dimension() != index.dimension()) {
+        throw new IllegalArgumentException(
+            "expected an index of dimension " + matcher.dimension() + ", found " + index.dimension());
+      }
+    }
 
-  /** The matcher with its own metrics (unreachable: for describing and tests that only read topics). */
-  public static Topology build(MatcherConfig cfg, MasterKeys keys, ThresholdPolicy policy) {
-    return build(cfg, keys, policy, new MatcherMetrics());
-  }
+    /**
+     * Deciding every face with {@code threshold}, counting into a registry of its own (unread: for describing
+     * and tests that only read topics), with a fresh index and the system clock; the withers replace them.
+     */
+    public static Spec of(MatcherConfig matcher, MasterKeys keys, ThresholdMode threshold) {
+      return new Spec(matcher, keys, threshold, Tracking.PER_FACE, new MatcherMetrics(new MetricsRegistry()), newIndex(matcher),
+          Clock.systemUTC());
+    }
 
-  /** The matcher counting into {@code metrics}, with a fresh index and the system clock. */
-  public static Topology build(MatcherConfig cfg, MasterKeys keys, ThresholdPolicy policy, MatcherMetrics metrics) {
-    return build(cfg, keys, policy, metrics, newIndex(cfg), Clock.systemUTC());
+    public Spec withTracking(Tracking tracking) {
+      return new Spec(matcher, keys, threshold, tracking, metrics, index, clock);
+    }
+
+    public Spec withMetrics(MatcherMetrics metrics) {
+      return new Spec(matcher, keys, threshold, tracking, metrics, index, clock);
+    }
+
+    public Spec withIndex(GalleryIndex index) {
+      return new Spec(matcher, keys, threshold, tracking, metrics, index, clock);
+    }
+
+    public Spec withClock(Clock clock) {
+      return new Spec(matcher, keys, threshold, tracking, metrics, index, clock);
+    }
   }
 
   /**
-   * The matcher with every collaborator given.
+   * The matcher of {@code spec}. With {@link ThresholdMode.Adaptive} (described in {@code
+   * topologies/matcher-adaptive.txt}) it adds the published thresholds as a global store whose loader keeps
+   * the policy current, and sends this instance's null-score window to the aggregator every reporting
+   * interval:
    *
-   * @param cfg settings
-   * @param keys the master keys that unwrap the subjects' data keys
-   * @param policy the decision, shared by every stream thread (must be thread-safe)
-   * @param metrics counters the processors update
-   * @param index the in-memory gallery the loaders maintain and the match processor searches; pass a fresh
-   *     one per topology (the loader replaces its content from the stores on start)
-   * @param clock stamps {@code decidedAt} on identity events
+   * <pre>
+   * facestream.thresholds.v1 -> thresholds-source -> threshold-loader -> [thresholds-by-policy] (global) + policy
+   * match-observation -> null-scores-sink -> facestream.null-scores.v1 (punctuated, key instance id)
+   * </pre>
+   *
+   * With {@link Tracking.PerTrack} ({@code topologies/matcher-tracks.txt}) {@code match-observation} keeps
+   * {@value #TRACK_BY_CAMERA}.
    */
-  public static Topology build(
-      MatcherConfig cfg, MasterKeys keys, ThresholdPolicy policy, MatcherMetrics metrics, GalleryIndex index, Clock clock) {
-    return build(cfg, keys, policy, metrics, index, clock, null);
-  }
-
-  private static Topology build(MatcherConfig cfg, MasterKeys keys, ThresholdPolicy policy, MatcherMetrics metrics,
-      GalleryIndex index, Clock clock, NullScoreReporting reporting) {
-    Objects.requireNonNull(cfg, "cfg");
-    Objects.requireNonNull(keys, "keys");
-    Objects.requireNonNull(policy, "policy");
-    Objects.requireNonNull(metrics, "metrics");
-    Objects.requireNonNull(index, "index");
-    Objects.requireNonNull(clock, "clock");
-    if (cfg.dimension() > 0 && index.dimension() > 0 && cfg.dimension() != index.dimension()) {
-      throw new IllegalArgumentException(
-          "expected an index of dimension " + cfg.dimension() + ", found " + index.dimension());
-    }
-    ObservationMatcher matcher = new ObservationMatcher(cfg, policy, index);
-    GalleryUnsealer unsealer = new GalleryUnsealer(cfg, keys, index, metrics);
+  public static Topology build(Spec spec) {
+    Objects.requireNonNull(spec, "spec");
+    MatcherConfig cfg = spec.matcher();
+    MatcherMetrics metrics = spec.metrics();
+    ObservationMatcher matcher = new ObservationMatcher(cfg, spec.threshold().policy(), spec.index());
+    GalleryUnsealer unsealer = new GalleryUnsealer(cfg, spec.keys(), spec.index(), metrics);
+    NullScoreReporter reporter = NullScoreReporter.of(spec.threshold(), spec.clock());
 
     // Changelogs disabled: a global store's changelog is its source topic.
     StoreBuilder<KeyValueStore<String, SealedGalleryRecord>> templatesBySubject = Stores.keyValueStoreBuilder(
@@ -155,10 +187,9 @@ public final class MatcherTopology {
         SUBJECT_KEY_LOADER,
         () -> new SubjectKeyLoader(unsealer));
     topology.addSource(FACES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Topics.FACES);
-    AdaptiveThreshold adaptive = reporting == null ? null : (AdaptiveThreshold) policy;
     topology.addProcessor(MATCH_OBSERVATION,
-        () -> new MatchProcessor(matcher, metrics, clock, adaptive, reporting, cfg.tracks()), FACES_SOURCE);
-    if (cfg.tracks() != null) {
+        () -> new MatchProcessor(metrics, FaceDecider.of(spec.tracking(), matcher, spec.clock()), reporter), FACES_SOURCE);
+    if (spec.tracking() instanceof Tracking.PerTrack) {
       // Changelogged: a restarted or migrated task continues every track instead of starting them again,
       // which would re-decide (and, with the adaptive policy, re-count) every person in view.
       topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRACK_BY_CAMERA),
@@ -166,35 +197,17 @@ public final class MatcherTopology {
     }
     topology.addSink(IDENTITIES_SINK, Topics.IDENTITIES, new StringSerializer(), EventSerdes.identities(), MATCH_OBSERVATION);
     topology.addSink(DEADLETTER_SINK, Topics.DEADLETTER, new ByteArraySerializer(), new ByteArraySerializer(), MATCH_OBSERVATION);
-    return topology;
-  }
-
-  /**
-   * The matcher with the adaptive FPIR policy (described in {@code topologies/matcher-adaptive.txt}): adds
-   * the published thresholds as a global store whose loader keeps {@code policy} current, and sends this
-   * instance's null-score window to the aggregator every {@code reporting.interval()}.
-   *
-   * <pre>
-   * facestream.thresholds.v1 -> thresholds-source -> threshold-loader -> [thresholds-by-policy] (global) + policy
-   * match-observation -> null-scores-sink -> facestream.null-scores.v1 (punctuated, key instance id)
-   * </pre>
-   *
-   * @param keys the master keys that unwrap the subjects' data keys
-   * @param policy the adaptive policy; build it with {@code index::subjectCount} as its gallery size
-   */
-  public static Topology build(MatcherConfig cfg, MasterKeys keys, AdaptiveThreshold policy, NullScoreReporting reporting,
-      MatcherMetrics metrics, GalleryIndex index, Clock clock) {
-    Objects.requireNonNull(reporting, "reporting");
-    Topology topology = build(cfg, keys, policy, metrics, index, clock, reporting);
-    StoreBuilder<KeyValueStore<String, ThresholdState>> thresholds = Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(THRESHOLDS_BY_POLICY),
-            Serdes.String(),
-            EventSerdes.thresholds())
-        .withLoggingDisabled();
-    topology.addGlobalStore(thresholds, THRESHOLDS_SOURCE, new StringDeserializer(), new ThresholdLoader.Lenient(),
-        Topics.THRESHOLDS, THRESHOLD_LOADER, () -> new ThresholdLoader(policy));
-    topology.addSink(NULL_SCORES_SINK, Topics.NULL_SCORES, new StringSerializer(),
-        EventSerdes.nullScores(), MATCH_OBSERVATION);
+    if (spec.threshold() instanceof ThresholdMode.Adaptive adaptive) {
+      StoreBuilder<KeyValueStore<String, ThresholdState>> thresholds = Stores.keyValueStoreBuilder(
+              Stores.persistentKeyValueStore(THRESHOLDS_BY_POLICY),
+              Serdes.String(),
+              EventSerdes.thresholds())
+          .withLoggingDisabled();
+      topology.addGlobalStore(thresholds, THRESHOLDS_SOURCE, new StringDeserializer(), new ThresholdLoader.Lenient(),
+          Topics.THRESHOLDS, THRESHOLD_LOADER, () -> new ThresholdLoader(adaptive.policy()));
+      topology.addSink(NULL_SCORES_SINK, Topics.NULL_SCORES, new StringSerializer(),
+          EventSerdes.nullScores(), MATCH_OBSERVATION);
+    }
     return topology;
   }
 

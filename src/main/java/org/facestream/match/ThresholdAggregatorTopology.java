@@ -31,7 +31,9 @@ import org.facestream.events.Topics;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.threshold.FpirThresholdEstimator;
 import org.facestream.events.NullScoreReport;
+import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.match.threshold.NullScoreSketch;
+import org.facestream.metrics.MetricsRegistry;
 import org.facestream.events.ThresholdState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,9 +101,9 @@ public final class ThresholdAggregatorTopology {
     return new JsonSerde<>(AuditChain.class);
   }
 
-  /** The aggregator with its own (unreachable) metrics: for describing and tests that only read topics. */
+  /** The aggregator counting into a registry of its own (unread): for describing and tests that only read topics. */
   public static Topology build(Config cfg) {
-    return build(cfg, new ThresholdMetrics());
+    return build(cfg, new ThresholdMetrics(new MetricsRegistry()));
   }
 
   /** The aggregator counting into {@code metrics}. */
@@ -173,7 +175,16 @@ public final class ThresholdAggregatorTopology {
         metrics.skipped();
         return;
       }
-      int bins = report.decodedSketch().bins();
+      NullScoreSketch sketch;
+      try {
+        sketch = NullScoreReports.sketch(report);
+      } catch (IllegalArgumentException e) {
+        // the JSON read but the sketch inside it does not: merging it would fail every later estimate
+        LOG.warn("skipping null-score report of instance {}: {}", record.key(), e.getMessage());
+        metrics.skipped();
+        return;
+      }
+      int bins = sketch.bins();
       if (bins != NullScoreSketch.DEFAULT_BINS) {
         // sketches only merge bin by bin: one of another size would fail every later merge, not just this one
         LOG.warn("skipping null-score report of instance {}: expected a sketch of {} bins, found {}",
@@ -200,7 +211,7 @@ public final class ThresholdAggregatorTopology {
           if (kv.value.reportedAt().isBefore(cutoff)) {
             stale.add(kv.key);
           } else if (kv.value.cohortK() == report.cohortK()) {
-            sketches.add(kv.value.decodedSketch());
+            sketches.add(NullScoreReports.sketch(kv.value)); // every stored report's sketch was read when accepted
             galleryN = Math.max(galleryN, kv.value.galleryN());
             galleryTemplates = Math.max(galleryTemplates, kv.value.effectiveGalleryTemplates());
           }

@@ -1,20 +1,37 @@
 package org.facestream.match;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.facestream.metrics.MetricsRegistry;
 
 /**
- * Counters of the threshold aggregator. {@code large-moves} is the alert metric: a raw estimate at least
- * {@link org.facestream.match.threshold.FpirPolicy#alertDelta()} away from the published threshold (a
- * sudden change of cameras, lighting or gallery that a person should look at). Thread-safe.
+ * The threshold aggregator's counters, in its process's {@link MetricsRegistry} (the only copy; created at
+ * zero): {@code threshold_reports_accepted_total}, {@code threshold_reports_skipped_total}, {@code
+ * threshold_publications_total}, {@code threshold_large_moves_total} and {@code threshold_audit_records}
+ * (its name kept from when it was exported as a gauge). {@code large-moves} is the alert metric: a raw
+ * estimate at least {@link org.facestream.match.threshold.FpirPolicy#alertDelta()} away from the published
+ * threshold (a sudden change of cameras, lighting or gallery that a person should look at). Thread-safe.
  */
 public final class ThresholdMetrics {
-  private final LongAdder accepted = new LongAdder();
-  private final LongAdder skipped = new LongAdder();
-  private final LongAdder publications = new LongAdder();
-  private final LongAdder largeMoves = new LongAdder();
-  private final LongAdder auditRecords = new LongAdder();
+  private final LongAdder accepted;
+  private final LongAdder skipped;
+  private final LongAdder publications;
+  private final LongAdder largeMoves;
+  private final LongAdder auditRecords;
+
+  public ThresholdMetrics(MetricsRegistry registry) {
+    Objects.requireNonNull(registry, "registry");
+    accepted = registry.counter("threshold_reports_accepted_total", "Null-score reports the threshold aggregator merged");
+    skipped = registry.counter("threshold_reports_skipped_total",
+        "Null-score reports the threshold aggregator skipped (unreadable, another policy or key, out of order)");
+    publications = registry.counter("threshold_publications_total", "Threshold states the aggregator published");
+    largeMoves = registry.counter("threshold_large_moves_total",
+        "Publications whose raw estimate moved by at least the policy's alert step");
+    auditRecords = registry.counter("threshold_audit_records",
+        "Audit records the threshold aggregator of this process wrote (chain starts, one per version)");
+  }
 
   /** Null-score reports merged. */
   public long reportsAccepted() {

@@ -8,7 +8,9 @@ import java.util.function.DoubleSupplier;
 
 /**
  * Named counters, gauges and latency histograms with at most one label, written in the Prometheus text
- * format with the {@code facestream_} prefix. Thread-safe; stages create their series once and keep them.
+ * format with the {@code facestream_} prefix. Thread-safe; stages create their series once and keep them,
+ * at start-up (a counter that first appears with its first event hides that event from {@code increase()}
+ * and {@code rate()}), and read their own counts back from them rather than keeping a second copy.
  */
 public final class MetricsRegistry {
   private final Map<String, String> help = new ConcurrentSkipListMap<>();
@@ -43,12 +45,21 @@ public final class MetricsRegistry {
     return series == null ? 0 : series.values().stream().mapToLong(LongAdder::sum).sum();
   }
 
-  /** Counter values by label. */
+  /**
+   * Counter values by label, of the series that have counted something: stages create their labelled
+   * series at zero so that Prometheus sees them before the first event, and a summary (the demo's dead
+   * letters by reason) lists what happened, not every reason that could.
+   */
   public Map<String, Long> byLabel(String name) {
     Map<String, Long> out = new TreeMap<>();
     Map<String, LongAdder> series = counters.get(name);
     if (series != null) {
-      series.forEach((l, v) -> out.put(l, v.sum()));
+      series.forEach((l, v) -> {
+        long n = v.sum();
+        if (n != 0) {
+          out.put(l, n);
+        }
+      });
     }
     return out;
   }

@@ -1,29 +1,21 @@
 package org.facestream.worker;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.facestream.config.WorkerConfig;
-import org.facestream.vision.AnalyzedFace;
-import org.facestream.vision.FaceAnalyzer;
-import org.facestream.vision.FaceObservations;
-import org.facestream.vision.FrameDecoder;
-import org.facestream.vision.UndecodableFrameException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -31,51 +23,56 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.facestream.config.WorkerConfig;
 import org.facestream.events.DeadLetters;
+import org.facestream.events.EventSerdes;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.Frame;
-import org.facestream.events.FrameSerde;
 import org.facestream.events.JsonSerde;
 import org.facestream.events.NonFiniteValueException;
-import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.facestream.metrics.LatencyHistogram;
 import org.facestream.metrics.MetricsRegistry;
-import org.opencv.core.Mat;
+import org.facestream.vision.AnalyzedFace;
+import org.facestream.vision.FaceAnalyzer;
+import org.facestream.vision.FaceObservations;
+import org.facestream.worker.BatchFallback.Done;
+import org.facestream.worker.BatchFallback.Failed;
+import org.facestream.worker.BatchFallback.Outcome;
+import org.facestream.worker.FrameAdmission.Admitted;
+import org.facestream.worker.FrameAdmission.Refused;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The vision worker loop: consumes frames, decodes, detects, aligns and embeds the faces of a whole poll in
- * one batch, and produces face observations, consume-transform-produce inside one Kafka transaction per
- * poll so that no frame is lost or counted twice (observations and the consumer offsets commit together).
+ * The vision worker loop: consumes frames, admits them ({@link FrameAdmission}), detects, aligns and embeds
+ * the faces of a whole poll in one batch ({@link BatchFallback} retries frame by frame when the batch fails)
+ * and produces face observations, consume-transform-produce inside one Kafka transaction per poll so that no
+ * frame is lost or counted twice (observations and the consumer offsets commit together). When a transaction
+ * fails it is aborted and the consumer rewound to the poll's first frames, which are read again.
  *
  * <p>A frame that cannot be processed (bytes that are no frame, a frame over the size limit, a corrupt or
- * oversized JPEG) is data, not a failure: it goes to {@link Topics#DEADLETTER} in the same transaction, with
- * the reason in headers, and is counted. Not thread-safe: one thread runs {@link #run()}; {@link #close()}
- * may be called from any thread.
+ * oversized JPEG, a frame the models fail on) is data, not a failure: it goes to {@link Topics#DEADLETTER}
+ * in the same transaction, with the reason in headers, and is counted. Not thread-safe: one thread runs
+ * {@link #run()}; {@link #close()} may be called from any thread.
  */
 public final class VisionWorker implements Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VisionWorker.class);
   private static final String STAGE = "worker";
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
   private final WorkerConfig config;
-  private final Map<String, Object> kafkaSettings;
+  private final WorkerClients clients;
   private final FaceAnalyzer analyzer;
-  private final FrameDecoder decoder;
-  private final FrameSerde frameSerde = EventSerdes.frames();
+  private final FrameAdmission admission;
   private final JsonSerde<FaceObservation> faceSerde = EventSerdes.faces();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final CountDownLatch ready = new CountDownLatch(1);
   private volatile RuntimeException failure;
   private volatile boolean started;
-  private volatile KafkaConsumer<String, byte[]> consumer;
+  private volatile Consumer<String, byte[]> consumer;
 
   private final MetricsRegistry metrics;
   private final LongAdder framesIn;
@@ -84,24 +81,28 @@ public final class VisionWorker implements Runnable, AutoCloseable {
   private final LatencyHistogram analyzeLatency;
   private final LatencyHistogram frameLatency;
 
-  public VisionWorker(WorkerConfig config, Map<String, Object> kafkaSettings, FaceAnalyzer analyzer, MetricsRegistry metrics) {
+  /**
+   * A worker instance; it opens its clients from {@code clients} when {@link #run()} starts and closes them
+   * when it stops. Counters and latencies go to {@code metrics}.
+   */
+  public VisionWorker(WorkerConfig config, WorkerClients clients, FaceAnalyzer analyzer, MetricsRegistry metrics) {
     this.config = config;
-    this.kafkaSettings = Map.copyOf(kafkaSettings);
+    this.clients = clients;
     this.analyzer = analyzer;
-    this.decoder = new FrameDecoder(config.maxFramePixels());
+    this.admission = FrameAdmission.of(config);
     this.metrics = metrics;
     this.framesIn = metrics.counter("worker_frames_total", "Frames the vision workers consumed");
     this.facesOut = metrics.counter("worker_faces_total", "Face observations produced");
-    this.decodeLatency = metrics.histogram("stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", "decode"));
-    this.analyzeLatency = metrics.histogram("stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", "detect_align_embed_batch"));
-    this.frameLatency = metrics.histogram("stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", "capture_to_observation"));
+    this.decodeLatency = stage(metrics, "decode");
+    this.analyzeLatency = stage(metrics, "detect_align_embed_batch");
+    this.frameLatency = stage(metrics, "capture_to_observation");
   }
 
   @Override
   public void run() {
     started = true;
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerSettings(), new StringDeserializer(), new ByteArrayDeserializer());
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings(), new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (Consumer<String, byte[]> c = clients.consumer(config);
+        Producer<byte[], byte[]> producer = clients.producer(config)) {
       consumer = c;
       producer.initTransactions();
       c.subscribe(List.of(Topics.FRAMES));
@@ -114,10 +115,9 @@ public final class VisionWorker implements Runnable, AutoCloseable {
         } catch (WakeupException e) {
           break;
         }
-        if (records.isEmpty()) {
-          continue;
+        if (!records.isEmpty()) {
+          processInTransaction(c, producer, records);
         }
-        processInTransaction(c, producer, records);
       }
     } catch (ProducerFencedException e) {
       LOG.error("worker {} was fenced by a newer instance with the same id; stopping", config.instanceId());
@@ -151,21 +151,24 @@ public final class VisionWorker implements Runnable, AutoCloseable {
     return done && stopped.getCount() > 0;
   }
 
-  private void processInTransaction(KafkaConsumer<String, byte[]> c, KafkaProducer<byte[], byte[]> producer, ConsumerRecords<String, byte[]> records) {
+  private void processInTransaction(Consumer<String, byte[]> c, Producer<byte[], byte[]> producer, ConsumerRecords<String, byte[]> records) {
     producer.beginTransaction();
     try {
-      List<DecodedFrame> decoded = new ArrayList<>();
+      List<AdmittedRecord> admitted = new ArrayList<>();
       try {
         for (ConsumerRecord<String, byte[]> r : records) {
           framesIn.increment();
-          DecodedFrame d = decode(r, producer);
-          if (d != null) {
-            decoded.add(d);
+          switch (admission.admit(r)) {
+            case Admitted a -> {
+              decodeLatency.recordMicros(a.decoding().toNanos() / 1000.0);
+              admitted.add(new AdmittedRecord(r, a));
+            }
+            case Refused refused -> deadLetter(producer, r, refused.reason(), refused.detail());
           }
         }
-        analyzeAndProduce(decoded, producer);
+        analyzeAndProduce(admitted, producer);
       } finally {
-        decoded.forEach(d -> d.image.release());
+        admitted.forEach(a -> a.frame().release());
       }
       producer.sendOffsetsToTransaction(nextOffsets(records), c.groupMetadata());
       producer.commitTransaction();
@@ -178,77 +181,29 @@ public final class VisionWorker implements Runnable, AutoCloseable {
     }
   }
 
-  /** Deserialises, checks and decodes one frame; dead-letters it and returns null when it is bad data. */
-  private DecodedFrame decode(ConsumerRecord<String, byte[]> r, KafkaProducer<byte[], byte[]> producer) {
-    byte[] value = r.value();
-    if (value == null) {
-      deadLetter(producer, r, DeadLetters.Reason.NULL_FRAME, "expected a frame, found a null value");
-      return null;
-    }
-    if (value.length > config.maxFrameBytes() + 4096) {
-      // checked before deserializing so an oversized record is never copied again
-      deadLetter(producer, r, DeadLetters.Reason.FRAME_TOO_LARGE, "expected a JPEG of at most " + config.maxFrameBytes() + " bytes, found a record of " + value.length + " bytes");
-      return null;
-    }
-    Frame frame;
-    try {
-      frame = frameSerde.deserialize(r.topic(), value);
-    } catch (SerializationException e) {
-      deadLetter(producer, r, DeadLetters.Reason.DESERIALIZATION_FAILED, e.getMessage());
-      return null;
-    }
-    if (frame.jpegLength() > config.maxFrameBytes()) {
-      deadLetter(producer, r, DeadLetters.Reason.FRAME_TOO_LARGE, "expected a JPEG of at most " + config.maxFrameBytes() + " bytes, found " + frame.jpegLength());
-      return null;
-    }
-    long t0 = System.nanoTime();
-    byte[] jpeg = frame.jpeg();
-    try {
-      // the header is read before decoding, so a decompression bomb never allocates its pixels
-      FrameDecoder.ImageSize declared = FrameDecoder.declaredSize(jpeg);
-      if (declared.pixels() > decoder.maxPixels()) {
-        deadLetter(producer, r, DeadLetters.Reason.IMAGE_TOO_LARGE, "expected at most " + decoder.maxPixels() + " pixels, found "
-            + declared.width() + "x" + declared.height() + " declared in the JPEG header");
-        return null;
-      }
-      Mat image = decoder.decode(jpeg);
-      decodeLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
-      return new DecodedFrame(frame, image, r);
-    } catch (UndecodableFrameException e) {
-      deadLetter(producer, r, DeadLetters.Reason.CORRUPT_IMAGE, e.getMessage());
-      return null;
-    }
-  }
-
-  private void analyzeAndProduce(List<DecodedFrame> frames, KafkaProducer<byte[], byte[]> producer) {
+  private void analyzeAndProduce(List<AdmittedRecord> frames, Producer<byte[], byte[]> producer) {
     if (frames.isEmpty()) {
       return;
     }
     long t0 = System.nanoTime();
-    List<List<AnalyzedFace>> faces;
-    try {
-      faces = analyzer.analyze(frames.stream().map(DecodedFrame::image).toList());
-    } catch (RuntimeException batchFailure) {
-      // one frame the models cannot process must not block the partition: retry frame by frame and
-      // dead-letter only the frames that fail on their own
-      LOG.warn("worker {}: batch of {} frames failed ({}); analysing frame by frame", config.instanceId(), frames.size(), batchFailure.toString());
-      faces = new ArrayList<>();
-      for (DecodedFrame f : frames) {
-        try {
-          faces.add(analyzer.analyze(f.image()));
-        } catch (RuntimeException e) {
-          deadLetter(producer, f.source(), DeadLetters.Reason.ANALYSIS_FAILED, e.getMessage());
-          faces.add(List.of());
-        }
-      }
-    }
+    List<Outcome<List<AnalyzedFace>>> analysed = BatchFallback.apply(frames.stream().map(f -> f.frame().image()).toList(), analyzer::analyze,
+        batchFailure -> LOG.warn("worker {}: batch of {} frames failed ({}); analysing frame by frame", config.instanceId(), frames.size(),
+            batchFailure.toString()));
     analyzeLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
     Instant now = Instant.now();
     for (int i = 0; i < frames.size(); i++) {
-      Frame frame = frames.get(i).frame();
+      ConsumerRecord<String, byte[]> source = frames.get(i).source();
+      Frame frame = frames.get(i).frame().frame();
+      List<AnalyzedFace> faces = switch (analysed.get(i)) {
+        case Done<List<AnalyzedFace>>(List<AnalyzedFace> result) -> result;
+        case Failed<List<AnalyzedFace>>(RuntimeException cause) -> {
+          deadLetter(producer, source, DeadLetters.Reason.ANALYSIS_FAILED, cause.getMessage());
+          yield List.of();
+        }
+      };
       List<FaceObservation> observations;
       try {
-        observations = FaceObservations.of(frame, faces.get(i), now, analyzer.pack().id(), config,
+        observations = FaceObservations.of(frame, faces, now, analyzer.pack().id(), config,
             (reason, face) -> metrics.counter("worker_faces_dropped_total", "Faces dropped for quality", MetricsRegistry.label("reason", reason)).increment());
       } catch (IllegalArgumentException e) {
         // The models produced something no observation may carry (a NaN embedding or landmark): without this
@@ -256,7 +211,7 @@ public final class VisionWorker implements Runnable, AutoCloseable {
         // goes, so the observation ids of the frame's other faces never depend on which face was bad.
         NonFiniteValueException nonFinite = NonFiniteValueException.in(e);
         DeadLetters.Reason reason = nonFinite != null && nonFinite.field().equals("embedding") ? DeadLetters.Reason.EMBEDDING_NOT_FINITE : DeadLetters.Reason.ANALYSIS_FAILED;
-        deadLetter(producer, frames.get(i).source(), reason, e.getMessage());
+        deadLetter(producer, source, reason, e.getMessage());
         continue;
       }
       for (FaceObservation obs : observations) {
@@ -268,7 +223,7 @@ public final class VisionWorker implements Runnable, AutoCloseable {
     }
   }
 
-  private void deadLetter(KafkaProducer<byte[], byte[]> producer, ConsumerRecord<String, byte[]> r, DeadLetters.Reason reason, String detail) {
+  private void deadLetter(Producer<byte[], byte[]> producer, ConsumerRecord<String, byte[]> r, DeadLetters.Reason reason, String detail) {
     metrics.counter("deadletter_total", "Records sent to the dead-letter topic", MetricsRegistry.label("reason", reason.code())).increment();
     LOG.warn("worker {}: dead-lettering {}-{}@{}: {}: {}", config.instanceId(), r.topic(), r.partition(), r.offset(), reason, detail);
     byte[] key = r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8);
@@ -284,53 +239,33 @@ public final class VisionWorker implements Runnable, AutoCloseable {
     return offsets;
   }
 
-  private static void rewind(KafkaConsumer<?, ?> c, ConsumerRecords<?, ?> records) {
+  private static void rewind(Consumer<?, ?> c, ConsumerRecords<?, ?> records) {
     for (TopicPartition tp : records.partitions()) {
       c.seek(tp, records.records(tp).get(0).offset());
     }
   }
 
-  private Map<String, Object> consumerSettings() {
-    Map<String, Object> m = new HashMap<>(kafkaSettings);
-    m.put(ConsumerConfig.GROUP_ID_CONFIG, WorkerConfig.GROUP_ID);
-    m.put(ConsumerConfig.CLIENT_ID_CONFIG, config.transactionalId() + "-consumer");
-    m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    m.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    m.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatchFrames());
-    // a batch of frames can take seconds on a small CPU; leave room before the group evicts us
-    m.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 300_000);
-    m.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
-    return m;
-  }
-
-  private Map<String, Object> producerSettings() {
-    Map<String, Object> m = new HashMap<>(kafkaSettings);
-    m.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
-    m.put(ProducerConfig.CLIENT_ID_CONFIG, config.transactionalId() + "-producer");
-    m.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    m.put(ProducerConfig.ACKS_CONFIG, "all");
-    m.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    m.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
-    return m;
+  private static LatencyHistogram stage(MetricsRegistry metrics, String name) {
+    return metrics.histogram("stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", name));
   }
 
   /** Stops the loop and waits for the current transaction to finish. */
   @Override
   public void close() {
     running.set(false);
-    KafkaConsumer<?, ?> c = consumer;
+    Consumer<?, ?> c = consumer;
     if (c != null) {
       c.wakeup();
     }
     try {
       if (started) {
-        stopped.await(30, TimeUnit.SECONDS);
+        stopped.await(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  private record DecodedFrame(Frame frame, Mat image, ConsumerRecord<String, byte[]> source) {}
+  /** A record that passed admission, kept with its source for dead letters and offsets. */
+  private record AdmittedRecord(ConsumerRecord<String, byte[]> source, Admitted frame) {}
 }

@@ -30,6 +30,7 @@ import org.facestream.testing.Await;
 import org.facestream.vision.FaceAnalyzer;
 import org.facestream.config.VisionOptions;
 import org.facestream.enroll.Enroller;
+import org.facestream.enroll.GalleryPublisher;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.Json;
 import org.facestream.events.EventSerdes;
@@ -79,7 +80,7 @@ class ApiAccessFaultTest {
     audit = AuditLog.open(kafka, "api", metrics);
     live = LiveFeed.defaults();
     probe = new AdminClusterProbe(kafka, "facestream-worker");
-    server = ApiServer.start(ApiSettings.defaults(0), new ApiServer.Collaborators(gallery, new KafkaGalleryWriter(audit, masterKeys, gallery),
+    server = ApiServer.start(ApiSettings.defaults(0), new ApiServer.Collaborators(gallery, new GalleryPublisher(audit, masterKeys, gallery),
         new Enroller(analyzer)::enroll, live, ThresholdSource.fixed(ApiFixtures.THRESHOLD, Instant.now()), probe, MatcherProbe.UNKNOWN,
         metrics, ApiFixtures.keys()));
     Await.until("the gallery view caught up", Duration.ofSeconds(15), gallery::caughtUp);
@@ -312,7 +313,7 @@ class ApiAccessFaultTest {
         .header("Authorization", "Bearer " + ApiFixtures.OPERATOR_KEY)).statusCode()).isEqualTo(201);
     AuditLog closed = AuditLog.open(kafka, "api", new MetricsRegistry());
     closed.close();
-    try (ApiServer broken = ApiServer.start(ApiSettings.defaults(0), new ApiServer.Collaborators(gallery, new KafkaGalleryWriter(closed, masterKeys, gallery),
+    try (ApiServer broken = ApiServer.start(ApiSettings.defaults(0), new ApiServer.Collaborators(gallery, new GalleryPublisher(closed, masterKeys, gallery),
         new Enroller(analyzer)::enroll, live, ThresholdSource.fixed(ApiFixtures.THRESHOLD, Instant.now()), probe, MatcherProbe.UNKNOWN,
         new MetricsRegistry(), ApiFixtures.keys()))) {
       HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + broken.port() + "/api/v1/subjects/kept")).DELETE()

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.facestream.enroll.GalleryWriter;
 import org.facestream.events.AuditEntry;
 import org.facestream.events.BoundingBox;
 import org.facestream.events.FaceObservation;

@@ -32,6 +32,7 @@ import org.facestream.testing.Await;
 import org.facestream.vision.FaceAnalyzer;
 import org.facestream.config.VisionOptions;
 import org.facestream.enroll.Enroller;
+import org.facestream.enroll.GalleryPublisher;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.IdentityEvent;
 import org.facestream.events.Json;
@@ -60,7 +61,7 @@ class ApiServerTest {
   static EmbeddedKafkaBroker broker;
   static FaceAnalyzer analyzer;
   static KafkaGalleryView gallery;
-  static KafkaGalleryWriter writer;
+  static GalleryPublisher writer;
   static LiveFeed live;
   static KafkaFeeds feeds;
   static AdminClusterProbe probe;
@@ -81,7 +82,7 @@ class ApiServerTest {
     MasterKeys keys = MasterKeys.ephemeral();
     gallery = KafkaGalleryView.start(kafka, keys);
     audit = AuditLog.open(kafka, "api", registry);
-    writer = new KafkaGalleryWriter(audit, keys, gallery);
+    writer = new GalleryPublisher(audit, keys, gallery);
     live = new LiveFeed(new EventRing(100), new SseHub(16, Duration.ofMillis(500)), new ThumbnailCache(10, 1 << 20), new CameraStats());
     feeds = KafkaFeeds.start(kafka, live);
     probe = new AdminClusterProbe(kafka, "facestream-worker");
@@ -354,7 +355,7 @@ class ApiServerTest {
     assertThat(cam.get("workerLag").asLong()).isZero();
 
     JsonNode stats = json(get("/api/v1/stats"));
-    int matchBin = (int) Math.floor((0.61 - ApiServer.HISTOGRAM_FROM) / ApiServer.HISTOGRAM_BIN);
+    int matchBin = (int) Math.floor((0.61 - StatsHandler.HISTOGRAM_FROM) / StatsHandler.HISTOGRAM_BIN);
     assertThat(stats.get("scoreHistogram").get("matches").get(matchBin).asInt()).isGreaterThanOrEqualTo(1);
   }
 

@@ -3,6 +3,7 @@ package org.facestream.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import org.facestream.events.ThresholdRef;
 import org.facestream.events.ThresholdState;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ class ThresholdHistoryTest {
 
   @Test
   void recordsEveryNewVersionOfItsPolicyInOrderAndIgnoresReplaysAndOtherPolicies() {
-    ThresholdHistory h = new ThresholdHistory("adaptive-fpir", 0.40, T0);
+    ThresholdHistory h = new ThresholdHistory("adaptive-fpir", new ThresholdRef(0.40, 0, "adaptive-fpir"), T0);
     assertThat(h.record(state("adaptive-fpir", 1, 0.36))).isTrue();
     assertThat(h.record(state("adaptive-fpir", 2, 0.355))).isTrue();
     assertThat(h.record(state("adaptive-fpir", 2, 0.50))).as("replayed version").isFalse();
@@ -35,7 +36,7 @@ class ThresholdHistoryTest {
 
   @Test
   void keepsTheInitialValueAndTheLatestChanges() {
-    ThresholdHistory h = new ThresholdHistory("adaptive-fpir", 0.40, T0);
+    ThresholdHistory h = new ThresholdHistory("adaptive-fpir", new ThresholdRef(0.40, 0, "adaptive-fpir"), T0);
     for (long v = 1; v <= ThresholdHistory.MAX_CHANGES + 100; v++) {
       h.record(state("adaptive-fpir", v, 0.30 + v * 1e-5));
     }

@@ -41,7 +41,7 @@ class PackageArrowsTest {
       Map.entry("ingest", Set.of("events", "config", "metrics", "kafka")),
       // the gallery and the matcher
       Map.entry("gallery", Set.of("events", "metrics")),
-      Map.entry("match", Set.of("events", "config", "metrics", "kafka", "gallery", "crypto", "audit")),
+      Map.entry("match", Set.of("events", "model", "config", "metrics", "kafka", "gallery", "crypto", "audit")),
       // use cases and adapters
       Map.entry("enroll", Set.of("events", "model", "config", "metrics", "kafka", "vision", "gallery", "crypto", "audit")),
       Map.entry("eval", Set.of("events", "model", "config", "metrics", "detect", "align", "embed", "vision", "gallery", "match")),

@@ -34,7 +34,7 @@ import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.facestream.match.ThresholdAggregatorTopology;
 import org.facestream.match.threshold.FpirPolicy;
-import org.facestream.events.NullScoreReport;
+import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.match.threshold.NullScoreSketch;
 import org.facestream.testing.Await;
 import org.facestream.testing.CliRun;
@@ -106,7 +106,7 @@ class AuditChainFaultTest {
     }
     try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap), new StringSerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(Topics.NULL_SCORES, "matcher-a", EventSerdes.nullScores().serialize(Topics.NULL_SCORES,
-          NullScoreReport.of("matcher-a", "default", 1, 150, 30, s, 0, at)))).get();
+          NullScoreReports.of("matcher-a", "default", 1, 150, 30, s, 0, at)))).get();
     }
   }
 

@@ -35,6 +35,7 @@ import org.facestream.testing.Await;
 import org.facestream.vision.FaceAnalyzer;
 import org.facestream.config.VisionOptions;
 import org.facestream.worker.VisionWorker;
+import org.facestream.worker.WorkerClients;
 import org.facestream.config.WorkerConfig;
 import org.facestream.enroll.Enroller;
 import org.facestream.enroll.GalleryPublisher;
@@ -42,7 +43,8 @@ import org.facestream.events.GalleryRecord;
 import org.facestream.events.Topics;
 import org.facestream.ingest.CameraIngest;
 import org.facestream.config.IngestSettings;
-import org.facestream.match.FixedThreshold;
+import org.facestream.match.ThresholdSettings;
+import org.facestream.match.Tracking;
 import org.facestream.match.MatcherConfig;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ModelPack;
@@ -93,12 +95,12 @@ class KafkaSecurityFaultTest {
       try (CameraIngest ingest = CameraIngest.open(camera.toString(), kafka, broker.bootstrapServers(), IngestSettings.defaults("cam-s"))) {
         assertThat(ingest.run().sent()).isEqualTo(1);
       }
-      MatcherConfig mc = new MatcherConfig(PACK.defaultCosineThreshold(), 5, PACK.id(), PACK.embeddingDimension(), false);
+      MatcherConfig mc = new MatcherConfig(5, PACK.id(), PACK.embeddingDimension(), false);
       WorkerConfig wc = new WorkerConfig("sasl-0", 8, 4 << 20, 40_000_000L, new FaceQuality.Gate(0.6, 6), false, Duration.ofMillis(100));
       try (FaceAnalyzer analyzer = FaceAnalyzer.open(PACK, SharedData.models(), VisionOptions.defaults(PACK));
-          VisionWorker worker = new VisionWorker(wc, kafka, analyzer, new MetricsRegistry());
-          MatcherService matcher = new MatcherService(mc, masterKeys, new FixedThreshold(PACK.defaultCosineThreshold()), kafka,
-              dir.resolve("state"), "sasl", new MetricsRegistry());
+          VisionWorker worker = new VisionWorker(wc, WorkerClients.kafka(kafka), analyzer, new MetricsRegistry());
+          MatcherService matcher = new MatcherService(new MatcherService.Spec(mc, new ThresholdSettings.Fixed(PACK.defaultCosineThreshold()),
+              Tracking.PER_FACE, kafka, dir.resolve("state"), "sasl"), masterKeys, new MetricsRegistry());
           IdentityEventTap tap = new IdentityEventTap(kafka, null, new MetricsRegistry())) {
         Thread w = Thread.ofPlatform().start(worker);
         Thread t = Thread.ofPlatform().start(tap);
@@ -148,8 +150,8 @@ class KafkaSecurityFaultTest {
       }
       assertThat((System.nanoTime() - t0) / 1e9).as("producer seconds").isLessThan(10);
       t0 = System.nanoTime();
-      try (MatcherService matcher = new MatcherService(mc, masterKeys, new FixedThreshold(0.4), bad.kafkaClientSettings(), dir.resolve("state-bad"),
-          "sasl-bad", new MetricsRegistry())) {
+      try (MatcherService matcher = new MatcherService(new MatcherService.Spec(mc, new ThresholdSettings.Fixed(0.4), Tracking.PER_FACE,
+          bad.kafkaClientSettings(), dir.resolve("state-bad"), "sasl-bad"), masterKeys, new MetricsRegistry())) {
         assertThatThrownBy(() -> matcher.start(Duration.ofSeconds(60))).isInstanceOf(IllegalStateException.class)
             .hasMessage("matcher failed to start: SaslAuthenticationException: Authentication failed: Invalid username or password");
       }
@@ -157,7 +159,7 @@ class KafkaSecurityFaultTest {
       t0 = System.nanoTime();
       try (FaceAnalyzer analyzer = FaceAnalyzer.open(PACK, SharedData.models(), VisionOptions.defaults(PACK));
           VisionWorker worker = new VisionWorker(new WorkerConfig("sasl-bad", 8, 4 << 20, 40_000_000L, new FaceQuality.Gate(0.6, 6), false, Duration.ofMillis(100)),
-              bad.kafkaClientSettings(), analyzer, new MetricsRegistry())) {
+              WorkerClients.kafka(bad.kafkaClientSettings()), analyzer, new MetricsRegistry())) {
         Thread w = Thread.ofPlatform().start(worker);
         assertThatThrownBy(() -> worker.awaitReady(Duration.ofSeconds(60))).isInstanceOf(IllegalStateException.class)
             .hasMessage("worker sasl-bad stopped: SaslAuthenticationException: Authentication failed: Invalid username or password");

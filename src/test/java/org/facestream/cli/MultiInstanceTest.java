@@ -3,6 +3,7 @@ package org.facestream.cli;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.events.TopicCatalogue;
 import org.facestream.kafka.EmbeddedKafkaBroker;
+import org.facestream.config.MasterKeySetup;
 import org.facestream.match.MatcherService;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -17,6 +19,7 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.facestream.crypto.MasterKey;
 import org.facestream.config.WorkerConfig;
+import org.facestream.worker.WorkerPool;
 import org.facestream.events.Topics;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.testing.Await;
@@ -46,9 +49,9 @@ class MultiInstanceTest {
       FaceStreamConfig matcherB = FaceStreamConfig.load(null, Map.of(), Map.of(FaceStreamConfig.BOOTSTRAP, broker.bootstrapServers(),
           FaceStreamConfig.STATE_DIR, dir.resolve("state-b").toString(), FaceStreamConfig.MASTER_KEY_FILE, key.toString()));
       MetricsRegistry metrics = new MetricsRegistry();
-      try (WorkerCommand.WorkerPool workers = WorkerCommand.WorkerPool.start(base, "multi", metrics);
-          MatcherService a = MatcherCommand.service(matcherA, "a", metrics);
-          MatcherService b = MatcherCommand.service(matcherB, "b", metrics)) {
+      try (WorkerPool workers = WorkerPool.start(base, "multi", metrics);
+          MatcherService a = MatcherService.fromConfig(matcherA, MasterKeySetup.require(matcherA, "matcher"), "a", Optional::empty, metrics);
+          MatcherService b = MatcherService.fromConfig(matcherB, MasterKeySetup.require(matcherB, "matcher"), "b", Optional::empty, metrics)) {
         a.start(Duration.ofMinutes(1));
         b.start(Duration.ofMinutes(1));
         assertThat(workers.size()).isEqualTo(2);

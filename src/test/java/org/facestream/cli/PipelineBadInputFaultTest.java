@@ -40,6 +40,7 @@ import org.facestream.embed.FaceEmbedder;
 import org.facestream.embed.OnnxFaceEmbedder;
 import org.facestream.config.VisionOptions;
 import org.facestream.worker.VisionWorker;
+import org.facestream.worker.WorkerClients;
 import org.facestream.config.WorkerConfig;
 import org.facestream.enroll.Enroller;
 import org.facestream.events.BoundingBox;
@@ -52,7 +53,8 @@ import org.facestream.events.IdentityEvent;
 import org.facestream.events.Json;
 import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
-import org.facestream.match.FixedThreshold;
+import org.facestream.match.ThresholdSettings;
+import org.facestream.match.Tracking;
 import org.facestream.match.MatcherConfig;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ExecutionProvider;
@@ -157,11 +159,11 @@ class PipelineBadInputFaultTest {
       MetricsRegistry matcherMetrics = new MetricsRegistry();
       LiveFeed live = LiveFeed.defaults();
       WorkerConfig wc = new WorkerConfig("bad-0", 8, 600_000, 40_000_000L, new FaceQuality.Gate(0.6, 6), false, Duration.ofMillis(100));
-      MatcherConfig mc = new MatcherConfig(PACK.defaultCosineThreshold(), 5, PACK.id(), PACK.embeddingDimension(), false);
+      MatcherConfig mc = new MatcherConfig(5, PACK.id(), PACK.embeddingDimension(), false);
       try (FaceAnalyzer analyzer = analyzerThatBreaksOn(biden.templates().get(0).embedding());
-          VisionWorker worker = new VisionWorker(wc, kafka, analyzer, workerMetrics);
-          MatcherService matcher = new MatcherService(mc, masterKeys, new FixedThreshold(PACK.defaultCosineThreshold()), kafka,
-              dir.resolve("state"), "bad", matcherMetrics);
+          VisionWorker worker = new VisionWorker(wc, WorkerClients.kafka(kafka), analyzer, workerMetrics);
+          MatcherService matcher = new MatcherService(new MatcherService.Spec(mc, new ThresholdSettings.Fixed(PACK.defaultCosineThreshold()),
+              Tracking.PER_FACE, kafka, dir.resolve("state"), "bad"), masterKeys, matcherMetrics);
           IdentityEventTap tap = new IdentityEventTap(kafka, null, new MetricsRegistry());
           KafkaFeeds feeds = KafkaFeeds.start(kafka, live);
           KafkaGalleryView galleryView = KafkaGalleryView.start(kafka, masterKeys)) {

@@ -7,6 +7,13 @@ import java.util.Random;
 /** Deterministic wire records for tests: the same seed gives the same bytes. */
 public final class WireFixtures {
   public static final Instant T0 = Instant.parse("2026-11-23T09:00:00.123456789Z");
+  /**
+   * v1 JSON of a null-score report, captured when the record moved to events: its sketch (8192 bins) holds
+   * the scores 0.1, 0.3 and -0.5 with smooth-max 0.2, 0.25 and 0.125.
+   */
+  public static final String NULL_SCORE_REPORT_V1 = "{\"instanceId\":\"matcher-1\",\"policyId\":\"default\",\"sequence\":4,"
+      + "\"galleryN\":150,\"cohortK\":30,\"sketch\":\"AQAAIAAAAAAAAAAAAz/iZmZmZmZmgRABmRMBswYB\",\"droppedByQuota\":2,"
+      + "\"reportedAt\":\"2025-03-01T12:00:00Z\",\"galleryTemplates\":160,\"cohortTemplates\":31}";
 
   private WireFixtures() {}
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
@@ -139,5 +140,33 @@ class WireRecordsTest {
         WireFixtures.T0, WireFixtures.T0, new BoundingBox(1, 2, 3, 4), WireFixtures.quality(), "pack", 1, List.of());
     assertThat(IdentityEventSerde.toCloudEvent(e).get("subject").asText()).isEqualTo("unknown");
     assertThat(e.isMatch()).isFalse();
+  }
+
+  @Test
+  void nullScoreReportV1JsonIsStable() {
+    NullScoreReport r = new NullScoreReport("matcher-1", "default", 4, 150, 30, "AQAAIAAAAAAAAAAAAz/iZmZmZmZmgRABmRMBswYB", 2,
+        Instant.parse("2025-03-01T12:00:00Z"), 160, 31);
+    byte[] bytes = EventSerdes.nullScores().serialize(Topics.NULL_SCORES, r);
+    assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo(WireFixtures.NULL_SCORE_REPORT_V1);
+    assertThat(EventSerdes.nullScores().deserialize(Topics.NULL_SCORES, bytes)).isEqualTo(r);
+  }
+
+  @Test
+  void nullScoreReportWhoseSketchIsNotBase64IsASerializationException() {
+    String bad = WireFixtures.NULL_SCORE_REPORT_V1.replace("AQAAIAAAAAAAAAAAAz/iZmZmZmZmgRABmRMBswYB", "not base64!");
+    assertThatThrownBy(() -> EventSerdes.nullScores().deserialize(Topics.NULL_SCORES, bad.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("Illegal base64 character");
+  }
+
+  @Test
+  void thresholdStateV1JsonIsStable() {
+    ThresholdState st = new ThresholdState("default", 0.41, 0.43, 7, 0.01, 0.9996, 150, 30, 5000, 0.2, 0.5, ThresholdState.EMPIRICAL,
+        Instant.parse("2025-03-01T12:00:00Z"));
+    byte[] bytes = EventSerdes.thresholds().serialize(Topics.THRESHOLDS, st);
+    assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{\"policyId\":\"default\",\"value\":0.41,\"rawValue\":0.43,"
+        + "\"version\":7,\"alpha\":0.01,\"level\":0.9996,\"galleryN\":150,\"cohortK\":30,\"samples\":5000,\"meanSmoothMax\":0.2,"
+        + "\"beta\":0.5,\"method\":\"empirical\",\"updatedAt\":\"2025-03-01T12:00:00Z\"}");
+    assertThat(EventSerdes.thresholds().deserialize(Topics.THRESHOLDS, bytes)).isEqualTo(st);
   }
 }

@@ -48,7 +48,6 @@ import org.facestream.config.ApiSettings;
 import org.facestream.api.CameraStats;
 import org.facestream.api.EventRing;
 import org.facestream.api.KafkaGalleryView;
-import org.facestream.api.KafkaGalleryWriter;
 import org.facestream.api.LiveFeed;
 import org.facestream.api.MatcherProbe;
 import org.facestream.api.Role;
@@ -83,7 +82,8 @@ import org.facestream.events.Topics;
 import org.facestream.gallery.GalleryIndex;
 import org.facestream.gallery.GalleryStoreNames;
 import org.facestream.events.DeadLetters;
-import org.facestream.match.FixedThreshold;
+import org.facestream.match.ThresholdMode;
+import org.facestream.match.Tracking;
 import org.facestream.match.MatcherConfig;
 import org.facestream.match.MatcherMetrics;
 import org.facestream.match.MatcherTopology;
@@ -118,12 +118,12 @@ class ErasureFaultTest {
   static MasterKeys masterKeys;
   static FaceAnalyzer analyzer;
   static Enroller enroller;
-  static MatcherMetrics metrics = new MatcherMetrics();
+  static MatcherMetrics metrics = new MatcherMetrics(new MetricsRegistry());
   static GalleryIndex index;
   static KafkaStreams matcher;
   static KafkaGalleryView view;
   static AuditLog audit;
-  static KafkaGalleryWriter writer;
+  static GalleryPublisher writer;
   static AdminClusterProbe probe;
   static LiveFeed live;
   static ApiServer api;
@@ -150,7 +150,7 @@ class ErasureFaultTest {
     MatcherConfig cfg = matcherConfig();
     view = KafkaGalleryView.start(kafka, masterKeys);
     audit = AuditLog.open(kafka, "api", new MetricsRegistry());
-    writer = new KafkaGalleryWriter(audit, masterKeys, view);
+    writer = new GalleryPublisher(audit, masterKeys, view);
     probe = new AdminClusterProbe(kafka, "facestream-worker");
     live = new LiveFeed(new EventRing(100), new SseHub(16, Duration.ofMillis(500)), new ThumbnailCache(10, 1 << 20), new CameraStats());
     MatcherProbe inProcess = new MatcherProbe() {
@@ -165,7 +165,7 @@ class ErasureFaultTest {
       }
     };
     api = ApiServer.start(ApiSettings.defaults(0), new ApiServer.Collaborators(view, writer, enroller::everyTemplate, live,
-        ThresholdSource.fixed(new ThresholdRef(cfg.thresholdCosine(), 0, "fixed"), Instant.now()), probe, inProcess, new MetricsRegistry(),
+        ThresholdSource.fixed(new ThresholdRef(PACK.defaultCosineThreshold(), 0, "fixed"), Instant.now()), probe, inProcess, new MetricsRegistry(),
         ApiKeys.single("admin-1", Role.ADMIN, ADMIN_KEY)));
     publisher = new GalleryPublisher(audit, masterKeys, view);
     Map<String, Object> pc = new HashMap<>(kafka);
@@ -183,7 +183,7 @@ class ErasureFaultTest {
   }
 
   private static MatcherConfig matcherConfig() {
-    return new MatcherConfig(PACK.defaultCosineThreshold(), 5, PACK.id(), PACK.embeddingDimension(), false);
+    return new MatcherConfig(5, PACK.id(), PACK.embeddingDimension(), false);
   }
 
   /** The matcher as {@code facestream matcher} runs it (exactly once, RocksDB state in a directory), with a fresh index. */
@@ -198,8 +198,8 @@ class ErasureFaultTest {
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-    matcher = new KafkaStreams(MatcherTopology.build(cfg, masterKeys, new FixedThreshold(cfg.thresholdCosine()), metrics, index,
-        Clock.systemUTC()), p);
+    matcher = new KafkaStreams(MatcherTopology.build(new MatcherTopology.Spec(cfg, masterKeys, ThresholdMode.fixed(PACK.defaultCosineThreshold()),
+        Tracking.PER_FACE, metrics, index, Clock.systemUTC())), p);
     matcher.start();
     await("matcher running", () -> matcher.state() == KafkaStreams.State.RUNNING);
   }

@@ -148,7 +148,7 @@ class ExactlyOnceFaultTest {
     WorkerConfig wc = new WorkerConfig("expected", 1, 4 << 20, 40_000_000L, new FaceQuality.Gate(0.6, 6.0), false, Duration.ofMillis(100));
     GalleryIndex index = new GalleryIndex(PACK.embeddingDimension());
     gallery.values().forEach(index::upsert);
-    ObservationMatcher matcher = new ObservationMatcher(MatcherConfig.of(PACK.id(), THRESHOLD), new FixedThreshold(THRESHOLD), index);
+    ObservationMatcher matcher = new ObservationMatcher(MatcherConfig.of(PACK.id()), new FixedThreshold(THRESHOLD), index);
     Map<String, String> out = new TreeMap<>();
     VisionOptions options = VisionOptions.defaults(PACK).withDetectorInputSize(DETECTOR_INPUT);
     try (FaceAnalyzer analyzer = FaceAnalyzer.open(PACK, SharedData.models(), options)) {

@@ -11,9 +11,11 @@ import org.facestream.events.FaceObservation;
 import org.facestream.events.FaceQuality;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Template;
+import org.facestream.events.ThresholdState;
 import org.facestream.gallery.GalleryIndex;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
+import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.testing.Embeddings;
 import org.junit.jupiter.api.Test;
 
@@ -86,12 +88,31 @@ class AdaptiveThresholdTest {
     // two gallery templates and one probe: far too few null scores for the level
     float[] probe = Embeddings.atCosine(alice, 0.45, random);
     policy.decide(probe(1, probe, GOOD), index.search(probe, 1));
-    var state = estimator.next(null, estimator.estimate(policy.report("a", T0).decodedSketch(), 2, 2, 4, 4), 2, 4, T0);
+    var state = estimator.next(null, estimator.estimate(NullScoreReports.sketch(policy.report("a", T0)), 2, 2, 4, 4), 2, 4, T0);
     assertThat(state.method()).isEqualTo("insufficient");
     assertThat(state.beta()).isZero();
     policy.apply(state);
     Decision d = policy.decide(probe(2, probe, GOOD), index.search(probe, 1));
     assertThat(d.threshold().cosine()).isEqualTo(settings.initial());
     assertThat(d.subjectId()).isEqualTo("alice");
+  }
+
+  @Test
+  void aPublishedMoveOfAtLeastTheAlertStepIsALargeMoveAndAReplayIsNot() {
+    FpirPolicy settings = FpirPolicy.defaults("p", 0.01);
+    AdaptiveThreshold policy = new AdaptiveThreshold(settings, null, () -> 2);
+    List<Long> largeMoves = new ArrayList<>();
+    policy.onLargeMove(s -> largeMoves.add(s.version()));
+    double step = settings.alertDelta();
+    policy.apply(state(1, 0.30));
+    policy.apply(state(2, 0.30 + step / 2)); // a small move
+    policy.apply(state(3, 0.30 + step / 2 + 2 * step)); // a large one
+    policy.apply(state(3, 0.10)); // a replayed version: not applied, so not a move
+    assertThat(largeMoves).containsExactly(3L);
+    assertThat(policy.current().version()).isEqualTo(3);
+  }
+
+  private static ThresholdState state(long version, double value) {
+    return new ThresholdState("p", value, value, version, 0.01, 0.99, 2, 0, 100, 0, 0, ThresholdState.EMPIRICAL, T0.plusSeconds(version));
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import org.facestream.metrics.MetricsRegistry;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -54,8 +55,8 @@ class GalleryEncryptionTopologyTest {
   private final float[] alice = Embeddings.unit(random, Embeddings.DIMENSION);
   private final float[] bob = Embeddings.unit(random, Embeddings.DIMENSION);
   private final GalleryKeys keys = new GalleryKeys();
-  private final MatcherMetrics metrics = new MatcherMetrics();
-  private final MatcherConfig cfg = MatcherConfig.of(PACK, 0.35);
+  private final MatcherMetrics metrics = new MatcherMetrics(new MetricsRegistry());
+  private final MatcherConfig cfg = MatcherConfig.of(PACK);
   private final GalleryIndex index = MatcherTopology.newIndex(cfg);
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> gallery;
@@ -71,8 +72,8 @@ class GalleryEncryptionTopologyTest {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(MatcherTopology.build(cfg, keys.masterKeys(), new FixedThreshold(0.35), metrics, index,
-        Clock.fixed(T, ZoneOffset.UTC)), props);
+    driver = new TopologyTestDriver(MatcherTopology.build(new MatcherTopology.Spec(cfg, keys.masterKeys(), ThresholdMode.fixed(0.35),
+        Tracking.PER_FACE, metrics, index, Clock.fixed(T, ZoneOffset.UTC))), props);
     gallery = driver.createInputTopic(Topics.GALLERY, new StringSerializer(), new ByteArraySerializer());
     subjectKeys = driver.createInputTopic(Topics.SUBJECT_KEYS, new StringSerializer(), new ByteArraySerializer());
     faces = driver.createInputTopic(Topics.FACES, new StringSerializer(), new ByteArraySerializer());

@@ -20,7 +20,8 @@ class MatcherTopologyDescriptionTest {
 
   @Test
   void describedTopologyMatchesTopologiesMatcherTxt() throws IOException {
-    String described = MatcherTopology.build(MatcherConfig.of("yunet-mobilefacenet-512", 0.35), MasterKeys.ephemeral())
+    String described = MatcherTopology.build(MatcherTopology.Spec.of(MatcherConfig.of("yunet-mobilefacenet-512"), MasterKeys.ephemeral(),
+            ThresholdMode.fixed(0.35)))
         .describe()
         .toString();
     String golden = Files.exists(GOLDEN) ? Files.readString(GOLDEN, StandardCharsets.UTF_8) : "";
@@ -39,8 +40,8 @@ class MatcherTopologyDescriptionTest {
   @Test
   void describedTrackingTopologyMatchesTopologiesMatcherTracksTxt() throws IOException {
     Path file = Path.of("topologies", "matcher-tracks.txt");
-    String described = MatcherTopology.build(MatcherConfig.of("yunet-mobilefacenet-512", 0.35)
-            .withTracks(TrackAssociator.Config.defaults()), MasterKeys.ephemeral())
+    String described = MatcherTopology.build(MatcherTopology.Spec.of(MatcherConfig.of("yunet-mobilefacenet-512"), MasterKeys.ephemeral(),
+            ThresholdMode.fixed(0.35)).withTracking(Tracking.perTrack(TrackAssociator.Config.defaults())))
         .describe()
         .toString();
     if (Boolean.getBoolean("facestream.updateGolden")) {

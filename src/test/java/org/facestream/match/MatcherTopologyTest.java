@@ -70,7 +70,7 @@ class MatcherTopologyTest {
   private final Random random = new Random(7);
   private final float[] alice = Embeddings.unit(random, D);
   private final float[] bob = Embeddings.unit(random, D);
-  private final MatcherConfig cfg = MatcherConfig.of(PACK, THRESHOLD);
+  private final MatcherConfig cfg = MatcherConfig.of(PACK);
   private final GalleryKeys keys = new GalleryKeys();
 
   private MetricsRegistry registry;
@@ -106,7 +106,8 @@ class MatcherTopologyTest {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
     driver = new TopologyTestDriver(
-        MatcherTopology.build(cfg, keys.masterKeys(), new FixedThreshold(THRESHOLD), metrics, index, Clock.fixed(NOW, ZoneOffset.UTC)),
+        MatcherTopology.build(new MatcherTopology.Spec(cfg, keys.masterKeys(), ThresholdMode.fixed(THRESHOLD), Tracking.PER_FACE, metrics,
+            index, Clock.fixed(NOW, ZoneOffset.UTC))),
         props);
     gallery = driver.createInputTopic(Topics.GALLERY, new StringSerializer(), new ByteArraySerializer());
     subjectKeys = driver.createInputTopic(Topics.SUBJECT_KEYS, new StringSerializer(), new ByteArraySerializer());
@@ -403,6 +404,8 @@ class MatcherTopologyTest {
       assertThat(reasons).isSubsetOf("deserialization-failed", "embedding-not-finite", "embedding-dimension-mismatch",
           "model-pack-mismatch", "embedding-zero-norm");
       assertThat(reasons).contains("deserialization-failed", "embedding-not-finite");
+      assertThat(MatcherMetrics.OBSERVATION_REASONS).as("every reason was exported at zero from start")
+          .extracting(DeadLetters.Reason::code).containsAll(reasons);
       assertThat(dls.size() + events.size()).as("every record decided or dead-lettered").isEqualTo(2 * bad.size());
       assertThat(events.stream().filter(e -> "alice".equals(e.subjectId())).count()).isGreaterThanOrEqualTo(bad.size());
       assertThat(metrics.deadLetters()).isEqualTo(dls.size());

@@ -21,7 +21,7 @@ import org.facestream.events.AuditRecord;
 import org.facestream.events.EventSerdes;
 import org.facestream.events.Topics;
 import org.facestream.match.threshold.FpirPolicy;
-import org.facestream.events.NullScoreReport;
+import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.match.threshold.NullScoreSketch;
 import org.facestream.events.ThresholdState;
 import org.junit.jupiter.api.Test;
@@ -53,7 +53,7 @@ class ThresholdAuditTopologyTest {
     for (int i = 0; i < 5000; i++) {
       s.add(0.1 + 0.05 * r.nextGaussian(), 0.2);
     }
-    return EventSerdes.nullScores().serialize(Topics.NULL_SCORES, NullScoreReport.of(instance, "default", 1, 150, 30, s, 0, at));
+    return EventSerdes.nullScores().serialize(Topics.NULL_SCORES, NullScoreReports.of(instance, "default", 1, 150, 30, s, 0, at));
   }
 
   /** Pipes reports at T0 + each offset in seconds; returns the thresholds and the audit records published. */

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.streams.Topology;
 import org.facestream.match.threshold.CohortScorer;
@@ -23,11 +22,12 @@ class ThresholdTopologyDescriptionTest {
 
   @Test
   void adaptiveMatcherMatchesTopologiesMatcherAdaptiveTxt() throws IOException {
-    MatcherConfig cfg = MatcherConfig.of("yunet-mobilefacenet-512", 0.35);
+    MatcherConfig cfg = MatcherConfig.of("yunet-mobilefacenet-512");
     var index = MatcherTopology.newIndex(cfg);
     float[][] cohort = {{1, 0}, {0, 1}};
-    Topology t = MatcherTopology.build(cfg, MasterKeys.ephemeral(), new AdaptiveThreshold(POLICY, new CohortScorer(cohort), index::subjectCount),
-        new NullScoreReporting("matcher-1", Duration.ofSeconds(10)), new MatcherMetrics(), index, Clock.systemUTC());
+    var adaptive = new ThresholdMode.Adaptive(new AdaptiveThreshold(POLICY, new CohortScorer(cohort), index::subjectCount),
+        new NullScoreReporting("matcher-1", Duration.ofSeconds(10)));
+    Topology t = MatcherTopology.build(MatcherTopology.Spec.of(cfg, MasterKeys.ephemeral(), adaptive).withIndex(index));
     check(Path.of("topologies", "matcher-adaptive.txt"), t);
   }
 

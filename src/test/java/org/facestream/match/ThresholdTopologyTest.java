@@ -33,7 +33,9 @@ import org.facestream.gallery.GalleryIndex;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.events.NullScoreReport;
+import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.match.threshold.NullScoreSketch;
+import org.facestream.metrics.MetricsRegistry;
 import org.facestream.events.ThresholdState;
 import org.facestream.testing.BadBytes;
 import org.facestream.testing.Embeddings;
@@ -73,12 +75,12 @@ class ThresholdTopologyTest {
 
   private static byte[] report(String instance, NullScoreSketch sketch, Instant at) {
     return EventSerdes.nullScores().serialize(Topics.NULL_SCORES,
-        NullScoreReport.of(instance, "default", 1, 150, 30, sketch, 0, at));
+        NullScoreReports.of(instance, "default", 1, 150, 30, sketch, 0, at));
   }
 
   @Test
   void publishesVersionedThresholdFromMergedInstanceSketches() {
-    ThresholdMetrics metrics = new ThresholdMetrics();
+    ThresholdMetrics metrics = new ThresholdMetrics(new MetricsRegistry());
     var cfg = new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5));
     try (TopologyTestDriver driver = new TopologyTestDriver(ThresholdAggregatorTopology.build(cfg, metrics),
         props("facestream-thresholds"))) {
@@ -136,13 +138,13 @@ class ThresholdTopologyTest {
     for (int i = 0; i < cohort.length; i++) {
       cohort[i] = Embeddings.unit(random, d);
     }
-    MatcherConfig cfg = MatcherConfig.of(PACK, 0.35);
+    MatcherConfig cfg = MatcherConfig.of(PACK);
     GalleryIndex index = MatcherTopology.newIndex(cfg);
     AdaptiveThreshold policy = new AdaptiveThreshold(POLICY, new CohortScorer(cohort), index::subjectCount);
-    MatcherMetrics metrics = new MatcherMetrics();
     GalleryKeys keys = new GalleryKeys();
-    var topology = MatcherTopology.build(cfg, keys.masterKeys(), policy, new NullScoreReporting("matcher-a", Duration.ofSeconds(10)),
-        metrics, index, Clock.fixed(T0, ZoneOffset.UTC));
+    var topology = MatcherTopology.build(MatcherTopology.Spec.of(cfg, keys.masterKeys(),
+            new ThresholdMode.Adaptive(policy, new NullScoreReporting("matcher-a", Duration.ofSeconds(10))))
+        .withIndex(index).withClock(Clock.fixed(T0, ZoneOffset.UTC)));
     try (TopologyTestDriver driver = new TopologyTestDriver(topology, props("facestream-matcher"))) {
       TestInputTopic<String, byte[]> gallery = driver.createInputTopic(Topics.GALLERY, new StringSerializer(), new ByteArraySerializer());
       TestInputTopic<String, byte[]> subjectKeys = driver.createInputTopic(Topics.SUBJECT_KEYS, new StringSerializer(), new ByteArraySerializer());
@@ -192,7 +194,7 @@ class ThresholdTopologyTest {
       TestRecord<String, NullScoreReport> report = reports.readRecord();
       assertThat(report.key()).isEqualTo("matcher-a");
       // two null scores per probe: the cohort's halves in both roles
-      assertThat(report.value().decodedSketch().count()).isEqualTo(6);
+      assertThat(NullScoreReports.sketch(report.value()).count()).isEqualTo(6);
       assertThat(report.value().galleryN()).isEqualTo(2);
       assertThat(report.value().cohortK()).isEqualTo(10);
     }
@@ -204,7 +206,7 @@ class ThresholdTopologyTest {
   class BadInput {
     @Test
     void aggregatorSkipsAndCountsEveryBadNullScoreReportAndKeepsPublishing() {
-      ThresholdMetrics metrics = new ThresholdMetrics();
+      ThresholdMetrics metrics = new ThresholdMetrics(new MetricsRegistry());
       var cfg = new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5));
       try (TopologyTestDriver driver = new TopologyTestDriver(ThresholdAggregatorTopology.build(cfg, metrics),
           props("facestream-thresholds"))) {
@@ -221,7 +223,7 @@ class ThresholdTopologyTest {
         NullScoreSketch small = new NullScoreSketch(16);
         small.add(0.1, 0.2);
         bad.add(new BadBytes.Input("a 16-bin sketch", EventSerdes.nullScores().serialize(Topics.NULL_SCORES,
-            NullScoreReport.of("matcher-b", "default", 1, 150, 30, small, 0, T0.plusSeconds(1)))));
+            NullScoreReports.of("matcher-b", "default", 1, 150, 30, small, 0, T0.plusSeconds(1)))));
         byte[] nan = sketch(3, 50).toBytes();
         java.nio.ByteBuffer.wrap(nan).putDouble(13, Double.NaN);
         bad.add(new BadBytes.Input("a NaN smooth-max sum", new String(valid, StandardCharsets.UTF_8)
@@ -256,11 +258,12 @@ class ThresholdTopologyTest {
       for (int i = 0; i < cohort.length; i++) {
         cohort[i] = Embeddings.unit(random, Embeddings.DIMENSION);
       }
-      MatcherConfig cfg = MatcherConfig.of(PACK, 0.35);
+      MatcherConfig cfg = MatcherConfig.of(PACK);
       GalleryIndex index = MatcherTopology.newIndex(cfg);
       AdaptiveThreshold policy = new AdaptiveThreshold(POLICY, new CohortScorer(cohort), index::subjectCount);
-      var topology = MatcherTopology.build(cfg, MasterKeys.ephemeral(), policy, new NullScoreReporting("matcher-a", Duration.ofSeconds(10)),
-          new MatcherMetrics(), index, Clock.fixed(T0, ZoneOffset.UTC));
+      var topology = MatcherTopology.build(MatcherTopology.Spec.of(cfg, MasterKeys.ephemeral(),
+              new ThresholdMode.Adaptive(policy, new NullScoreReporting("matcher-a", Duration.ofSeconds(10))))
+          .withIndex(index).withClock(Clock.fixed(T0, ZoneOffset.UTC)));
       try (TopologyTestDriver driver = new TopologyTestDriver(topology, props("facestream-matcher"))) {
         TestInputTopic<String, byte[]> thresholds = driver.createInputTopic(Topics.THRESHOLDS, new StringSerializer(), new ByteArraySerializer());
         TestInputTopic<String, byte[]> faces = driver.createInputTopic(Topics.FACES, new StringSerializer(), new ByteArraySerializer());

@@ -36,6 +36,8 @@ import org.facestream.gallery.GalleryIndex;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.events.NullScoreReport;
+import org.facestream.match.threshold.NullScoreReports;
+import org.facestream.metrics.MetricsRegistry;
 import org.facestream.testing.Embeddings;
 import org.facestream.testing.GalleryKeys;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +62,8 @@ class TrackDecisionTopologyTest {
   private final float[] alice = Embeddings.unit(random, D);
   private final float[] bob = Embeddings.unit(random, D);
   private final GalleryKeys keys = new GalleryKeys();
-  private final MatcherConfig cfg = MatcherConfig.of(PACK, THRESHOLD).withTracks(TrackAssociator.Config.defaults());
+  private final MatcherConfig cfg = MatcherConfig.of(PACK);
+  private final TrackAssociator.Config tracks = TrackAssociator.Config.defaults();
   private MatcherMetrics metrics;
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> faces;
@@ -73,17 +76,16 @@ class TrackDecisionTopologyTest {
     }
   }
 
-  private void open(ThresholdPolicy policy, GalleryIndex index, NullScoreReporting reporting) {
-    metrics = new MatcherMetrics();
+  private void open(ThresholdMode threshold, GalleryIndex index) {
+    metrics = new MatcherMetrics(new MetricsRegistry());
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "facestream-matcher");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     Clock clock = Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC);
-    Topology topology = reporting == null
-        ? MatcherTopology.build(cfg, keys.masterKeys(), policy, metrics, index, clock)
-        : MatcherTopology.build(cfg, keys.masterKeys(), (AdaptiveThreshold) policy, reporting, metrics, index, clock);
+    Topology topology = MatcherTopology.build(new MatcherTopology.Spec(cfg, keys.masterKeys(), threshold, Tracking.perTrack(tracks),
+        metrics, index, clock));
     driver = new TopologyTestDriver(topology, props);
     TestInputTopic<String, byte[]> gallery = driver.createInputTopic(Topics.GALLERY, new StringSerializer(), new ByteArraySerializer());
     TestInputTopic<String, byte[]> subjectKeys = driver.createInputTopic(Topics.SUBJECT_KEYS, new StringSerializer(), new ByteArraySerializer());
@@ -98,7 +100,7 @@ class TrackDecisionTopologyTest {
   }
 
   private void openFixed() {
-    open(new FixedThreshold(THRESHOLD), MatcherTopology.newIndex(cfg), null);
+    open(ThresholdMode.fixed(THRESHOLD), MatcherTopology.newIndex(cfg));
   }
 
   /** Face {@code index} of frame {@code frame} on cam-3 (25 fps), its box at {@code x}. */
@@ -187,7 +189,7 @@ class TrackDecisionTopologyTest {
     FaceObservation next = new FaceObservation(FaceObservation.idOf("cam-3", 4, 0), "cam-3", 4, 0, at, at, 1280, 720,
         new BoundingBox(112, 120, 96, 118), new float[] {142, 160, 182, 160, 162, 185, 146, 210, 178, 210}, QUALITY,
         Embeddings.atCosine(alice, 0.8, random), PACK, null);
-    var resumed = new TrackAssociator(cfg.tracks()).associate(restored, next);
+    var resumed = new TrackAssociator(tracks).associate(restored, next);
     assertThat(resumed.started()).isFalse();
     assertThat(resumed.track().trackId()).isEqualTo("cam-3/t1");
     assertThat(resumed.decide()).isTrue(); // evidence 3.6 = 2 x 1.8: the third decision, as without a restart
@@ -222,7 +224,7 @@ class TrackDecisionTopologyTest {
     GalleryIndex index = MatcherTopology.newIndex(cfg);
     AdaptiveThreshold policy = new AdaptiveThreshold(FpirPolicy.defaults("default", 0.01), new CohortScorer(cohort),
         index::subjectCount);
-    open(policy, index, new NullScoreReporting("matcher-a", Duration.ofSeconds(10)));
+    open(new ThresholdMode.Adaptive(policy, new NullScoreReporting("matcher-a", Duration.ofSeconds(10))), index);
     TestOutputTopic<String, NullScoreReport> reports = driver.createOutputTopic(
         Topics.NULL_SCORES, new StringDeserializer(), EventSerdes.nullScores());
     for (long frame = 1; frame <= 4; frame++) { // one track, decided at frames 1, 2 and 4
@@ -234,6 +236,6 @@ class TrackDecisionTopologyTest {
         .containsExactly("cam-3/t1#1", "cam-3/t1#2", "cam-3/t1#3", "cam-3/t2#1");
     driver.advanceWallClockTime(Duration.ofSeconds(11));
     // two tracks, two null scores each (the cohort's halves in both roles): per track, not per frame or decision
-    assertThat(reports.readRecord().value().decodedSketch().count()).isEqualTo(4);
+    assertThat(NullScoreReports.sketch(reports.readRecord().value()).count()).isEqualTo(4);
   }
 }
