@@ -9,7 +9,7 @@
 # Usage: ops/eval-identify.sh [RUN...]  (default: orl people lfw all drift-blur drift-dark drift-downscale flood
 #        flood-no-quota)
 # Env:   SHARED (default ../shared), FACESTREAM_MODELS (default $SHARED/models), LOGS (default ../eval-logs),
-#        JAVA (default temurin 25), SEEDS (default 1,2,3), TARGET (default 0.01), SKIP_BUILD=1.
+#        JAVA (default: the JDK 21+ scripts/find-jdk.sh finds), SEEDS (default 1,2,3), TARGET (default 0.01), SKIP_BUILD=1.
 # Embeddings are cached in LOGS/cache (per image and settings, re-embedded when an image changes), so `all`
 # after the others, and a second run of anything, only embed what they have not seen.
 set -euo pipefail
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 SHARED=${SHARED:-$(cd .. && pwd)/shared}
 export FACESTREAM_MODELS=${FACESTREAM_MODELS:-$SHARED/models}
 LOGS=${LOGS:-$(cd .. && pwd)/eval-logs}
-JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+if [[ -z "${JAVA:-}" ]]; then . scripts/find-jdk.sh && facestream_find_jdk && JAVA=$JAVA_HOME/bin/java; fi
 SEEDS=${SEEDS:-1,2,3}
 TARGET=${TARGET:-0.01}
 FACES=$SHARED/faces

@@ -2,7 +2,7 @@
 # Reproduces the LFW View 1 verification runs and the detection-recall runs reported for `facestream eval`.
 # Usage: ops/eval-lfw.sh [RUN...]   (default: every run; names below, e.g. `ops/eval-lfw.sh cv-yunet-w600k-int8`)
 # Env:   SHARED (default ../shared), FACESTREAM_MODELS (default $SHARED/models), LOGS (default ../eval-logs),
-#        JAVA (default temurin 25), SKIP_BUILD=1 to reuse target/facestream.jar.
+#        JAVA (default: the JDK 21+ scripts/find-jdk.sh finds), SKIP_BUILD=1 to reuse target/facestream.jar.
 # Runs go one after another: each embeds 4,992 images and wants every core. Each writes LOGS/<run>.log (stdout
 # and the progress bar) and LOGS/<run>/ (roc-det.png, scores.csv, summary.txt); LOGS/results.txt collects the
 # last line of each run.
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 SHARED=${SHARED:-$(cd .. && pwd)/shared}
 export FACESTREAM_MODELS=${FACESTREAM_MODELS:-$SHARED/models}
 LOGS=${LOGS:-$(cd .. && pwd)/eval-logs}
-JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+if [[ -z "${JAVA:-}" ]]; then . scripts/find-jdk.sh && facestream_find_jdk && JAVA=$JAVA_HOME/bin/java; fi
 LFW=$SHARED/faces/lfw-view1
 mkdir -p "$LOGS"
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then ./mvnw -B -q -o -DskipTests package; fi

@@ -29,71 +29,73 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class FlatIndexBenchmark {
-  private static final int DIM = 512;
+    private static final int DIM = 512;
 
-  @Param({"20000"})
-  int rows;
+    @Param({"20000"})
+    int rows;
 
-  @Param({"FP32", "FP16", "INT8"})
-  Storage storage;
+    @Param({"FP32", "FP16", "INT8"})
+    Storage storage;
 
-  @Param({"1", "64"})
-  int batch;
+    @Param({"1", "64"})
+    int batch;
 
-  private FlatIndex index;
-  private float[][] probes;
-  private float[] tile;
-  private float[][] tileProbes;
-  private float[] scores;
-  private final TileKernel kernel = TileKernel.best();
+    private FlatIndex index;
+    private float[][] probes;
+    private float[] tile;
+    private float[][] tileProbes;
+    private float[] scores;
+    private final TileKernel kernel = TileKernel.best();
 
-  @Setup
-  public void setUp() {
-    Random random = new Random(42);
-    index = new FlatIndex(DIM, rows, new SearchOptions(1, storage, 64));
-    for (int r = 0; r < rows; r++) {
-      index.add(unit(random));
+    @Setup
+    public void setUp() {
+        Random random = new Random(42);
+        index = new FlatIndex(DIM, rows, new SearchOptions(1, storage, 64));
+        for (int r = 0; r < rows; r++) {
+            index.add(unit(random));
+        }
+        probes = new float[batch][];
+        for (int i = 0; i < batch; i++) {
+            probes[i] = unit(random);
+        }
+        tile = new float[8 * FlatIndex.GROUP * DIM];
+        for (int i = 0; i < tile.length; i++) {
+            tile[i] = (float) random.nextGaussian();
+        }
+        tileProbes = new float[64][];
+        for (int i = 0; i < 64; i++) {
+            tileProbes[i] = unit(random);
+        }
+        scores = new float[64 * 8 * FlatIndex.GROUP];
     }
-    probes = new float[batch][];
-    for (int i = 0; i < batch; i++) {
-      probes[i] = unit(random);
-    }
-    tile = new float[8 * FlatIndex.GROUP * DIM];
-    for (int i = 0; i < tile.length; i++) {
-      tile[i] = (float) random.nextGaussian();
-    }
-    tileProbes = new float[64][];
-    for (int i = 0; i < 64; i++) {
-      tileProbes[i] = unit(random);
-    }
-    scores = new float[64 * 8 * FlatIndex.GROUP];
-  }
 
-  private static float[] unit(Random random) {
-    float[] v = new float[DIM];
-    double n = 0;
-    for (int j = 0; j < DIM; j++) {
-      v[j] = (float) random.nextGaussian();
-      n += v[j] * v[j];
+    private static float[] unit(Random random) {
+        float[] v = new float[DIM];
+        double n = 0;
+        for (int j = 0; j < DIM; j++) {
+            v[j] = (float) random.nextGaussian();
+            n += v[j] * v[j];
+        }
+        for (int j = 0; j < DIM; j++) {
+            v[j] /= (float) Math.sqrt(n);
+        }
+        return v;
     }
-    for (int j = 0; j < DIM; j++) {
-      v[j] /= (float) Math.sqrt(n);
+
+    /** Queries per second = this rate x batch. */
+    @Benchmark
+    public RowHits[] search() {
+        return index.search(probes, 10);
     }
-    return v;
-  }
 
-  /** Queries per second = this rate x batch. */
-  @Benchmark
-  public RowHits[] search() {
-    return index.search(probes, 10);
-  }
-
-  /** Multiply-adds per second = this rate x 128 x 64 x 512. */
-  @Benchmark
-  public float[] tileFp32() {
-    kernel.fp32(tile, DIM, 0, 8, tileProbes, 0, 64, scores);
-    return scores;
-  }
+    /** Multiply-adds per second = this rate x 128 x 64 x 512. */
+    @Benchmark
+    public float[] tileFp32() {
+        kernel.fp32(tile, DIM, 0, 8, tileProbes, 0, 64, scores);
+        return scores;
+    }
 }

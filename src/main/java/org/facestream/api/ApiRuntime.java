@@ -24,117 +24,163 @@ import org.facestream.metrics.MetricsRegistry;
  * the wiring's analyzer belong to the caller. Closing stops the server first, then its consumers.
  */
 public final class ApiRuntime implements AutoCloseable {
-  /** Id of the demo's ephemeral admin key. */
-  public static final String EPHEMERAL_KEY_ID = "demo-admin";
-  private static final Duration KEY_FILE_CHECK = Duration.ofSeconds(5);
+    /** Id of the demo's ephemeral admin key. */
+    public static final String EPHEMERAL_KEY_ID = "demo-admin";
 
-  /**
-   * What the process running the API provides besides Kafka.
-   *
-   * @param enrollment images to templates (an enroller on the pack's portrait settings)
-   * @param matcher the matcher in this process, or {@link MatcherProbe#UNKNOWN}
-   * @param threshold the threshold {@code GET /api/v1/threshold} shows
-   * @param published a history the live feeds fill from {@code facestream.thresholds.v1} (a matcher elsewhere
-   *     deciding adaptively; then also {@code threshold}), or null
-   */
-  public record Wiring(Enrollment enrollment, MatcherProbe matcher, ThresholdSource threshold, ThresholdHistory published) {
-    public Wiring {
-      Objects.requireNonNull(enrollment, "enrollment");
-      Objects.requireNonNull(matcher, "matcher");
-      Objects.requireNonNull(threshold, "threshold");
-      if (published != null && published != threshold) {
-        throw new IllegalArgumentException("expected the history read from the thresholds topic to be the threshold shown, found another");
-      }
+    private static final Duration KEY_FILE_CHECK = Duration.ofSeconds(5);
+
+    /**
+     * What the process running the API provides besides Kafka.
+     *
+     * @param enrollment images to templates (an enroller on the pack's portrait settings)
+     * @param matcher the matcher in this process, or {@link MatcherProbe#UNKNOWN}
+     * @param threshold the threshold {@code GET /api/v1/threshold} shows
+     * @param published a history the live feeds fill from {@code facestream.thresholds.v1} (a matcher elsewhere
+     *     deciding adaptively; then also {@code threshold}), or null
+     */
+    public record Wiring(
+            Enrollment enrollment, MatcherProbe matcher, ThresholdSource threshold, ThresholdHistory published) {
+        public Wiring {
+            Objects.requireNonNull(enrollment, "enrollment");
+            Objects.requireNonNull(matcher, "matcher");
+            Objects.requireNonNull(threshold, "threshold");
+            if (published != null && published != threshold) {
+                throw new IllegalArgumentException(
+                        "expected the history read from the thresholds topic to be the threshold shown, found another");
+            }
+        }
     }
-  }
 
-  private final KafkaGalleryView gallery;
-  private final LiveFeed live;
-  private final KafkaFeeds feeds;
-  private final AdminClusterProbe probe;
-  private final ApiKeyFile keyFile;
-  private final ApiServer server;
+    private final KafkaGalleryView gallery;
+    private final LiveFeed live;
+    private final KafkaFeeds feeds;
+    private final AdminClusterProbe probe;
+    private final ApiKeyFile keyFile;
+    private final ApiServer server;
 
-  private ApiRuntime(FaceStreamConfig cfg, MasterKeys masterKeys, ApiSettings settings, Wiring wiring, AuditLog audit,
-      Credentials credentials, ApiKeyFile keyFile, MetricsRegistry metrics) {
-    Map<String, Object> kafka = cfg.kafkaClientSettings();
-    this.keyFile = keyFile;
-    gallery = KafkaGalleryView.start(kafka, masterKeys);
-    live = LiveFeed.defaults();
-    feeds = KafkaFeeds.start(kafka, live, wiring.published());
-    probe = new AdminClusterProbe(kafka, WorkerConfig.GROUP_ID);
-    server = ApiServer.start(settings, new ApiServer.Collaborators(gallery, new GalleryPublisher(audit, masterKeys, gallery),
-        wiring.enrollment(), live, wiring.threshold(), probe, wiring.matcher(), metrics, credentials));
-  }
-
-  /**
-   * Starts the API on {@code settings} against the cluster of {@code cfg}, reading and writing the gallery with
-   * {@code masterKeys}, with the keys of {@code api.keys.file}.
-   */
-  public static ApiRuntime start(FaceStreamConfig cfg, MasterKeys masterKeys, ApiSettings settings, Wiring wiring, AuditLog audit,
-      MetricsRegistry metrics) {
-    ApiKeyFile keys = keyFile(cfg, audit);
-    if (keys == null) {
-      throw new IllegalArgumentException("expected " + FaceStreamConfig.API_KEYS_FILE + " (the API needs keys), found none; mint one with "
-          + "'facestream api-key create --role admin --id admin-1 --file api-keys.txt' and pass -D " + FaceStreamConfig.API_KEYS_FILE
-          + "=api-keys.txt (or --keys api-keys.txt)");
+    private ApiRuntime(
+            FaceStreamConfig cfg,
+            MasterKeys masterKeys,
+            ApiSettings settings,
+            Wiring wiring,
+            AuditLog audit,
+            Credentials credentials,
+            ApiKeyFile keyFile,
+            MetricsRegistry metrics) {
+        Map<String, Object> kafka = cfg.kafkaClientSettings();
+        this.keyFile = keyFile;
+        gallery = KafkaGalleryView.start(kafka, masterKeys);
+        live = LiveFeed.defaults();
+        feeds = KafkaFeeds.start(kafka, live, wiring.published());
+        probe = new AdminClusterProbe(kafka, WorkerConfig.GROUP_ID);
+        server = ApiServer.start(
+                settings,
+                new ApiServer.Collaborators(
+                        gallery,
+                        new GalleryPublisher(audit, masterKeys, gallery),
+                        wiring.enrollment(),
+                        live,
+                        wiring.threshold(),
+                        probe,
+                        wiring.matcher(),
+                        metrics,
+                        credentials));
     }
-    return create(cfg, masterKeys, settings, wiring, audit, keys, keys, metrics);
-  }
 
-  /**
-   * As {@link #start}, for the demo: without a key file, an ephemeral admin key is minted, audited and printed
-   * to {@code err}, so the demo is never open.
-   */
-  public static ApiRuntime startForDemo(FaceStreamConfig cfg, MasterKeys masterKeys, ApiSettings settings, Wiring wiring, AuditLog audit,
-      PrintStream err, MetricsRegistry metrics) {
-    ApiKeyFile keys = keyFile(cfg, audit);
-    Credentials credentials = keys;
-    if (keys == null) {
-      String secret = ApiKeys.mint();
-      credentials = ApiKeys.single(EPHEMERAL_KEY_ID, Role.ADMIN, secret);
-      audit.append(AuditEntry.of(AuditLogs.processActor(audit.writer()), AuditRecord.API_KEYS_LOADED, null, Map.of("source", "ephemeral", "keys", EPHEMERAL_KEY_ID + ":" + Role.ADMIN.label())));
-      err.println("facestream demo: no " + FaceStreamConfig.API_KEYS_FILE + ", so this run has one ephemeral admin key (id "
-          + EPHEMERAL_KEY_ID + "); the dashboard asks for it:");
-      err.println("  " + secret);
-      err.flush();
+    /**
+     * Starts the API on {@code settings} against the cluster of {@code cfg}, reading and writing the gallery with
+     * {@code masterKeys}, with the keys of {@code api.keys.file}.
+     */
+    public static ApiRuntime start(
+            FaceStreamConfig cfg,
+            MasterKeys masterKeys,
+            ApiSettings settings,
+            Wiring wiring,
+            AuditLog audit,
+            MetricsRegistry metrics) {
+        ApiKeyFile keys = keyFile(cfg, audit);
+        if (keys == null) {
+            throw new IllegalArgumentException(
+                    "expected " + FaceStreamConfig.API_KEYS_FILE + " (the API needs keys), found none; mint one with "
+                            + "'facestream api-key create --role admin --id admin-1 --file api-keys.txt' and pass -D "
+                            + FaceStreamConfig.API_KEYS_FILE
+                            + "=api-keys.txt (or --keys api-keys.txt)");
+        }
+        return create(cfg, masterKeys, settings, wiring, audit, keys, keys, metrics);
     }
-    return create(cfg, masterKeys, settings, wiring, audit, credentials, keys, metrics);
-  }
 
-  private static ApiRuntime create(FaceStreamConfig cfg, MasterKeys masterKeys, ApiSettings settings, Wiring wiring, AuditLog audit,
-      Credentials credentials, ApiKeyFile keys, MetricsRegistry metrics) {
-    try {
-      return new ApiRuntime(cfg, masterKeys, settings, wiring, audit, credentials, keys, metrics);
-    } catch (RuntimeException e) {
-      if (keys != null) {
-        keys.close();
-      }
-      throw e;
+    /**
+     * As {@link #start}, for the demo: without a key file, an ephemeral admin key is minted, audited and printed
+     * to {@code err}, so the demo is never open.
+     */
+    public static ApiRuntime startForDemo(
+            FaceStreamConfig cfg,
+            MasterKeys masterKeys,
+            ApiSettings settings,
+            Wiring wiring,
+            AuditLog audit,
+            PrintStream err,
+            MetricsRegistry metrics) {
+        ApiKeyFile keys = keyFile(cfg, audit);
+        Credentials credentials = keys;
+        if (keys == null) {
+            String secret = ApiKeys.mint();
+            credentials = ApiKeys.single(EPHEMERAL_KEY_ID, Role.ADMIN, secret);
+            audit.append(AuditEntry.of(
+                    AuditLogs.processActor(audit.writer()),
+                    AuditRecord.API_KEYS_LOADED,
+                    null,
+                    Map.of("source", "ephemeral", "keys", EPHEMERAL_KEY_ID + ":" + Role.ADMIN.label())));
+            err.println("facestream demo: no " + FaceStreamConfig.API_KEYS_FILE
+                    + ", so this run has one ephemeral admin key (id " + EPHEMERAL_KEY_ID
+                    + "); the dashboard asks for it:");
+            err.println("  " + secret);
+            err.flush();
+        }
+        return create(cfg, masterKeys, settings, wiring, audit, credentials, keys, metrics);
     }
-  }
 
-  private static ApiKeyFile keyFile(FaceStreamConfig cfg, AuditLog audit) {
-    String file = cfg.string(FaceStreamConfig.API_KEYS_FILE);
-    if (file.isBlank()) {
-      return null;
+    private static ApiRuntime create(
+            FaceStreamConfig cfg,
+            MasterKeys masterKeys,
+            ApiSettings settings,
+            Wiring wiring,
+            AuditLog audit,
+            Credentials credentials,
+            ApiKeyFile keys,
+            MetricsRegistry metrics) {
+        try {
+            return new ApiRuntime(cfg, masterKeys, settings, wiring, audit, credentials, keys, metrics);
+        } catch (RuntimeException e) {
+            if (keys != null) {
+                keys.close();
+            }
+            throw e;
+        }
     }
-    return ApiKeyFile.load(Path.of(file), audit, AuditLogs.processActor(audit.writer())).watchEvery(KEY_FILE_CHECK);
-  }
 
-  public int port() {
-    return server.port();
-  }
-
-  @Override
-  public void close() {
-    server.close();
-    if (keyFile != null) {
-      keyFile.close();
+    private static ApiKeyFile keyFile(FaceStreamConfig cfg, AuditLog audit) {
+        String file = cfg.string(FaceStreamConfig.API_KEYS_FILE);
+        if (file.isBlank()) {
+            return null;
+        }
+        return ApiKeyFile.load(Path.of(file), audit, AuditLogs.processActor(audit.writer()))
+                .watchEvery(KEY_FILE_CHECK);
     }
-    feeds.close();
-    live.close();
-    gallery.close();
-    probe.close();
-  }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        if (keyFile != null) {
+            keyFile.close();
+        }
+        feeds.close();
+        live.close();
+        gallery.close();
+        probe.close();
+    }
 }

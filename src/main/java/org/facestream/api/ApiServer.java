@@ -41,174 +41,212 @@ import org.slf4j.LoggerFactory;
  * answered with a generic message. Thread-safe; {@link #close()} stops it.
  */
 public final class ApiServer implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
-  /**
-   * What the server reads and writes; the command line wires each to Kafka, tests may pass their own.
-   *
-   * @param gallery the gallery view (subjects, erasure applied)
-   * @param writer writes gallery records and tombstones with their audit records
-   * @param enrollment images to templates through the production path
-   * @param live recent events, SSE, thumbnails, camera rates, dead letters
-   * @param threshold the matcher's threshold and its history
-   * @param cluster broker reachability and worker lag
-   * @param matcher the in-process matcher, or {@link MatcherProbe#UNKNOWN}
-   * @param metrics registry served at {@code /metrics}; the API adds its request and SSE series to it
-   * @param credentials the API keys
-   */
-  public record Collaborators(GalleryView gallery, GalleryWriter writer, Enrollment enrollment, LiveFeed live,
-      ThresholdSource threshold, ClusterProbe cluster, MatcherProbe matcher, MetricsRegistry metrics, Credentials credentials) {
-    public Collaborators {
-      Objects.requireNonNull(credentials, "credentials");
-      Objects.requireNonNull(gallery, "gallery");
-      Objects.requireNonNull(writer, "writer");
-      Objects.requireNonNull(enrollment, "enrollment");
-      Objects.requireNonNull(live, "live");
-      Objects.requireNonNull(threshold, "threshold");
-      Objects.requireNonNull(cluster, "cluster");
-      Objects.requireNonNull(matcher, "matcher");
-      Objects.requireNonNull(metrics, "metrics");
+    /**
+     * What the server reads and writes; the command line wires each to Kafka, tests may pass their own.
+     *
+     * @param gallery the gallery view (subjects, erasure applied)
+     * @param writer writes gallery records and tombstones with their audit records
+     * @param enrollment images to templates through the production path
+     * @param live recent events, SSE, thumbnails, camera rates, dead letters
+     * @param threshold the matcher's threshold and its history
+     * @param cluster broker reachability and worker lag
+     * @param matcher the in-process matcher, or {@link MatcherProbe#UNKNOWN}
+     * @param metrics registry served at {@code /metrics}; the API adds its request and SSE series to it
+     * @param credentials the API keys
+     */
+    public record Collaborators(
+            GalleryView gallery,
+            GalleryWriter writer,
+            Enrollment enrollment,
+            LiveFeed live,
+            ThresholdSource threshold,
+            ClusterProbe cluster,
+            MatcherProbe matcher,
+            MetricsRegistry metrics,
+            Credentials credentials) {
+        public Collaborators {
+            Objects.requireNonNull(credentials, "credentials");
+            Objects.requireNonNull(gallery, "gallery");
+            Objects.requireNonNull(writer, "writer");
+            Objects.requireNonNull(enrollment, "enrollment");
+            Objects.requireNonNull(live, "live");
+            Objects.requireNonNull(threshold, "threshold");
+            Objects.requireNonNull(cluster, "cluster");
+            Objects.requireNonNull(matcher, "matcher");
+            Objects.requireNonNull(metrics, "metrics");
+        }
     }
-  }
 
-  /**
-   * A route: method and path template, as listed in the OpenAPI document.
-   *
-   * @param requires the least role allowed, or null for the open routes (health, metrics, OpenAPI, dashboard files)
-   */
-  public record Route(String method, String template, Role requires) {
+    /**
+     * A route: method and path template, as listed in the OpenAPI document.
+     *
+     * @param requires the least role allowed, or null for the open routes (health, metrics, OpenAPI, dashboard files)
+     */
+    public record Route(String method, String template, Role requires) {
+        @Override
+        public String toString() {
+            return method + " " + template;
+        }
+    }
+
+    private record Binding(Route route, Pattern pattern, RouteHandler handler) {}
+
+    private final MetricsRegistry metrics;
+    private final Authentication authentication;
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<Binding> bindings = new ArrayList<>();
+    private volatile boolean closing;
+
+    private ApiServer(ApiSettings settings, Collaborators c) throws IOException {
+        this.metrics = c.metrics();
+        this.authentication = new Authentication(c.credentials(), c.metrics(), settings.maxUploadBytes());
+        SystemHandler system = new SystemHandler(c.gallery(), c.cluster(), c.matcher(), c.metrics(), this::routes);
+        SubjectsHandler subjects = new SubjectsHandler(settings, c.gallery(), c.writer(), c.enrollment(), c.matcher());
+        EventsHandler events = new EventsHandler(c.live(), () -> !closing);
+        ThresholdHandler threshold = new ThresholdHandler(c.threshold());
+        StatsHandler stats = new StatsHandler(c.live(), c.gallery(), c.cluster());
+        bind("GET", "/api/v1/health", "/api/v1/health", null, system::health);
+        bind("GET", "/api/v1/whoami", "/api/v1/whoami", Role.VIEWER, system::whoami);
+        bind("GET", "/api/v1/subjects", "/api/v1/subjects", Role.VIEWER, subjects::list);
+        bind("GET", "/api/v1/subjects/{id}", "/api/v1/subjects/([^/]+)", Role.VIEWER, subjects::get);
+        bind("DELETE", "/api/v1/subjects/{id}", "/api/v1/subjects/([^/]+)", Role.ADMIN, subjects::erase);
+        bind(
+                "POST",
+                "/api/v1/subjects/{id}/faces",
+                "/api/v1/subjects/([^/]+)/faces",
+                Role.OPERATOR,
+                subjects::addFaces);
+        bind("GET", "/api/v1/events", "/api/v1/events", Role.VIEWER, events::events);
+        bind("GET", "/api/v1/events/stream", "/api/v1/events/stream", Role.VIEWER, events::stream);
+        bind(
+                "GET",
+                "/api/v1/events/{id}/thumbnail.jpg",
+                "/api/v1/events/(.+)/thumbnail\\.jpg",
+                Role.VIEWER,
+                events::thumbnail);
+        bind("GET", "/api/v1/threshold", "/api/v1/threshold", Role.VIEWER, threshold::threshold);
+        bind("GET", "/api/v1/cameras", "/api/v1/cameras", Role.VIEWER, stats::cameras);
+        bind("GET", "/api/v1/stats", "/api/v1/stats", Role.VIEWER, stats::stats);
+        bind("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", null, system::openApi);
+        bind("GET", "/metrics", "/metrics", null, system::metrics);
+        bind("GET", "/", "/", null, system::index);
+        bind("GET", "/{file}", "/([a-z0-9-]+\\.[a-z]+)", null, system::file);
+        metrics.gauge(
+                "api_sse_clients",
+                "Clients connected to /api/v1/events/stream",
+                "",
+                () -> c.live().hub().clients());
+        metrics.gauge(
+                "api_sse_dropped_clients",
+                "SSE clients dropped for reading too slowly",
+                "",
+                () -> c.live().hub().droppedClients());
+        metrics.gauge(
+                "api_gallery_subjects",
+                "Subjects in the API's gallery view",
+                "",
+                () -> c.gallery().subjects().size());
+        server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 64);
+        server.setExecutor(executor);
+        server.createContext("/", this::dispatch);
+    }
+
+    /** Binds and starts the server. */
+    public static ApiServer start(ApiSettings settings, Collaborators collaborators) {
+        try {
+            ApiServer s = new ApiServer(settings, collaborators);
+            s.server.start();
+            LOG.info("API and dashboard on http://{}:{}/", settings.host(), s.port());
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot serve the API on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Every route the server answers, in match order. */
+    public List<Route> routes() {
+        return bindings.stream().map(Binding::route).toList();
+    }
+
+    private void bind(String method, String template, String regex, Role requires, RouteHandler handler) {
+        bindings.add(new Binding(new Route(method, template, requires), Pattern.compile(regex), handler));
+    }
+
+    private void dispatch(HttpExchange ex) {
+        String path = ex.getRequestURI().getRawPath();
+        String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
+        String routeLabel = "unmatched";
+        int status;
+        try (ex) {
+            Set<String> allowed = new LinkedHashSet<>();
+            Binding chosen = null;
+            Matcher chosenMatch = null;
+            for (Binding b : bindings) {
+                Matcher m = b.pattern().matcher(path);
+                if (m.matches()) {
+                    if (b.route().method().equals(method)) {
+                        chosen = b;
+                        chosenMatch = m;
+                        break;
+                    }
+                    allowed.add(b.route().method());
+                }
+            }
+            try {
+                if (chosen == null) {
+                    if (!allowed.isEmpty()) {
+                        ex.getResponseHeaders().set("Allow", String.join(", ", allowed));
+                        throw new ApiException(
+                                405,
+                                "expected method " + String.join(" or ", allowed) + " for " + path + ", found "
+                                        + method);
+                    }
+                    throw new ApiException(404, "no route " + method + " " + path + " (see /api/v1/openapi.json)");
+                }
+                routeLabel = chosen.route().toString();
+                Principal who = authentication.authorize(ex, chosen.route());
+                chosen.handler().handle(ex, chosenMatch, who);
+                status = ex.getResponseCode();
+            } catch (ApiException e) {
+                status = e.status();
+                Exchanges.sendError(ex, e.status(), e.getMessage());
+            } catch (IOException e) {
+                // the client went away (an SSE tab closed, an upload cancelled)
+                status = 499;
+                LOG.debug("{} {}: {}", method, path, e.toString());
+            } catch (Exception e) {
+                status = 500;
+                LOG.error("{} {} failed", method, path, e);
+                Exchanges.sendError(ex, 500, "internal error; the server log has the details");
+            }
+        }
+        metrics.counter(
+                        "api_requests_total",
+                        "API requests by route and status",
+                        MetricsRegistry.label("route", routeLabel) + ","
+                                + MetricsRegistry.label("status", Integer.toString(status)))
+                .increment();
+    }
+
     @Override
-    public String toString() {
-      return method + " " + template;
-    }
-  }
-
-  private record Binding(Route route, Pattern pattern, RouteHandler handler) {}
-
-  private final MetricsRegistry metrics;
-  private final Authentication authentication;
-  private final HttpServer server;
-  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-  private final List<Binding> bindings = new ArrayList<>();
-  private volatile boolean closing;
-
-  private ApiServer(ApiSettings settings, Collaborators c) throws IOException {
-    this.metrics = c.metrics();
-    this.authentication = new Authentication(c.credentials(), c.metrics(), settings.maxUploadBytes());
-    SystemHandler system = new SystemHandler(c.gallery(), c.cluster(), c.matcher(), c.metrics(), this::routes);
-    SubjectsHandler subjects = new SubjectsHandler(settings, c.gallery(), c.writer(), c.enrollment(), c.matcher());
-    EventsHandler events = new EventsHandler(c.live(), () -> !closing);
-    ThresholdHandler threshold = new ThresholdHandler(c.threshold());
-    StatsHandler stats = new StatsHandler(c.live(), c.gallery(), c.cluster());
-    bind("GET", "/api/v1/health", "/api/v1/health", null, system::health);
-    bind("GET", "/api/v1/whoami", "/api/v1/whoami", Role.VIEWER, system::whoami);
-    bind("GET", "/api/v1/subjects", "/api/v1/subjects", Role.VIEWER, subjects::list);
-    bind("GET", "/api/v1/subjects/{id}", "/api/v1/subjects/([^/]+)", Role.VIEWER, subjects::get);
-    bind("DELETE", "/api/v1/subjects/{id}", "/api/v1/subjects/([^/]+)", Role.ADMIN, subjects::erase);
-    bind("POST", "/api/v1/subjects/{id}/faces", "/api/v1/subjects/([^/]+)/faces", Role.OPERATOR, subjects::addFaces);
-    bind("GET", "/api/v1/events", "/api/v1/events", Role.VIEWER, events::events);
-    bind("GET", "/api/v1/events/stream", "/api/v1/events/stream", Role.VIEWER, events::stream);
-    bind("GET", "/api/v1/events/{id}/thumbnail.jpg", "/api/v1/events/(.+)/thumbnail\\.jpg", Role.VIEWER, events::thumbnail);
-    bind("GET", "/api/v1/threshold", "/api/v1/threshold", Role.VIEWER, threshold::threshold);
-    bind("GET", "/api/v1/cameras", "/api/v1/cameras", Role.VIEWER, stats::cameras);
-    bind("GET", "/api/v1/stats", "/api/v1/stats", Role.VIEWER, stats::stats);
-    bind("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", null, system::openApi);
-    bind("GET", "/metrics", "/metrics", null, system::metrics);
-    bind("GET", "/", "/", null, system::index);
-    bind("GET", "/{file}", "/([a-z0-9-]+\\.[a-z]+)", null, system::file);
-    metrics.gauge("api_sse_clients", "Clients connected to /api/v1/events/stream", "", () -> c.live().hub().clients());
-    metrics.gauge("api_sse_dropped_clients", "SSE clients dropped for reading too slowly", "", () -> c.live().hub().droppedClients());
-    metrics.gauge("api_gallery_subjects", "Subjects in the API's gallery view", "", () -> c.gallery().subjects().size());
-    server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 64);
-    server.setExecutor(executor);
-    server.createContext("/", this::dispatch);
-  }
-
-  /** Binds and starts the server. */
-  public static ApiServer start(ApiSettings settings, Collaborators collaborators) {
-    try {
-      ApiServer s = new ApiServer(settings, collaborators);
-      s.server.start();
-      LOG.info("API and dashboard on http://{}:{}/", settings.host(), s.port());
-      return s;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve the API on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** The bound port (useful with port 0). */
-  public int port() {
-    return server.getAddress().getPort();
-  }
-
-  /** Every route the server answers, in match order. */
-  public List<Route> routes() {
-    return bindings.stream().map(Binding::route).toList();
-  }
-
-  private void bind(String method, String template, String regex, Role requires, RouteHandler handler) {
-    bindings.add(new Binding(new Route(method, template, requires), Pattern.compile(regex), handler));
-  }
-
-  private void dispatch(HttpExchange ex) {
-    String path = ex.getRequestURI().getRawPath();
-    String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
-    String routeLabel = "unmatched";
-    int status;
-    try (ex) {
-      Set<String> allowed = new LinkedHashSet<>();
-      Binding chosen = null;
-      Matcher chosenMatch = null;
-      for (Binding b : bindings) {
-        Matcher m = b.pattern().matcher(path);
-        if (m.matches()) {
-          if (b.route().method().equals(method)) {
-            chosen = b;
-            chosenMatch = m;
-            break;
-          }
-          allowed.add(b.route().method());
+    public void close() {
+        // the live feed belongs to the caller (it may outlive this server): only end this server's streams
+        closing = true;
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-      }
-      try {
-        if (chosen == null) {
-          if (!allowed.isEmpty()) {
-            ex.getResponseHeaders().set("Allow", String.join(", ", allowed));
-            throw new ApiException(405, "expected method " + String.join(" or ", allowed) + " for " + path + ", found " + method);
-          }
-          throw new ApiException(404, "no route " + method + " " + path + " (see /api/v1/openapi.json)");
-        }
-        routeLabel = chosen.route().toString();
-        Principal who = authentication.authorize(ex, chosen.route());
-        chosen.handler().handle(ex, chosenMatch, who);
-        status = ex.getResponseCode();
-      } catch (ApiException e) {
-        status = e.status();
-        Exchanges.sendError(ex, e.status(), e.getMessage());
-      } catch (IOException e) {
-        // the client went away (an SSE tab closed, an upload cancelled)
-        status = 499;
-        LOG.debug("{} {}: {}", method, path, e.toString());
-      } catch (Exception e) {
-        status = 500;
-        LOG.error("{} {} failed", method, path, e);
-        Exchanges.sendError(ex, 500, "internal error; the server log has the details");
-      }
     }
-    metrics.counter("api_requests_total", "API requests by route and status",
-        MetricsRegistry.label("route", routeLabel) + "," + MetricsRegistry.label("status", Integer.toString(status))).increment();
-  }
-
-  @Override
-  public void close() {
-    // the live feed belongs to the caller (it may outlive this server): only end this server's streams
-    closing = true;
-    server.stop(0);
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }

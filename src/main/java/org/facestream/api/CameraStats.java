@@ -16,119 +16,141 @@ import java.util.TreeMap;
  * the last minute of capture time (camera clocks are assumed roughly right). Thread-safe.
  */
 public final class CameraStats {
-  static final Duration WINDOW = Duration.ofMinutes(1);
-  private final Clock clock;
-  private final Map<String, Camera> cameras = new TreeMap<>();
+    static final Duration WINDOW = Duration.ofMinutes(1);
+    private final Clock clock;
+    private final Map<String, Camera> cameras = new TreeMap<>();
 
-  /**
-   * One camera's figures.
-   *
-   * @param cameraId the camera
-   * @param framesPerSecond frames sampled per second over the window (from sequence numbers)
-   * @param facesPerSecond face observations per second over the window
-   * @param matchesLastMinute identity events naming a subject in the window
-   * @param unknownsLastMinute identity events of unknown faces in the window
-   * @param lastFrameAt capture time of the newest frame seen, null if none
-   * @param lastFrameSequence sequence of the newest frame seen, -1 if none
-   * @param facesTotal observations seen since the API started
-   */
-  public record Snapshot(String cameraId, double framesPerSecond, double facesPerSecond, long matchesLastMinute,
-      long unknownsLastMinute, Instant lastFrameAt, long lastFrameSequence, long facesTotal) {}
+    /**
+     * One camera's figures.
+     *
+     * @param cameraId the camera
+     * @param framesPerSecond frames sampled per second over the window (from sequence numbers)
+     * @param facesPerSecond face observations per second over the window
+     * @param matchesLastMinute identity events naming a subject in the window
+     * @param unknownsLastMinute identity events of unknown faces in the window
+     * @param lastFrameAt capture time of the newest frame seen, null if none
+     * @param lastFrameSequence sequence of the newest frame seen, -1 if none
+     * @param facesTotal observations seen since the API started
+     */
+    public record Snapshot(
+            String cameraId,
+            double framesPerSecond,
+            double facesPerSecond,
+            long matchesLastMinute,
+            long unknownsLastMinute,
+            Instant lastFrameAt,
+            long lastFrameSequence,
+            long facesTotal) {}
 
-  private record Sample(Instant arrivedAt, long sequence, Instant capturedAt) {}
+    private record Sample(Instant arrivedAt, long sequence, Instant capturedAt) {}
 
-  private static final class Camera {
-    final ArrayDeque<Sample> faces = new ArrayDeque<>();
-    final ArrayDeque<Instant> matches = new ArrayDeque<>();
-    final ArrayDeque<Instant> unknowns = new ArrayDeque<>();
-    Instant lastFrameAt;
-    long lastSequence = -1;
-    long facesTotal;
-  }
-
-  public CameraStats(Clock clock) {
-    this.clock = clock;
-  }
-
-  public CameraStats() {
-    this(Clock.systemUTC());
-  }
-
-  /** One face observation of {@code cameraId}'s frame {@code sequence}. */
-  public synchronized void observation(String cameraId, long sequence, Instant capturedAt) {
-    Camera c = cameras.computeIfAbsent(cameraId, k -> new Camera());
-    Instant now = clock.instant();
-    c.faces.addLast(new Sample(now, sequence, capturedAt));
-    c.facesTotal++;
-    frameSeen(c, sequence, capturedAt);
-    evict(c, now);
-  }
-
-  /** One identity event of {@code cameraId}. */
-  public synchronized void decision(String cameraId, long sequence, Instant capturedAt, boolean match) {
-    Camera c = cameras.computeIfAbsent(cameraId, k -> new Camera());
-    Instant now = clock.instant();
-    (match ? c.matches : c.unknowns).addLast(now);
-    frameSeen(c, sequence, capturedAt);
-    evict(c, now);
-  }
-
-  private static void frameSeen(Camera c, long sequence, Instant capturedAt) {
-    if (sequence > c.lastSequence) {
-      c.lastSequence = sequence;
-      c.lastFrameAt = capturedAt;
+    private static final class Camera {
+        final ArrayDeque<Sample> faces = new ArrayDeque<>();
+        final ArrayDeque<Instant> matches = new ArrayDeque<>();
+        final ArrayDeque<Instant> unknowns = new ArrayDeque<>();
+        Instant lastFrameAt;
+        long lastSequence = -1;
+        long facesTotal;
     }
-  }
 
-  private static void evict(Camera c, Instant now) {
-    Instant from = now.minus(WINDOW);
-    c.faces.removeIf(s -> s.capturedAt().isBefore(from));
-    while (!c.matches.isEmpty() && c.matches.peekFirst().isBefore(from)) {
-      c.matches.removeFirst();
+    public CameraStats(Clock clock) {
+        this.clock = clock;
     }
-    while (!c.unknowns.isEmpty() && c.unknowns.peekFirst().isBefore(from)) {
-      c.unknowns.removeFirst();
-    }
-  }
 
-  /** Every camera seen, by id. */
-  public synchronized List<Snapshot> snapshot() {
-    Instant now = clock.instant();
-    List<Snapshot> out = new ArrayList<>();
-    cameras.forEach((id, c) -> {
-      evict(c, now);
-      double facesPerSecond = 0;
-      double framesPerSecond = 0;
-      if (!c.faces.isEmpty()) {
-        // over the capture time the window actually covers, so neither the first minute nor events read back
-        // at start-up (all arriving at once) distort the rate
-        Instant earliest = c.faces.stream().map(Sample::capturedAt).min(Instant::compareTo).orElse(now);
-        double covered = Math.max(1.0, Math.min(WINDOW.toMillis(), Duration.between(earliest, now).toMillis()) / 1000.0);
-        facesPerSecond = c.faces.size() / covered;
-        long minSeq = Long.MAX_VALUE;
-        long maxSeq = Long.MIN_VALUE;
-        Instant minAt = null;
-        Instant maxAt = null;
-        for (Sample s : c.faces) {
-          if (s.sequence() < minSeq) {
-            minSeq = s.sequence();
-            minAt = s.capturedAt();
-          }
-          if (s.sequence() > maxSeq) {
-            maxSeq = s.sequence();
-            maxAt = s.capturedAt();
-          }
+    public CameraStats() {
+        this(Clock.systemUTC());
+    }
+
+    /** One face observation of {@code cameraId}'s frame {@code sequence}. */
+    public synchronized void observation(String cameraId, long sequence, Instant capturedAt) {
+        Camera c = cameras.computeIfAbsent(cameraId, k -> new Camera());
+        Instant now = clock.instant();
+        c.faces.addLast(new Sample(now, sequence, capturedAt));
+        c.facesTotal++;
+        frameSeen(c, sequence, capturedAt);
+        evict(c, now);
+    }
+
+    /** One identity event of {@code cameraId}. */
+    public synchronized void decision(String cameraId, long sequence, Instant capturedAt, boolean match) {
+        Camera c = cameras.computeIfAbsent(cameraId, k -> new Camera());
+        Instant now = clock.instant();
+        (match ? c.matches : c.unknowns).addLast(now);
+        frameSeen(c, sequence, capturedAt);
+        evict(c, now);
+    }
+
+    private static void frameSeen(Camera c, long sequence, Instant capturedAt) {
+        if (sequence > c.lastSequence) {
+            c.lastSequence = sequence;
+            c.lastFrameAt = capturedAt;
         }
-        double span = Duration.between(minAt, maxAt).toMillis() / 1000.0;
-        framesPerSecond = maxSeq > minSeq && span > 0 ? (maxSeq - minSeq) / span : 0;
-      }
-      out.add(new Snapshot(id, round2(framesPerSecond), round2(facesPerSecond), c.matches.size(), c.unknowns.size(),
-          c.lastFrameAt, c.lastSequence, c.facesTotal));
-    });
-    return out;
-  }
+    }
 
-  private static double round2(double v) {
-    return Math.round(v * 100) / 100.0;
-  }
+    private static void evict(Camera c, Instant now) {
+        Instant from = now.minus(WINDOW);
+        c.faces.removeIf(s -> s.capturedAt().isBefore(from));
+        while (!c.matches.isEmpty() && c.matches.peekFirst().isBefore(from)) {
+            c.matches.removeFirst();
+        }
+        while (!c.unknowns.isEmpty() && c.unknowns.peekFirst().isBefore(from)) {
+            c.unknowns.removeFirst();
+        }
+    }
+
+    /** Every camera seen, by id. */
+    public synchronized List<Snapshot> snapshot() {
+        Instant now = clock.instant();
+        List<Snapshot> out = new ArrayList<>();
+        cameras.forEach((id, c) -> {
+            evict(c, now);
+            double facesPerSecond = 0;
+            double framesPerSecond = 0;
+            if (!c.faces.isEmpty()) {
+                // over the capture time the window actually covers, so neither the first minute nor events read back
+                // at start-up (all arriving at once) distort the rate
+                Instant earliest = c.faces.stream()
+                        .map(Sample::capturedAt)
+                        .min(Instant::compareTo)
+                        .orElse(now);
+                double covered = Math.max(
+                        1.0,
+                        Math.min(
+                                        WINDOW.toMillis(),
+                                        Duration.between(earliest, now).toMillis())
+                                / 1000.0);
+                facesPerSecond = c.faces.size() / covered;
+                long minSeq = Long.MAX_VALUE;
+                long maxSeq = Long.MIN_VALUE;
+                Instant minAt = null;
+                Instant maxAt = null;
+                for (Sample s : c.faces) {
+                    if (s.sequence() < minSeq) {
+                        minSeq = s.sequence();
+                        minAt = s.capturedAt();
+                    }
+                    if (s.sequence() > maxSeq) {
+                        maxSeq = s.sequence();
+                        maxAt = s.capturedAt();
+                    }
+                }
+                double span = Duration.between(minAt, maxAt).toMillis() / 1000.0;
+                framesPerSecond = maxSeq > minSeq && span > 0 ? (maxSeq - minSeq) / span : 0;
+            }
+            out.add(new Snapshot(
+                    id,
+                    round2(framesPerSecond),
+                    round2(facesPerSecond),
+                    c.matches.size(),
+                    c.unknowns.size(),
+                    c.lastFrameAt,
+                    c.lastSequence,
+                    c.facesTotal));
+        });
+        return out;
+    }
+
+    private static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
 }

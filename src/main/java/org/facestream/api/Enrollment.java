@@ -12,6 +12,6 @@ import org.facestream.events.GalleryRecord;
  */
 @FunctionalInterface
 public interface Enrollment {
-  /** A record holding one template per image, in the order of {@code imagesBySource}. */
-  GalleryRecord enroll(String subjectId, Map<String, byte[]> imagesBySource);
+    /** A record holding one template per image, in the order of {@code imagesBySource}. */
+    GalleryRecord enroll(String subjectId, Map<String, byte[]> imagesBySource);
 }

@@ -1,5 +1,6 @@
 package org.facestream.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,72 +10,71 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.facestream.events.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** How every handler reads a request's query and answers: JSON bodies, errors, headers every answer carries. */
 final class Exchanges {
-  private static final Logger LOG = LoggerFactory.getLogger(Exchanges.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Exchanges.class);
 
-  private Exchanges() {}
+    private Exchanges() {}
 
-  /** Answers {@code {"error": message, "status": status}}, unless the headers are already sent. */
-  static void sendError(HttpExchange ex, int status, String message) {
-    if (ex.getResponseCode() != -1) {
-      return; // headers already sent: nothing more can be said
+    /** Answers {@code {"error": message, "status": status}}, unless the headers are already sent. */
+    static void sendError(HttpExchange ex, int status, String message) {
+        if (ex.getResponseCode() != -1) {
+            return; // headers already sent: nothing more can be said
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("error", message);
+        body.put("status", status);
+        try {
+            sendJson(ex, status, body);
+        } catch (IOException e) {
+            LOG.debug("could not send error {}: {}", status, e.toString());
+        }
     }
-    ObjectNode body = Json.MAPPER.createObjectNode();
-    body.put("error", message);
-    body.put("status", status);
-    try {
-      sendJson(ex, status, body);
-    } catch (IOException e) {
-      LOG.debug("could not send error {}: {}", status, e.toString());
+
+    static void sendJson(HttpExchange ex, int status, Object body) throws IOException {
+        byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
+        send(ex, status, "application/json; charset=utf-8", bytes);
     }
-  }
 
-  static void sendJson(HttpExchange ex, int status, Object body) throws IOException {
-    byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
-    send(ex, status, "application/json; charset=utf-8", bytes);
-  }
-
-  static void send(HttpExchange ex, int status, String contentType, byte[] bytes) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", contentType);
-    ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-    ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-    if (bytes.length > 0) {
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(bytes);
-      }
+    static void send(HttpExchange ex, int status, String contentType, byte[] bytes) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
     }
-  }
 
-  /** The decoded query parameters, in order (a repeated one keeps its last value). */
-  static Map<String, String> query(URI uri) {
-    Map<String, String> out = new LinkedHashMap<>();
-    String raw = uri.getRawQuery();
-    if (raw == null || raw.isEmpty()) {
-      return out;
+    /** The decoded query parameters, in order (a repeated one keeps its last value). */
+    static Map<String, String> query(URI uri) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String raw = uri.getRawQuery();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.put(k, v);
+        }
+        return out;
     }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      out.put(k, v);
+
+    /** The client's address, as audit records name it, or {@code ?}. */
+    static String remote(HttpExchange ex) {
+        InetSocketAddress a = ex.getRemoteAddress();
+        return a == null || a.getAddress() == null ? "?" : a.getAddress().getHostAddress();
     }
-    return out;
-  }
 
-  /** The client's address, as audit records name it, or {@code ?}. */
-  static String remote(HttpExchange ex) {
-    InetSocketAddress a = ex.getRemoteAddress();
-    return a == null || a.getAddress() == null ? "?" : a.getAddress().getHostAddress();
-  }
-
-  /** {@code s}, cut to 80 characters: what a message repeats of the client's input. */
-  static String truncate(String s) {
-    return s.length() <= 80 ? s : s.substring(0, 80) + "...";
-  }
+    /** {@code s}, cut to 80 characters: what a message repeats of the client's input. */
+    static String truncate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+    }
 }

@@ -13,20 +13,20 @@ import org.facestream.events.GalleryRecord;
  * enrollment service clusters a subject's new photos with. Implementations are thread-safe.
  */
 public interface GalleryView extends SubjectRecords {
-  /** Every subject and its record, sorted by subject id (a snapshot). */
-  SortedMap<String, GalleryRecord> subjects();
+    /** Every subject and its record, sorted by subject id (a snapshot). */
+    SortedMap<String, GalleryRecord> subjects();
 
-  /** The subject's current record, if enrolled. */
-  @Override
-  Optional<GalleryRecord> subject(String subjectId);
+    /** The subject's current record, if enrolled. */
+    @Override
+    Optional<GalleryRecord> subject(String subjectId);
 
-  /**
-   * Waits until the view has applied the record written at {@code written} (it has read past that offset).
-   *
-   * @return true when applied within {@code timeout}, false when the wait timed out
-   */
-  boolean awaitApplied(GalleryWriter.Written written, Duration timeout) throws InterruptedException;
+    /**
+     * Waits until the view has applied the record written at {@code written} (it has read past that offset).
+     *
+     * @return true when applied within {@code timeout}, false when the wait timed out
+     */
+    boolean awaitApplied(GalleryWriter.Written written, Duration timeout) throws InterruptedException;
 
-  /** True once the view has read up to the end offsets it saw when it started. */
-  boolean caughtUp();
+    /** True once the view has read up to the end offsets it saw when it started. */
+    boolean caughtUp();
 }

@@ -8,22 +8,22 @@ import java.util.Optional;
  * matcher process is unknown: use {@link #UNKNOWN}. Implementations are thread-safe.
  */
 public interface MatcherProbe {
-  /** The matcher's state (e.g. Kafka Streams' {@code RUNNING}), empty when unknown. */
-  Optional<String> state();
+    /** The matcher's state (e.g. Kafka Streams' {@code RUNNING}), empty when unknown. */
+    Optional<String> state();
 
-  /** True while the matcher's index holds {@code subjectId}; false when it does not or is unknown. */
-  boolean holds(String subjectId);
+    /** True while the matcher's index holds {@code subjectId}; false when it does not or is unknown. */
+    boolean holds(String subjectId);
 
-  /** No matcher in this process. */
-  MatcherProbe UNKNOWN = new MatcherProbe() {
-    @Override
-    public Optional<String> state() {
-      return Optional.empty();
-    }
+    /** No matcher in this process. */
+    MatcherProbe UNKNOWN = new MatcherProbe() {
+        @Override
+        public Optional<String> state() {
+            return Optional.empty();
+        }
 
-    @Override
-    public boolean holds(String subjectId) {
-      return false;
-    }
-  };
+        @Override
+        public boolean holds(String subjectId) {
+            return false;
+        }
+    };
 }

@@ -11,13 +11,13 @@ import org.facestream.events.AuditEntry;
  * @param role the key's role
  */
 public record Principal(String keyId, Role role) {
-  public Principal {
-    Objects.requireNonNull(keyId, "keyId");
-    Objects.requireNonNull(role, "role");
-  }
+    public Principal {
+        Objects.requireNonNull(keyId, "keyId");
+        Objects.requireNonNull(role, "role");
+    }
 
-  /** The actor of audit records: {@code api-key:<key id>}. */
-  public String actor() {
-    return AuditEntry.apiKey(keyId);
-  }
+    /** The actor of audit records: {@code api-key:<key id>}. */
+    public String actor() {
+        return AuditEntry.apiKey(keyId);
+    }
 }

@@ -9,28 +9,28 @@ import java.util.Locale;
  * enrolls, an {@code admin} also erases subjects and configures.
  */
 public enum Role {
-  VIEWER,
-  OPERATOR,
-  ADMIN;
+    VIEWER,
+    OPERATOR,
+    ADMIN;
 
-  /** Whether a key of this role may do what {@code required} may. */
-  public boolean includes(Role required) {
-    return compareTo(required) >= 0;
-  }
-
-  /** The name in key files and messages: {@code viewer}, {@code operator}, {@code admin}. */
-  public String label() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
-  /** The role named {@code label}. */
-  public static Role parse(String label) {
-    for (Role r : values()) {
-      if (r.label().equals(label)) {
-        return r;
-      }
+    /** Whether a key of this role may do what {@code required} may. */
+    public boolean includes(Role required) {
+        return compareTo(required) >= 0;
     }
-    throw new IllegalArgumentException("expected role " + String.join(", ", Arrays.stream(values()).map(Role::label).toList())
-        + ", found '" + label + "'");
-  }
+
+    /** The name in key files and messages: {@code viewer}, {@code operator}, {@code admin}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The role named {@code label}. */
+    public static Role parse(String label) {
+        for (Role r : values()) {
+            if (r.label().equals(label)) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("expected role "
+                + String.join(", ", Arrays.stream(values()).map(Role::label).toList()) + ", found '" + label + "'");
+    }
 }

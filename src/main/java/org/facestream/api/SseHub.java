@@ -23,102 +23,104 @@ import org.slf4j.LoggerFactory;
  * heartbeat interval keeps proxies from closing idle streams and detects gone clients. Thread-safe.
  */
 public final class SseHub implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(SseHub.class);
-  private static final byte[] CLOSE = new byte[0];
-  private final int queueCapacity;
-  private final Set<Client> clients = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService heartbeat;
-  private final LongAdder dropped = new LongAdder();
-  private volatile boolean closed;
+    private static final Logger LOG = LoggerFactory.getLogger(SseHub.class);
+    private static final byte[] CLOSE = new byte[0];
+    private final int queueCapacity;
+    private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService heartbeat;
+    private final LongAdder dropped = new LongAdder();
+    private volatile boolean closed;
 
-  private static final class Client {
-    final BlockingQueue<byte[]> queue;
+    private static final class Client {
+        final BlockingQueue<byte[]> queue;
 
-    Client(int capacity) {
-      queue = new ArrayBlockingQueue<>(capacity);
-    }
-  }
-
-  public SseHub(int queueCapacity, Duration heartbeatInterval) {
-    if (queueCapacity < 1) {
-      throw new IllegalArgumentException("expected an SSE queue capacity >= 1, found " + queueCapacity);
-    }
-    this.queueCapacity = queueCapacity;
-    this.heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("sse-heartbeat").factory());
-    long ms = heartbeatInterval.toMillis();
-    heartbeat.scheduleAtFixedRate(() -> broadcast(": heartbeat\n\n".getBytes(StandardCharsets.UTF_8)), ms, ms, TimeUnit.MILLISECONDS);
-  }
-
-  /** Sends {@code json} as one {@code data:} line to every client (JSON from Jackson has no raw newlines). */
-  public void publish(String json) {
-    broadcast(("data: " + json.replace("\n", "") + "\n\n").getBytes(StandardCharsets.UTF_8));
-  }
-
-  private void broadcast(byte[] frame) {
-    for (Client c : clients) {
-      if (!c.queue.offer(frame)) {
-        drop(c);
-      }
-    }
-  }
-
-  private void drop(Client c) {
-    if (clients.remove(c)) {
-      dropped.increment();
-      LOG.info("dropped a slow server-sent-events client ({} events queued)", queueCapacity);
-      c.queue.clear();
-      c.queue.offer(CLOSE);
-    }
-  }
-
-  /** Clients connected now. */
-  public int clients() {
-    return clients.size();
-  }
-
-  /** Clients dropped for reading too slowly, since start. */
-  public long droppedClients() {
-    return dropped.sum();
-  }
-
-  /**
-   * Streams to {@code out} on the calling (request) thread until the client goes away, is dropped, the hub
-   * closes or {@code open} turns false (checked every second: the server closing). {@code first} is written
-   * at once (e.g. a retry hint).
-   */
-  public void serve(OutputStream out, String first, BooleanSupplier open) throws IOException {
-    if (closed) {
-      return;
-    }
-    Client c = new Client(queueCapacity);
-    clients.add(c);
-    try {
-      out.write(first.getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      while (true) {
-        byte[] frame = c.queue.poll(1, TimeUnit.SECONDS);
-        if (frame == CLOSE || closed || !open.getAsBoolean()) {
-          return;
+        Client(int capacity) {
+            queue = new ArrayBlockingQueue<>(capacity);
         }
-        if (frame != null) {
-          out.write(frame);
-          out.flush();
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      clients.remove(c);
     }
-  }
 
-  @Override
-  public void close() {
-    closed = true;
-    heartbeat.shutdownNow();
-    for (Client c : clients) {
-      c.queue.clear();
-      c.queue.offer(CLOSE);
+    public SseHub(int queueCapacity, Duration heartbeatInterval) {
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("expected an SSE queue capacity >= 1, found " + queueCapacity);
+        }
+        this.queueCapacity = queueCapacity;
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("sse-heartbeat").factory());
+        long ms = heartbeatInterval.toMillis();
+        heartbeat.scheduleAtFixedRate(
+                () -> broadcast(": heartbeat\n\n".getBytes(StandardCharsets.UTF_8)), ms, ms, TimeUnit.MILLISECONDS);
     }
-  }
+
+    /** Sends {@code json} as one {@code data:} line to every client (JSON from Jackson has no raw newlines). */
+    public void publish(String json) {
+        broadcast(("data: " + json.replace("\n", "") + "\n\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void broadcast(byte[] frame) {
+        for (Client c : clients) {
+            if (!c.queue.offer(frame)) {
+                drop(c);
+            }
+        }
+    }
+
+    private void drop(Client c) {
+        if (clients.remove(c)) {
+            dropped.increment();
+            LOG.info("dropped a slow server-sent-events client ({} events queued)", queueCapacity);
+            c.queue.clear();
+            c.queue.offer(CLOSE);
+        }
+    }
+
+    /** Clients connected now. */
+    public int clients() {
+        return clients.size();
+    }
+
+    /** Clients dropped for reading too slowly, since start. */
+    public long droppedClients() {
+        return dropped.sum();
+    }
+
+    /**
+     * Streams to {@code out} on the calling (request) thread until the client goes away, is dropped, the hub
+     * closes or {@code open} turns false (checked every second: the server closing). {@code first} is written
+     * at once (e.g. a retry hint).
+     */
+    public void serve(OutputStream out, String first, BooleanSupplier open) throws IOException {
+        if (closed) {
+            return;
+        }
+        Client c = new Client(queueCapacity);
+        clients.add(c);
+        try {
+            out.write(first.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            while (true) {
+                byte[] frame = c.queue.poll(1, TimeUnit.SECONDS);
+                if (frame == CLOSE || closed || !open.getAsBoolean()) {
+                    return;
+                }
+                if (frame != null) {
+                    out.write(frame);
+                    out.flush();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            clients.remove(c);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        heartbeat.shutdownNow();
+        for (Client c : clients) {
+            c.queue.clear();
+            c.queue.offer(CLOSE);
+        }
+    }
 }

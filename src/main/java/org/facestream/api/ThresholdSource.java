@@ -11,40 +11,40 @@ import org.facestream.events.ThresholdRef;
  * Implementations are thread-safe.
  */
 public interface ThresholdSource {
-  /** The current threshold and its history, oldest change first. */
-  Snapshot snapshot();
+    /** The current threshold and its history, oldest change first. */
+    Snapshot snapshot();
 
-  /**
-   * One change of the threshold.
-   *
-   * @param at when the value took effect
-   * @param threshold the value, its version and policy from then on
-   * @param reason why it changed ("configured", "re-estimated from 1200 unknown scores", ...)
-   */
-  record Change(Instant at, ThresholdRef threshold, String reason) {
-    public Change {
-      Objects.requireNonNull(at, "at");
-      Objects.requireNonNull(threshold, "threshold");
-      reason = reason == null ? "" : reason;
+    /**
+     * One change of the threshold.
+     *
+     * @param at when the value took effect
+     * @param threshold the value, its version and policy from then on
+     * @param reason why it changed ("configured", "re-estimated from 1200 unknown scores", ...)
+     */
+    record Change(Instant at, ThresholdRef threshold, String reason) {
+        public Change {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(threshold, "threshold");
+            reason = reason == null ? "" : reason;
+        }
     }
-  }
 
-  /**
-   * The current threshold and every change so far.
-   *
-   * @param current the threshold deciding now
-   * @param history changes, oldest first; the last one is {@code current}
-   */
-  record Snapshot(ThresholdRef current, List<Change> history) {
-    public Snapshot {
-      Objects.requireNonNull(current, "current");
-      history = List.copyOf(history);
+    /**
+     * The current threshold and every change so far.
+     *
+     * @param current the threshold deciding now
+     * @param history changes, oldest first; the last one is {@code current}
+     */
+    record Snapshot(ThresholdRef current, List<Change> history) {
+        public Snapshot {
+            Objects.requireNonNull(current, "current");
+            history = List.copyOf(history);
+        }
     }
-  }
 
-  /** A threshold that never changes, in effect since {@code since}. */
-  static ThresholdSource fixed(ThresholdRef threshold, Instant since) {
-    Snapshot s = new Snapshot(threshold, List.of(new Change(since, threshold, "configured")));
-    return () -> s;
-  }
+    /** A threshold that never changes, in effect since {@code since}. */
+    static ThresholdSource fixed(ThresholdRef threshold, Instant since) {
+        Snapshot s = new Snapshot(threshold, List.of(new Change(since, threshold, "configured")));
+        return () -> s;
+    }
 }

@@ -19,54 +19,61 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * read_committed (records of aborted transactions are not part of the log), without a consumer group.
  */
 public final class AuditTopic {
-  private static final Duration STALL = Duration.ofSeconds(60);
+    private static final Duration STALL = Duration.ofSeconds(60);
 
-  private AuditTopic() {}
+    private AuditTopic() {}
 
-  /**
-   * Hands every record of {@code topic} to {@code sink} in offset order per partition, partitions one after
-   * another; returns the number of records read.
-   *
-   * @throws IllegalStateException when the topic does not exist or reading stalls for a minute
-   */
-  public static long readAll(Map<String, Object> kafkaSettings, String topic, Consumer<ConsumerRecord<String, byte[]>> sink) {
-    Map<String, Object> c = new HashMap<>(kafkaSettings);
-    c.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "facestream-audit-reader");
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-    long read = 0;
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
-      if (infos == null || infos.isEmpty()) {
-        throw new IllegalStateException("expected topic " + topic + ", found none (create the catalogue's topics: ops/create-topics.sh)");
-      }
-      List<TopicPartition> partitions = new ArrayList<>();
-      infos.stream().mapToInt(PartitionInfo::partition).sorted().forEach(p -> partitions.add(new TopicPartition(topic, p)));
-      for (TopicPartition tp : partitions) {
-        consumer.assign(List.of(tp));
-        consumer.seekToBeginning(List.of(tp));
-        // for a read_committed consumer the end offset is the last stable offset: later records may still abort
-        long end = consumer.endOffsets(List.of(tp)).get(tp);
-        long lastProgress = System.nanoTime();
-        while (consumer.position(tp) < end) {
-          var batch = consumer.poll(Duration.ofMillis(200));
-          for (ConsumerRecord<String, byte[]> r : batch.records(tp)) {
-            if (r.offset() >= end) {
-              break;
+    /**
+     * Hands every record of {@code topic} to {@code sink} in offset order per partition, partitions one after
+     * another; returns the number of records read.
+     *
+     * @throws IllegalStateException when the topic does not exist or reading stalls for a minute
+     */
+    public static long readAll(
+            Map<String, Object> kafkaSettings, String topic, Consumer<ConsumerRecord<String, byte[]>> sink) {
+        Map<String, Object> c = new HashMap<>(kafkaSettings);
+        c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "facestream-audit-reader");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        long read = 0;
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("expected topic " + topic
+                        + ", found none (create the catalogue's topics: ops/create-topics.sh)");
             }
-            sink.accept(r);
-            read++;
-          }
-          if (!batch.isEmpty()) {
-            lastProgress = System.nanoTime();
-          } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
-            throw new IllegalStateException("reading " + tp + " stalled at offset " + consumer.position(tp) + " of " + end);
-          }
+            List<TopicPartition> partitions = new ArrayList<>();
+            infos.stream()
+                    .mapToInt(PartitionInfo::partition)
+                    .sorted()
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p)));
+            for (TopicPartition tp : partitions) {
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(List.of(tp));
+                // for a read_committed consumer the end offset is the last stable offset: later records may still abort
+                long end = consumer.endOffsets(List.of(tp)).get(tp);
+                long lastProgress = System.nanoTime();
+                while (consumer.position(tp) < end) {
+                    var batch = consumer.poll(Duration.ofMillis(200));
+                    for (ConsumerRecord<String, byte[]> r : batch.records(tp)) {
+                        if (r.offset() >= end) {
+                            break;
+                        }
+                        sink.accept(r);
+                        read++;
+                    }
+                    if (!batch.isEmpty()) {
+                        lastProgress = System.nanoTime();
+                    } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
+                        throw new IllegalStateException(
+                                "reading " + tp + " stalled at offset " + consumer.position(tp) + " of " + end);
+                    }
+                }
+            }
         }
-      }
+        return read;
     }
-    return read;
-  }
 }

@@ -1,21 +1,18 @@
 package org.facestream.cli;
 
 import java.nio.file.Path;
-import java.util.Map;
-import org.facestream.api.ApiKeys;
-import org.facestream.metrics.MetricsRegistry;
-import org.facestream.audit.AuditLogs;
-import org.facestream.api.ApiKeys;
-import org.facestream.api.ApiRuntime;
-import org.facestream.config.FaceStreamConfig;
-import org.facestream.config.MasterKeySetup;
-import org.facestream.kafka.KafkaReachability;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.facestream.api.ApiKeys;
+import org.facestream.api.ApiRuntime;
+import org.facestream.audit.AuditLogs;
 import org.facestream.config.ApiSettings;
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.config.MasterKeySetup;
 import org.facestream.enroll.Enroller;
+import org.facestream.kafka.KafkaReachability;
+import org.facestream.metrics.MetricsRegistry;
 import org.facestream.vision.FaceAnalyzer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,46 +23,72 @@ import picocli.CommandLine.Option;
  * process (the matcher runs elsewhere, so erasure answers once the API's gallery view has the tombstone).
  * It does not start without an API key file; its enrollments, erasures and key changes go to its audit chain.
  */
-@Command(name = "api", description = "Serve the REST API, server-sent events and the dashboard against a Kafka cluster.")
+@Command(
+        name = "api",
+        description = "Serve the REST API, server-sent events and the dashboard against a Kafka cluster.")
 final class ApiCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+    @Mixin
+    CommonOptions common;
 
-  @Option(names = "--port", defaultValue = "8080", paramLabel = "N", description = "TCP port (default ${DEFAULT-VALUE}).")
-  int port;
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
+            paramLabel = "N",
+            description = "TCP port (default ${DEFAULT-VALUE}).")
+    int port;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR",
-      description = "Address to bind (default ${DEFAULT-VALUE}; 0.0.0.0 exposes biometric data and erasure to the network).")
-  String host;
+    @Option(
+            names = "--host",
+            defaultValue = "127.0.0.1",
+            paramLabel = "ADDR",
+            description =
+                    "Address to bind (default ${DEFAULT-VALUE}; 0.0.0.0 exposes biometric data and erasure to the network).")
+    String host;
 
-  @Option(names = "--keys", paramLabel = "FILE", description = "API key file (key api.keys.file; facestream api-key create).")
-  Path keys;
+    @Option(
+            names = "--keys",
+            paramLabel = "FILE",
+            description = "API key file (key api.keys.file; facestream api-key create).")
+    Path keys;
 
-  @Option(names = "--max-upload-mb", defaultValue = "10", paramLabel = "MB", description = "Largest enrollment upload in MiB (default ${DEFAULT-VALUE}).")
-  int maxUploadMb;
+    @Option(
+            names = "--max-upload-mb",
+            defaultValue = "10",
+            paramLabel = "MB",
+            description = "Largest enrollment upload in MiB (default ${DEFAULT-VALUE}).")
+    int maxUploadMb;
 
-  @Override
-  public Integer call() throws Exception {
-    if (maxUploadMb < 1 || maxUploadMb > 1024) {
-      throw new IllegalArgumentException("expected --max-upload-mb in [1, 1024], found " + maxUploadMb);
+    @Override
+    public Integer call() throws Exception {
+        if (maxUploadMb < 1 || maxUploadMb > 1024) {
+            throw new IllegalArgumentException("expected --max-upload-mb in [1, 1024], found " + maxUploadMb);
+        }
+        FaceStreamConfig cfg =
+                common.resolve(keys == null ? Map.of() : Map.of(FaceStreamConfig.API_KEYS_FILE, keys.toString()));
+        if (cfg.string(FaceStreamConfig.API_KEYS_FILE).isBlank()) {
+            throw new IllegalArgumentException(
+                    "expected --keys FILE or " + FaceStreamConfig.API_KEYS_FILE + " (the API needs keys), found none; "
+                            + "mint one with 'facestream api-key create --role admin --id admin-1 --file api-keys.txt'");
+        }
+        // a bad key file fails here, in a second, naming its line
+        ApiKeys.read(Path.of(cfg.string(FaceStreamConfig.API_KEYS_FILE)));
+        var masterKeys = MasterKeySetup.require(cfg, "api");
+        KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
+        ApiSettings settings = ApiSettings.defaults(port).withHost(host).withMaxUploadBytes((long) maxUploadMb << 20);
+        MetricsRegistry metrics = new MetricsRegistry();
+        try (ShutdownSignal signal = new ShutdownSignal();
+                var audit = AuditLogs.open(cfg, "api", metrics);
+                FaceAnalyzer analyzer = FaceAnalyzer.forPortraits(cfg, metrics);
+                ApiRuntime api = ApiRuntime.start(
+                        cfg,
+                        masterKeys,
+                        settings,
+                        ApiWiring.matcherElsewhere(cfg, new Enroller(analyzer, metrics)::everyTemplate),
+                        audit,
+                        metrics)) {
+            System.err.println("facestream api: dashboard on http://" + host + ":" + api.port() + "/; Ctrl-C stops");
+            signal.await();
+        }
+        return 0;
     }
-    FaceStreamConfig cfg = common.resolve(keys == null ? Map.of() : Map.of(FaceStreamConfig.API_KEYS_FILE, keys.toString()));
-    if (cfg.string(FaceStreamConfig.API_KEYS_FILE).isBlank()) {
-      throw new IllegalArgumentException("expected --keys FILE or " + FaceStreamConfig.API_KEYS_FILE + " (the API needs keys), found none; "
-          + "mint one with 'facestream api-key create --role admin --id admin-1 --file api-keys.txt'");
-    }
-    // a bad key file fails here, in a second, naming its line
-    ApiKeys.read(Path.of(cfg.string(FaceStreamConfig.API_KEYS_FILE)));
-    var masterKeys = MasterKeySetup.require(cfg, "api");
-    KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
-    ApiSettings settings = ApiSettings.defaults(port).withHost(host).withMaxUploadBytes((long) maxUploadMb << 20);
-    MetricsRegistry metrics = new MetricsRegistry();
-    try (ShutdownSignal signal = new ShutdownSignal(); var audit = AuditLogs.open(cfg, "api", metrics);
-        FaceAnalyzer analyzer = FaceAnalyzer.forPortraits(cfg, metrics);
-        ApiRuntime api = ApiRuntime.start(cfg, masterKeys, settings,
-            ApiWiring.matcherElsewhere(cfg, new Enroller(analyzer, metrics)::everyTemplate), audit, metrics)) {
-      System.err.println("facestream api: dashboard on http://" + host + ":" + api.port() + "/; Ctrl-C stops");
-      signal.await();
-    }
-    return 0;
-  }
 }

@@ -4,13 +4,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code facestream bench ...}: performance measurements against peer systems (see ../shared/bench). */
-@Command(name = "bench", description = "Benchmarks of FaceStream components.", mixinStandardHelpOptions = true,
-    subcommands = {BenchMatchCommand.class, BenchPipelineCommand.class, BenchSoakCommand.class})
+@Command(
+        name = "bench",
+        description = "Benchmarks of FaceStream components.",
+        mixinStandardHelpOptions = true,
+        subcommands = {BenchMatchCommand.class, BenchPipelineCommand.class, BenchSoakCommand.class})
 public final class BenchCommand implements Runnable {
-  @Override
-  public void run() {
-    new CommandLine(this).usage(System.err);
-  }
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.err);
+    }
 
-  /** Runs the bench commands on their own until the launcher registers {@code bench}. */
+    /** Runs the bench commands on their own until the launcher registers {@code bench}. */
 }

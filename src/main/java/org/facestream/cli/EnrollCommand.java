@@ -43,88 +43,118 @@ import picocli.CommandLine.Parameters;
  * transaction ({@link GalleryPublisher}). The photos are analysed before Kafka is asked anything, so a bad
  * photo or model fails in a second.
  */
-@Command(name = "enroll", description = "Enroll a subject from photos (each must show exactly one face), or a folder tree with --dir.")
+@Command(
+        name = "enroll",
+        description = "Enroll a subject from photos (each must show exactly one face), or a folder tree with --dir.")
 final class EnrollCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+    @Mixin
+    CommonOptions common;
 
-  @Option(names = "--subject", paramLabel = "ID", description = "Subject id ([A-Za-z0-9._:@-], up to 128 characters).")
-  String subject;
+    @Option(
+            names = "--subject",
+            paramLabel = "ID",
+            description = "Subject id ([A-Za-z0-9._:@-], up to 128 characters).")
+    String subject;
 
-  @Option(names = "--dir", paramLabel = "ROOT", description = "Bulk: ROOT/<subject>/<photos> (a photo directly in ROOT is one subject, named by the file); photos that are refused are reported and skipped.")
-  Path root;
+    @Option(
+            names = "--dir",
+            paramLabel = "ROOT",
+            description =
+                    "Bulk: ROOT/<subject>/<photos> (a photo directly in ROOT is one subject, named by the file); photos that are refused are reported and skipped.")
+    Path root;
 
-  @Parameters(arity = "0..*", paramLabel = "IMAGE", description = "JPEG or PNG photos of the subject.")
-  List<Path> images = new ArrayList<>();
+    @Parameters(arity = "0..*", paramLabel = "IMAGE", description = "JPEG or PNG photos of the subject.")
+    List<Path> images = new ArrayList<>();
 
-  @Option(names = "--actor", paramLabel = "NAME", description = "Who enrolls, as the audit log records it (default: the OS user).")
-  String actor;
+    @Option(
+            names = "--actor",
+            paramLabel = "NAME",
+            description = "Who enrolls, as the audit log records it (default: the OS user).")
+    String actor;
 
-  @Override
-  public Integer call() throws IOException {
-    if ((subject == null) == (root == null)) {
-      throw new IllegalArgumentException("expected either --subject ID IMAGE... or --dir ROOT, found " + (subject == null ? "neither" : "both"));
-    }
-    FaceStreamConfig cfg = common.resolve();
-    MasterKeys keys = MasterKeySetup.require(cfg, "enroll command");
-    MetricsRegistry metrics = new MetricsRegistry();
-    // one template per photo; the service clusters them with each subject's current templates
-    Map<String, GalleryRecord> photos;
-    try (FaceAnalyzer analyzer = FaceAnalyzer.forPortraits(cfg, metrics)) {
-      Enroller enroller = new Enroller(analyzer, metrics);
-      photos = subject != null ? Map.of(subject, enroller.everyTemplate(subject, images)) : templatesOfTree(enroller);
-    }
-    KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
-    // what each subject holds now: its templates (opened with the master key) and its data key, kept
-    GallerySnapshot current = GallerySnapshot.read(cfg.kafkaClientSettings(), keys, Duration.ofSeconds(60));
-    List<EnrollmentService.Enrolled> enrolled = new ArrayList<>();
-    try (AuditLog audit = AuditLogs.open(cfg, "enroll", metrics)) {
-      EnrollmentService service = new EnrollmentService(current, new GalleryPublisher(audit, keys, current), Enroller.MAX_SUB_CENTERS);
-      Origin origin = Origin.of(AuditLogs.person(actor), root != null ? "cli-bulk" : "cli");
-      photos.values().forEach(p -> enrolled.add(service.enroll(p, null, origin)));
-    }
-    for (EnrollmentService.Enrolled e : enrolled) {
-      if (!e.outliers().isEmpty()) {
-        System.err.println("facestream enroll: " + e.record().subjectId() + ": left out " + e.outliers() + ": they look like someone"
-            + " else (cosine below " + Enroller.SAME_PERSON_COSINE + " to the subject's other photos); check their labels");
-      }
-    }
-    enrolled.forEach(e -> System.err.println("facestream enroll: " + e.record().subjectId() + " enrolled with "
-        + e.record().templates().size() + " template(s), pack " + e.record().modelPackId()));
-    return 0;
-  }
-
-  /** One template per photo that shows exactly one face, per person of the folder; a progress bar on stderr. */
-  private Map<String, GalleryRecord> templatesOfTree(Enroller enroller) throws IOException {
-    Map<String, List<Path>> bySubject = PhotoFolder.people(root);
-    int total = bySubject.values().stream().mapToInt(List::size).sum();
-    if (total == 0) {
-      throw new IllegalArgumentException("expected " + root + "/<subject>/<photos>, found no photos");
-    }
-    Map<String, GalleryRecord> out = new LinkedHashMap<>();
-    int done = 0;
-    int refused = 0;
-    for (var e : bySubject.entrySet()) {
-      List<Template> templates = new ArrayList<>();
-      Set<String> sources = new HashSet<>();
-      for (Path photo : e.getValue()) {
-        String source = Enroller.uniqueSource(sources, photo.getFileName().toString());
-        sources.add(source);
-        try {
-          templates.add(enroller.template(source, Files.readAllBytes(photo)));
-        } catch (Enroller.EnrollmentException ex) {
-          refused++;
-          System.err.println("\rrefused " + e.getKey() + "/" + ex.getMessage());
+    @Override
+    public Integer call() throws IOException {
+        if ((subject == null) == (root == null)) {
+            throw new IllegalArgumentException("expected either --subject ID IMAGE... or --dir ROOT, found "
+                    + (subject == null ? "neither" : "both"));
         }
-        done++;
-        int filled = 30 * done / total;
-        System.err.printf(Locale.ROOT, "\renroll [%s%s] %d/%d photos, %d subjects, %d refused", "#".repeat(filled), ".".repeat(30 - filled),
-            done, total, out.size(), refused);
-      }
-      if (!templates.isEmpty()) {
-        out.put(e.getKey(), new GalleryRecord(e.getKey(), e.getKey(), templates, enroller.packId(), Instant.now()));
-      }
+        FaceStreamConfig cfg = common.resolve();
+        MasterKeys keys = MasterKeySetup.require(cfg, "enroll command");
+        MetricsRegistry metrics = new MetricsRegistry();
+        // one template per photo; the service clusters them with each subject's current templates
+        Map<String, GalleryRecord> photos;
+        try (FaceAnalyzer analyzer = FaceAnalyzer.forPortraits(cfg, metrics)) {
+            Enroller enroller = new Enroller(analyzer, metrics);
+            photos = subject != null
+                    ? Map.of(subject, enroller.everyTemplate(subject, images))
+                    : templatesOfTree(enroller);
+        }
+        KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
+        // what each subject holds now: its templates (opened with the master key) and its data key, kept
+        GallerySnapshot current = GallerySnapshot.read(cfg.kafkaClientSettings(), keys, Duration.ofSeconds(60));
+        List<EnrollmentService.Enrolled> enrolled = new ArrayList<>();
+        try (AuditLog audit = AuditLogs.open(cfg, "enroll", metrics)) {
+            EnrollmentService service = new EnrollmentService(
+                    current, new GalleryPublisher(audit, keys, current), Enroller.MAX_SUB_CENTERS);
+            Origin origin = Origin.of(AuditLogs.person(actor), root != null ? "cli-bulk" : "cli");
+            photos.values().forEach(p -> enrolled.add(service.enroll(p, null, origin)));
+        }
+        for (EnrollmentService.Enrolled e : enrolled) {
+            if (!e.outliers().isEmpty()) {
+                System.err.println("facestream enroll: " + e.record().subjectId() + ": left out " + e.outliers()
+                        + ": they look like someone" + " else (cosine below " + Enroller.SAME_PERSON_COSINE
+                        + " to the subject's other photos); check their labels");
+            }
+        }
+        enrolled.forEach(
+                e -> System.err.println("facestream enroll: " + e.record().subjectId() + " enrolled with "
+                        + e.record().templates().size() + " template(s), pack "
+                        + e.record().modelPackId()));
+        return 0;
     }
-    System.err.println();
-    return out;
-  }
+
+    /** One template per photo that shows exactly one face, per person of the folder; a progress bar on stderr. */
+    private Map<String, GalleryRecord> templatesOfTree(Enroller enroller) throws IOException {
+        Map<String, List<Path>> bySubject = PhotoFolder.people(root);
+        int total = bySubject.values().stream().mapToInt(List::size).sum();
+        if (total == 0) {
+            throw new IllegalArgumentException("expected " + root + "/<subject>/<photos>, found no photos");
+        }
+        Map<String, GalleryRecord> out = new LinkedHashMap<>();
+        int done = 0;
+        int refused = 0;
+        for (var e : bySubject.entrySet()) {
+            List<Template> templates = new ArrayList<>();
+            Set<String> sources = new HashSet<>();
+            for (Path photo : e.getValue()) {
+                String source =
+                        Enroller.uniqueSource(sources, photo.getFileName().toString());
+                sources.add(source);
+                try {
+                    templates.add(enroller.template(source, Files.readAllBytes(photo)));
+                } catch (Enroller.EnrollmentException ex) {
+                    refused++;
+                    System.err.println("\rrefused " + e.getKey() + "/" + ex.getMessage());
+                }
+                done++;
+                int filled = 30 * done / total;
+                System.err.printf(
+                        Locale.ROOT,
+                        "\renroll [%s%s] %d/%d photos, %d subjects, %d refused",
+                        "#".repeat(filled),
+                        ".".repeat(30 - filled),
+                        done,
+                        total,
+                        out.size(),
+                        refused);
+            }
+            if (!templates.isEmpty()) {
+                out.put(
+                        e.getKey(),
+                        new GalleryRecord(e.getKey(), e.getKey(), templates, enroller.packId(), Instant.now()));
+            }
+        }
+        System.err.println();
+        return out;
+    }
 }

@@ -10,31 +10,35 @@ import picocli.CommandLine.Option;
 
 /** {@code --enroll NAME=IMAGE[,IMAGE...]}: the subjects an in-process run enrolls before its cameras start. */
 final class EnrollOptions {
-  @Option(names = "--enroll", paramLabel = "NAME=IMAGE[,IMAGE...]", description = "Enroll a subject before the cameras start (repeatable).")
-  List<String> enroll = new ArrayList<>();
+    @Option(
+            names = "--enroll",
+            paramLabel = "NAME=IMAGE[,IMAGE...]",
+            description = "Enroll a subject before the cameras start (repeatable).")
+    List<String> enroll = new ArrayList<>();
 
-  /**
-   * Subject to photos, in the order given; a subject named twice gets the photos of both.
-   *
-   * @throws IllegalArgumentException naming the entry that is malformed or a photo that does not exist
-   */
-  Map<String, List<Path>> subjects() {
-    Map<String, List<Path>> out = new LinkedHashMap<>();
-    for (String spec : enroll) {
-      int eq = spec.indexOf('=');
-      if (eq <= 0 || eq == spec.length() - 1) {
-        throw new IllegalArgumentException("expected --enroll NAME=IMAGE[,IMAGE...], found '" + spec + "'");
-      }
-      List<Path> images = new ArrayList<>();
-      for (String p : spec.substring(eq + 1).split(",")) {
-        Path path = Path.of(p.trim());
-        if (!Files.isRegularFile(path)) {
-          throw new IllegalArgumentException("--enroll " + spec.substring(0, eq) + ": expected an image file at " + path + ", found nothing");
+    /**
+     * Subject to photos, in the order given; a subject named twice gets the photos of both.
+     *
+     * @throws IllegalArgumentException naming the entry that is malformed or a photo that does not exist
+     */
+    Map<String, List<Path>> subjects() {
+        Map<String, List<Path>> out = new LinkedHashMap<>();
+        for (String spec : enroll) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0 || eq == spec.length() - 1) {
+                throw new IllegalArgumentException("expected --enroll NAME=IMAGE[,IMAGE...], found '" + spec + "'");
+            }
+            List<Path> images = new ArrayList<>();
+            for (String p : spec.substring(eq + 1).split(",")) {
+                Path path = Path.of(p.trim());
+                if (!Files.isRegularFile(path)) {
+                    throw new IllegalArgumentException("--enroll " + spec.substring(0, eq)
+                            + ": expected an image file at " + path + ", found nothing");
+                }
+                images.add(path);
+            }
+            out.computeIfAbsent(spec.substring(0, eq), k -> new ArrayList<>()).addAll(images);
         }
-        images.add(path);
-      }
-      out.computeIfAbsent(spec.substring(0, eq), k -> new ArrayList<>()).addAll(images);
+        return out;
     }
-    return out;
-  }
 }

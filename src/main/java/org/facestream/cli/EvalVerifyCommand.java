@@ -20,59 +20,102 @@ import picocli.CommandLine.Spec;
  * {@link VerifyExperiment}.
  * The last line of stdout is machine-readable: {@code accuracy=0.XXXX std=0.XXXX tar@far=1e-3:0.XXXX no_face=N}.
  */
-@Command(name = "verify", mixinStandardHelpOptions = true,
-    description = {"Face verification accuracy on LFW-format pairs files (View 1 'N' or View 2 'folds N' header).",
-        "Protocols: one View 2 file alone -> its own folds; --train FILE -> threshold from FILE, accuracy on --pairs;"
-            + " otherwise (or with --folds) seeded k-fold cross-validation over all pairs of all --pairs files.",
-        "Images without a detected face are embedded from a centre crop with LFW's mean landmark layout and counted"
-            + " as no_face."})
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Face verification accuracy on LFW-format pairs files (View 1 'N' or View 2 'folds N' header).",
+            "Protocols: one View 2 file alone -> its own folds; --train FILE -> threshold from FILE, accuracy on --pairs;"
+                    + " otherwise (or with --folds) seeded k-fold cross-validation over all pairs of all --pairs files.",
+            "Images without a detected face are embedded from a centre crop with LFW's mean landmark layout and counted"
+                    + " as no_face."
+        })
 final class EvalVerifyCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  @Option(names = "--pairs", required = true, paramLabel = "FILE", description = "Pairs file; repeat for several.")
-  List<Path> pairs;
+    @Option(names = "--pairs", required = true, paramLabel = "FILE", description = "Pairs file; repeat for several.")
+    List<Path> pairs;
 
-  @Option(names = "--images", required = true, paramLabel = "DIR", description = "Image root: DIR/<Name>/<Name>_<NNNN>.jpg.")
-  Path images;
+    @Option(
+            names = "--images",
+            required = true,
+            paramLabel = "DIR",
+            description = "Image root: DIR/<Name>/<Name>_<NNNN>.jpg.")
+    Path images;
 
-  @Option(names = "--train", paramLabel = "FILE", description = "Choose the threshold on this pairs file, measure on --pairs.")
-  Path train;
+    @Option(
+            names = "--train",
+            paramLabel = "FILE",
+            description = "Choose the threshold on this pairs file, measure on --pairs.")
+    Path train;
 
-  @Option(names = "--folds", paramLabel = "K", description = "Seeded K-fold cross-validation over all pairs (default 10 unless one View 2 file is given alone).")
-  Integer folds;
+    @Option(
+            names = "--folds",
+            paramLabel = "K",
+            description =
+                    "Seeded K-fold cross-validation over all pairs (default 10 unless one View 2 file is given alone).")
+    Integer folds;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the fold split (default ${DEFAULT-VALUE}).")
-  long seed;
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "42",
+            description = "Seed of the fold split (default ${DEFAULT-VALUE}).")
+    long seed;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Write roc-det.png, scores.csv and summary.txt here.")
-  Path out;
+    @Option(names = "--out", paramLabel = "DIR", description = "Write roc-det.png, scores.csv and summary.txt here.")
+    Path out;
 
-  @Mixin EvalOptions eval;
+    @Mixin
+    EvalOptions eval;
 
-  @Option(names = "--flip", description = "Test-time flip: add the embedding of the mirrored crop.")
-  boolean flip;
+    @Option(names = "--flip", description = "Test-time flip: add the embedding of the mirrored crop.")
+    boolean flip;
 
-  @Option(names = "--detector-size", paramLabel = "PX", description = "Detector input size, a multiple of 32 (default: the pack's, 320).")
-  Integer detectorSize;
+    @Option(
+            names = "--detector-size",
+            paramLabel = "PX",
+            description = "Detector input size, a multiple of 32 (default: the pack's, 320).")
+    Integer detectorSize;
 
-  @Option(names = "--nearest-face-only", description = {"Embed only the face nearest the image centre, alone. Default: "
-      + "embed every detected face of an image together (as the vision worker does with a frame) and keep the "
-      + "nearest; with an int8 dynamically quantised embedder the batch changes the embeddings slightly."})
-  boolean nearestOnly;
+    @Option(
+            names = "--nearest-face-only",
+            description = {
+                "Embed only the face nearest the image centre, alone. Default: "
+                        + "embed every detected face of an image together (as the vision worker does with a frame) and keep the "
+                        + "nearest; with an int8 dynamically quantised embedder the batch changes the embeddings slightly."
+            })
+    boolean nearestOnly;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Worker threads, one analyzer and one ONNX thread each (default: cores).")
-  Integer threads;
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "Worker threads, one analyzer and one ONNX thread each (default: cores).")
+    Integer threads;
 
-  @Override
-  public Integer call() throws IOException {
-    ModelPack modelPack = eval.pack();
-    VisionOptions vision = VisionOptions.defaults(modelPack).withFlip(flip);
-    if (detectorSize != null) {
-      vision = vision.withDetectorInputSize(detectorSize);
+    @Override
+    public Integer call() throws IOException {
+        ModelPack modelPack = eval.pack();
+        VisionOptions vision = VisionOptions.defaults(modelPack).withFlip(flip);
+        if (detectorSize != null) {
+            vision = vision.withDetectorInputSize(detectorSize);
+        }
+        VerifyExperiment.run(
+                new VerifyExperiment.Options(
+                        pairs,
+                        images,
+                        Optional.ofNullable(train),
+                        folds == null ? OptionalInt.empty() : OptionalInt.of(folds),
+                        seed,
+                        modelPack,
+                        eval.modelsDir(),
+                        vision,
+                        nearestOnly,
+                        EvalOptions.threads(threads),
+                        Optional.ofNullable(out)),
+                spec.commandLine().getOut(),
+                System.err);
+        return 0;
     }
-    VerifyExperiment.run(new VerifyExperiment.Options(pairs, images, Optional.ofNullable(train),
-        folds == null ? OptionalInt.empty() : OptionalInt.of(folds), seed, modelPack, eval.modelsDir(), vision, nearestOnly,
-        EvalOptions.threads(threads), Optional.ofNullable(out)), spec.commandLine().getOut(), System.err);
-    return 0;
-  }
 }

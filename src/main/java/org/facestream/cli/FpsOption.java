@@ -6,11 +6,14 @@ import picocli.CommandLine.Option;
 
 /** {@code --fps N}: the rate each camera is sampled at, the command-line form of {@code ingest.fps}. */
 final class FpsOption {
-  @Option(names = "--fps", paramLabel = "N", description = "Frames per second sampled from each camera (key ingest.fps; 0 = every frame).")
-  Double fps;
+    @Option(
+            names = "--fps",
+            paramLabel = "N",
+            description = "Frames per second sampled from each camera (key ingest.fps; 0 = every frame).")
+    Double fps;
 
-  /** The key to override, none when {@code --fps} was not given. */
-  Map<String, String> overrides() {
-    return fps == null ? Map.of() : Map.of(FaceStreamConfig.INGEST_FPS, fps.toString());
-  }
+    /** The key to override, none when {@code --fps} was not given. */
+    Map<String, String> overrides() {
+        return fps == null ? Map.of() : Map.of(FaceStreamConfig.INGEST_FPS, fps.toString());
+    }
 }

@@ -15,47 +15,59 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code facestream ingest}: one camera (file, folder or RTSP) into {@code facestream.frames.v1}. */
-@Command(name = "ingest", description = "Decode a video file, image folder or RTSP camera, sample it and produce JPEG frames.")
+@Command(
+        name = "ingest",
+        description = "Decode a video file, image folder or RTSP camera, sample it and produce JPEG frames.")
 final class IngestCommand implements Callable<Integer> {
-  @Mixin CommonOptions common;
+    @Mixin
+    CommonOptions common;
 
-  @Option(names = "--camera", required = true, paramLabel = "ID", description = "Camera id (the record key).")
-  String camera;
+    @Option(names = "--camera", required = true, paramLabel = "ID", description = "Camera id (the record key).")
+    String camera;
 
-  @Option(names = "--source", required = true, paramLabel = "FILE|DIR|rtsp://...", description = "Video file, image folder or RTSP URL.")
-  String source;
+    @Option(
+            names = "--source",
+            required = true,
+            paramLabel = "FILE|DIR|rtsp://...",
+            description = "Video file, image folder or RTSP URL.")
+    String source;
 
-  @Mixin FpsOption fps;
+    @Mixin
+    FpsOption fps;
 
-  @Option(names = "--loop", description = "Replay a file from the start when it ends.")
-  boolean loop;
+    @Option(names = "--loop", description = "Replay a file from the start when it ends.")
+    boolean loop;
 
-  @Option(names = "--realtime", description = "Pace a file at media speed and keep only the newest frames when behind, like a live camera.")
-  boolean realtime;
+    @Option(
+            names = "--realtime",
+            description = "Pace a file at media speed and keep only the newest frames when behind, like a live camera.")
+    boolean realtime;
 
-  @Override
-  public Integer call() throws Exception {
-    FaceStreamConfig cfg = common.resolve(fps.overrides());
-    KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
-    IngestSettings settings = IngestSettings.fromConfig(cfg, camera).withLoop(loop).withRealtime(realtime);
-    MetricsRegistry metrics = new MetricsRegistry();
-    try (ShutdownSignal signal = new ShutdownSignal();
-        var audit = AuditLogs.open(cfg, "ingest", metrics);
-        var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics);
-        CameraIngest ingest = CameraIngest.open(source, cfg.kafkaClientSettings(), cfg.string(FaceStreamConfig.BOOTSTRAP), settings)) {
-      IngestMetrics.register(metrics, camera, ingest);
-      Thread stopper = Thread.ofVirtual().start(() -> {
-        try {
-          signal.await();
-          ingest.close();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+    @Override
+    public Integer call() throws Exception {
+        FaceStreamConfig cfg = common.resolve(fps.overrides());
+        KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
+        IngestSettings settings =
+                IngestSettings.fromConfig(cfg, camera).withLoop(loop).withRealtime(realtime);
+        MetricsRegistry metrics = new MetricsRegistry();
+        try (ShutdownSignal signal = new ShutdownSignal();
+                var audit = AuditLogs.open(cfg, "ingest", metrics);
+                var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics);
+                CameraIngest ingest = CameraIngest.open(
+                        source, cfg.kafkaClientSettings(), cfg.string(FaceStreamConfig.BOOTSTRAP), settings)) {
+            IngestMetrics.register(metrics, camera, ingest);
+            Thread stopper = Thread.ofVirtual().start(() -> {
+                try {
+                    signal.await();
+                    ingest.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            IngestSummary summary = ingest.run();
+            stopper.interrupt();
+            System.err.println("facestream ingest: " + summary);
         }
-      });
-      IngestSummary summary = ingest.run();
-      stopper.interrupt();
-      System.err.println("facestream ingest: " + summary);
+        return 0;
     }
-    return 0;
-  }
 }

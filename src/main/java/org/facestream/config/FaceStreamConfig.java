@@ -31,246 +31,400 @@ import org.facestream.events.AuditRecord;
  * The README's configuration table is generated from this definition ({@code facestream config docs}).
  */
 public final class FaceStreamConfig {
-  public static final String BOOTSTRAP = "bootstrap.servers";
-  public static final String MODELS_DIR = "models.dir";
-  public static final String MODEL_PACK = "model.pack";
-  public static final String EXECUTION_PROVIDER = "vision.execution.provider";
-  public static final String VISION_THREADS = "vision.threads";
-  public static final String DETECTOR_INPUT = "vision.detector.input.size";
-  public static final String DETECTOR_SCORE = "vision.detector.score.threshold";
-  public static final String FLIP = "vision.flip";
-  public static final String BATCH_MAX_FRAMES = "worker.batch.max.frames";
-  public static final String WORKER_THREADS = "worker.instances";
-  public static final String FRAME_MAX_BYTES = "worker.frame.max.bytes";
-  public static final String FRAME_MAX_PIXELS = "worker.frame.max.pixels";
-  public static final String MIN_FACE_SCORE = "worker.quality.min.detector.score";
-  public static final String MIN_INTEROCULAR = "worker.quality.min.interocular.px";
-  public static final String THUMBNAILS = "worker.thumbnails";
-  public static final String INGEST_FPS = "ingest.fps";
-  public static final String INGEST_JPEG_QUALITY = "ingest.jpeg.quality";
-  public static final String INGEST_MAX_SIDE = "ingest.max.side";
-  public static final String MATCH_THRESHOLD = "matcher.threshold";
-  public static final String MATCH_TOP_K = "matcher.top.k";
-  public static final String TRACKS = "matcher.tracks";
-  public static final String STATE_DIR = "matcher.state.dir";
-  public static final String THRESHOLD_POLICY = "matcher.threshold.policy";
-  public static final String TARGET_FPIR = "matcher.target.fpir";
-  public static final String COHORT_DIR = "matcher.cohort.dir";
-  public static final String METRICS_PORT = "metrics.port";
-  public static final String METRICS_HOST = "metrics.host";
-  public static final String API_KEYS_FILE = "api.keys.file";
-  public static final String MASTER_KEY_FILE = "security.master.key.file";
-  public static final String PREVIOUS_MASTER_KEY_FILES = "security.master.key.previous.files";
-  public static final String KAFKA_PREFIX = "kafka.";
+    public static final String BOOTSTRAP = "bootstrap.servers";
+    public static final String MODELS_DIR = "models.dir";
+    public static final String MODEL_PACK = "model.pack";
+    public static final String EXECUTION_PROVIDER = "vision.execution.provider";
+    public static final String VISION_THREADS = "vision.threads";
+    public static final String DETECTOR_INPUT = "vision.detector.input.size";
+    public static final String DETECTOR_SCORE = "vision.detector.score.threshold";
+    public static final String FLIP = "vision.flip";
+    public static final String BATCH_MAX_FRAMES = "worker.batch.max.frames";
+    public static final String WORKER_THREADS = "worker.instances";
+    public static final String FRAME_MAX_BYTES = "worker.frame.max.bytes";
+    public static final String FRAME_MAX_PIXELS = "worker.frame.max.pixels";
+    public static final String MIN_FACE_SCORE = "worker.quality.min.detector.score";
+    public static final String MIN_INTEROCULAR = "worker.quality.min.interocular.px";
+    public static final String THUMBNAILS = "worker.thumbnails";
+    public static final String INGEST_FPS = "ingest.fps";
+    public static final String INGEST_JPEG_QUALITY = "ingest.jpeg.quality";
+    public static final String INGEST_MAX_SIDE = "ingest.max.side";
+    public static final String MATCH_THRESHOLD = "matcher.threshold";
+    public static final String MATCH_TOP_K = "matcher.top.k";
+    public static final String TRACKS = "matcher.tracks";
+    public static final String STATE_DIR = "matcher.state.dir";
+    public static final String THRESHOLD_POLICY = "matcher.threshold.policy";
+    public static final String TARGET_FPIR = "matcher.target.fpir";
+    public static final String COHORT_DIR = "matcher.cohort.dir";
+    public static final String METRICS_PORT = "metrics.port";
+    public static final String METRICS_HOST = "metrics.host";
+    public static final String API_KEYS_FILE = "api.keys.file";
+    public static final String MASTER_KEY_FILE = "security.master.key.file";
+    public static final String PREVIOUS_MASTER_KEY_FILES = "security.master.key.previous.files";
+    public static final String KAFKA_PREFIX = "kafka.";
 
-  public static final ConfigDef DEFINITION = new ConfigDef()
-      .define(BOOTSTRAP, Type.STRING, "127.0.0.1:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,
-          "Kafka bootstrap servers, host:port[,host:port].")
-      .define(MODELS_DIR, Type.STRING, "", Importance.HIGH,
-          "Directory holding the model pack's ONNX files (env FACESTREAM_MODELS). Files are checked against the pack's sha256.")
-      .define(MODEL_PACK, Type.STRING, "yunet-w600k-int8", new ConfigDef.NonEmptyString(), Importance.HIGH,
-          "Model pack id (facestream models list). Detector, embedder, alignment and default threshold come from it.")
-      .define(EXECUTION_PROVIDER, Type.STRING, "cpu", ValidString.in("cpu", "cuda"), Importance.MEDIUM,
-          "ONNX Runtime execution provider. 'cuda' needs the -Pcuda build and a GPU, and fails clearly otherwise.")
-      .define(VISION_THREADS, Type.INT, 1, Range.between(1, 64), Importance.LOW,
-          "ONNX Runtime intra-op threads per session. One is fastest on small CPUs: scale with worker.instances instead.")
-      .define(DETECTOR_INPUT, Type.INT, 640, Range.between(128, 4096), Importance.MEDIUM,
-          "Longer side, in pixels, frames are scaled to before detection (rounded up to a multiple of 32).")
-      .define(DETECTOR_SCORE, Type.DOUBLE, 0.6, Range.between(0.0, 1.0), Importance.MEDIUM,
-          "Detector score threshold in [0, 1].")
-      .define(FLIP, Type.BOOLEAN, false, Importance.LOW,
-          "Test-time flip: add the embedding of the mirrored face crop (slower, slightly more accurate).")
-      .define(BATCH_MAX_FRAMES, Type.INT, 8, Range.between(1, 256), Importance.LOW,
-          "Most frames a worker analyses in one batch (their faces are embedded together).")
-      .define(WORKER_THREADS, Type.INT, 1, Range.between(1, 64), Importance.MEDIUM,
-          "Vision worker instances in this process, each a consumer in group facestream-worker with its own model sessions.")
-      .define(FRAME_MAX_BYTES, Type.INT, 4 * 1024 * 1024, Range.between(1024, 64 * 1024 * 1024), Importance.MEDIUM,
-          "Largest JPEG frame the worker accepts, in bytes; larger frames are dead-lettered (reason frame-too-large).")
-      .define(FRAME_MAX_PIXELS, Type.LONG, 40_000_000L, Range.between(1, 1_000_000_000L), Importance.MEDIUM,
-          "Largest decoded frame, in pixels, read from the JPEG header before decoding (decompression-bomb guard).")
-      .define(MIN_FACE_SCORE, Type.DOUBLE, 0.6, Range.between(0.0, 1.0), Importance.MEDIUM,
-          "Faces with a lower detector score are dropped by the worker and counted (faces.dropped{reason=low-score}).")
-      .define(MIN_INTEROCULAR, Type.DOUBLE, 6.0, Range.atLeast(0.0), Importance.MEDIUM,
-          "Faces whose eyes are closer than this many source pixels are dropped and counted (too small to identify).")
-      .define(THUMBNAILS, Type.BOOLEAN, false, Importance.LOW,
-          "Attach a small JPEG of each aligned face to observations (for dashboards). Off by default: face images are biometric data.")
-      .define(INGEST_FPS, Type.DOUBLE, 5.0, Range.between(0.0, 240.0), Importance.MEDIUM,
-          "Frames per second sampled from each camera (0 = every frame).")
-      .define(INGEST_JPEG_QUALITY, Type.INT, 90, Range.between(10, 100), Importance.LOW,
-          "JPEG quality of produced frames.")
-      .define(INGEST_MAX_SIDE, Type.INT, 1920, Range.between(64, 8192), Importance.LOW,
-          "Frames are downscaled so their longer side is at most this many pixels before encoding.")
-      .define(MATCH_THRESHOLD, Type.DOUBLE, -2.0, Range.between(-2.0, 1.0), Importance.HIGH,
-          "Fixed decision threshold as a cosine in [-1, 1]; -2 (default) takes the model pack's default threshold.")
-      .define(THRESHOLD_POLICY, Type.STRING, "fixed", ValidString.in("fixed", "adaptive-fpir"), Importance.HIGH,
-          "fixed: decide with matcher.threshold. adaptive-fpir: hold matcher.target.fpir with the GB-CosFace-style global adaptive threshold (topologies/README.md).")
-      .define(TARGET_FPIR, Type.DOUBLE, 0.01, Range.between(1e-6, 0.5), Importance.HIGH,
-          "Target false-positive identification rate of the adaptive policy (per decision).")
-      .define(COHORT_DIR, Type.STRING, "", Importance.MEDIUM,
-          "Photos of an impostor cohort (people not in the gallery, one face per photo; a sub-folder holds one person's photos) for the adaptive policy's null scores; empty: leave-top-1-out fallback.")
-      .define(MATCH_TOP_K, Type.INT, 5, Range.between(1, 100), Importance.LOW,
-          "Candidates listed in each identity event.")
-      .define(TRACKS, Type.BOOLEAN, false, Importance.MEDIUM,
-          "Decide per track: follow each camera's faces across frames (box overlap and embedding similarity), fuse a track's embeddings by quality, emit one identity event when a track starts and another each time its evidence doubles; the adaptive target FPIR is then per track. false: one event per face.")
-      .define(STATE_DIR, Type.STRING, "", Importance.MEDIUM,
-          "Kafka Streams state directory (RocksDB). Empty: a directory under java.io.tmpdir.")
-      .define(METRICS_PORT, Type.INT, 0, Range.between(0, 65535), Importance.LOW,
-          "Port of the Prometheus /metrics endpoint of worker, matcher and ingest processes (0 = off; the API serves its own).")
-      .define(METRICS_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
-          "Interface the /metrics endpoint binds to (0.0.0.0 in containers).")
-      .define(MASTER_KEY_FILE, Type.STRING, "", Importance.HIGH,
-          "File holding the master key (one line of base64, 32 random bytes; facestream keys create --out FILE makes one). It wraps every "
-              + "subject's data key, so the gallery cannot be read without it. Required by enroll, matcher and api, which refuse to start "
-              + "without it; the demo mints an ephemeral one when empty. Keep it apart from backups of the topics.")
-      .define(PREVIOUS_MASTER_KEY_FILES, Type.LIST, "", Importance.MEDIUM,
-          "Earlier master key files (comma-separated) still accepted to unwrap data keys wrapped before a rotation; new keys are always "
-              + "wrapped under security.master.key.file.")
-      .define(API_KEYS_FILE, Type.STRING, "", Importance.HIGH,
-          "API key file, one key per line: key id, role (viewer, operator or admin), SHA-256 hex of the key (facestream api-key create). "
-              + "Required by facestream api; reloaded when it changes, each change audited. Empty in demo --port: an ephemeral admin key is printed.");
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(
+                    BOOTSTRAP,
+                    Type.STRING,
+                    "127.0.0.1:9092",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Kafka bootstrap servers, host:port[,host:port].")
+            .define(
+                    MODELS_DIR,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
+                    "Directory holding the model pack's ONNX files (env FACESTREAM_MODELS). Files are checked against the pack's sha256.")
+            .define(
+                    MODEL_PACK,
+                    Type.STRING,
+                    "yunet-w600k-int8",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Model pack id (facestream models list). Detector, embedder, alignment and default threshold come from it.")
+            .define(
+                    EXECUTION_PROVIDER,
+                    Type.STRING,
+                    "cpu",
+                    ValidString.in("cpu", "cuda"),
+                    Importance.MEDIUM,
+                    "ONNX Runtime execution provider. 'cuda' needs the -Pcuda build and a GPU, and fails clearly otherwise.")
+            .define(
+                    VISION_THREADS,
+                    Type.INT,
+                    1,
+                    Range.between(1, 64),
+                    Importance.LOW,
+                    "ONNX Runtime intra-op threads per session. One is fastest on small CPUs: scale with worker.instances instead.")
+            .define(
+                    DETECTOR_INPUT,
+                    Type.INT,
+                    640,
+                    Range.between(128, 4096),
+                    Importance.MEDIUM,
+                    "Longer side, in pixels, frames are scaled to before detection (rounded up to a multiple of 32).")
+            .define(
+                    DETECTOR_SCORE,
+                    Type.DOUBLE,
+                    0.6,
+                    Range.between(0.0, 1.0),
+                    Importance.MEDIUM,
+                    "Detector score threshold in [0, 1].")
+            .define(
+                    FLIP,
+                    Type.BOOLEAN,
+                    false,
+                    Importance.LOW,
+                    "Test-time flip: add the embedding of the mirrored face crop (slower, slightly more accurate).")
+            .define(
+                    BATCH_MAX_FRAMES,
+                    Type.INT,
+                    8,
+                    Range.between(1, 256),
+                    Importance.LOW,
+                    "Most frames a worker analyses in one batch (their faces are embedded together).")
+            .define(
+                    WORKER_THREADS,
+                    Type.INT,
+                    1,
+                    Range.between(1, 64),
+                    Importance.MEDIUM,
+                    "Vision worker instances in this process, each a consumer in group facestream-worker with its own model sessions.")
+            .define(
+                    FRAME_MAX_BYTES,
+                    Type.INT,
+                    4 * 1024 * 1024,
+                    Range.between(1024, 64 * 1024 * 1024),
+                    Importance.MEDIUM,
+                    "Largest JPEG frame the worker accepts, in bytes; larger frames are dead-lettered (reason frame-too-large).")
+            .define(
+                    FRAME_MAX_PIXELS,
+                    Type.LONG,
+                    40_000_000L,
+                    Range.between(1, 1_000_000_000L),
+                    Importance.MEDIUM,
+                    "Largest decoded frame, in pixels, read from the JPEG header before decoding (decompression-bomb guard).")
+            .define(
+                    MIN_FACE_SCORE,
+                    Type.DOUBLE,
+                    0.6,
+                    Range.between(0.0, 1.0),
+                    Importance.MEDIUM,
+                    "Faces with a lower detector score are dropped by the worker and counted (faces.dropped{reason=low-score}).")
+            .define(
+                    MIN_INTEROCULAR,
+                    Type.DOUBLE,
+                    6.0,
+                    Range.atLeast(0.0),
+                    Importance.MEDIUM,
+                    "Faces whose eyes are closer than this many source pixels are dropped and counted (too small to identify).")
+            .define(
+                    THUMBNAILS,
+                    Type.BOOLEAN,
+                    false,
+                    Importance.LOW,
+                    "Attach a small JPEG of each aligned face to observations (for dashboards). Off by default: face images are biometric data.")
+            .define(
+                    INGEST_FPS,
+                    Type.DOUBLE,
+                    5.0,
+                    Range.between(0.0, 240.0),
+                    Importance.MEDIUM,
+                    "Frames per second sampled from each camera (0 = every frame).")
+            .define(
+                    INGEST_JPEG_QUALITY,
+                    Type.INT,
+                    90,
+                    Range.between(10, 100),
+                    Importance.LOW,
+                    "JPEG quality of produced frames.")
+            .define(
+                    INGEST_MAX_SIDE,
+                    Type.INT,
+                    1920,
+                    Range.between(64, 8192),
+                    Importance.LOW,
+                    "Frames are downscaled so their longer side is at most this many pixels before encoding.")
+            .define(
+                    MATCH_THRESHOLD,
+                    Type.DOUBLE,
+                    -2.0,
+                    Range.between(-2.0, 1.0),
+                    Importance.HIGH,
+                    "Fixed decision threshold as a cosine in [-1, 1]; -2 (default) takes the model pack's default threshold.")
+            .define(
+                    THRESHOLD_POLICY,
+                    Type.STRING,
+                    "fixed",
+                    ValidString.in("fixed", "adaptive-fpir"),
+                    Importance.HIGH,
+                    "fixed: decide with matcher.threshold. adaptive-fpir: hold matcher.target.fpir with the GB-CosFace-style global adaptive threshold (topologies/README.md).")
+            .define(
+                    TARGET_FPIR,
+                    Type.DOUBLE,
+                    0.01,
+                    Range.between(1e-6, 0.5),
+                    Importance.HIGH,
+                    "Target false-positive identification rate of the adaptive policy (per decision).")
+            .define(
+                    COHORT_DIR,
+                    Type.STRING,
+                    "",
+                    Importance.MEDIUM,
+                    "Photos of an impostor cohort (people not in the gallery, one face per photo; a sub-folder holds one person's photos) for the adaptive policy's null scores; empty: leave-top-1-out fallback.")
+            .define(
+                    MATCH_TOP_K,
+                    Type.INT,
+                    5,
+                    Range.between(1, 100),
+                    Importance.LOW,
+                    "Candidates listed in each identity event.")
+            .define(
+                    TRACKS,
+                    Type.BOOLEAN,
+                    false,
+                    Importance.MEDIUM,
+                    "Decide per track: follow each camera's faces across frames (box overlap and embedding similarity), fuse a track's embeddings by quality, emit one identity event when a track starts and another each time its evidence doubles; the adaptive target FPIR is then per track. false: one event per face.")
+            .define(
+                    STATE_DIR,
+                    Type.STRING,
+                    "",
+                    Importance.MEDIUM,
+                    "Kafka Streams state directory (RocksDB). Empty: a directory under java.io.tmpdir.")
+            .define(
+                    METRICS_PORT,
+                    Type.INT,
+                    0,
+                    Range.between(0, 65535),
+                    Importance.LOW,
+                    "Port of the Prometheus /metrics endpoint of worker, matcher and ingest processes (0 = off; the API serves its own).")
+            .define(
+                    METRICS_HOST,
+                    Type.STRING,
+                    "127.0.0.1",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.LOW,
+                    "Interface the /metrics endpoint binds to (0.0.0.0 in containers).")
+            .define(
+                    MASTER_KEY_FILE,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
+                    "File holding the master key (one line of base64, 32 random bytes; facestream keys create --out FILE makes one). It wraps every "
+                            + "subject's data key, so the gallery cannot be read without it. Required by enroll, matcher and api, which refuse to start "
+                            + "without it; the demo mints an ephemeral one when empty. Keep it apart from backups of the topics.")
+            .define(
+                    PREVIOUS_MASTER_KEY_FILES,
+                    Type.LIST,
+                    "",
+                    Importance.MEDIUM,
+                    "Earlier master key files (comma-separated) still accepted to unwrap data keys wrapped before a rotation; new keys are always "
+                            + "wrapped under security.master.key.file.")
+            .define(
+                    API_KEYS_FILE,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
+                    "API key file, one key per line: key id, role (viewer, operator or admin), SHA-256 hex of the key (facestream api-key create). "
+                            + "Required by facestream api; reloaded when it changes, each change audited. Empty in demo --port: an ephemeral admin key is printed.");
 
-  /** Names of configuration values that are never written anywhere (audit records, logs) in clear. */
-  private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|secret|jaas|token|credential|private|\\.key$).*");
+    /** Names of configuration values that are never written anywhere (audit records, logs) in clear. */
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("(?i).*(password|secret|jaas|token|credential|private|\\.key$).*");
 
-  private final Map<String, Object> values;
-  private final Map<String, String> kafkaOverrides;
+    private final Map<String, Object> values;
+    private final Map<String, String> kafkaOverrides;
 
-  private FaceStreamConfig(Map<String, Object> values, Map<String, String> kafkaOverrides) {
-    this.values = values;
-    this.kafkaOverrides = kafkaOverrides;
-  }
-
-  /**
-   * Resolves configuration from an optional properties file, the environment and explicit overrides.
-   *
-   * @throws InvalidConfigurationException listing every bad key
-   */
-  public static FaceStreamConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
-    Map<String, String> raw = new HashMap<>();
-    if (file != null) {
-      Properties p = new Properties();
-      try (var in = Files.newBufferedReader(file)) {
-        p.load(in);
-      } catch (IOException e) {
-        throw new InvalidConfigurationException(List.of("cannot read config file " + file + ": " + e.getMessage()));
-      }
-      p.stringPropertyNames().forEach(k -> raw.put(k, p.getProperty(k)));
+    private FaceStreamConfig(Map<String, Object> values, Map<String, String> kafkaOverrides) {
+        this.values = values;
+        this.kafkaOverrides = kafkaOverrides;
     }
-    for (String key : DEFINITION.names()) {
-      String v = env.get(envName(key));
-      if (v != null) {
-        raw.put(key, v);
-      }
+
+    /**
+     * Resolves configuration from an optional properties file, the environment and explicit overrides.
+     *
+     * @throws InvalidConfigurationException listing every bad key
+     */
+    public static FaceStreamConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        Map<String, String> raw = new HashMap<>();
+        if (file != null) {
+            Properties p = new Properties();
+            try (var in = Files.newBufferedReader(file)) {
+                p.load(in);
+            } catch (IOException e) {
+                throw new InvalidConfigurationException(
+                        List.of("cannot read config file " + file + ": " + e.getMessage()));
+            }
+            p.stringPropertyNames().forEach(k -> raw.put(k, p.getProperty(k)));
+        }
+        for (String key : DEFINITION.names()) {
+            String v = env.get(envName(key));
+            if (v != null) {
+                raw.put(key, v);
+            }
+        }
+        if (!raw.containsKey(MODELS_DIR) && env.get("FACESTREAM_MODELS") != null) {
+            raw.put(MODELS_DIR, env.get("FACESTREAM_MODELS"));
+        }
+        raw.putAll(overrides);
+
+        Map<String, String> kafka = new TreeMap<>();
+        List<String> errors = new ArrayList<>();
+        Map<String, String> known = new HashMap<>();
+        raw.forEach((k, v) -> {
+            if (k.startsWith(KAFKA_PREFIX)) {
+                kafka.put(k.substring(KAFKA_PREFIX.length()), v);
+            } else if (DEFINITION.names().contains(k)) {
+                known.put(k, v);
+            } else {
+                errors.add(k + ": unknown key (facestream config docs lists every key)");
+            }
+        });
+        for (ConfigValue cv : DEFINITION.validate(known)) {
+            for (String m : cv.errorMessages()) {
+                errors.add(cv.name() + ": " + m);
+            }
+        }
+        if (!errors.isEmpty()) {
+            errors.sort(String::compareTo);
+            throw new InvalidConfigurationException(errors);
+        }
+        return new FaceStreamConfig(DEFINITION.parse(known), kafka);
     }
-    if (!raw.containsKey(MODELS_DIR) && env.get("FACESTREAM_MODELS") != null) {
-      raw.put(MODELS_DIR, env.get("FACESTREAM_MODELS"));
+
+    /** The environment variable for a key: {@code FACESTREAM_} + upper-cased key, dots as underscores. */
+    public static String envName(String key) {
+        return "FACESTREAM_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
     }
-    raw.putAll(overrides);
 
-    Map<String, String> kafka = new TreeMap<>();
-    List<String> errors = new ArrayList<>();
-    Map<String, String> known = new HashMap<>();
-    raw.forEach((k, v) -> {
-      if (k.startsWith(KAFKA_PREFIX)) {
-        kafka.put(k.substring(KAFKA_PREFIX.length()), v);
-      } else if (DEFINITION.names().contains(k)) {
-        known.put(k, v);
-      } else {
-        errors.add(k + ": unknown key (facestream config docs lists every key)");
-      }
-    });
-    for (ConfigValue cv : DEFINITION.validate(known)) {
-      for (String m : cv.errorMessages()) {
-        errors.add(cv.name() + ": " + m);
-      }
+    /** The parsed value of a key (passwords are shown as [hidden] by Kafka's parser). */
+    public Object value(String key) {
+        return values.get(key);
     }
-    if (!errors.isEmpty()) {
-      errors.sort(String::compareTo);
-      throw new InvalidConfigurationException(errors);
+
+    public String string(String key) {
+        return (String) values.get(key);
     }
-    return new FaceStreamConfig(DEFINITION.parse(known), kafka);
-  }
 
-  /** The environment variable for a key: {@code FACESTREAM_} + upper-cased key, dots as underscores. */
-  public static String envName(String key) {
-    return "FACESTREAM_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
-  }
-
-  /** The parsed value of a key (passwords are shown as [hidden] by Kafka's parser). */
-  public Object value(String key) {
-    return values.get(key);
-  }
-
-  public String string(String key) {
-    return (String) values.get(key);
-  }
-
-  public int integer(String key) {
-    return (Integer) values.get(key);
-  }
-
-  public long longValue(String key) {
-    return (Long) values.get(key);
-  }
-
-  public double decimal(String key) {
-    return (Double) values.get(key);
-  }
-
-  public boolean bool(String key) {
-    return (Boolean) values.get(key);
-  }
-
-  /** Settings passed to every Kafka client ({@code kafka.*} keys without the prefix, plus bootstrap). */
-  public Map<String, Object> kafkaClientSettings() {
-    Map<String, Object> m = new HashMap<>(kafkaOverrides);
-    m.put("bootstrap.servers", string(BOOTSTRAP));
-    return m;
-  }
-
-  /**
-   * Every resolved value as audit records carry it: each declared key and each {@code kafka.*} override,
-   * sorted, with secrets (names with password, secret, jaas, token, credential, private, or ending in
-   * {@code .key}) shown as {@code [redacted]}.
-   */
-  public SortedMap<String, String> redacted() {
-    SortedMap<String, String> out = new TreeMap<>();
-    for (String key : DEFINITION.names()) {
-      Object v = values.get(key);
-      out.put(key, SECRET_NAME.matcher(key).matches() ? "[redacted]" : String.valueOf(v));
+    public int integer(String key) {
+        return (Integer) values.get(key);
     }
-    kafkaOverrides.forEach((k, v) -> out.put(KAFKA_PREFIX + k, SECRET_NAME.matcher(k).matches() ? "[redacted]" : v));
-    return out;
-  }
 
-  /** SHA-256 of {@link #redacted()} as {@code key=value} lines: equal digests, equal configuration (secrets aside). */
-  public String digest() {
-    StringBuilder sb = new StringBuilder();
-    redacted().forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
-    return AuditRecord.sha256Hex(sb.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** The configuration table of the README, generated from {@link #DEFINITION}. */
-  public static String markdownTable() {
-    StringBuilder sb = new StringBuilder("| key | type | default | valid values | description |\n|---|---|---|---|---|\n");
-    for (ConfigDef.ConfigKey k : DEFINITION.configKeys().values()) {
-      String def = k.hasDefault() ? String.valueOf(k.defaultValue) : "";
-      sb.append("| `").append(k.name).append("` | ").append(k.type.toString().toLowerCase(Locale.ROOT))
-          .append(" | ").append(def.isEmpty() ? "" : "`" + def + "`")
-          .append(" | ").append(k.validator == null ? "" : k.validator.toString().replace("|", "\\|"))
-          .append(" | ").append(k.documentation.replace("|", "\\|"))
-          .append(" (env `").append(envName(k.name)).append("`) |\n");
+    public long longValue(String key) {
+        return (Long) values.get(key);
     }
-    sb.append("| `kafka.*` | string | | | Passed to every Kafka client without the prefix, e.g. `kafka.security.protocol=SASL_SSL`. |\n");
-    return sb.toString();
-  }
 
-  /** Configuration that failed validation; the message lists every bad key, one per line. */
-  public static final class InvalidConfigurationException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    public InvalidConfigurationException(List<String> errors) {
-      super("invalid configuration:\n  " + String.join("\n  ", errors));
+    public double decimal(String key) {
+        return (Double) values.get(key);
     }
-  }
+
+    public boolean bool(String key) {
+        return (Boolean) values.get(key);
+    }
+
+    /** Settings passed to every Kafka client ({@code kafka.*} keys without the prefix, plus bootstrap). */
+    public Map<String, Object> kafkaClientSettings() {
+        Map<String, Object> m = new HashMap<>(kafkaOverrides);
+        m.put("bootstrap.servers", string(BOOTSTRAP));
+        return m;
+    }
+
+    /**
+     * Every resolved value as audit records carry it: each declared key and each {@code kafka.*} override,
+     * sorted, with secrets (names with password, secret, jaas, token, credential, private, or ending in
+     * {@code .key}) shown as {@code [redacted]}.
+     */
+    public SortedMap<String, String> redacted() {
+        SortedMap<String, String> out = new TreeMap<>();
+        for (String key : DEFINITION.names()) {
+            Object v = values.get(key);
+            out.put(key, SECRET_NAME.matcher(key).matches() ? "[redacted]" : String.valueOf(v));
+        }
+        kafkaOverrides.forEach(
+                (k, v) -> out.put(KAFKA_PREFIX + k, SECRET_NAME.matcher(k).matches() ? "[redacted]" : v));
+        return out;
+    }
+
+    /** SHA-256 of {@link #redacted()} as {@code key=value} lines: equal digests, equal configuration (secrets aside). */
+    public String digest() {
+        StringBuilder sb = new StringBuilder();
+        redacted().forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        return AuditRecord.sha256Hex(sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The configuration table of the README, generated from {@link #DEFINITION}. */
+    public static String markdownTable() {
+        StringBuilder sb =
+                new StringBuilder("| key | type | default | valid values | description |\n|---|---|---|---|---|\n");
+        for (ConfigDef.ConfigKey k : DEFINITION.configKeys().values()) {
+            String def = k.hasDefault() ? String.valueOf(k.defaultValue) : "";
+            sb.append("| `")
+                    .append(k.name)
+                    .append("` | ")
+                    .append(k.type.toString().toLowerCase(Locale.ROOT))
+                    .append(" | ")
+                    .append(def.isEmpty() ? "" : "`" + def + "`")
+                    .append(" | ")
+                    .append(k.validator == null ? "" : k.validator.toString().replace("|", "\\|"))
+                    .append(" | ")
+                    .append(k.documentation.replace("|", "\\|"))
+                    .append(" (env `")
+                    .append(envName(k.name))
+                    .append("`) |\n");
+        }
+        sb.append(
+                "| `kafka.*` | string | | | Passed to every Kafka client without the prefix, e.g. `kafka.security.protocol=SASL_SSL`. |\n");
+        return sb.toString();
+    }
+
+    /** Configuration that failed validation; the message lists every bad key, one per line. */
+    public static final class InvalidConfigurationException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidConfigurationException(List<String> errors) {
+            super("invalid configuration:\n  " + String.join("\n  ", errors));
+        }
+    }
 }

@@ -16,58 +16,64 @@ import java.util.regex.Pattern;
  * @param handoffCapacity frames that may wait between the grab and produce threads
  */
 public record IngestSettings(
-    String cameraId, double fps, boolean loop, boolean realtime, int jpegQuality, int maxSide, int handoffCapacity) {
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
+        String cameraId,
+        double fps,
+        boolean loop,
+        boolean realtime,
+        int jpegQuality,
+        int maxSide,
+        int handoffCapacity) {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
 
-  public IngestSettings {
-    if (cameraId == null || !ID.matcher(cameraId).matches()) {
-      throw new IllegalArgumentException("expected a camera id of 1-128 characters [A-Za-z0-9._:@-], found "
-          + (cameraId == null ? "null" : "'" + cameraId + "'"));
+    public IngestSettings {
+        if (cameraId == null || !ID.matcher(cameraId).matches()) {
+            throw new IllegalArgumentException("expected a camera id of 1-128 characters [A-Za-z0-9._:@-], found "
+                    + (cameraId == null ? "null" : "'" + cameraId + "'"));
+        }
+        if (!(fps >= 0) || fps > 1000) {
+            throw new IllegalArgumentException("expected fps in 0..1000 (0 = every frame), found " + fps);
+        }
+        if (jpegQuality < 1 || jpegQuality > 100) {
+            throw new IllegalArgumentException("expected JPEG quality 1..100, found " + jpegQuality);
+        }
+        if (maxSide < 0 || (maxSide > 0 && maxSide < 16)) {
+            throw new IllegalArgumentException("expected maxSide 0 (keep size) or >= 16 pixels, found " + maxSide);
+        }
+        if (handoffCapacity < 1 || handoffCapacity > 64) {
+            throw new IllegalArgumentException("expected handoff capacity 1..64, found " + handoffCapacity);
+        }
     }
-    if (!(fps >= 0) || fps > 1000) {
-      throw new IllegalArgumentException("expected fps in 0..1000 (0 = every frame), found " + fps);
+
+    /** 5 fps, no loop, as fast as possible, JPEG quality 85, source size, 2 frames in the handoff. */
+    public static IngestSettings defaults(String cameraId) {
+        return new IngestSettings(cameraId, 5, false, false, 85, 0, 2);
     }
-    if (jpegQuality < 1 || jpegQuality > 100) {
-      throw new IllegalArgumentException("expected JPEG quality 1..100, found " + jpegQuality);
+
+    /** A camera's settings from the configuration keys {@code ingest.fps}, {@code ingest.jpeg.quality}, {@code ingest.max.side}. */
+    public static IngestSettings fromConfig(FaceStreamConfig cfg, String cameraId) {
+        return defaults(cameraId)
+                .withFps(cfg.decimal(FaceStreamConfig.INGEST_FPS))
+                .withJpegQuality(cfg.integer(FaceStreamConfig.INGEST_JPEG_QUALITY))
+                .withMaxSide(cfg.integer(FaceStreamConfig.INGEST_MAX_SIDE));
     }
-    if (maxSide < 0 || (maxSide > 0 && maxSide < 16)) {
-      throw new IllegalArgumentException("expected maxSide 0 (keep size) or >= 16 pixels, found " + maxSide);
+
+    public IngestSettings withFps(double newFps) {
+        return new IngestSettings(cameraId, newFps, loop, realtime, jpegQuality, maxSide, handoffCapacity);
     }
-    if (handoffCapacity < 1 || handoffCapacity > 64) {
-      throw new IllegalArgumentException("expected handoff capacity 1..64, found " + handoffCapacity);
+
+    public IngestSettings withLoop(boolean newLoop) {
+        return new IngestSettings(cameraId, fps, newLoop, realtime, jpegQuality, maxSide, handoffCapacity);
     }
-  }
 
-  /** 5 fps, no loop, as fast as possible, JPEG quality 85, source size, 2 frames in the handoff. */
-  public static IngestSettings defaults(String cameraId) {
-    return new IngestSettings(cameraId, 5, false, false, 85, 0, 2);
-  }
+    public IngestSettings withRealtime(boolean newRealtime) {
+        return new IngestSettings(cameraId, fps, loop, newRealtime, jpegQuality, maxSide, handoffCapacity);
+    }
 
-  /** A camera's settings from the configuration keys {@code ingest.fps}, {@code ingest.jpeg.quality}, {@code ingest.max.side}. */
-  public static IngestSettings fromConfig(FaceStreamConfig cfg, String cameraId) {
-    return defaults(cameraId)
-        .withFps(cfg.decimal(FaceStreamConfig.INGEST_FPS))
-        .withJpegQuality(cfg.integer(FaceStreamConfig.INGEST_JPEG_QUALITY))
-        .withMaxSide(cfg.integer(FaceStreamConfig.INGEST_MAX_SIDE));
-  }
+    public IngestSettings withJpegQuality(int quality) {
+        return new IngestSettings(cameraId, fps, loop, realtime, quality, maxSide, handoffCapacity);
+    }
 
-  public IngestSettings withFps(double newFps) {
-    return new IngestSettings(cameraId, newFps, loop, realtime, jpegQuality, maxSide, handoffCapacity);
-  }
-
-  public IngestSettings withLoop(boolean newLoop) {
-    return new IngestSettings(cameraId, fps, newLoop, realtime, jpegQuality, maxSide, handoffCapacity);
-  }
-
-  public IngestSettings withRealtime(boolean newRealtime) {
-    return new IngestSettings(cameraId, fps, loop, newRealtime, jpegQuality, maxSide, handoffCapacity);
-  }
-
-  public IngestSettings withJpegQuality(int quality) {
-    return new IngestSettings(cameraId, fps, loop, realtime, quality, maxSide, handoffCapacity);
-  }
-
-  public IngestSettings withMaxSide(int side) {
-    return new IngestSettings(cameraId, fps, loop, realtime, jpegQuality, side, handoffCapacity);
-  }
+    public IngestSettings withMaxSide(int side) {
+        return new IngestSettings(cameraId, fps, loop, realtime, jpegQuality, side, handoffCapacity);
+    }
 }

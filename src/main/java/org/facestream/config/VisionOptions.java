@@ -15,51 +15,60 @@ import org.facestream.model.ModelPack;
  * @param thumbnails keep a small JPEG of every aligned face in each analysed face
  */
 public record VisionOptions(
-    int detectorInputSize,
-    float scoreThreshold,
-    float nmsIouThreshold,
-    boolean flip,
-    boolean cuda,
-    int threads,
-    long maxPixels,
-    boolean thumbnails) {
-  /** 40 megapixels: above any camera frame FaceStream expects (4K is 8.3 MP), far below a decompression bomb. */
-  public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+        int detectorInputSize,
+        float scoreThreshold,
+        float nmsIouThreshold,
+        boolean flip,
+        boolean cuda,
+        int threads,
+        long maxPixels,
+        boolean thumbnails) {
+    /** 40 megapixels: above any camera frame FaceStream expects (4K is 8.3 MP), far below a decompression bomb. */
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
 
-  public VisionOptions {
-    if (detectorInputSize < 64 || detectorInputSize > 4096 || detectorInputSize % 32 != 0) {
-      throw new IllegalArgumentException("expected detectorInputSize a multiple of 32 in [64, 4096], found "
-          + detectorInputSize);
+    public VisionOptions {
+        if (detectorInputSize < 64 || detectorInputSize > 4096 || detectorInputSize % 32 != 0) {
+            throw new IllegalArgumentException(
+                    "expected detectorInputSize a multiple of 32 in [64, 4096], found " + detectorInputSize);
+        }
+        if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) {
+            throw new IllegalArgumentException("expected scoreThreshold in [0, 1], found " + scoreThreshold);
+        }
+        if (!(nmsIouThreshold > 0 && nmsIouThreshold <= 1)) {
+            throw new IllegalArgumentException("expected nmsIouThreshold in (0, 1], found " + nmsIouThreshold);
+        }
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("expected threads in [1, 256], found " + threads);
+        }
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("expected positive maxPixels, found " + maxPixels);
+        }
     }
-    if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) {
-      throw new IllegalArgumentException("expected scoreThreshold in [0, 1], found " + scoreThreshold);
-    }
-    if (!(nmsIouThreshold > 0 && nmsIouThreshold <= 1)) {
-      throw new IllegalArgumentException("expected nmsIouThreshold in (0, 1], found " + nmsIouThreshold);
-    }
-    if (threads < 1 || threads > 256) {
-      throw new IllegalArgumentException("expected threads in [1, 256], found " + threads);
-    }
-    if (maxPixels < 1) {
-      throw new IllegalArgumentException("expected positive maxPixels, found " + maxPixels);
-    }
-  }
 
-  /** The pack's detector size and thresholds, no flip, CPU, one thread, 40 MP limit, no thumbnails. */
-  public static VisionOptions defaults(ModelPack pack) {
-    return new VisionOptions(pack.detectorInputSize(), pack.detectorKind().defaultScoreThreshold(),
-        pack.detectorKind().defaultNmsIouThreshold(), false, false, 1, DEFAULT_MAX_PIXELS, false);
-  }
+    /** The pack's detector size and thresholds, no flip, CPU, one thread, 40 MP limit, no thumbnails. */
+    public static VisionOptions defaults(ModelPack pack) {
+        return new VisionOptions(
+                pack.detectorInputSize(),
+                pack.detectorKind().defaultScoreThreshold(),
+                pack.detectorKind().defaultNmsIouThreshold(),
+                false,
+                false,
+                1,
+                DEFAULT_MAX_PIXELS,
+                false);
+    }
 
-  public VisionOptions withFlip(boolean on) {
-    return new VisionOptions(detectorInputSize, scoreThreshold, nmsIouThreshold, on, cuda, threads, maxPixels, thumbnails);
-  }
+    public VisionOptions withFlip(boolean on) {
+        return new VisionOptions(
+                detectorInputSize, scoreThreshold, nmsIouThreshold, on, cuda, threads, maxPixels, thumbnails);
+    }
 
-  public VisionOptions withDetectorInputSize(int size) {
-    return new VisionOptions(size, scoreThreshold, nmsIouThreshold, flip, cuda, threads, maxPixels, thumbnails);
-  }
+    public VisionOptions withDetectorInputSize(int size) {
+        return new VisionOptions(size, scoreThreshold, nmsIouThreshold, flip, cuda, threads, maxPixels, thumbnails);
+    }
 
-  public VisionOptions withThumbnails(boolean on) {
-    return new VisionOptions(detectorInputSize, scoreThreshold, nmsIouThreshold, flip, cuda, threads, maxPixels, on);
-  }
+    public VisionOptions withThumbnails(boolean on) {
+        return new VisionOptions(
+                detectorInputSize, scoreThreshold, nmsIouThreshold, flip, cuda, threads, maxPixels, on);
+    }
 }

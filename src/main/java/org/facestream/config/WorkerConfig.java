@@ -16,26 +16,27 @@ import org.facestream.events.FaceQuality;
  * @param pollTimeout longest wait for frames in one poll
  */
 public record WorkerConfig(
-    String instanceId,
-    int maxBatchFrames,
-    int maxFrameBytes,
-    long maxFramePixels,
-    FaceQuality.Gate quality,
-    boolean thumbnails,
-    Duration pollTimeout) {
-  public WorkerConfig {
-    if (instanceId == null || !instanceId.matches("[A-Za-z0-9._-]{1,64}")) {
-      throw new IllegalArgumentException("expected worker instance id of 1-64 [A-Za-z0-9._-], found " + instanceId);
+        String instanceId,
+        int maxBatchFrames,
+        int maxFrameBytes,
+        long maxFramePixels,
+        FaceQuality.Gate quality,
+        boolean thumbnails,
+        Duration pollTimeout) {
+    public WorkerConfig {
+        if (instanceId == null || !instanceId.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException(
+                    "expected worker instance id of 1-64 [A-Za-z0-9._-], found " + instanceId);
+        }
+        if (maxBatchFrames < 1) {
+            throw new IllegalArgumentException("expected maxBatchFrames >= 1, found " + maxBatchFrames);
+        }
     }
-    if (maxBatchFrames < 1) {
-      throw new IllegalArgumentException("expected maxBatchFrames >= 1, found " + maxBatchFrames);
+
+    /** The consumer group every worker joins. */
+    public static final String GROUP_ID = "facestream-worker";
+
+    public String transactionalId() {
+        return GROUP_ID + "-" + instanceId;
     }
-  }
-
-  /** The consumer group every worker joins. */
-  public static final String GROUP_ID = "facestream-worker";
-
-  public String transactionalId() {
-    return GROUP_ID + "-" + instanceId;
-  }
 }

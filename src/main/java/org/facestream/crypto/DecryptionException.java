@@ -7,9 +7,9 @@ package org.facestream.crypto;
  * case of a record that authenticates but holds no valid record.
  */
 public class DecryptionException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public DecryptionException(String message) {
-    super(message);
-  }
+    public DecryptionException(String message) {
+        super(message);
+    }
 }

@@ -8,9 +8,9 @@ package org.facestream.crypto;
  * ({@code invalid-record}) from records that do not authenticate ({@code decryption-failed}).
  */
 public final class InvalidPayloadException extends DecryptionException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public InvalidPayloadException(String message) {
-    super(message);
-  }
+    public InvalidPayloadException(String message) {
+        super(message);
+    }
 }

@@ -19,79 +19,87 @@ import org.facestream.events.Topics;
  * after which an earlier master key can be destroyed). A wrapped key names its master key by id.
  */
 public final class MasterKeys {
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private final MasterKey current;
-  private final Map<String, MasterKey> byId;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final MasterKey current;
+    private final Map<String, MasterKey> byId;
 
-  public MasterKeys(MasterKey current, List<MasterKey> previous) {
-    this.current = Objects.requireNonNull(current, "current");
-    Map<String, MasterKey> m = new LinkedHashMap<>();
-    m.put(current.id(), current);
-    for (MasterKey k : previous) {
-      if (m.putIfAbsent(k.id(), k) != null) {
-        throw new IllegalArgumentException("expected distinct master keys, found " + k.id() + " twice");
-      }
+    public MasterKeys(MasterKey current, List<MasterKey> previous) {
+        this.current = Objects.requireNonNull(current, "current");
+        Map<String, MasterKey> m = new LinkedHashMap<>();
+        m.put(current.id(), current);
+        for (MasterKey k : previous) {
+            if (m.putIfAbsent(k.id(), k) != null) {
+                throw new IllegalArgumentException("expected distinct master keys, found " + k.id() + " twice");
+            }
+        }
+        this.byId = Map.copyOf(m);
     }
-    this.byId = Map.copyOf(m);
-  }
 
-  /** Just {@code current}. */
-  public static MasterKeys of(MasterKey current) {
-    return new MasterKeys(current, List.of());
-  }
-
-  /** A random master key that lives as long as this process (the demo and tests; never for real subjects). */
-  public static MasterKeys ephemeral() {
-    return of(MasterKey.generate());
-  }
-
-  public MasterKey current() {
-    return current;
-  }
-
-  /** Ids of every configured master key, the current one first. */
-  public List<String> ids() {
-    List<String> ids = new ArrayList<>();
-    ids.add(current.id());
-    byId.keySet().stream().filter(id -> !id.equals(current.id())).sorted().forEach(ids::add);
-    return ids;
-  }
-
-  /** {@code key} wrapped under the current master key, ready for {@code facestream.subject-keys.v1}. */
-  public SubjectKeyRecord wrap(SubjectKey key, Instant createdAt) {
-    byte[] nonce = new byte[SealedGalleryRecord.NONCE_BYTES];
-    RANDOM.nextBytes(nonce);
-    byte[] wrapped = AesGcm.seal(current.secret(), nonce, aad(key.subjectId(), key.keyId(), current.id()), key.material());
-    return new SubjectKeyRecord(key.subjectId(), key.keyId(), current.id(), SealedGalleryRecord.CIPHER, nonce, wrapped, createdAt);
-  }
-
-  /**
-   * The data key inside {@code record}.
-   *
-   * @throws DecryptionException when its master key is not configured, or it does not authenticate
-   */
-  public SubjectKey unwrap(SubjectKeyRecord record) {
-    MasterKey kek = byId.get(record.kekId());
-    if (kek == null) {
-      throw new DecryptionException("data key " + record.keyId() + " of subject " + record.subjectId() + " is wrapped under master key "
-          + record.kekId() + ", which is not configured (found " + String.join(", ", ids()) + ")");
+    /** Just {@code current}. */
+    public static MasterKeys of(MasterKey current) {
+        return new MasterKeys(current, List.of());
     }
-    try {
-      byte[] material = AesGcm.open(kek.secret(), record.nonce(), aad(record.subjectId(), record.keyId(), record.kekId()), record.wrappedKey());
-      return new SubjectKey(record.subjectId(), record.keyId(), material);
-    } catch (AEADBadTagException e) {
-      throw new DecryptionException("data key " + record.keyId() + " of subject " + record.subjectId()
-          + " does not authenticate under master key " + record.kekId() + ": it was changed, or wrapped for another subject");
+
+    /** A random master key that lives as long as this process (the demo and tests; never for real subjects). */
+    public static MasterKeys ephemeral() {
+        return of(MasterKey.generate());
     }
-  }
 
-  /** What a wrapped key is bound to: topic version, subject, key id and master key id. */
-  static byte[] aad(String subjectId, String keyId, String kekId) {
-    return (Topics.SUBJECT_KEYS + "\n" + subjectId + "\n" + keyId + "\n" + kekId).getBytes(StandardCharsets.UTF_8);
-  }
+    public MasterKey current() {
+        return current;
+    }
 
-  @Override
-  public String toString() {
-    return "MasterKeys" + ids();
-  }
+    /** Ids of every configured master key, the current one first. */
+    public List<String> ids() {
+        List<String> ids = new ArrayList<>();
+        ids.add(current.id());
+        byId.keySet().stream().filter(id -> !id.equals(current.id())).sorted().forEach(ids::add);
+        return ids;
+    }
+
+    /** {@code key} wrapped under the current master key, ready for {@code facestream.subject-keys.v1}. */
+    public SubjectKeyRecord wrap(SubjectKey key, Instant createdAt) {
+        byte[] nonce = new byte[SealedGalleryRecord.NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        byte[] wrapped =
+                AesGcm.seal(current.secret(), nonce, aad(key.subjectId(), key.keyId(), current.id()), key.material());
+        return new SubjectKeyRecord(
+                key.subjectId(), key.keyId(), current.id(), SealedGalleryRecord.CIPHER, nonce, wrapped, createdAt);
+    }
+
+    /**
+     * The data key inside {@code record}.
+     *
+     * @throws DecryptionException when its master key is not configured, or it does not authenticate
+     */
+    public SubjectKey unwrap(SubjectKeyRecord record) {
+        MasterKey kek = byId.get(record.kekId());
+        if (kek == null) {
+            throw new DecryptionException(
+                    "data key " + record.keyId() + " of subject " + record.subjectId() + " is wrapped under master key "
+                            + record.kekId() + ", which is not configured (found " + String.join(", ", ids()) + ")");
+        }
+        try {
+            byte[] material = AesGcm.open(
+                    kek.secret(),
+                    record.nonce(),
+                    aad(record.subjectId(), record.keyId(), record.kekId()),
+                    record.wrappedKey());
+            return new SubjectKey(record.subjectId(), record.keyId(), material);
+        } catch (AEADBadTagException e) {
+            throw new DecryptionException("data key " + record.keyId() + " of subject " + record.subjectId()
+                    + " does not authenticate under master key " + record.kekId()
+                    + ": it was changed, or wrapped for another subject");
+        }
+    }
+
+    /** What a wrapped key is bound to: topic version, subject, key id and master key id. */
+    static byte[] aad(String subjectId, String keyId, String kekId) {
+        return (Topics.SUBJECT_KEYS + "\n" + subjectId + "\n" + keyId + "\n" + kekId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return "MasterKeys" + ids();
+    }
 }

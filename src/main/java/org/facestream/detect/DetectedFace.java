@@ -13,56 +13,58 @@ import org.facestream.events.BoundingBox;
  * @param score detector confidence in [0, 1]
  */
 public record DetectedFace(BoundingBox box, float[] landmarks, float score) {
-  public DetectedFace {
-    Objects.requireNonNull(box, "box");
-    if (landmarks == null || landmarks.length != 10) {
-      throw new IllegalArgumentException(
-          "expected 10 landmark coordinates, found " + (landmarks == null ? "null" : landmarks.length));
+    public DetectedFace {
+        Objects.requireNonNull(box, "box");
+        if (landmarks == null || landmarks.length != 10) {
+            throw new IllegalArgumentException(
+                    "expected 10 landmark coordinates, found " + (landmarks == null ? "null" : landmarks.length));
+        }
+        for (float v : landmarks) {
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException("expected finite landmarks, found " + Arrays.toString(landmarks));
+            }
+        }
+        if (!(score >= 0 && score <= 1)) {
+            throw new IllegalArgumentException("expected score in [0, 1], found " + score);
+        }
+        landmarks = landmarks.clone();
     }
-    for (float v : landmarks) {
-      if (!Float.isFinite(v)) {
-        throw new IllegalArgumentException("expected finite landmarks, found " + Arrays.toString(landmarks));
-      }
+
+    @Override
+    public float[] landmarks() {
+        return landmarks.clone();
     }
-    if (!(score >= 0 && score <= 1)) {
-      throw new IllegalArgumentException("expected score in [0, 1], found " + score);
+
+    /** x of landmark {@code i} (0..4). */
+    public float landmarkX(int i) {
+        return landmarks[2 * i];
     }
-    landmarks = landmarks.clone();
-  }
 
-  @Override
-  public float[] landmarks() {
-    return landmarks.clone();
-  }
+    /** y of landmark {@code i} (0..4). */
+    public float landmarkY(int i) {
+        return landmarks[2 * i + 1];
+    }
 
-  /** x of landmark {@code i} (0..4). */
-  public float landmarkX(int i) {
-    return landmarks[2 * i];
-  }
+    /** Distance between the two eye landmarks in source pixels. */
+    public float interOcularPx() {
+        return (float) Math.hypot(landmarks[2] - landmarks[0], landmarks[3] - landmarks[1]);
+    }
 
-  /** y of landmark {@code i} (0..4). */
-  public float landmarkY(int i) {
-    return landmarks[2 * i + 1];
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DetectedFace f
+                && box.equals(f.box)
+                && Arrays.equals(landmarks, f.landmarks)
+                && Float.compare(score, f.score) == 0;
+    }
 
-  /** Distance between the two eye landmarks in source pixels. */
-  public float interOcularPx() {
-    return (float) Math.hypot(landmarks[2] - landmarks[0], landmarks[3] - landmarks[1]);
-  }
+    @Override
+    public int hashCode() {
+        return Objects.hash(box, Arrays.hashCode(landmarks), score);
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof DetectedFace f && box.equals(f.box) && Arrays.equals(landmarks, f.landmarks)
-        && Float.compare(score, f.score) == 0;
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(box, Arrays.hashCode(landmarks), score);
-  }
-
-  @Override
-  public String toString() {
-    return "DetectedFace[box=" + box + ", score=" + score + ", landmarks=" + Arrays.toString(landmarks) + "]";
-  }
+    @Override
+    public String toString() {
+        return "DetectedFace[box=" + box + ", score=" + score + ", landmarks=" + Arrays.toString(landmarks) + "]";
+    }
 }

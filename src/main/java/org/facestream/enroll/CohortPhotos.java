@@ -21,41 +21,44 @@ import org.facestream.vision.FaceAnalyzer;
  * @param refused photos that did not show exactly one face (a person none of whose photos did is left out)
  */
 public record CohortPhotos(SortedMap<String, List<float[]>> byPerson, int refused) {
-  public CohortPhotos {
-    SortedMap<String, List<float[]>> copy = new TreeMap<>();
-    byPerson.forEach((person, templates) -> copy.put(person, templates.stream().map(float[]::clone).toList()));
-    byPerson = Collections.unmodifiableSortedMap(copy);
-  }
-
-  /**
-   * Embeds the photos of {@code dir}; refusals are counted, not thrown, and in a registry of their own (the
-   * cohort is no enrollment).
-   *
-   * @throws IOException when the folder cannot be listed or a photo cannot be read
-   */
-  public static CohortPhotos load(FaceAnalyzer analyzer, Path dir) throws IOException {
-    Enroller enroller = new Enroller(analyzer, new MetricsRegistry());
-    SortedMap<String, List<float[]>> byPerson = new TreeMap<>();
-    int refused = 0;
-    for (Map.Entry<String, List<Path>> person : PhotoFolder.people(dir).entrySet()) {
-      for (Path photo : person.getValue()) {
-        try {
-          byPerson.computeIfAbsent(person.getKey(), k -> new ArrayList<>()).add(enroller.template(photo.toString(), Files.readAllBytes(photo)).embedding());
-        } catch (Enroller.EnrollmentException e) {
-          refused++;
-        }
-      }
+    public CohortPhotos {
+        SortedMap<String, List<float[]>> copy = new TreeMap<>();
+        byPerson.forEach((person, templates) ->
+                copy.put(person, templates.stream().map(float[]::clone).toList()));
+        byPerson = Collections.unmodifiableSortedMap(copy);
     }
-    return new CohortPhotos(byPerson, refused);
-  }
 
-  /** Each person's templates as an array, people in name order: the shape {@code CohortScorer.ofIdentities} takes. */
-  public List<float[][]> identities() {
-    return byPerson.values().stream().map(l -> l.toArray(float[][]::new)).toList();
-  }
+    /**
+     * Embeds the photos of {@code dir}; refusals are counted, not thrown, and in a registry of their own (the
+     * cohort is no enrollment).
+     *
+     * @throws IOException when the folder cannot be listed or a photo cannot be read
+     */
+    public static CohortPhotos load(FaceAnalyzer analyzer, Path dir) throws IOException {
+        Enroller enroller = new Enroller(analyzer, new MetricsRegistry());
+        SortedMap<String, List<float[]>> byPerson = new TreeMap<>();
+        int refused = 0;
+        for (Map.Entry<String, List<Path>> person : PhotoFolder.people(dir).entrySet()) {
+            for (Path photo : person.getValue()) {
+                try {
+                    byPerson.computeIfAbsent(person.getKey(), k -> new ArrayList<>())
+                            .add(enroller.template(photo.toString(), Files.readAllBytes(photo))
+                                    .embedding());
+                } catch (Enroller.EnrollmentException e) {
+                    refused++;
+                }
+            }
+        }
+        return new CohortPhotos(byPerson, refused);
+    }
 
-  /** Number of templates, all people together. */
-  public int faces() {
-    return byPerson.values().stream().mapToInt(List::size).sum();
-  }
+    /** Each person's templates as an array, people in name order: the shape {@code CohortScorer.ofIdentities} takes. */
+    public List<float[][]> identities() {
+        return byPerson.values().stream().map(l -> l.toArray(float[][]::new)).toList();
+    }
+
+    /** Number of templates, all people together. */
+    public int faces() {
+        return byPerson.values().stream().mapToInt(List::size).sum();
+    }
 }

@@ -33,99 +33,113 @@ import org.facestream.events.Template;
  * each is read back (the API under one lock); one-shot writers enroll each subject once.
  */
 public final class EnrollmentService {
-  private final SubjectRecords current;
-  private final GalleryWriter writer;
-  private final int maxTemplatesPerSubject;
+    private final SubjectRecords current;
+    private final GalleryWriter writer;
+    private final int maxTemplatesPerSubject;
 
-  /**
-   * What an enrollment wrote.
-   *
-   * @param record the subject's record as written, its templates the chosen sub-centres
-   * @param added templates of the new photos
-   * @param dropped templates of the dominant cluster left out beyond {@code maxTemplatesPerSubject}
-   * @param outliers the photos (template sources) left out as looking like someone else
-   * @param hadRecord whether the subject had a record before (the new photos were added to it)
-   * @param written where the record went
-   */
-  public record Enrolled(GalleryRecord record, int added, int dropped, List<String> outliers, boolean hadRecord, GalleryWriter.Written written) {
-    public Enrolled {
-      Objects.requireNonNull(record, "record");
-      Objects.requireNonNull(written, "written");
-      outliers = List.copyOf(outliers);
+    /**
+     * What an enrollment wrote.
+     *
+     * @param record the subject's record as written, its templates the chosen sub-centres
+     * @param added templates of the new photos
+     * @param dropped templates of the dominant cluster left out beyond {@code maxTemplatesPerSubject}
+     * @param outliers the photos (template sources) left out as looking like someone else
+     * @param hadRecord whether the subject had a record before (the new photos were added to it)
+     * @param written where the record went
+     */
+    public record Enrolled(
+            GalleryRecord record,
+            int added,
+            int dropped,
+            List<String> outliers,
+            boolean hadRecord,
+            GalleryWriter.Written written) {
+        public Enrolled {
+            Objects.requireNonNull(record, "record");
+            Objects.requireNonNull(written, "written");
+            outliers = List.copyOf(outliers);
+        }
     }
-  }
 
-  /**
-   * What an erasure wrote.
-   *
-   * @param subjectId the erased subject
-   * @param written where the tombstones went
-   */
-  public record Erased(String subjectId, GalleryWriter.Written written) {
-    public Erased {
-      Objects.requireNonNull(subjectId, "subjectId");
-      Objects.requireNonNull(written, "written");
+    /**
+     * What an erasure wrote.
+     *
+     * @param subjectId the erased subject
+     * @param written where the tombstones went
+     */
+    public record Erased(String subjectId, GalleryWriter.Written written) {
+        public Erased {
+            Objects.requireNonNull(subjectId, "subjectId");
+            Objects.requireNonNull(written, "written");
+        }
     }
-  }
 
-  /**
-   * @param current the subjects' current records (the API's gallery view, a snapshot of the topics, or
-   *     {@link SubjectRecords#NONE} for a gallery that starts empty)
-   * @param writer writes each change with its audit record ({@link GalleryPublisher})
-   * @param maxTemplatesPerSubject most sub-centre templates a subject keeps
-   */
-  public EnrollmentService(SubjectRecords current, GalleryWriter writer, int maxTemplatesPerSubject) {
-    if (maxTemplatesPerSubject < 1) {
-      throw new IllegalArgumentException("expected at least 1 template per subject, found " + maxTemplatesPerSubject);
+    /**
+     * @param current the subjects' current records (the API's gallery view, a snapshot of the topics, or
+     *     {@link SubjectRecords#NONE} for a gallery that starts empty)
+     * @param writer writes each change with its audit record ({@link GalleryPublisher})
+     * @param maxTemplatesPerSubject most sub-centre templates a subject keeps
+     */
+    public EnrollmentService(SubjectRecords current, GalleryWriter writer, int maxTemplatesPerSubject) {
+        if (maxTemplatesPerSubject < 1) {
+            throw new IllegalArgumentException(
+                    "expected at least 1 template per subject, found " + maxTemplatesPerSubject);
+        }
+        this.current = Objects.requireNonNull(current, "current");
+        this.writer = Objects.requireNonNull(writer, "writer");
+        this.maxTemplatesPerSubject = maxTemplatesPerSubject;
     }
-    this.current = Objects.requireNonNull(current, "current");
-    this.writer = Objects.requireNonNull(writer, "writer");
-    this.maxTemplatesPerSubject = maxTemplatesPerSubject;
-  }
 
-  /**
-   * Adds the templates of new photos to their subject's enrollment and writes the result.
-   *
-   * @param photos one template per new photo ({@link Enroller#everyTemplate}), of the subject to enroll
-   * @param displayName the subject's name from now on, or null to keep its current one (its id for a new subject)
-   * @param origin who asks, and through which entry point
-   * @throws AuditLog.AuditWriteException when the record and its audit record could not be written (then neither was)
-   */
-  public Enrolled enroll(GalleryRecord photos, String displayName, Origin origin) {
-    String id = photos.subjectId();
-    Optional<GalleryRecord> existing = current.subject(id);
-    List<Template> templates = new ArrayList<>();
-    existing.filter(r -> r.modelPackId().equals(photos.modelPackId()) && r.dimension() == photos.dimension())
-        .ifPresent(r -> templates.addAll(r.templates()));
-    templates.addAll(photos.templates());
-    String name = displayName != null ? displayName : existing.map(GalleryRecord::displayName).orElse(id);
-    Enroller.Enrollment chosen = Enroller.subCenters(id, name, templates, photos.modelPackId(), maxTemplatesPerSubject, photos.enrolledAt());
-    GalleryRecord record = chosen.record();
-    int dropped = templates.size() - record.templates().size() - chosen.outliers().size();
-    Map<String, String> details = new LinkedHashMap<>(origin.details());
-    details.put("templates.added", Integer.toString(photos.templates().size()));
-    details.put("templates", Integer.toString(record.templates().size()));
-    details.put("templates.dropped", Integer.toString(dropped));
-    details.put("templates.outliers", String.join(" ", chosen.outlierSources()));
-    details.put("model.pack", record.modelPackId());
-    GalleryWriter.Written written = writer.write(id, record, AuditEntry.of(origin.actor(), AuditRecord.SUBJECT_ENROLLED, id, details));
-    return new Enrolled(record, photos.templates().size(), dropped, chosen.outlierSources(), existing.isPresent(), written);
-  }
+    /**
+     * Adds the templates of new photos to their subject's enrollment and writes the result.
+     *
+     * @param photos one template per new photo ({@link Enroller#everyTemplate}), of the subject to enroll
+     * @param displayName the subject's name from now on, or null to keep its current one (its id for a new subject)
+     * @param origin who asks, and through which entry point
+     * @throws AuditLog.AuditWriteException when the record and its audit record could not be written (then neither was)
+     */
+    public Enrolled enroll(GalleryRecord photos, String displayName, Origin origin) {
+        String id = photos.subjectId();
+        Optional<GalleryRecord> existing = current.subject(id);
+        List<Template> templates = new ArrayList<>();
+        existing.filter(r -> r.modelPackId().equals(photos.modelPackId()) && r.dimension() == photos.dimension())
+                .ifPresent(r -> templates.addAll(r.templates()));
+        templates.addAll(photos.templates());
+        String name = displayName != null
+                ? displayName
+                : existing.map(GalleryRecord::displayName).orElse(id);
+        Enroller.Enrollment chosen = Enroller.subCenters(
+                id, name, templates, photos.modelPackId(), maxTemplatesPerSubject, photos.enrolledAt());
+        GalleryRecord record = chosen.record();
+        int dropped =
+                templates.size() - record.templates().size() - chosen.outliers().size();
+        Map<String, String> details = new LinkedHashMap<>(origin.details());
+        details.put("templates.added", Integer.toString(photos.templates().size()));
+        details.put("templates", Integer.toString(record.templates().size()));
+        details.put("templates.dropped", Integer.toString(dropped));
+        details.put("templates.outliers", String.join(" ", chosen.outlierSources()));
+        details.put("model.pack", record.modelPackId());
+        GalleryWriter.Written written =
+                writer.write(id, record, AuditEntry.of(origin.actor(), AuditRecord.SUBJECT_ENROLLED, id, details));
+        return new Enrolled(
+                record, photos.templates().size(), dropped, chosen.outlierSources(), existing.isPresent(), written);
+    }
 
-  /**
-   * Erases a subject: its data key destroyed and its record tombstoned, with the audit record. Whether the
-   * subject is there to erase is the caller's question (the API answers 404, the command refuses every
-   * subject before erasing any).
-   *
-   * @throws AuditLog.AuditWriteException when the tombstones and their audit record could not be written
-   */
-  public Erased erase(String subjectId, Origin origin) {
-    Map<String, String> details = new LinkedHashMap<>(origin.details());
-    current.summary(subjectId).ifPresent(s -> {
-      details.put("templates", Integer.toString(s.templates()));
-      details.put("model.pack", s.modelPackId());
-    });
-    GalleryWriter.Written written = writer.write(subjectId, null, AuditEntry.of(origin.actor(), AuditRecord.SUBJECT_ERASED, subjectId, details));
-    return new Erased(subjectId, written);
-  }
+    /**
+     * Erases a subject: its data key destroyed and its record tombstoned, with the audit record. Whether the
+     * subject is there to erase is the caller's question (the API answers 404, the command refuses every
+     * subject before erasing any).
+     *
+     * @throws AuditLog.AuditWriteException when the tombstones and their audit record could not be written
+     */
+    public Erased erase(String subjectId, Origin origin) {
+        Map<String, String> details = new LinkedHashMap<>(origin.details());
+        current.summary(subjectId).ifPresent(s -> {
+            details.put("templates", Integer.toString(s.templates()));
+            details.put("model.pack", s.modelPackId());
+        });
+        GalleryWriter.Written written = writer.write(
+                subjectId, null, AuditEntry.of(origin.actor(), AuditRecord.SUBJECT_ERASED, subjectId, details));
+        return new Erased(subjectId, written);
+    }
 }

@@ -18,40 +18,44 @@ import org.facestream.events.ImageFormats;
  * are followed.
  */
 public final class PhotoFolder {
-  private PhotoFolder() {}
+    private PhotoFolder() {}
 
-  /**
-   * Each person's photos, sorted, by name, sorted; people without photos are left out, and a photo directly
-   * in the folder joins the sub-folder of the same name.
-   *
-   * @throws IOException when {@code root} or a sub-folder cannot be listed
-   */
-  public static SortedMap<String, List<Path>> people(Path root) throws IOException {
-    SortedMap<String, List<Path>> out = new TreeMap<>();
-    try (Stream<Path> entries = Files.list(root)) {
-      for (Path p : entries.sorted().toList()) {
-        if (Files.isDirectory(p)) {
-          List<Path> photos = photosIn(p);
-          if (!photos.isEmpty()) {
-            out.computeIfAbsent(p.getFileName().toString(), k -> new ArrayList<>()).addAll(photos);
-          }
-        } else if (Files.isRegularFile(p) && ImageFormats.isJpegOrPngName(p)) {
-          out.computeIfAbsent(withoutExtension(p), k -> new ArrayList<>()).add(p);
+    /**
+     * Each person's photos, sorted, by name, sorted; people without photos are left out, and a photo directly
+     * in the folder joins the sub-folder of the same name.
+     *
+     * @throws IOException when {@code root} or a sub-folder cannot be listed
+     */
+    public static SortedMap<String, List<Path>> people(Path root) throws IOException {
+        SortedMap<String, List<Path>> out = new TreeMap<>();
+        try (Stream<Path> entries = Files.list(root)) {
+            for (Path p : entries.sorted().toList()) {
+                if (Files.isDirectory(p)) {
+                    List<Path> photos = photosIn(p);
+                    if (!photos.isEmpty()) {
+                        out.computeIfAbsent(p.getFileName().toString(), k -> new ArrayList<>())
+                                .addAll(photos);
+                    }
+                } else if (Files.isRegularFile(p) && ImageFormats.isJpegOrPngName(p)) {
+                    out.computeIfAbsent(withoutExtension(p), k -> new ArrayList<>())
+                            .add(p);
+                }
+            }
         }
-      }
+        out.replaceAll((person, photos) -> photos.stream().sorted().toList());
+        return out;
     }
-    out.replaceAll((person, photos) -> photos.stream().sorted().toList());
-    return out;
-  }
 
-  private static List<Path> photosIn(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> Files.isRegularFile(f) && ImageFormats.isJpegOrPngName(f)).sorted().toList();
+    private static List<Path> photosIn(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> Files.isRegularFile(f) && ImageFormats.isJpegOrPngName(f))
+                    .sorted()
+                    .toList();
+        }
     }
-  }
 
-  private static String withoutExtension(Path photo) {
-    String name = photo.getFileName().toString();
-    return name.substring(0, name.lastIndexOf('.'));
-  }
+    private static String withoutExtension(Path photo) {
+        String name = photo.getFileName().toString();
+        return name.substring(0, name.lastIndexOf('.'));
+    }
 }

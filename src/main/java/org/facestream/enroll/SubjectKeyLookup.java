@@ -9,6 +9,6 @@ import org.facestream.events.SubjectKeyRecord;
  */
 @FunctionalInterface
 public interface SubjectKeyLookup {
-  /** The subject's current key record, if it has one. */
-  Optional<SubjectKeyRecord> current(String subjectId);
+    /** The subject's current key record, if it has one. */
+    Optional<SubjectKeyRecord> current(String subjectId);
 }

@@ -13,9 +13,9 @@ import org.facestream.events.BoundingBox;
  * @param ignored boxes marked {@code ignore='1'}: neither required nor counted as false detections
  */
 public record AnnotatedImage(Path file, List<BoundingBox> faces, List<BoundingBox> ignored) {
-  public AnnotatedImage {
-    Objects.requireNonNull(file, "file");
-    faces = List.copyOf(faces);
-    ignored = List.copyOf(ignored);
-  }
+    public AnnotatedImage {
+        Objects.requireNonNull(file, "file");
+        faces = List.copyOf(faces);
+        ignored = List.copyOf(ignored);
+    }
 }

@@ -1,19 +1,10 @@
 package org.facestream.eval;
 
-import org.facestream.metrics.MetricsRegistry;
 import java.nio.file.Path;
-import org.facestream.align.FaceAligner;
-import org.facestream.detect.DetectorSettings;
-import org.facestream.detect.FaceDetector;
-import org.facestream.vision.FaceAnalyzer;
-import org.facestream.embed.FaceEmbedder;
-import org.facestream.embed.OnnxFaceEmbedder;
 import org.facestream.config.VisionOptions;
-import org.facestream.model.ExecutionProvider;
-import org.facestream.model.ModelFiles;
+import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ModelPack;
-import org.facestream.model.OnnxOptions;
-import org.facestream.model.VerifiedPack;
+import org.facestream.vision.FaceAnalyzer;
 
 /**
  * Opens the production {@link FaceAnalyzer} with the same parts {@link FaceAnalyzer#open} assembles, with one
@@ -22,15 +13,16 @@ import org.facestream.model.VerifiedPack;
  * and, when asked, only the face nearest the centre is embedded.
  */
 public final class EvalAnalyzers {
-  private EvalAnalyzers() {}
+    private EvalAnalyzers() {}
 
-  /**
-   * Verifies the pack's files (sha256) and opens an analyzer with the centre fallback.
-   *
-   * @param nearestCentreOnly embed only the face nearest the image centre (a batch of one); false embeds
-   *     every face of an image together, as the vision worker does with a frame
-   */
-  public static FaceAnalyzer open(ModelPack pack, Path modelsDir, VisionOptions options, boolean nearestCentreOnly) {
-    return FaceAnalyzer.open(pack, modelsDir, options, new MetricsRegistry(), d -> new SubjectFaceDetector(d, nearestCentreOnly));
-  }
+    /**
+     * Verifies the pack's files (sha256) and opens an analyzer with the centre fallback.
+     *
+     * @param nearestCentreOnly embed only the face nearest the image centre (a batch of one); false embeds
+     *     every face of an image together, as the vision worker does with a frame
+     */
+    public static FaceAnalyzer open(ModelPack pack, Path modelsDir, VisionOptions options, boolean nearestCentreOnly) {
+        return FaceAnalyzer.open(
+                pack, modelsDir, options, new MetricsRegistry(), d -> new SubjectFaceDetector(d, nearestCentreOnly));
+    }
 }

@@ -13,12 +13,12 @@ import java.util.Objects;
  * @param source file name and line number, e.g. {@code pairs.txt:17}, for reports
  */
 public record FacePair(Path first, Path second, boolean same, int fold, String source) {
-  public FacePair {
-    Objects.requireNonNull(first, "first");
-    Objects.requireNonNull(second, "second");
-    Objects.requireNonNull(source, "source");
-    if (fold < 0) {
-      throw new IllegalArgumentException("expected a fold >= 0, found " + fold);
+    public FacePair {
+        Objects.requireNonNull(first, "first");
+        Objects.requireNonNull(second, "second");
+        Objects.requireNonNull(source, "source");
+        if (fold < 0) {
+            throw new IllegalArgumentException("expected a fold >= 0, found " + fold);
+        }
     }
-  }
 }

@@ -21,71 +21,77 @@ import java.util.TreeMap;
  * @param cohort cohort identities and their template images
  * @param unknown identities not enrolled anywhere and all their images
  */
-public record IdentitySplit(Map<String, List<Path>> enrolled, Map<String, List<Path>> mated,
-    Map<String, List<Path>> cohort, Map<String, List<Path>> unknown) {
-  /** Templates per gallery subject and per cohort identity, at most. */
-  public static final int MAX_TEMPLATES = 3;
-  static final double GALLERY_SHARE = 0.5;
-  static final double COHORT_SHARE = 0.2;
+public record IdentitySplit(
+        Map<String, List<Path>> enrolled,
+        Map<String, List<Path>> mated,
+        Map<String, List<Path>> cohort,
+        Map<String, List<Path>> unknown) {
+    /** Templates per gallery subject and per cohort identity, at most. */
+    public static final int MAX_TEMPLATES = 3;
 
-  public IdentitySplit {
-    enrolled = Collections.unmodifiableMap(new LinkedHashMap<>(enrolled));
-    mated = Collections.unmodifiableMap(new LinkedHashMap<>(mated));
-    cohort = Collections.unmodifiableMap(new LinkedHashMap<>(cohort));
-    unknown = Collections.unmodifiableMap(new LinkedHashMap<>(unknown));
-  }
+    static final double GALLERY_SHARE = 0.5;
+    static final double COHORT_SHARE = 0.2;
 
-  /**
-   * Splits identities with the given seed.
-   *
-   * @param images per identity its images (identities with none are ignored)
-   * @throws IllegalArgumentException when there are too few identities for a gallery subject, two cohort
-   *     identities and one unknown
-   */
-  public static IdentitySplit of(Map<String, List<Path>> images, long seed) {
-    Random random = new Random(seed);
-    List<String> ids = new ArrayList<>();
-    // sorted first, so the split depends on the seed and the data only, not on the map's iteration order
-    new TreeMap<>(images).forEach((id, list) -> {
-      if (list != null && !list.isEmpty()) {
-        ids.add(id);
-      }
-    });
-    Collections.shuffle(ids, random);
-    int galleryTarget = (int) Math.round(GALLERY_SHARE * ids.size());
-    int cohortTarget = Math.max(2, (int) Math.round(COHORT_SHARE * ids.size()));
-    Map<String, List<Path>> enrolled = new LinkedHashMap<>();
-    Map<String, List<Path>> mated = new LinkedHashMap<>();
-    Map<String, List<Path>> cohort = new LinkedHashMap<>();
-    Map<String, List<Path>> unknown = new LinkedHashMap<>();
-    List<String> rest = new ArrayList<>();
-    for (String id : ids) {
-      List<Path> own = new ArrayList<>(images.get(id));
-      Collections.sort(own);
-      Collections.shuffle(own, random);
-      if (enrolled.size() < galleryTarget && own.size() >= 2) {
-        int k = Math.min(MAX_TEMPLATES, own.size() - 1);
-        enrolled.put(id, List.copyOf(own.subList(0, k)));
-        mated.put(id, List.copyOf(own.subList(k, own.size())));
-      } else {
-        rest.add(id);
-      }
+    public IdentitySplit {
+        enrolled = Collections.unmodifiableMap(new LinkedHashMap<>(enrolled));
+        mated = Collections.unmodifiableMap(new LinkedHashMap<>(mated));
+        cohort = Collections.unmodifiableMap(new LinkedHashMap<>(cohort));
+        unknown = Collections.unmodifiableMap(new LinkedHashMap<>(unknown));
     }
-    for (String id : rest) {
-      List<Path> own = new ArrayList<>(images.get(id));
-      Collections.sort(own);
-      if (cohort.size() < cohortTarget) {
-        Collections.shuffle(own, random);
-        cohort.put(id, List.copyOf(own.subList(0, Math.min(MAX_TEMPLATES, own.size()))));
-      } else {
-        unknown.put(id, List.copyOf(own));
-      }
+
+    /**
+     * Splits identities with the given seed.
+     *
+     * @param images per identity its images (identities with none are ignored)
+     * @throws IllegalArgumentException when there are too few identities for a gallery subject, two cohort
+     *     identities and one unknown
+     */
+    public static IdentitySplit of(Map<String, List<Path>> images, long seed) {
+        Random random = new Random(seed);
+        List<String> ids = new ArrayList<>();
+        // sorted first, so the split depends on the seed and the data only, not on the map's iteration order
+        new TreeMap<>(images).forEach((id, list) -> {
+            if (list != null && !list.isEmpty()) {
+                ids.add(id);
+            }
+        });
+        Collections.shuffle(ids, random);
+        int galleryTarget = (int) Math.round(GALLERY_SHARE * ids.size());
+        int cohortTarget = Math.max(2, (int) Math.round(COHORT_SHARE * ids.size()));
+        Map<String, List<Path>> enrolled = new LinkedHashMap<>();
+        Map<String, List<Path>> mated = new LinkedHashMap<>();
+        Map<String, List<Path>> cohort = new LinkedHashMap<>();
+        Map<String, List<Path>> unknown = new LinkedHashMap<>();
+        List<String> rest = new ArrayList<>();
+        for (String id : ids) {
+            List<Path> own = new ArrayList<>(images.get(id));
+            Collections.sort(own);
+            Collections.shuffle(own, random);
+            if (enrolled.size() < galleryTarget && own.size() >= 2) {
+                int k = Math.min(MAX_TEMPLATES, own.size() - 1);
+                enrolled.put(id, List.copyOf(own.subList(0, k)));
+                mated.put(id, List.copyOf(own.subList(k, own.size())));
+            } else {
+                rest.add(id);
+            }
+        }
+        for (String id : rest) {
+            List<Path> own = new ArrayList<>(images.get(id));
+            Collections.sort(own);
+            if (cohort.size() < cohortTarget) {
+                Collections.shuffle(own, random);
+                cohort.put(id, List.copyOf(own.subList(0, Math.min(MAX_TEMPLATES, own.size()))));
+            } else {
+                unknown.put(id, List.copyOf(own));
+            }
+        }
+        if (enrolled.isEmpty() || cohort.size() < 2 || unknown.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "expected identities for at least 1 gallery subject (2+ images), 2 cohort "
+                            + "identities and 1 unknown, found " + ids.size() + " identities giving " + enrolled.size()
+                            + " gallery, "
+                            + cohort.size() + " cohort, " + unknown.size() + " unknown");
+        }
+        return new IdentitySplit(enrolled, mated, cohort, unknown);
     }
-    if (enrolled.isEmpty() || cohort.size() < 2 || unknown.isEmpty()) {
-      throw new IllegalArgumentException("expected identities for at least 1 gallery subject (2+ images), 2 cohort "
-          + "identities and 1 unknown, found " + ids.size() + " identities giving " + enrolled.size() + " gallery, "
-          + cohort.size() + " cohort, " + unknown.size() + " unknown");
-    }
-    return new IdentitySplit(enrolled, mated, cohort, unknown);
-  }
 }

@@ -17,26 +17,34 @@ import org.facestream.eval.VerificationMetrics.RocPoint;
  * @param tarAtFar1e2 true accept rate at FAR 1e-2 over all measured pairs
  * @param roc the ROC over all measured pairs
  */
-public record VerificationReport(String protocol, int pairs, double meanAccuracy, double stdAccuracy,
-    double[] foldAccuracies, double[] foldThresholds, double tarAtFar1e3, double tarAtFar1e2, List<RocPoint> roc) {
-  public VerificationReport {
-    Objects.requireNonNull(protocol, "protocol");
-    if (foldAccuracies.length != foldThresholds.length || foldAccuracies.length == 0) {
-      throw new IllegalArgumentException("expected one threshold per fold, found " + foldAccuracies.length
-          + " accuracies and " + foldThresholds.length + " thresholds");
+public record VerificationReport(
+        String protocol,
+        int pairs,
+        double meanAccuracy,
+        double stdAccuracy,
+        double[] foldAccuracies,
+        double[] foldThresholds,
+        double tarAtFar1e3,
+        double tarAtFar1e2,
+        List<RocPoint> roc) {
+    public VerificationReport {
+        Objects.requireNonNull(protocol, "protocol");
+        if (foldAccuracies.length != foldThresholds.length || foldAccuracies.length == 0) {
+            throw new IllegalArgumentException("expected one threshold per fold, found " + foldAccuracies.length
+                    + " accuracies and " + foldThresholds.length + " thresholds");
+        }
+        foldAccuracies = foldAccuracies.clone();
+        foldThresholds = foldThresholds.clone();
+        roc = List.copyOf(roc);
     }
-    foldAccuracies = foldAccuracies.clone();
-    foldThresholds = foldThresholds.clone();
-    roc = List.copyOf(roc);
-  }
 
-  @Override
-  public double[] foldAccuracies() {
-    return foldAccuracies.clone();
-  }
+    @Override
+    public double[] foldAccuracies() {
+        return foldAccuracies.clone();
+    }
 
-  @Override
-  public double[] foldThresholds() {
-    return foldThresholds.clone();
-  }
+    @Override
+    public double[] foldThresholds() {
+        return foldThresholds.clone();
+    }
 }

@@ -18,40 +18,40 @@ import java.util.TreeMap;
  * @param details further facts, sorted by key
  */
 public record AuditEntry(Instant at, String actor, String action, String subject, SortedMap<String, String> details) {
-  public AuditEntry {
-    at = Objects.requireNonNull(at, "at").truncatedTo(ChronoUnit.MILLIS);
-    AuditRecord.requireText("actor", actor, 256);
-    Objects.requireNonNull(action, "action");
-    if (subject != null) {
-      Validation.requireId("subject", subject);
+    public AuditEntry {
+        at = Objects.requireNonNull(at, "at").truncatedTo(ChronoUnit.MILLIS);
+        AuditRecord.requireText("actor", actor, 256);
+        Objects.requireNonNull(action, "action");
+        if (subject != null) {
+            Validation.requireId("subject", subject);
+        }
+        details = AuditRecord.copyDetails(details);
     }
-    details = AuditRecord.copyDetails(details);
-  }
 
-  /** An entry of now. */
-  public static AuditEntry of(String actor, String action, String subject, Map<String, String> details) {
-    return new AuditEntry(Instant.now(), actor, action, subject, new TreeMap<>(details));
-  }
+    /** An entry of now. */
+    public static AuditEntry of(String actor, String action, String subject, Map<String, String> details) {
+        return new AuditEntry(Instant.now(), actor, action, subject, new TreeMap<>(details));
+    }
 
-  /** The same entry with one more detail (e.g. the gallery offset, known only once written). */
-  public AuditEntry withDetail(String key, String value) {
-    TreeMap<String, String> d = new TreeMap<>(details);
-    d.put(key, value);
-    return new AuditEntry(at, actor, action, subject, d);
-  }
+    /** The same entry with one more detail (e.g. the gallery offset, known only once written). */
+    public AuditEntry withDetail(String key, String value) {
+        TreeMap<String, String> d = new TreeMap<>(details);
+        d.put(key, value);
+        return new AuditEntry(at, actor, action, subject, d);
+    }
 
-  /** The actor of a request made with API key {@code keyId}. */
-  public static String apiKey(String keyId) {
-    return "api-key:" + keyId;
-  }
+    /** The actor of a request made with API key {@code keyId}. */
+    public static String apiKey(String keyId) {
+        return "api-key:" + keyId;
+    }
 
-  /** The actor of a command run by person {@code name} (the OS user, or {@code --actor}). */
-  public static String user(String name) {
-    return "user:" + name;
-  }
+    /** The actor of a command run by person {@code name} (the OS user, or {@code --actor}). */
+    public static String user(String name) {
+        return "user:" + name;
+    }
 
-  /** The actor of an automatic action of application {@code name} (e.g. the threshold aggregator). */
-  public static String service(String name) {
-    return "service:" + name;
-  }
+    /** The actor of an automatic action of application {@code name} (e.g. the threshold aggregator). */
+    public static String service(String name) {
+        return "service:" + name;
+    }
 }

@@ -34,172 +34,177 @@ import java.util.regex.Pattern;
  * @param details further facts, string to string, sorted by key (keys {@code [a-z0-9][a-z0-9_.-]*})
  */
 public record AuditRecord(
-    String chainId,
-    long sequence,
-    String prevHash,
-    String hash,
-    Instant at,
-    String actor,
-    String action,
-    String subject,
-    SortedMap<String, String> details) {
-  /** The {@code prevHash} of a chain's first record: 64 zeros. */
-  public static final String GENESIS_PREV_HASH = "0".repeat(64);
+        String chainId,
+        long sequence,
+        String prevHash,
+        String hash,
+        Instant at,
+        String actor,
+        String action,
+        String subject,
+        SortedMap<String, String> details) {
+    /** The {@code prevHash} of a chain's first record: 64 zeros. */
+    public static final String GENESIS_PREV_HASH = "0".repeat(64);
 
-  /** First record of a chain: the writer, its host and process; {@code previous.*} when it replaces a broken chain. */
-  public static final String CHAIN_STARTED = "chain-started";
-  /** Last record of a chain whose writer stopped cleanly. */
-  public static final String CHAIN_CLOSED = "chain-closed";
-  /** A process's resolved configuration (secrets redacted) and its digest. */
-  public static final String CONFIG_RESOLVED = "config-resolved";
-  /** The API's keys as loaded at start (ids and roles, never secrets). */
-  public static final String API_KEYS_LOADED = "api-keys-loaded";
-  /** The API key file changed and was reloaded. */
-  public static final String API_KEYS_CHANGED = "api-keys-changed";
-  /** The API key file changed but was refused; the previous keys stay in force. */
-  public static final String API_KEYS_REJECTED = "api-keys-rejected";
-  /** Templates were written for a subject. */
-  public static final String SUBJECT_ENROLLED = "subject-enrolled";
-  /** A subject was erased (a tombstone on the gallery topic). */
-  public static final String SUBJECT_ERASED = "subject-erased";
-  /** The threshold aggregator published a threshold version. */
-  public static final String THRESHOLD_PUBLISHED = "threshold-published";
+    /** First record of a chain: the writer, its host and process; {@code previous.*} when it replaces a broken chain. */
+    public static final String CHAIN_STARTED = "chain-started";
+    /** Last record of a chain whose writer stopped cleanly. */
+    public static final String CHAIN_CLOSED = "chain-closed";
+    /** A process's resolved configuration (secrets redacted) and its digest. */
+    public static final String CONFIG_RESOLVED = "config-resolved";
+    /** The API's keys as loaded at start (ids and roles, never secrets). */
+    public static final String API_KEYS_LOADED = "api-keys-loaded";
+    /** The API key file changed and was reloaded. */
+    public static final String API_KEYS_CHANGED = "api-keys-changed";
+    /** The API key file changed but was refused; the previous keys stay in force. */
+    public static final String API_KEYS_REJECTED = "api-keys-rejected";
+    /** Templates were written for a subject. */
+    public static final String SUBJECT_ENROLLED = "subject-enrolled";
+    /** A subject was erased (a tombstone on the gallery topic). */
+    public static final String SUBJECT_ERASED = "subject-erased";
+    /** The threshold aggregator published a threshold version. */
+    public static final String THRESHOLD_PUBLISHED = "threshold-published";
 
-  private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
-  private static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9-]{0,63}");
-  private static final Pattern DETAIL_KEY = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,127}");
-  private static final int MAX_TEXT = 8192;
+    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9-]{0,63}");
+    private static final Pattern DETAIL_KEY = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,127}");
+    private static final int MAX_TEXT = 8192;
 
-  public AuditRecord {
-    Validation.requireId("chainId", chainId);
-    if (sequence < 0) {
-      throw new IllegalArgumentException("expected sequence >= 0, found " + sequence);
+    public AuditRecord {
+        Validation.requireId("chainId", chainId);
+        if (sequence < 0) {
+            throw new IllegalArgumentException("expected sequence >= 0, found " + sequence);
+        }
+        requireHex("prevHash", prevHash);
+        requireHex("hash", hash);
+        Objects.requireNonNull(at, "at");
+        if (at.getNano() % 1_000_000 != 0) {
+            throw new IllegalArgumentException("expected at with millisecond precision, found " + at);
+        }
+        requireText("actor", actor, 256);
+        if (action == null || !ACTION.matcher(action).matches()) {
+            throw new IllegalArgumentException(
+                    "expected a kebab-case action, found " + (action == null ? "null" : "'" + action + "'"));
+        }
+        if (subject != null) {
+            Validation.requireId("subject", subject);
+        }
+        details = copyDetails(details);
     }
-    requireHex("prevHash", prevHash);
-    requireHex("hash", hash);
-    Objects.requireNonNull(at, "at");
-    if (at.getNano() % 1_000_000 != 0) {
-      throw new IllegalArgumentException("expected at with millisecond precision, found " + at);
-    }
-    requireText("actor", actor, 256);
-    if (action == null || !ACTION.matcher(action).matches()) {
-      throw new IllegalArgumentException("expected a kebab-case action, found " + (action == null ? "null" : "'" + action + "'"));
-    }
-    if (subject != null) {
-      Validation.requireId("subject", subject);
-    }
-    details = copyDetails(details);
-  }
 
-  private static void requireHex(String what, String hex) {
-    if (hex == null || !HEX64.matcher(hex).matches()) {
-      throw new IllegalArgumentException("expected " + what + " of 64 lower-case hex digits, found " + (hex == null ? "null" : "'" + hex + "'"));
+    private static void requireHex(String what, String hex) {
+        if (hex == null || !HEX64.matcher(hex).matches()) {
+            throw new IllegalArgumentException("expected " + what + " of 64 lower-case hex digits, found "
+                    + (hex == null ? "null" : "'" + hex + "'"));
+        }
     }
-  }
 
-  static void requireText(String what, String s, int maxLength) {
-    if (s == null || s.isEmpty()) {
-      throw new IllegalArgumentException("expected a non-empty " + what + ", found " + (s == null ? "null" : "''"));
+    static void requireText(String what, String s, int maxLength) {
+        if (s == null || s.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "expected a non-empty " + what + ", found " + (s == null ? "null" : "''"));
+        }
+        if (s.length() > maxLength) {
+            throw new IllegalArgumentException(
+                    "expected " + what + " of at most " + maxLength + " characters, found " + s.length());
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw new IllegalArgumentException("expected " + what + " without control characters, found U+"
+                        + String.format("%04X", (int) c) + " at index " + i);
+            }
+        }
     }
-    if (s.length() > maxLength) {
-      throw new IllegalArgumentException("expected " + what + " of at most " + maxLength + " characters, found " + s.length());
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        throw new IllegalArgumentException("expected " + what + " without control characters, found U+"
-            + String.format("%04X", (int) c) + " at index " + i);
-      }
-    }
-  }
 
-  /** Details validated and copied into an unmodifiable sorted map. */
-  static SortedMap<String, String> copyDetails(Map<String, String> details) {
-    Objects.requireNonNull(details, "details");
-    TreeMap<String, String> copy = new TreeMap<>();
-    details.forEach((k, v) -> {
-      if (k == null || !DETAIL_KEY.matcher(k).matches()) {
-        throw new IllegalArgumentException("expected detail keys [a-z0-9][a-z0-9_.-]*, found " + (k == null ? "null" : "'" + k + "'"));
-      }
-      if (v == null) {
-        throw new IllegalArgumentException("expected a value for detail " + k + ", found null");
-      }
-      if (!v.isEmpty()) {
-        requireText("detail " + k, v, MAX_TEXT);
-      }
-      copy.put(k, v);
-    });
-    return Collections.unmodifiableSortedMap(copy);
-  }
-
-  /**
-   * The bytes {@link #hash} is computed over: UTF-8 of a JSON object of every field but {@code hash}, keys in
-   * lexicographic order ({@code action, actor, at, chainId, details, prevHash, sequence, subject}), details'
-   * keys sorted too, no whitespace, {@code subject} left out when null, {@code sequence} an integer, {@code at}
-   * as {@link Instant#toString()} prints it ({@code 2026-01-01T09:00:00Z}, {@code 2026-01-01T09:00:00.120Z}),
-   * and strings escaping only {@code "} and {@code \}. For these records it equals RFC 8785 (JCS), so the chain
-   * can be verified without FaceStream.
-   */
-  public byte[] canonicalBytes() {
-    StringBuilder sb = new StringBuilder(256);
-    sb.append("{\"action\":");
-    string(sb, action);
-    sb.append(",\"actor\":");
-    string(sb, actor);
-    sb.append(",\"at\":");
-    string(sb, at.toString());
-    sb.append(",\"chainId\":");
-    string(sb, chainId);
-    sb.append(",\"details\":{");
-    boolean first = true;
-    for (Map.Entry<String, String> e : details.entrySet()) {
-      if (!first) {
-        sb.append(',');
-      }
-      first = false;
-      string(sb, e.getKey());
-      sb.append(':');
-      string(sb, e.getValue());
+    /** Details validated and copied into an unmodifiable sorted map. */
+    static SortedMap<String, String> copyDetails(Map<String, String> details) {
+        Objects.requireNonNull(details, "details");
+        TreeMap<String, String> copy = new TreeMap<>();
+        details.forEach((k, v) -> {
+            if (k == null || !DETAIL_KEY.matcher(k).matches()) {
+                throw new IllegalArgumentException(
+                        "expected detail keys [a-z0-9][a-z0-9_.-]*, found " + (k == null ? "null" : "'" + k + "'"));
+            }
+            if (v == null) {
+                throw new IllegalArgumentException("expected a value for detail " + k + ", found null");
+            }
+            if (!v.isEmpty()) {
+                requireText("detail " + k, v, MAX_TEXT);
+            }
+            copy.put(k, v);
+        });
+        return Collections.unmodifiableSortedMap(copy);
     }
-    sb.append("},\"prevHash\":");
-    string(sb, prevHash);
-    sb.append(",\"sequence\":").append(sequence);
-    if (subject != null) {
-      sb.append(",\"subject\":");
-      string(sb, subject);
+
+    /**
+     * The bytes {@link #hash} is computed over: UTF-8 of a JSON object of every field but {@code hash}, keys in
+     * lexicographic order ({@code action, actor, at, chainId, details, prevHash, sequence, subject}), details'
+     * keys sorted too, no whitespace, {@code subject} left out when null, {@code sequence} an integer, {@code at}
+     * as {@link Instant#toString()} prints it ({@code 2026-01-01T09:00:00Z}, {@code 2026-01-01T09:00:00.120Z}),
+     * and strings escaping only {@code "} and {@code \}. For these records it equals RFC 8785 (JCS), so the chain
+     * can be verified without FaceStream.
+     */
+    public byte[] canonicalBytes() {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("{\"action\":");
+        string(sb, action);
+        sb.append(",\"actor\":");
+        string(sb, actor);
+        sb.append(",\"at\":");
+        string(sb, at.toString());
+        sb.append(",\"chainId\":");
+        string(sb, chainId);
+        sb.append(",\"details\":{");
+        boolean first = true;
+        for (Map.Entry<String, String> e : details.entrySet()) {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            string(sb, e.getKey());
+            sb.append(':');
+            string(sb, e.getValue());
+        }
+        sb.append("},\"prevHash\":");
+        string(sb, prevHash);
+        sb.append(",\"sequence\":").append(sequence);
+        if (subject != null) {
+            sb.append(",\"subject\":");
+            string(sb, subject);
+        }
+        sb.append('}');
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
-    sb.append('}');
-    return sb.toString().getBytes(StandardCharsets.UTF_8);
-  }
 
-  private static void string(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        sb.append('\\');
-      }
-      sb.append(c);
+    private static void string(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        sb.append('"');
     }
-    sb.append('"');
-  }
 
-  /** SHA-256 of {@link #canonicalBytes()}, lower-case hex: what {@link #hash} must equal. */
-  public String computeHash() {
-    return sha256Hex(canonicalBytes());
-  }
-
-  /** Whether {@link #hash} recomputes from the record. */
-  public boolean hashHolds() {
-    return computeHash().equals(hash);
-  }
-
-  /** Lower-case hex SHA-256 of {@code bytes}. */
-  public static String sha256Hex(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    /** SHA-256 of {@link #canonicalBytes()}, lower-case hex: what {@link #hash} must equal. */
+    public String computeHash() {
+        return sha256Hex(canonicalBytes());
     }
-  }
+
+    /** Whether {@link #hash} recomputes from the record. */
+    public boolean hashHolds() {
+        return computeHash().equals(hash);
+    }
+
+    /** Lower-case hex SHA-256 of {@code bytes}. */
+    public static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
 }

@@ -25,96 +25,123 @@ import java.util.Objects;
  * @param thumbnailJpeg a small JPEG of the aligned face for dashboards, or null when not configured
  */
 public record FaceObservation(
-    String observationId,
-    String cameraId,
-    long frameSequence,
-    int faceIndex,
-    Instant capturedAt,
-    Instant observedAt,
-    int frameWidth,
-    int frameHeight,
-    BoundingBox box,
-    float[] landmarks,
-    FaceQuality quality,
-    float[] embedding,
-    String modelPackId,
-    byte[] thumbnailJpeg) {
+        String observationId,
+        String cameraId,
+        long frameSequence,
+        int faceIndex,
+        Instant capturedAt,
+        Instant observedAt,
+        int frameWidth,
+        int frameHeight,
+        BoundingBox box,
+        float[] landmarks,
+        FaceQuality quality,
+        float[] embedding,
+        String modelPackId,
+        byte[] thumbnailJpeg) {
 
-  public FaceObservation {
-    Validation.requireId("cameraId", cameraId);
-    String expectedId = idOf(cameraId, frameSequence, faceIndex);
-    if (!expectedId.equals(observationId)) {
-      throw new IllegalArgumentException("expected observationId " + expectedId + ", found " + observationId);
+    public FaceObservation {
+        Validation.requireId("cameraId", cameraId);
+        String expectedId = idOf(cameraId, frameSequence, faceIndex);
+        if (!expectedId.equals(observationId)) {
+            throw new IllegalArgumentException("expected observationId " + expectedId + ", found " + observationId);
+        }
+        Objects.requireNonNull(capturedAt, "capturedAt");
+        Objects.requireNonNull(observedAt, "observedAt");
+        Objects.requireNonNull(box, "box");
+        Objects.requireNonNull(quality, "quality");
+        if (landmarks == null || landmarks.length != 10) {
+            throw new IllegalArgumentException(
+                    "expected 10 landmark coordinates, found " + (landmarks == null ? "null" : landmarks.length));
+        }
+        landmarks = Validation.requireEmbedding("landmarks", landmarks);
+        embedding = Validation.requireEmbedding("embedding", embedding);
+        Validation.requireId("modelPackId", modelPackId);
+        thumbnailJpeg = thumbnailJpeg == null ? null : thumbnailJpeg.clone();
     }
-    Objects.requireNonNull(capturedAt, "capturedAt");
-    Objects.requireNonNull(observedAt, "observedAt");
-    Objects.requireNonNull(box, "box");
-    Objects.requireNonNull(quality, "quality");
-    if (landmarks == null || landmarks.length != 10) {
-      throw new IllegalArgumentException(
-          "expected 10 landmark coordinates, found " + (landmarks == null ? "null" : landmarks.length));
+
+    /** The observation id for a face: {@code cameraId/frameSequence/faceIndex}. */
+    public static String idOf(String cameraId, long frameSequence, int faceIndex) {
+        return cameraId + "/" + frameSequence + "/" + faceIndex;
     }
-    landmarks = Validation.requireEmbedding("landmarks", landmarks);
-    embedding = Validation.requireEmbedding("embedding", embedding);
-    Validation.requireId("modelPackId", modelPackId);
-    thumbnailJpeg = thumbnailJpeg == null ? null : thumbnailJpeg.clone();
-  }
 
-  /** The observation id for a face: {@code cameraId/frameSequence/faceIndex}. */
-  public static String idOf(String cameraId, long frameSequence, int faceIndex) {
-    return cameraId + "/" + frameSequence + "/" + faceIndex;
-  }
+    @Override
+    public float[] landmarks() {
+        return landmarks.clone();
+    }
 
-  @Override
-  public float[] landmarks() {
-    return landmarks.clone();
-  }
+    @Override
+    public float[] embedding() {
+        return embedding.clone();
+    }
 
-  @Override
-  public float[] embedding() {
-    return embedding.clone();
-  }
+    @Override
+    public byte[] thumbnailJpeg() {
+        return thumbnailJpeg == null ? null : thumbnailJpeg.clone();
+    }
 
-  @Override
-  public byte[] thumbnailJpeg() {
-    return thumbnailJpeg == null ? null : thumbnailJpeg.clone();
-  }
+    /** A copy with another embedding (a track's fused one): same face, box, quality and provenance. */
+    public FaceObservation withEmbedding(float[] other) {
+        return new FaceObservation(
+                observationId,
+                cameraId,
+                frameSequence,
+                faceIndex,
+                capturedAt,
+                observedAt,
+                frameWidth,
+                frameHeight,
+                box,
+                landmarks,
+                quality,
+                other,
+                modelPackId,
+                thumbnailJpeg);
+    }
 
-  /** A copy with another embedding (a track's fused one): same face, box, quality and provenance. */
-  public FaceObservation withEmbedding(float[] other) {
-    return new FaceObservation(observationId, cameraId, frameSequence, faceIndex, capturedAt, observedAt, frameWidth,
-        frameHeight, box, landmarks, quality, other, modelPackId, thumbnailJpeg);
-  }
+    /** A copy without the thumbnail (for consumers that must not keep face images). */
+    public FaceObservation withoutThumbnail() {
+        return new FaceObservation(
+                observationId,
+                cameraId,
+                frameSequence,
+                faceIndex,
+                capturedAt,
+                observedAt,
+                frameWidth,
+                frameHeight,
+                box,
+                landmarks,
+                quality,
+                embedding,
+                modelPackId,
+                null);
+    }
 
-  /** A copy without the thumbnail (for consumers that must not keep face images). */
-  public FaceObservation withoutThumbnail() {
-    return new FaceObservation(observationId, cameraId, frameSequence, faceIndex, capturedAt, observedAt,
-        frameWidth, frameHeight, box, landmarks, quality, embedding, modelPackId, null);
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FaceObservation f
+                && observationId.equals(f.observationId)
+                && capturedAt.equals(f.capturedAt)
+                && observedAt.equals(f.observedAt)
+                && frameWidth == f.frameWidth
+                && frameHeight == f.frameHeight
+                && box.equals(f.box)
+                && Arrays.equals(landmarks, f.landmarks)
+                && quality.equals(f.quality)
+                && Arrays.equals(embedding, f.embedding)
+                && modelPackId.equals(f.modelPackId)
+                && Arrays.equals(thumbnailJpeg, f.thumbnailJpeg);
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof FaceObservation f
-        && observationId.equals(f.observationId)
-        && capturedAt.equals(f.capturedAt)
-        && observedAt.equals(f.observedAt)
-        && frameWidth == f.frameWidth
-        && frameHeight == f.frameHeight
-        && box.equals(f.box)
-        && Arrays.equals(landmarks, f.landmarks)
-        && quality.equals(f.quality)
-        && Arrays.equals(embedding, f.embedding)
-        && modelPackId.equals(f.modelPackId)
-        && Arrays.equals(thumbnailJpeg, f.thumbnailJpeg);
-  }
+    @Override
+    public int hashCode() {
+        return Objects.hash(observationId, capturedAt, box) * 31 + Arrays.hashCode(embedding);
+    }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(observationId, capturedAt, box) * 31 + Arrays.hashCode(embedding);
-  }
-
-  @Override
-  public String toString() {
-    return "FaceObservation[" + observationId + ", box=" + box + ", dim=" + embedding.length + ", pack=" + modelPackId + "]";
-  }
+    @Override
+    public String toString() {
+        return "FaceObservation[" + observationId + ", box=" + box + ", dim=" + embedding.length + ", pack="
+                + modelPackId + "]";
+    }
 }

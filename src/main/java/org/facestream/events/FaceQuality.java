@@ -12,55 +12,56 @@ package org.facestream.events;
  * @param embeddingNorm L2 norm of the raw embedding before normalisation (ArcFace-family quality cue)
  */
 public record FaceQuality(
-    float detectorScore,
-    float interOcularPx,
-    float sharpness,
-    float yawDegrees,
-    float rollDegrees,
-    float embeddingNorm) {
-  public FaceQuality {
-    if (!(detectorScore >= 0 && detectorScore <= 1)) {
-      throw new IllegalArgumentException("expected detectorScore in [0, 1], found " + detectorScore);
-    }
-    Validation.requireFinite("interOcularPx", interOcularPx);
-    Validation.requireFinite("sharpness", sharpness);
-    Validation.requireFinite("yawDegrees", yawDegrees);
-    Validation.requireFinite("rollDegrees", rollDegrees);
-    Validation.requireFinite("embeddingNorm", embeddingNorm);
-  }
-
-  /** Why this face fails {@code gate} ({@code low-score} or {@code too-small}), or null when it passes. */
-  public String refusal(Gate gate) {
-    if (detectorScore < gate.minDetectorScore()) {
-      return "low-score";
-    }
-    if (interOcularPx < gate.minInterOcularPx()) {
-      return "too-small";
-    }
-    return null;
-  }
-
-  /**
-   * The one definition of a face-quality minimum. FaceStream uses two instances with different values on
-   * purpose: the worker's ({@code worker.quality.*}: the faces worth observing at all) and the adaptive
-   * threshold's feed (stricter: only faces whose scores are trusted as null samples).
-   *
-   * @param minDetectorScore faces with a lower detector score fail, in [0, 1]
-   * @param minInterOcularPx faces whose eyes are closer than this many source pixels fail, at least 0
-   */
-  public record Gate(double minDetectorScore, double minInterOcularPx) {
-    public Gate {
-      if (!(minDetectorScore >= 0 && minDetectorScore <= 1)) {
-        throw new IllegalArgumentException("expected minDetectorScore in [0, 1], found " + minDetectorScore);
-      }
-      if (!(minInterOcularPx >= 0 && minInterOcularPx <= 10_000)) {
-        throw new IllegalArgumentException("expected minInterOcularPx in [0, 10000], found " + minInterOcularPx);
-      }
+        float detectorScore,
+        float interOcularPx,
+        float sharpness,
+        float yawDegrees,
+        float rollDegrees,
+        float embeddingNorm) {
+    public FaceQuality {
+        if (!(detectorScore >= 0 && detectorScore <= 1)) {
+            throw new IllegalArgumentException("expected detectorScore in [0, 1], found " + detectorScore);
+        }
+        Validation.requireFinite("interOcularPx", interOcularPx);
+        Validation.requireFinite("sharpness", sharpness);
+        Validation.requireFinite("yawDegrees", yawDegrees);
+        Validation.requireFinite("rollDegrees", rollDegrees);
+        Validation.requireFinite("embeddingNorm", embeddingNorm);
     }
 
-    /** Whether {@code quality} passes this gate. */
-    public boolean admits(FaceQuality quality) {
-      return quality.refusal(this) == null;
+    /** Why this face fails {@code gate} ({@code low-score} or {@code too-small}), or null when it passes. */
+    public String refusal(Gate gate) {
+        if (detectorScore < gate.minDetectorScore()) {
+            return "low-score";
+        }
+        if (interOcularPx < gate.minInterOcularPx()) {
+            return "too-small";
+        }
+        return null;
     }
-  }
+
+    /**
+     * The one definition of a face-quality minimum. FaceStream uses two instances with different values on
+     * purpose: the worker's ({@code worker.quality.*}: the faces worth observing at all) and the adaptive
+     * threshold's feed (stricter: only faces whose scores are trusted as null samples).
+     *
+     * @param minDetectorScore faces with a lower detector score fail, in [0, 1]
+     * @param minInterOcularPx faces whose eyes are closer than this many source pixels fail, at least 0
+     */
+    public record Gate(double minDetectorScore, double minInterOcularPx) {
+        public Gate {
+            if (!(minDetectorScore >= 0 && minDetectorScore <= 1)) {
+                throw new IllegalArgumentException("expected minDetectorScore in [0, 1], found " + minDetectorScore);
+            }
+            if (!(minInterOcularPx >= 0 && minInterOcularPx <= 10_000)) {
+                throw new IllegalArgumentException(
+                        "expected minInterOcularPx in [0, 10000], found " + minInterOcularPx);
+            }
+        }
+
+        /** Whether {@code quality} passes this gate. */
+        public boolean admits(FaceQuality quality) {
+            return quality.refusal(this) == null;
+        }
+    }
 }

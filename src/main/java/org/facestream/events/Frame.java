@@ -16,61 +16,54 @@ import java.util.Objects;
  * @param jpeg the JPEG bytes (copied in and out)
  */
 public record Frame(
-    String cameraId,
-    long sequence,
-    Instant capturedAt,
-    long mediaTimeMillis,
-    int width,
-    int height,
-    byte[] jpeg) {
+        String cameraId, long sequence, Instant capturedAt, long mediaTimeMillis, int width, int height, byte[] jpeg) {
 
-  public Frame {
-    Validation.requireId("cameraId", cameraId);
-    Objects.requireNonNull(capturedAt, "capturedAt");
-    if (sequence < 0) {
-      throw new IllegalArgumentException("expected sequence >= 0, found " + sequence);
+    public Frame {
+        Validation.requireId("cameraId", cameraId);
+        Objects.requireNonNull(capturedAt, "capturedAt");
+        if (sequence < 0) {
+            throw new IllegalArgumentException("expected sequence >= 0, found " + sequence);
+        }
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("expected positive frame size, found " + width + "x" + height);
+        }
+        Objects.requireNonNull(jpeg, "jpeg");
+        if (jpeg.length == 0) {
+            throw new IllegalArgumentException("expected JPEG bytes, found an empty frame");
+        }
+        jpeg = jpeg.clone();
     }
-    if (width <= 0 || height <= 0) {
-      throw new IllegalArgumentException("expected positive frame size, found " + width + "x" + height);
+
+    @Override
+    public byte[] jpeg() {
+        return jpeg.clone();
     }
-    Objects.requireNonNull(jpeg, "jpeg");
-    if (jpeg.length == 0) {
-      throw new IllegalArgumentException("expected JPEG bytes, found an empty frame");
+
+    /** Size of the encoded image without copying it. */
+    public int jpegLength() {
+        return jpeg.length;
     }
-    jpeg = jpeg.clone();
-  }
 
-  @Override
-  public byte[] jpeg() {
-    return jpeg.clone();
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Frame f
+                && sequence == f.sequence
+                && mediaTimeMillis == f.mediaTimeMillis
+                && width == f.width
+                && height == f.height
+                && cameraId.equals(f.cameraId)
+                && capturedAt.equals(f.capturedAt)
+                && Arrays.equals(jpeg, f.jpeg);
+    }
 
-  /** Size of the encoded image without copying it. */
-  public int jpegLength() {
-    return jpeg.length;
-  }
+    @Override
+    public int hashCode() {
+        return Objects.hash(cameraId, sequence, capturedAt, mediaTimeMillis, width, height) * 31
+                + Arrays.hashCode(jpeg);
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Frame f
-        && sequence == f.sequence
-        && mediaTimeMillis == f.mediaTimeMillis
-        && width == f.width
-        && height == f.height
-        && cameraId.equals(f.cameraId)
-        && capturedAt.equals(f.capturedAt)
-        && Arrays.equals(jpeg, f.jpeg);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(cameraId, sequence, capturedAt, mediaTimeMillis, width, height)
-        * 31
-        + Arrays.hashCode(jpeg);
-  }
-
-  @Override
-  public String toString() {
-    return "Frame[" + cameraId + "/" + sequence + ", " + width + "x" + height + ", " + jpeg.length + " bytes]";
-  }
+    @Override
+    public String toString() {
+        return "Frame[" + cameraId + "/" + sequence + ", " + width + "x" + height + ", " + jpeg.length + " bytes]";
+    }
 }

@@ -20,81 +20,83 @@ import org.apache.kafka.common.serialization.Serializer;
  * (epoch seconds i64, nanos i32), mediaTimeMillis i64, width i32, height i32, JPEG (i32 length + bytes).
  */
 public final class FrameSerde implements Serde<Frame>, Serializer<Frame>, Deserializer<Frame> {
-  private static final int MAGIC = 0x46534631; // "FSF1"
+    private static final int MAGIC = 0x46534631; // "FSF1"
 
-  @Override
-  public byte[] serialize(String topic, Frame f) {
-    if (f == null) {
-      return null;
+    @Override
+    public byte[] serialize(String topic, Frame f) {
+        if (f == null) {
+            return null;
+        }
+        byte[] camera = f.cameraId().getBytes(StandardCharsets.UTF_8);
+        var bytes = new ByteArrayOutputStream(64 + f.jpegLength());
+        try (var out = new DataOutputStream(bytes)) {
+            out.writeInt(MAGIC);
+            out.writeShort(camera.length);
+            out.write(camera);
+            out.writeLong(f.sequence());
+            out.writeLong(f.capturedAt().getEpochSecond());
+            out.writeInt(f.capturedAt().getNano());
+            out.writeLong(f.mediaTimeMillis());
+            out.writeInt(f.width());
+            out.writeInt(f.height());
+            byte[] jpeg = f.jpeg();
+            out.writeInt(jpeg.length);
+            out.write(jpeg);
+        } catch (IOException e) {
+            throw new SerializationException("cannot write frame " + f, e);
+        }
+        return bytes.toByteArray();
     }
-    byte[] camera = f.cameraId().getBytes(StandardCharsets.UTF_8);
-    var bytes = new ByteArrayOutputStream(64 + f.jpegLength());
-    try (var out = new DataOutputStream(bytes)) {
-      out.writeInt(MAGIC);
-      out.writeShort(camera.length);
-      out.write(camera);
-      out.writeLong(f.sequence());
-      out.writeLong(f.capturedAt().getEpochSecond());
-      out.writeInt(f.capturedAt().getNano());
-      out.writeLong(f.mediaTimeMillis());
-      out.writeInt(f.width());
-      out.writeInt(f.height());
-      byte[] jpeg = f.jpeg();
-      out.writeInt(jpeg.length);
-      out.write(jpeg);
-    } catch (IOException e) {
-      throw new SerializationException("cannot write frame " + f, e);
+
+    @Override
+    public Frame deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        try {
+            ByteBuffer in = ByteBuffer.wrap(data);
+            int magic = in.getInt();
+            if (magic != MAGIC) {
+                throw new SerializationException(
+                        "expected frame magic FSF1 on " + topic + ", found 0x" + Integer.toHexString(magic));
+            }
+            byte[] camera = new byte[in.getShort() & 0xffff];
+            in.get(camera);
+            long sequence = in.getLong();
+            Instant capturedAt = Instant.ofEpochSecond(in.getLong(), in.getInt());
+            long mediaTime = in.getLong();
+            int width = in.getInt();
+            int height = in.getInt();
+            int length = in.getInt();
+            if (length < 0 || length != in.remaining()) {
+                throw new SerializationException(
+                        "expected " + length + " JPEG bytes on " + topic + ", found " + in.remaining());
+            }
+            byte[] jpeg = new byte[length];
+            in.get(jpeg);
+            return new Frame(
+                    new String(camera, StandardCharsets.UTF_8), sequence, capturedAt, mediaTime, width, height, jpeg);
+        } catch (BufferUnderflowException e) {
+            throw new SerializationException(
+                    "expected a whole frame on " + topic + ", found " + data.length + " truncated bytes", e);
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw new SerializationException("frame on " + topic + " is invalid: " + e.getMessage(), e);
+        }
     }
-    return bytes.toByteArray();
-  }
 
-  @Override
-  public Frame deserialize(String topic, byte[] data) {
-    if (data == null) {
-      return null;
+    @Override
+    public Serializer<Frame> serializer() {
+        return this;
     }
-    try {
-      ByteBuffer in = ByteBuffer.wrap(data);
-      int magic = in.getInt();
-      if (magic != MAGIC) {
-        throw new SerializationException(
-            "expected frame magic FSF1 on " + topic + ", found 0x" + Integer.toHexString(magic));
-      }
-      byte[] camera = new byte[in.getShort() & 0xffff];
-      in.get(camera);
-      long sequence = in.getLong();
-      Instant capturedAt = Instant.ofEpochSecond(in.getLong(), in.getInt());
-      long mediaTime = in.getLong();
-      int width = in.getInt();
-      int height = in.getInt();
-      int length = in.getInt();
-      if (length < 0 || length != in.remaining()) {
-        throw new SerializationException(
-            "expected " + length + " JPEG bytes on " + topic + ", found " + in.remaining());
-      }
-      byte[] jpeg = new byte[length];
-      in.get(jpeg);
-      return new Frame(new String(camera, StandardCharsets.UTF_8), sequence, capturedAt, mediaTime, width, height, jpeg);
-    } catch (BufferUnderflowException e) {
-      throw new SerializationException("expected a whole frame on " + topic + ", found " + data.length + " truncated bytes", e);
-    } catch (IllegalArgumentException | DateTimeException e) {
-      throw new SerializationException("frame on " + topic + " is invalid: " + e.getMessage(), e);
+
+    @Override
+    public Deserializer<Frame> deserializer() {
+        return this;
     }
-  }
 
-  @Override
-  public Serializer<Frame> serializer() {
-    return this;
-  }
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {}
 
-  @Override
-  public Deserializer<Frame> deserializer() {
-    return this;
-  }
-
-  @Override
-  public void configure(Map<String, ?> configs, boolean isKey) {}
-
-  @Override
-  public void close() {}
+    @Override
+    public void close() {}
 }

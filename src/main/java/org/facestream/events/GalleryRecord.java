@@ -17,40 +17,41 @@ import java.util.Objects;
  * @param enrolledAt when this version of the subject was written
  */
 public record GalleryRecord(
-    String subjectId, String displayName, List<Template> templates, String modelPackId, Instant enrolledAt) {
-  public GalleryRecord {
-    Validation.requireId("subjectId", subjectId);
-    displayName = displayName == null || displayName.isBlank() ? subjectId : displayName;
-    Objects.requireNonNull(templates, "templates");
-    if (templates.isEmpty()) {
-      throw new IllegalArgumentException("expected at least one template for subject " + subjectId + ", found none");
+        String subjectId, String displayName, List<Template> templates, String modelPackId, Instant enrolledAt) {
+    public GalleryRecord {
+        Validation.requireId("subjectId", subjectId);
+        displayName = displayName == null || displayName.isBlank() ? subjectId : displayName;
+        Objects.requireNonNull(templates, "templates");
+        if (templates.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "expected at least one template for subject " + subjectId + ", found none");
+        }
+        templates = List.copyOf(templates);
+        int dim = templates.get(0).embedding().length;
+        for (Template t : templates) {
+            if (t.embedding().length != dim) {
+                throw new IllegalArgumentException("expected every template of " + subjectId + " to have length " + dim
+                        + ", found " + t.embedding().length);
+            }
+        }
+        Validation.requireId("modelPackId", modelPackId);
+        Objects.requireNonNull(enrolledAt, "enrolledAt");
     }
-    templates = List.copyOf(templates);
-    int dim = templates.get(0).embedding().length;
-    for (Template t : templates) {
-      if (t.embedding().length != dim) {
-        throw new IllegalArgumentException(
-            "expected every template of " + subjectId + " to have length " + dim + ", found " + t.embedding().length);
-      }
+
+    /**
+     * Checks a subject id (1-128 characters of {@code [A-Za-z0-9._:@-]}) for writers that have no record,
+     * such as erasure.
+     *
+     * @return the id
+     * @throws IllegalArgumentException naming what was found
+     */
+    public static String requireSubjectId(String subjectId) {
+        Validation.requireId("subjectId", subjectId);
+        return subjectId;
     }
-    Validation.requireId("modelPackId", modelPackId);
-    Objects.requireNonNull(enrolledAt, "enrolledAt");
-  }
 
-  /**
-   * Checks a subject id (1-128 characters of {@code [A-Za-z0-9._:@-]}) for writers that have no record,
-   * such as erasure.
-   *
-   * @return the id
-   * @throws IllegalArgumentException naming what was found
-   */
-  public static String requireSubjectId(String subjectId) {
-    Validation.requireId("subjectId", subjectId);
-    return subjectId;
-  }
-
-  /** Embedding dimension of the templates. */
-  public int dimension() {
-    return templates.get(0).embedding().length;
-  }
+    /** Embedding dimension of the templates. */
+    public int dimension() {
+        return templates.get(0).embedding().length;
+    }
 }

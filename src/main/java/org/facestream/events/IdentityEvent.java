@@ -28,86 +28,129 @@ import java.util.Objects;
  *     each face on its own
  */
 public record IdentityEvent(
-    String id,
-    String subjectId,
-    double score,
-    String bestCandidateId,
-    ThresholdRef threshold,
-    String cameraId,
-    long frameSequence,
-    int faceIndex,
-    Instant capturedAt,
-    Instant decidedAt,
-    BoundingBox box,
-    FaceQuality quality,
-    String modelPackId,
-    long galleryVersion,
-    List<Candidate> candidates,
-    TrackRef track) {
+        String id,
+        String subjectId,
+        double score,
+        String bestCandidateId,
+        ThresholdRef threshold,
+        String cameraId,
+        long frameSequence,
+        int faceIndex,
+        Instant capturedAt,
+        Instant decidedAt,
+        BoundingBox box,
+        FaceQuality quality,
+        String modelPackId,
+        long galleryVersion,
+        List<Candidate> candidates,
+        TrackRef track) {
 
-  /** CloudEvents {@code type} of identity events. */
-  public static final String TYPE = "org.facestream.identity.v1";
+    /** CloudEvents {@code type} of identity events. */
+    public static final String TYPE = "org.facestream.identity.v1";
 
-  /** Subject value of the CloudEvents envelope when no enrolled subject passed the threshold. */
-  public static final String UNKNOWN = "unknown";
+    /** Subject value of the CloudEvents envelope when no enrolled subject passed the threshold. */
+    public static final String UNKNOWN = "unknown";
 
-  public IdentityEvent {
-    Validation.requireId("cameraId", cameraId);
-    String expectedId = FaceObservation.idOf(cameraId, frameSequence, faceIndex);
-    if (!expectedId.equals(id)) {
-      throw new IllegalArgumentException("expected id " + expectedId + ", found " + id);
+    public IdentityEvent {
+        Validation.requireId("cameraId", cameraId);
+        String expectedId = FaceObservation.idOf(cameraId, frameSequence, faceIndex);
+        if (!expectedId.equals(id)) {
+            throw new IllegalArgumentException("expected id " + expectedId + ", found " + id);
+        }
+        if (subjectId != null) {
+            Validation.requireId("subjectId", subjectId);
+        }
+        if (!(score >= -1 && score <= 1)) {
+            throw new IllegalArgumentException("expected score in [-1, 1], found " + score);
+        }
+        Objects.requireNonNull(threshold, "threshold");
+        Objects.requireNonNull(capturedAt, "capturedAt");
+        Objects.requireNonNull(decidedAt, "decidedAt");
+        Objects.requireNonNull(box, "box");
+        Objects.requireNonNull(quality, "quality");
+        Validation.requireId("modelPackId", modelPackId);
+        candidates = candidates == null ? List.of() : List.copyOf(candidates);
     }
-    if (subjectId != null) {
-      Validation.requireId("subjectId", subjectId);
+
+    /** An event deciding one face on its own (no track). */
+    public IdentityEvent(
+            String id,
+            String subjectId,
+            double score,
+            String bestCandidateId,
+            ThresholdRef threshold,
+            String cameraId,
+            long frameSequence,
+            int faceIndex,
+            Instant capturedAt,
+            Instant decidedAt,
+            BoundingBox box,
+            FaceQuality quality,
+            String modelPackId,
+            long galleryVersion,
+            List<Candidate> candidates) {
+        this(
+                id,
+                subjectId,
+                score,
+                bestCandidateId,
+                threshold,
+                cameraId,
+                frameSequence,
+                faceIndex,
+                capturedAt,
+                decidedAt,
+                box,
+                quality,
+                modelPackId,
+                galleryVersion,
+                candidates,
+                null);
     }
-    if (!(score >= -1 && score <= 1)) {
-      throw new IllegalArgumentException("expected score in [-1, 1], found " + score);
+
+    /** A copy deciding {@code track}. */
+    public IdentityEvent withTrack(TrackRef track) {
+        return new IdentityEvent(
+                id,
+                subjectId,
+                score,
+                bestCandidateId,
+                threshold,
+                cameraId,
+                frameSequence,
+                faceIndex,
+                capturedAt,
+                decidedAt,
+                box,
+                quality,
+                modelPackId,
+                galleryVersion,
+                candidates,
+                track);
     }
-    Objects.requireNonNull(threshold, "threshold");
-    Objects.requireNonNull(capturedAt, "capturedAt");
-    Objects.requireNonNull(decidedAt, "decidedAt");
-    Objects.requireNonNull(box, "box");
-    Objects.requireNonNull(quality, "quality");
-    Validation.requireId("modelPackId", modelPackId);
-    candidates = candidates == null ? List.of() : List.copyOf(candidates);
-  }
 
-  /** An event deciding one face on its own (no track). */
-  public IdentityEvent(String id, String subjectId, double score, String bestCandidateId, ThresholdRef threshold,
-      String cameraId, long frameSequence, int faceIndex, Instant capturedAt, Instant decidedAt, BoundingBox box,
-      FaceQuality quality, String modelPackId, long galleryVersion, List<Candidate> candidates) {
-    this(id, subjectId, score, bestCandidateId, threshold, cameraId, frameSequence, faceIndex, capturedAt, decidedAt,
-        box, quality, modelPackId, galleryVersion, candidates, null);
-  }
-
-  /** A copy deciding {@code track}. */
-  public IdentityEvent withTrack(TrackRef track) {
-    return new IdentityEvent(id, subjectId, score, bestCandidateId, threshold, cameraId, frameSequence, faceIndex,
-        capturedAt, decidedAt, box, quality, modelPackId, galleryVersion, candidates, track);
-  }
-
-  /** True when an enrolled subject passed the threshold. */
-  public boolean isMatch() {
-    return subjectId != null;
-  }
-
-  /** The CloudEvents subject: the subject id or {@value #UNKNOWN}. */
-  public String subjectOrUnknown() {
-    return subjectId == null ? UNKNOWN : subjectId;
-  }
-
-  /**
-   * One ranked gallery candidate.
-   *
-   * @param subjectId the candidate subject
-   * @param score its best template cosine in [-1, 1]
-   */
-  public record Candidate(String subjectId, double score) {
-    public Candidate {
-      Validation.requireId("subjectId", subjectId);
-      if (!(score >= -1.0001 && score <= 1.0001)) {
-        throw new IllegalArgumentException("expected candidate score in [-1, 1], found " + score);
-      }
+    /** True when an enrolled subject passed the threshold. */
+    public boolean isMatch() {
+        return subjectId != null;
     }
-  }
+
+    /** The CloudEvents subject: the subject id or {@value #UNKNOWN}. */
+    public String subjectOrUnknown() {
+        return subjectId == null ? UNKNOWN : subjectId;
+    }
+
+    /**
+     * One ranked gallery candidate.
+     *
+     * @param subjectId the candidate subject
+     * @param score its best template cosine in [-1, 1]
+     */
+    public record Candidate(String subjectId, double score) {
+        public Candidate {
+            Validation.requireId("subjectId", subjectId);
+            if (!(score >= -1.0001 && score <= 1.0001)) {
+                throw new IllegalArgumentException("expected candidate score in [-1, 1], found " + score);
+            }
+        }
+    }
 }

@@ -12,71 +12,73 @@ import org.apache.kafka.common.serialization.Serializer;
  * record (bad JSON, a violated invariant) throw {@link SerializationException} naming the type and reason.
  */
 public class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
-  private final Class<T> type;
+    private final Class<T> type;
 
-  public JsonSerde(Class<T> type) {
-    this.type = type;
-  }
-
-  @Override
-  public byte[] serialize(String topic, T value) {
-    if (value == null) {
-      return null;
+    public JsonSerde(Class<T> type) {
+        this.type = type;
     }
-    try {
-      return Json.MAPPER.writeValueAsBytes(value);
-    } catch (IOException e) {
-      throw new SerializationException("cannot write " + type.getSimpleName() + " for " + topic, e);
+
+    @Override
+    public byte[] serialize(String topic, T value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new SerializationException("cannot write " + type.getSimpleName() + " for " + topic, e);
+        }
     }
-  }
 
-  @Override
-  public T deserialize(String topic, byte[] data) {
-    if (data == null) {
-      return null;
+    @Override
+    public T deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        try {
+            T value = Json.MAPPER.readValue(data, type);
+            if (value == null) {
+                throw new SerializationException(
+                        "expected a " + type.getSimpleName() + " JSON object on " + topic + ", found null");
+            }
+            return value;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof SerializationException se) {
+                throw se;
+            }
+            throw new SerializationException(
+                    "expected a " + type.getSimpleName() + " on " + topic + ", found " + data.length
+                            + " bytes that do not read as one: " + rootMessage(e),
+                    e);
+        }
     }
-    try {
-      T value = Json.MAPPER.readValue(data, type);
-      if (value == null) {
-        throw new SerializationException("expected a " + type.getSimpleName() + " JSON object on " + topic + ", found null");
-      }
-      return value;
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof SerializationException se) {
-        throw se;
-      }
-      throw new SerializationException(
-          "expected a " + type.getSimpleName() + " on " + topic + ", found " + data.length + " bytes that do not read as one: "
-              + rootMessage(e), e);
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        if (m == null) {
+            return t.getClass().getSimpleName();
+        }
+        int nl = m.indexOf('\n');
+        return nl > 0 ? m.substring(0, nl) : m;
     }
-  }
 
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
+    @Override
+    public Serializer<T> serializer() {
+        return this;
     }
-    String m = t.getMessage();
-    if (m == null) {
-      return t.getClass().getSimpleName();
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return this;
     }
-    int nl = m.indexOf('\n');
-    return nl > 0 ? m.substring(0, nl) : m;
-  }
 
-  @Override
-  public Serializer<T> serializer() {
-    return this;
-  }
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {}
 
-  @Override
-  public Deserializer<T> deserializer() {
-    return this;
-  }
-
-  @Override
-  public void configure(Map<String, ?> configs, boolean isKey) {}
-
-  @Override
-  public void close() {}
+    @Override
+    public void close() {}
 }

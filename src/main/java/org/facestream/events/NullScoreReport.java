@@ -24,48 +24,63 @@ import java.util.Base64;
  * @param cohortTemplates templates behind one null score (0 in earlier reports: counted as cohortK)
  */
 public record NullScoreReport(
-    String instanceId, String policyId, long sequence, int galleryN, int cohortK, String sketch, long droppedByQuota,
-    Instant reportedAt, int galleryTemplates, int cohortTemplates) {
-  public NullScoreReport {
-    if (instanceId == null || instanceId.isBlank()) {
-      throw new IllegalArgumentException("expected an instance id, found none");
+        String instanceId,
+        String policyId,
+        long sequence,
+        int galleryN,
+        int cohortK,
+        String sketch,
+        long droppedByQuota,
+        Instant reportedAt,
+        int galleryTemplates,
+        int cohortTemplates) {
+    public NullScoreReport {
+        if (instanceId == null || instanceId.isBlank()) {
+            throw new IllegalArgumentException("expected an instance id, found none");
+        }
+        if (policyId == null || policyId.isBlank()) {
+            throw new IllegalArgumentException("expected a policy id, found none");
+        }
+        if (sequence < 0
+                || galleryN < 0
+                || cohortK < 0
+                || droppedByQuota < 0
+                || galleryTemplates < 0
+                || cohortTemplates < 0) {
+            throw new IllegalArgumentException(
+                    "expected non-negative sequence, galleryN, cohortK and droppedByQuota, found " + sequence + ", "
+                            + galleryN + ", " + cohortK + ", " + droppedByQuota);
+        }
+        if (sketch == null) {
+            throw new IllegalArgumentException("expected a sketch, found none");
+        }
+        sketchBytes(sketch);
+        if (reportedAt == null) {
+            throw new IllegalArgumentException("expected reportedAt, found none");
+        }
     }
-    if (policyId == null || policyId.isBlank()) {
-      throw new IllegalArgumentException("expected a policy id, found none");
-    }
-    if (sequence < 0 || galleryN < 0 || cohortK < 0 || droppedByQuota < 0 || galleryTemplates < 0 || cohortTemplates < 0) {
-      throw new IllegalArgumentException("expected non-negative sequence, galleryN, cohortK and droppedByQuota, found "
-          + sequence + ", " + galleryN + ", " + cohortK + ", " + droppedByQuota);
-    }
-    if (sketch == null) {
-      throw new IllegalArgumentException("expected a sketch, found none");
-    }
-    sketchBytes(sketch);
-    if (reportedAt == null) {
-      throw new IllegalArgumentException("expected reportedAt, found none");
-    }
-  }
 
-  /** {@link #galleryTemplates()}, or galleryN for a report that predates it. */
-  public int effectiveGalleryTemplates() {
-    return galleryTemplates > 0 ? galleryTemplates : galleryN;
-  }
-
-  /** {@link #cohortTemplates()}, or cohortK for a report that predates it. */
-  public int effectiveCohortTemplates() {
-    return cohortTemplates > 0 ? cohortTemplates : cohortK;
-  }
-
-  /** The encoded sketch (the base64 decoded; what the bytes say is the matcher's to read). */
-  public byte[] sketchBytes() {
-    return sketchBytes(sketch);
-  }
-
-  private static byte[] sketchBytes(String sketch) {
-    try {
-      return Base64.getDecoder().decode(sketch);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("expected a base64 sketch, found one that does not decode: " + e.getMessage(), e);
+    /** {@link #galleryTemplates()}, or galleryN for a report that predates it. */
+    public int effectiveGalleryTemplates() {
+        return galleryTemplates > 0 ? galleryTemplates : galleryN;
     }
-  }
+
+    /** {@link #cohortTemplates()}, or cohortK for a report that predates it. */
+    public int effectiveCohortTemplates() {
+        return cohortTemplates > 0 ? cohortTemplates : cohortK;
+    }
+
+    /** The encoded sketch (the base64 decoded; what the bytes say is the matcher's to read). */
+    public byte[] sketchBytes() {
+        return sketchBytes(sketch);
+    }
+
+    private static byte[] sketchBytes(String sketch) {
+        try {
+            return Base64.getDecoder().decode(sketch);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "expected a base64 sketch, found one that does not decode: " + e.getMessage(), e);
+        }
+    }
 }

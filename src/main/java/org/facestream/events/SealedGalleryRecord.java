@@ -25,81 +25,84 @@ import java.util.Objects;
  * @param ciphertext the sealed {@link GalleryRecord} payload followed by the 128-bit GCM tag
  */
 public record SealedGalleryRecord(
-    String subjectId,
-    String modelPackId,
-    int dimension,
-    int templateCount,
-    Instant enrolledAt,
-    String cipher,
-    String keyId,
-    byte[] nonce,
-    byte[] ciphertext) {
-  /** The only cipher of v1. */
-  public static final String CIPHER = "AES-256-GCM";
-  /** GCM nonce length in bytes. */
-  public static final int NONCE_BYTES = 12;
-  /** GCM tag length in bytes; every ciphertext is at least this long. */
-  public static final int TAG_BYTES = 16;
+        String subjectId,
+        String modelPackId,
+        int dimension,
+        int templateCount,
+        Instant enrolledAt,
+        String cipher,
+        String keyId,
+        byte[] nonce,
+        byte[] ciphertext) {
+    /** The only cipher of v1. */
+    public static final String CIPHER = "AES-256-GCM";
+    /** GCM nonce length in bytes. */
+    public static final int NONCE_BYTES = 12;
+    /** GCM tag length in bytes; every ciphertext is at least this long. */
+    public static final int TAG_BYTES = 16;
 
-  public SealedGalleryRecord {
-    Validation.requireId("subjectId", subjectId);
-    Validation.requireId("modelPackId", modelPackId);
-    if (dimension < 1) {
-      throw new IllegalArgumentException("expected dimension >= 1 for subject " + subjectId + ", found " + dimension);
+    public SealedGalleryRecord {
+        Validation.requireId("subjectId", subjectId);
+        Validation.requireId("modelPackId", modelPackId);
+        if (dimension < 1) {
+            throw new IllegalArgumentException(
+                    "expected dimension >= 1 for subject " + subjectId + ", found " + dimension);
+        }
+        if (templateCount < 1) {
+            throw new IllegalArgumentException(
+                    "expected at least one template for subject " + subjectId + ", found " + templateCount);
+        }
+        Objects.requireNonNull(enrolledAt, "enrolledAt");
+        if (!CIPHER.equals(cipher)) {
+            throw new IllegalArgumentException("expected cipher " + CIPHER + ", found " + cipher);
+        }
+        Validation.requireId("keyId", keyId);
+        nonce = Validation.requireLength("nonce", nonce, NONCE_BYTES);
+        if (ciphertext == null || ciphertext.length <= TAG_BYTES) {
+            throw new IllegalArgumentException("expected a ciphertext longer than the " + TAG_BYTES
+                    + "-byte GCM tag, found " + (ciphertext == null ? "none" : ciphertext.length + " bytes"));
+        }
+        ciphertext = ciphertext.clone();
     }
-    if (templateCount < 1) {
-      throw new IllegalArgumentException("expected at least one template for subject " + subjectId + ", found " + templateCount);
+
+    @Override
+    public byte[] nonce() {
+        return nonce.clone();
     }
-    Objects.requireNonNull(enrolledAt, "enrolledAt");
-    if (!CIPHER.equals(cipher)) {
-      throw new IllegalArgumentException("expected cipher " + CIPHER + ", found " + cipher);
+
+    @Override
+    public byte[] ciphertext() {
+        return ciphertext.clone();
     }
-    Validation.requireId("keyId", keyId);
-    nonce = Validation.requireLength("nonce", nonce, NONCE_BYTES);
-    if (ciphertext == null || ciphertext.length <= TAG_BYTES) {
-      throw new IllegalArgumentException("expected a ciphertext longer than the " + TAG_BYTES + "-byte GCM tag, found "
-          + (ciphertext == null ? "none" : ciphertext.length + " bytes"));
+
+    /** A copy claiming to be of {@code otherSubjectId} (what an attacker moving ciphertext would write). */
+    public SealedGalleryRecord withSubjectId(String otherSubjectId) {
+        return new SealedGalleryRecord(
+                otherSubjectId, modelPackId, dimension, templateCount, enrolledAt, cipher, keyId, nonce, ciphertext);
     }
-    ciphertext = ciphertext.clone();
-  }
 
-  @Override
-  public byte[] nonce() {
-    return nonce.clone();
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SealedGalleryRecord s
+                && subjectId.equals(s.subjectId)
+                && modelPackId.equals(s.modelPackId)
+                && dimension == s.dimension
+                && templateCount == s.templateCount
+                && enrolledAt.equals(s.enrolledAt)
+                && cipher.equals(s.cipher)
+                && keyId.equals(s.keyId)
+                && Arrays.equals(nonce, s.nonce)
+                && Arrays.equals(ciphertext, s.ciphertext);
+    }
 
-  @Override
-  public byte[] ciphertext() {
-    return ciphertext.clone();
-  }
+    @Override
+    public int hashCode() {
+        return Objects.hash(subjectId, keyId, enrolledAt) * 31 + Arrays.hashCode(ciphertext);
+    }
 
-  /** A copy claiming to be of {@code otherSubjectId} (what an attacker moving ciphertext would write). */
-  public SealedGalleryRecord withSubjectId(String otherSubjectId) {
-    return new SealedGalleryRecord(otherSubjectId, modelPackId, dimension, templateCount, enrolledAt, cipher, keyId, nonce, ciphertext);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof SealedGalleryRecord s
-        && subjectId.equals(s.subjectId)
-        && modelPackId.equals(s.modelPackId)
-        && dimension == s.dimension
-        && templateCount == s.templateCount
-        && enrolledAt.equals(s.enrolledAt)
-        && cipher.equals(s.cipher)
-        && keyId.equals(s.keyId)
-        && Arrays.equals(nonce, s.nonce)
-        && Arrays.equals(ciphertext, s.ciphertext);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(subjectId, keyId, enrolledAt) * 31 + Arrays.hashCode(ciphertext);
-  }
-
-  @Override
-  public String toString() {
-    return "SealedGalleryRecord[subject=" + subjectId + ", pack=" + modelPackId + ", dim=" + dimension + ", templates="
-        + templateCount + ", key=" + keyId + ", " + ciphertext.length + " bytes]";
-  }
+    @Override
+    public String toString() {
+        return "SealedGalleryRecord[subject=" + subjectId + ", pack=" + modelPackId + ", dim=" + dimension
+                + ", templates=" + templateCount + ", key=" + keyId + ", " + ciphertext.length + " bytes]";
+    }
 }

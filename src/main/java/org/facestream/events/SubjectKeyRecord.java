@@ -21,53 +21,59 @@ import java.util.Objects;
  * @param createdAt when the data key was made
  */
 public record SubjectKeyRecord(
-    String subjectId, String keyId, String kekId, String cipher, byte[] nonce, byte[] wrappedKey, Instant createdAt) {
-  /** Length of a data key in bytes (AES-256). */
-  public static final int KEY_BYTES = 32;
-  /** Length of a wrapped data key: the key and the GCM tag. */
-  public static final int WRAPPED_BYTES = KEY_BYTES + SealedGalleryRecord.TAG_BYTES;
+        String subjectId,
+        String keyId,
+        String kekId,
+        String cipher,
+        byte[] nonce,
+        byte[] wrappedKey,
+        Instant createdAt) {
+    /** Length of a data key in bytes (AES-256). */
+    public static final int KEY_BYTES = 32;
+    /** Length of a wrapped data key: the key and the GCM tag. */
+    public static final int WRAPPED_BYTES = KEY_BYTES + SealedGalleryRecord.TAG_BYTES;
 
-  public SubjectKeyRecord {
-    Validation.requireId("subjectId", subjectId);
-    Validation.requireId("keyId", keyId);
-    Validation.requireId("kekId", kekId);
-    if (!SealedGalleryRecord.CIPHER.equals(cipher)) {
-      throw new IllegalArgumentException("expected cipher " + SealedGalleryRecord.CIPHER + ", found " + cipher);
+    public SubjectKeyRecord {
+        Validation.requireId("subjectId", subjectId);
+        Validation.requireId("keyId", keyId);
+        Validation.requireId("kekId", kekId);
+        if (!SealedGalleryRecord.CIPHER.equals(cipher)) {
+            throw new IllegalArgumentException("expected cipher " + SealedGalleryRecord.CIPHER + ", found " + cipher);
+        }
+        nonce = Validation.requireLength("nonce", nonce, SealedGalleryRecord.NONCE_BYTES);
+        wrappedKey = Validation.requireLength("wrappedKey", wrappedKey, WRAPPED_BYTES);
+        Objects.requireNonNull(createdAt, "createdAt");
     }
-    nonce = Validation.requireLength("nonce", nonce, SealedGalleryRecord.NONCE_BYTES);
-    wrappedKey = Validation.requireLength("wrappedKey", wrappedKey, WRAPPED_BYTES);
-    Objects.requireNonNull(createdAt, "createdAt");
-  }
 
-  @Override
-  public byte[] nonce() {
-    return nonce.clone();
-  }
+    @Override
+    public byte[] nonce() {
+        return nonce.clone();
+    }
 
-  @Override
-  public byte[] wrappedKey() {
-    return wrappedKey.clone();
-  }
+    @Override
+    public byte[] wrappedKey() {
+        return wrappedKey.clone();
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof SubjectKeyRecord k
-        && subjectId.equals(k.subjectId)
-        && keyId.equals(k.keyId)
-        && kekId.equals(k.kekId)
-        && cipher.equals(k.cipher)
-        && Arrays.equals(nonce, k.nonce)
-        && Arrays.equals(wrappedKey, k.wrappedKey)
-        && createdAt.equals(k.createdAt);
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SubjectKeyRecord k
+                && subjectId.equals(k.subjectId)
+                && keyId.equals(k.keyId)
+                && kekId.equals(k.kekId)
+                && cipher.equals(k.cipher)
+                && Arrays.equals(nonce, k.nonce)
+                && Arrays.equals(wrappedKey, k.wrappedKey)
+                && createdAt.equals(k.createdAt);
+    }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(subjectId, keyId, kekId) * 31 + Arrays.hashCode(wrappedKey);
-  }
+    @Override
+    public int hashCode() {
+        return Objects.hash(subjectId, keyId, kekId) * 31 + Arrays.hashCode(wrappedKey);
+    }
 
-  @Override
-  public String toString() {
-    return "SubjectKeyRecord[subject=" + subjectId + ", key=" + keyId + ", kek=" + kekId + "]";
-  }
+    @Override
+    public String toString() {
+        return "SubjectKeyRecord[subject=" + subjectId + ", key=" + keyId + ", kek=" + kekId + "]";
+    }
 }

@@ -11,38 +11,38 @@ import java.util.Objects;
  * @param quality quality of the face the template was computed from
  */
 public record Template(float[] embedding, String source, FaceQuality quality) {
-  public Template {
-    embedding = Validation.requireEmbedding("template embedding", embedding);
-    double norm = 0;
-    for (float v : embedding) {
-      norm += v * v;
+    public Template {
+        embedding = Validation.requireEmbedding("template embedding", embedding);
+        double norm = 0;
+        for (float v : embedding) {
+            norm += v * v;
+        }
+        if (Math.abs(Math.sqrt(norm) - 1) > 1e-3) {
+            throw new IllegalArgumentException("expected an L2-normalised template, found norm " + Math.sqrt(norm));
+        }
+        Objects.requireNonNull(source, "source");
     }
-    if (Math.abs(Math.sqrt(norm) - 1) > 1e-3) {
-      throw new IllegalArgumentException("expected an L2-normalised template, found norm " + Math.sqrt(norm));
+
+    @Override
+    public float[] embedding() {
+        return embedding.clone();
     }
-    Objects.requireNonNull(source, "source");
-  }
 
-  @Override
-  public float[] embedding() {
-    return embedding.clone();
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Template t
+                && Arrays.equals(embedding, t.embedding)
+                && source.equals(t.source)
+                && Objects.equals(quality, t.quality);
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Template t
-        && Arrays.equals(embedding, t.embedding)
-        && source.equals(t.source)
-        && Objects.equals(quality, t.quality);
-  }
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(embedding) * 31 + source.hashCode();
+    }
 
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(embedding) * 31 + source.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return "Template[dim=" + embedding.length + ", source=" + source + "]";
-  }
+    @Override
+    public String toString() {
+        return "Template[dim=" + embedding.length + ", source=" + source + "]";
+    }
 }

@@ -9,15 +9,15 @@ package org.facestream.events;
  * @param policy name of the policy ("fixed", "adaptive-fpir", ...)
  */
 public record ThresholdRef(double cosine, long version, String policy) {
-  public ThresholdRef {
-    if (!(cosine >= -1 && cosine <= 1)) {
-      throw new IllegalArgumentException("expected threshold cosine in [-1, 1], found " + cosine);
+    public ThresholdRef {
+        if (!(cosine >= -1 && cosine <= 1)) {
+            throw new IllegalArgumentException("expected threshold cosine in [-1, 1], found " + cosine);
+        }
+        if (version < 0) {
+            throw new IllegalArgumentException("expected threshold version >= 0, found " + version);
+        }
+        if (policy == null || policy.isBlank()) {
+            throw new IllegalArgumentException("expected a threshold policy name, found none");
+        }
     }
-    if (version < 0) {
-      throw new IllegalArgumentException("expected threshold version >= 0, found " + version);
-    }
-    if (policy == null || policy.isBlank()) {
-      throw new IllegalArgumentException("expected a threshold policy name, found none");
-    }
-  }
 }

@@ -25,52 +25,53 @@ import java.util.Objects;
  * @param updatedAt when it was published
  */
 public record ThresholdState(
-    String policyId,
-    double value,
-    double rawValue,
-    long version,
-    double alpha,
-    double level,
-    int galleryN,
-    int cohortK,
-    long samples,
-    double meanSmoothMax,
-    double beta,
-    String method,
-    Instant updatedAt) {
-  public static final String EMPIRICAL = "empirical";
-  public static final String TAIL = "tail";
-  public static final String INSUFFICIENT = "insufficient";
+        String policyId,
+        double value,
+        double rawValue,
+        long version,
+        double alpha,
+        double level,
+        int galleryN,
+        int cohortK,
+        long samples,
+        double meanSmoothMax,
+        double beta,
+        String method,
+        Instant updatedAt) {
+    public static final String EMPIRICAL = "empirical";
+    public static final String TAIL = "tail";
+    public static final String INSUFFICIENT = "insufficient";
 
-  public ThresholdState {
-    if (policyId == null || policyId.isBlank()) {
-      throw new IllegalArgumentException("expected a policy id, found none");
+    public ThresholdState {
+        if (policyId == null || policyId.isBlank()) {
+            throw new IllegalArgumentException("expected a policy id, found none");
+        }
+        if (!(value >= -1 && value <= 1)) {
+            throw new IllegalArgumentException("expected value in [-1, 1], found " + value);
+        }
+        if (!Double.isFinite(rawValue)) {
+            throw new IllegalArgumentException("expected a finite raw value, found " + rawValue);
+        }
+        if (version < 1) {
+            throw new IllegalArgumentException("expected version >= 1, found " + version);
+        }
+        if (!(alpha > 0 && alpha < 1)) {
+            throw new IllegalArgumentException("expected alpha in (0, 1), found " + alpha);
+        }
+        if (!(level > 0 && level < 1)) {
+            throw new IllegalArgumentException("expected level in (0, 1), found " + level);
+        }
+        if (galleryN < 0 || cohortK < 0 || samples < 0) {
+            throw new IllegalArgumentException("expected non-negative galleryN, cohortK and samples, found " + galleryN
+                    + ", " + cohortK + ", " + samples);
+        }
+        if (!Double.isFinite(meanSmoothMax) || !Double.isFinite(beta)) {
+            throw new IllegalArgumentException(
+                    "expected finite meanSmoothMax and beta, found " + meanSmoothMax + ", " + beta);
+        }
+        if (!EMPIRICAL.equals(method) && !TAIL.equals(method) && !INSUFFICIENT.equals(method)) {
+            throw new IllegalArgumentException("expected method empirical, tail or insufficient, found " + method);
+        }
+        Objects.requireNonNull(updatedAt, "updatedAt");
     }
-    if (!(value >= -1 && value <= 1)) {
-      throw new IllegalArgumentException("expected value in [-1, 1], found " + value);
-    }
-    if (!Double.isFinite(rawValue)) {
-      throw new IllegalArgumentException("expected a finite raw value, found " + rawValue);
-    }
-    if (version < 1) {
-      throw new IllegalArgumentException("expected version >= 1, found " + version);
-    }
-    if (!(alpha > 0 && alpha < 1)) {
-      throw new IllegalArgumentException("expected alpha in (0, 1), found " + alpha);
-    }
-    if (!(level > 0 && level < 1)) {
-      throw new IllegalArgumentException("expected level in (0, 1), found " + level);
-    }
-    if (galleryN < 0 || cohortK < 0 || samples < 0) {
-      throw new IllegalArgumentException(
-          "expected non-negative galleryN, cohortK and samples, found " + galleryN + ", " + cohortK + ", " + samples);
-    }
-    if (!Double.isFinite(meanSmoothMax) || !Double.isFinite(beta)) {
-      throw new IllegalArgumentException("expected finite meanSmoothMax and beta, found " + meanSmoothMax + ", " + beta);
-    }
-    if (!EMPIRICAL.equals(method) && !TAIL.equals(method) && !INSUFFICIENT.equals(method)) {
-      throw new IllegalArgumentException("expected method empirical, tail or insufficient, found " + method);
-    }
-    Objects.requireNonNull(updatedAt, "updatedAt");
-  }
 }

@@ -15,14 +15,14 @@ import java.util.Objects;
  * @param decision 1 for the track's first decision, then 2, 3, ... each time its evidence has grown enough
  */
 public record TrackRef(String trackId, int observations, double evidence, Instant firstSeen, int decision) {
-  public TrackRef {
-    if (trackId == null || trackId.isBlank()) {
-      throw new IllegalArgumentException("expected a track id, found none");
+    public TrackRef {
+        if (trackId == null || trackId.isBlank()) {
+            throw new IllegalArgumentException("expected a track id, found none");
+        }
+        if (observations < 1 || !(evidence > 0) || decision < 1) {
+            throw new IllegalArgumentException("expected observations >= 1, evidence > 0 and decision >= 1, found "
+                    + observations + ", " + evidence + ", " + decision);
+        }
+        Objects.requireNonNull(firstSeen, "firstSeen");
     }
-    if (observations < 1 || !(evidence > 0) || decision < 1) {
-      throw new IllegalArgumentException("expected observations >= 1, evidence > 0 and decision >= 1, found "
-          + observations + ", " + evidence + ", " + decision);
-    }
-    Objects.requireNonNull(firstSeen, "firstSeen");
-  }
 }

@@ -4,41 +4,42 @@ import java.util.regex.Pattern;
 
 /** Invariant checks shared by the wire records; messages read "expected X, found Y". */
 final class Validation {
-  /** Ids travel in keys, URLs and file names: keep them to a safe alphabet. */
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
+    /** Ids travel in keys, URLs and file names: keep them to a safe alphabet. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
 
-  private Validation() {}
+    private Validation() {}
 
-  static void requireId(String what, String id) {
-    if (id == null || !ID.matcher(id).matches()) {
-      throw new IllegalArgumentException(
-          "expected " + what + " of 1-128 characters [A-Za-z0-9._:@-], found " + (id == null ? "null" : "'" + id + "'"));
+    static void requireId(String what, String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("expected " + what + " of 1-128 characters [A-Za-z0-9._:@-], found "
+                    + (id == null ? "null" : "'" + id + "'"));
+        }
     }
-  }
 
-  static float[] requireEmbedding(String what, float[] v) {
-    if (v == null || v.length == 0) {
-      throw new IllegalArgumentException("expected a non-empty " + what + ", found " + (v == null ? "null" : "length 0"));
+    static float[] requireEmbedding(String what, float[] v) {
+        if (v == null || v.length == 0) {
+            throw new IllegalArgumentException(
+                    "expected a non-empty " + what + ", found " + (v == null ? "null" : "length 0"));
+        }
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new NonFiniteValueException(what, i, v[i]);
+            }
+        }
+        return v.clone();
     }
-    for (int i = 0; i < v.length; i++) {
-      if (!Float.isFinite(v[i])) {
-        throw new NonFiniteValueException(what, i, v[i]);
-      }
-    }
-    return v.clone();
-  }
 
-  static byte[] requireLength(String what, byte[] bytes, int length) {
-    if (bytes == null || bytes.length != length) {
-      throw new IllegalArgumentException(
-          "expected a " + what + " of " + length + " bytes, found " + (bytes == null ? "none" : bytes.length + " bytes"));
+    static byte[] requireLength(String what, byte[] bytes, int length) {
+        if (bytes == null || bytes.length != length) {
+            throw new IllegalArgumentException("expected a " + what + " of " + length + " bytes, found "
+                    + (bytes == null ? "none" : bytes.length + " bytes"));
+        }
+        return bytes.clone();
     }
-    return bytes.clone();
-  }
 
-  static void requireFinite(String what, double value) {
-    if (!Double.isFinite(value)) {
-      throw new IllegalArgumentException("expected finite " + what + ", found " + value);
+    static void requireFinite(String what, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("expected finite " + what + ", found " + value);
+        }
     }
-  }
 }

@@ -31,488 +31,489 @@ import java.util.function.Supplier;
  * are daemon threads created on first use and kept for the index's lifetime.
  */
 public final class FlatIndex {
-  /** Rows per interleaved group; the Vector API kernel loads 16 (AVX-512) or 8 (AVX2) lanes of a group. */
-  public static final int GROUP = 16;
-  /** Capacity granule: the kernel works on pairs of groups. */
-  private static final int GRANULE = 2 * GROUP;
-  private static final int PROBE_BLOCK = 64;
-  private static final int TILE_GROUPS = 8;
+    /** Rows per interleaved group; the Vector API kernel loads 16 (AVX-512) or 8 (AVX2) lanes of a group. */
+    public static final int GROUP = 16;
+    /** Capacity granule: the kernel works on pairs of groups. */
+    private static final int GRANULE = 2 * GROUP;
 
-  private final int dimension;
-  private final SearchOptions options;
-  private final TileKernel kernel;
-  private float[] data;
-  private short[] half;
-  private byte[] quant;
-  private float[] quantScale;
-  private int size;
-  private int capacity;
-  private ExecutorService workers;
+    private static final int PROBE_BLOCK = 64;
+    private static final int TILE_GROUPS = 8;
 
-  /**
-   * An empty index.
-   *
-   * @param initialCapacity rows to allocate up front (exactly, rounded up to 32): give the final size when
-   *     it is known so the fp32 array is never copied to grow
-   */
-  public FlatIndex(int dimension, int initialCapacity, SearchOptions options) {
-    if (dimension <= 0) {
-      throw new IllegalArgumentException("expected a positive dimension, found " + dimension);
-    }
-    if (initialCapacity < 0) {
-      throw new IllegalArgumentException("expected a non-negative initial capacity, found " + initialCapacity);
-    }
-    this.dimension = dimension;
-    this.options = options;
-    this.kernel = TileKernel.best();
-    this.data = new float[0];
-    if (options.storage() == Storage.FP16) {
-      half = new short[0];
-    } else if (options.storage() == Storage.INT8) {
-      quant = new byte[0];
-      quantScale = new float[0];
-    }
-    ensureCapacity(initialCapacity);
-  }
+    private final int dimension;
+    private final SearchOptions options;
+    private final TileKernel kernel;
+    private float[] data;
+    private short[] half;
+    private byte[] quant;
+    private float[] quantScale;
+    private int size;
+    private int capacity;
+    private ExecutorService workers;
 
-  public int dimension() {
-    return dimension;
-  }
-
-  public int size() {
-    return size;
-  }
-
-  public SearchOptions options() {
-    return options;
-  }
-
-  /** Name of the scan kernel in use ("vector-512bit", "scalar"), for logs and benchmark output. */
-  public static String kernelName() {
-    return TileKernel.best().name();
-  }
-
-  /** Bytes held by the row arrays (all storages), for memory reports. */
-  public long memoryBytes() {
-    long b = 4L * data.length;
-    if (half != null) {
-      b += 2L * half.length;
-    }
-    if (quant != null) {
-      b += quant.length + 4L * quantScale.length;
-    }
-    return b;
-  }
-
-  /** Appends a row (copied); returns its index. */
-  public int add(float[] row) {
-    checkRow(row);
-    ensureCapacity(size + 1);
-    write(size, row);
-    return size++;
-  }
-
-  /** Replaces row {@code r} (copied). */
-  public void set(int r, float[] row) {
-    checkIndex(r);
-    checkRow(row);
-    write(r, row);
-  }
-
-  /**
-   * Removes row {@code r} by moving the last row into its slot; returns the index the moved row had
-   * (the old last index, equal to {@code r} when nothing moved).
-   */
-  public int swapRemove(int r) {
-    checkIndex(r);
-    int last = size - 1;
-    if (r != last) {
-      move(last, r);
-    }
-    size--;
-    return last;
-  }
-
-  /** A copy of row {@code r} in fp32. */
-  public float[] row(int r) {
-    checkIndex(r);
-    float[] out = new float[dimension];
-    int base = base(r);
-    for (int j = 0; j < dimension; j++) {
-      out[j] = data[base + j * GROUP];
-    }
-    return out;
-  }
-
-  /** Exact fp32 inner product of row {@code r} and {@code probe}, summed in the row's dimension order. */
-  public float dot(int r, float[] probe) {
-    int base = base(r);
-    float s = 0;
-    for (int j = 0; j < dimension; j++) {
-      s = Math.fma(data[base + j * GROUP], probe[j], s);
-    }
-    return s;
-  }
-
-  /**
-   * The {@code k} rows with the largest inner product with each probe, best first (fewer when the index
-   * holds fewer rows). Scores are exact fp32 inner products whatever the storage.
-   *
-   * @throws IllegalArgumentException for k < 1 or a probe of the wrong length or with a non-finite value
-   */
-  public RowHits[] search(float[][] probes, int k) {
-    if (k < 1) {
-      throw new IllegalArgumentException("expected k >= 1, found " + k);
-    }
-    for (float[] p : probes) {
-      checkRow(p);
-    }
-    RowHits[] out = new RowHits[probes.length];
-    if (size == 0) {
-      Arrays.fill(out, new RowHits(new int[0], new float[0]));
-      return out;
-    }
-    Storage storage = options.storage();
-    int candidates = Math.min(size, storage == Storage.FP32 ? k : Math.max(k, options.rerankCandidates()));
-    float[][] scanProbes = probes;
-    if (storage != Storage.FP32) {
-      scanProbes = new float[probes.length][];
-      for (int i = 0; i < probes.length; i++) {
-        // unit max-abs keeps the fp16 bias-folded probe far from float overflow; ranking is unchanged
-        float[] p = scaledToUnitMaxAbs(probes[i]);
-        scanProbes[i] = storage == Storage.FP16 ? kernel.prepareFp16(p) : p;
-      }
-    }
-    int n = probes.length;
-    final int cap = candidates;
-    List<TopRows> shards = scanShards(scanProbes, storage, () -> new TopRows(n, cap));
-    TopRows top = shards.get(0);
-    for (int s = 1; s < shards.size(); s++) {
-      top.mergeFrom(shards.get(s));
-    }
-    for (int i = 0; i < n; i++) {
-      if (storage == Storage.FP32) {
-        out[i] = top.sorted(i, k);
-      } else {
-        out[i] = rerank(probes[i], top, i, k);
-      }
-    }
-    return out;
-  }
-
-  private RowHits rerank(float[] probe, TopRows approx, int i, int k) {
-    TopRows exact = new TopRows(1, Math.min(k, approx.count[i]));
-    int[] rows = approx.rows[i];
-    for (int c = 0; c < approx.count[i]; c++) {
-      exact.offer(0, rows[c], dot(rows[c], probe));
-    }
-    return exact.sorted(0, k);
-  }
-
-  private static float[] scaledToUnitMaxAbs(float[] p) {
-    float m = 0;
-    for (float v : p) {
-      m = Math.max(m, Math.abs(v));
-    }
-    float[] out = p.clone();
-    if (m > 0) {
-      for (int j = 0; j < out.length; j++) {
-        out[j] /= m;
-      }
-    }
-    return out;
-  }
-
-  /** Receives the scores of consecutive rows for one probe. */
-  interface Sink {
-    void accept(int probe, int firstRow, float[] scores, int offset, int count);
-  }
-
-  /**
-   * Scans all rows for every probe, one shard per thread, each shard feeding its own sink; returns the sinks
-   * (shard order). Probes must already be in the form the storage's kernel wants.
-   */
-  <S extends Sink> List<S> scanShards(float[][] probes, Storage storage, Supplier<S> newSink) {
-    int usedPairs = (size + GRANULE - 1) / GRANULE;
-    int shards = Math.max(1, Math.min(options.threads(), usedPairs));
-    List<S> sinks = new ArrayList<>(shards);
-    for (int s = 0; s < shards; s++) {
-      sinks.add(newSink.get());
-    }
-    if (shards == 1) {
-      scan(probes, storage, 0, usedPairs * 2, sinks.get(0));
-      return sinks;
-    }
-    ExecutorService pool = workers();
-    List<Future<?>> futures = new ArrayList<>(shards - 1);
-    for (int s = 1; s < shards; s++) {
-      int g0 = (int) ((long) usedPairs * s / shards) * 2;
-      int g1 = (int) ((long) usedPairs * (s + 1) / shards) * 2;
-      S sink = sinks.get(s);
-      futures.add(pool.submit(() -> scan(probes, storage, g0, g1, sink)));
-    }
-    scan(probes, storage, 0, (usedPairs / shards) * 2, sinks.get(0));
-    for (Future<?> f : futures) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for a search shard", e);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("search shard failed", e.getCause());
-      }
-    }
-    return sinks;
-  }
-
-  private void scan(float[][] probes, Storage storage, int gFrom, int gTo, Sink sink) {
-    float[] scores = new float[PROBE_BLOCK * TILE_GROUPS * GROUP];
-    int n = probes.length;
-    for (int pb = 0; pb < n; pb += PROBE_BLOCK) {
-      int pn = Math.min(PROBE_BLOCK, n - pb);
-      for (int g = gFrom; g < gTo; g += TILE_GROUPS) {
-        int g1 = Math.min(g + TILE_GROUPS, gTo);
-        int firstRow = g * GROUP;
-        int count = Math.min((g1 - g) * GROUP, size - firstRow);
-        if (count <= 0) {
-          break;
+    /**
+     * An empty index.
+     *
+     * @param initialCapacity rows to allocate up front (exactly, rounded up to 32): give the final size when
+     *     it is known so the fp32 array is never copied to grow
+     */
+    public FlatIndex(int dimension, int initialCapacity, SearchOptions options) {
+        if (dimension <= 0) {
+            throw new IllegalArgumentException("expected a positive dimension, found " + dimension);
         }
-        switch (storage) {
-          case FP32 -> kernel.fp32(data, dimension, g, g1, probes, pb, pn, scores);
-          case FP16 -> kernel.fp16(half, dimension, g, g1, probes, pb, pn, scores);
-          case INT8 -> kernel.int8(quant, dimension, g, g1, probes, pb, pn, scores);
+        if (initialCapacity < 0) {
+            throw new IllegalArgumentException("expected a non-negative initial capacity, found " + initialCapacity);
         }
-        int tileRows = (g1 - g) * GROUP;
-        if (storage == Storage.INT8) {
-          for (int i = 0; i < pn; i++) {
-            int o = i * tileRows;
-            for (int r = 0; r < count; r++) {
-              scores[o + r] *= quantScale[firstRow + r];
+        this.dimension = dimension;
+        this.options = options;
+        this.kernel = TileKernel.best();
+        this.data = new float[0];
+        if (options.storage() == Storage.FP16) {
+            half = new short[0];
+        } else if (options.storage() == Storage.INT8) {
+            quant = new byte[0];
+            quantScale = new float[0];
+        }
+        ensureCapacity(initialCapacity);
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public SearchOptions options() {
+        return options;
+    }
+
+    /** Name of the scan kernel in use ("vector-512bit", "scalar"), for logs and benchmark output. */
+    public static String kernelName() {
+        return TileKernel.best().name();
+    }
+
+    /** Bytes held by the row arrays (all storages), for memory reports. */
+    public long memoryBytes() {
+        long b = 4L * data.length;
+        if (half != null) {
+            b += 2L * half.length;
+        }
+        if (quant != null) {
+            b += quant.length + 4L * quantScale.length;
+        }
+        return b;
+    }
+
+    /** Appends a row (copied); returns its index. */
+    public int add(float[] row) {
+        checkRow(row);
+        ensureCapacity(size + 1);
+        write(size, row);
+        return size++;
+    }
+
+    /** Replaces row {@code r} (copied). */
+    public void set(int r, float[] row) {
+        checkIndex(r);
+        checkRow(row);
+        write(r, row);
+    }
+
+    /**
+     * Removes row {@code r} by moving the last row into its slot; returns the index the moved row had
+     * (the old last index, equal to {@code r} when nothing moved).
+     */
+    public int swapRemove(int r) {
+        checkIndex(r);
+        int last = size - 1;
+        if (r != last) {
+            move(last, r);
+        }
+        size--;
+        return last;
+    }
+
+    /** A copy of row {@code r} in fp32. */
+    public float[] row(int r) {
+        checkIndex(r);
+        float[] out = new float[dimension];
+        int base = base(r);
+        for (int j = 0; j < dimension; j++) {
+            out[j] = data[base + j * GROUP];
+        }
+        return out;
+    }
+
+    /** Exact fp32 inner product of row {@code r} and {@code probe}, summed in the row's dimension order. */
+    public float dot(int r, float[] probe) {
+        int base = base(r);
+        float s = 0;
+        for (int j = 0; j < dimension; j++) {
+            s = Math.fma(data[base + j * GROUP], probe[j], s);
+        }
+        return s;
+    }
+
+    /**
+     * The {@code k} rows with the largest inner product with each probe, best first (fewer when the index
+     * holds fewer rows). Scores are exact fp32 inner products whatever the storage.
+     *
+     * @throws IllegalArgumentException for k < 1 or a probe of the wrong length or with a non-finite value
+     */
+    public RowHits[] search(float[][] probes, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("expected k >= 1, found " + k);
+        }
+        for (float[] p : probes) {
+            checkRow(p);
+        }
+        RowHits[] out = new RowHits[probes.length];
+        if (size == 0) {
+            Arrays.fill(out, new RowHits(new int[0], new float[0]));
+            return out;
+        }
+        Storage storage = options.storage();
+        int candidates = Math.min(size, storage == Storage.FP32 ? k : Math.max(k, options.rerankCandidates()));
+        float[][] scanProbes = probes;
+        if (storage != Storage.FP32) {
+            scanProbes = new float[probes.length][];
+            for (int i = 0; i < probes.length; i++) {
+                // unit max-abs keeps the fp16 bias-folded probe far from float overflow; ranking is unchanged
+                float[] p = scaledToUnitMaxAbs(probes[i]);
+                scanProbes[i] = storage == Storage.FP16 ? kernel.prepareFp16(p) : p;
             }
-          }
         }
-        for (int i = 0; i < pn; i++) {
-          sink.accept(pb + i, firstRow, scores, i * tileRows, count);
+        int n = probes.length;
+        final int cap = candidates;
+        List<TopRows> shards = scanShards(scanProbes, storage, () -> new TopRows(n, cap));
+        TopRows top = shards.get(0);
+        for (int s = 1; s < shards.size(); s++) {
+            top.mergeFrom(shards.get(s));
         }
-      }
-    }
-  }
-
-  private synchronized ExecutorService workers() {
-    if (workers == null) {
-      workers = Executors.newFixedThreadPool(options.threads() - 1, r -> {
-        Thread t = new Thread(r, "facestream-search");
-        t.setDaemon(true);
-        return t;
-      });
-    }
-    return workers;
-  }
-
-  private int base(int r) {
-    return (r / GROUP) * dimension * GROUP + (r % GROUP);
-  }
-
-  private void write(int r, float[] row) {
-    int base = base(r);
-    for (int j = 0; j < dimension; j++) {
-      data[base + j * GROUP] = row[j];
-    }
-    if (half != null) {
-      for (int j = 0; j < dimension; j++) {
-        half[base + j * GROUP] = Float.floatToFloat16(row[j]);
-      }
-    }
-    if (quant != null) {
-      float m = 0;
-      for (float v : row) {
-        m = Math.max(m, Math.abs(v));
-      }
-      float scale = m / 127f;
-      for (int j = 0; j < dimension; j++) {
-        quant[base + j * GROUP] = (byte) (m == 0 ? 0 : Math.round(row[j] / scale));
-      }
-      quantScale[r] = scale;
-    }
-  }
-
-  private void move(int from, int to) {
-    int a = base(from);
-    int b = base(to);
-    for (int j = 0; j < dimension; j++) {
-      data[b + j * GROUP] = data[a + j * GROUP];
-    }
-    if (half != null) {
-      for (int j = 0; j < dimension; j++) {
-        half[b + j * GROUP] = half[a + j * GROUP];
-      }
-    }
-    if (quant != null) {
-      for (int j = 0; j < dimension; j++) {
-        quant[b + j * GROUP] = quant[a + j * GROUP];
-      }
-      quantScale[to] = quantScale[from];
-    }
-  }
-
-  private void ensureCapacity(int needed) {
-    if (needed <= capacity) {
-      return;
-    }
-    long rows = Math.max(needed, capacity == 0 ? needed : 2L * capacity);
-    rows = (rows + GRANULE - 1) / GRANULE * GRANULE;
-    long values = rows * dimension;
-    if (values > Integer.MAX_VALUE - 16) {
-      rows = ((Integer.MAX_VALUE - 16) / dimension) / GRANULE * GRANULE;
-      values = rows * dimension;
-      if (rows < needed) {
-        throw new IllegalStateException("expected at most " + rows + " rows of dimension " + dimension
-            + " in one index, found " + needed);
-      }
-    }
-    data = Arrays.copyOf(data, (int) values);
-    if (half != null) {
-      half = Arrays.copyOf(half, (int) values);
-    }
-    if (quant != null) {
-      quant = Arrays.copyOf(quant, (int) values);
-      quantScale = Arrays.copyOf(quantScale, (int) rows);
-    }
-    capacity = (int) rows;
-  }
-
-  private void checkRow(float[] row) {
-    if (row.length != dimension) {
-      throw new IllegalArgumentException("expected vector length " + dimension + ", found " + row.length);
-    }
-    for (int j = 0; j < row.length; j++) {
-      if (!Float.isFinite(row[j])) {
-        throw new IllegalArgumentException("expected finite values, found " + row[j] + " at position " + j);
-      }
-    }
-  }
-
-  private void checkIndex(int r) {
-    if (r < 0 || r >= size) {
-      throw new IndexOutOfBoundsException("expected a row in [0, " + size + "), found " + r);
-    }
-  }
-
-  /**
-   * Bounded min-heaps of (score, row), one per probe: the root is the worst kept candidate, so a new score
-   * is compared once against it. Ties prefer the lower row, so results do not depend on the shard split.
-   */
-  static final class TopRows implements Sink {
-    final float[][] scores;
-    final int[][] rows;
-    final int[] count;
-    private final int cap;
-
-    TopRows(int probes, int cap) {
-      this.cap = cap;
-      scores = new float[probes][cap];
-      rows = new int[probes][cap];
-      count = new int[probes];
-    }
-
-    @Override
-    public void accept(int probe, int firstRow, float[] in, int offset, int n) {
-      float[] s = scores[probe];
-      int[] r = rows[probe];
-      int i = 0;
-      while (count[probe] < cap && i < n) {
-        offer(probe, firstRow + i, in[offset + i]);
-        i++;
-      }
-      float worst = s[0];
-      // rows arrive in increasing order, so an equal score never displaces the kept (lower) row
-      for (; i < n; i++) {
-        float v = in[offset + i];
-        if (v > worst) {
-          s[0] = v;
-          r[0] = firstRow + i;
-          siftDown(s, r, cap);
-          worst = s[0];
+        for (int i = 0; i < n; i++) {
+            if (storage == Storage.FP32) {
+                out[i] = top.sorted(i, k);
+            } else {
+                out[i] = rerank(probes[i], top, i, k);
+            }
         }
-      }
+        return out;
     }
 
-    void offer(int probe, int row, float score) {
-      float[] s = scores[probe];
-      int[] r = rows[probe];
-      int n = count[probe];
-      if (n < cap) {
-        s[n] = score;
-        r[n] = row;
-        int c = n;
-        while (c > 0) {
-          int p = (c - 1) >>> 1;
-          if (!worse(s[c], r[c], s[p], r[p])) {
-            break;
-          }
-          swap(s, r, c, p);
-          c = p;
+    private RowHits rerank(float[] probe, TopRows approx, int i, int k) {
+        TopRows exact = new TopRows(1, Math.min(k, approx.count[i]));
+        int[] rows = approx.rows[i];
+        for (int c = 0; c < approx.count[i]; c++) {
+            exact.offer(0, rows[c], dot(rows[c], probe));
         }
-        count[probe] = n + 1;
-      } else if (worse(s[0], r[0], score, row)) {
-        s[0] = score;
-        r[0] = row;
-        siftDown(s, r, n);
-      }
+        return exact.sorted(0, k);
     }
 
-    void mergeFrom(TopRows other) {
-      for (int p = 0; p < count.length; p++) {
-        for (int c = 0; c < other.count[p]; c++) {
-          offer(p, other.rows[p][c], other.scores[p][c]);
+    private static float[] scaledToUnitMaxAbs(float[] p) {
+        float m = 0;
+        for (float v : p) {
+            m = Math.max(m, Math.abs(v));
         }
-      }
-    }
-
-    /** The best {@code k} of probe {@code p}, best first (consumes nothing; copies). */
-    RowHits sorted(int p, int k) {
-      int n = count[p];
-      float[] s = Arrays.copyOf(scores[p], n);
-      int[] r = Arrays.copyOf(rows[p], n);
-      // pop the worst repeatedly, filling from the back
-      for (int end = n - 1; end > 0; end--) {
-        swap(s, r, 0, end);
-        siftDown(s, r, end);
-      }
-      int m = Math.min(k, n);
-      return new RowHits(Arrays.copyOf(r, m), Arrays.copyOf(s, m));
-    }
-
-    private static boolean worse(float sa, int ra, float sb, int rb) {
-      return sa < sb || (sa == sb && ra > rb);
-    }
-
-    private static void siftDown(float[] s, int[] r, int n) {
-      int i = 0;
-      while (true) {
-        int l = 2 * i + 1;
-        if (l >= n) {
-          return;
+        float[] out = p.clone();
+        if (m > 0) {
+            for (int j = 0; j < out.length; j++) {
+                out[j] /= m;
+            }
         }
-        int w = l;
-        if (l + 1 < n && worse(s[l + 1], r[l + 1], s[l], r[l])) {
-          w = l + 1;
-        }
-        if (!worse(s[w], r[w], s[i], r[i])) {
-          return;
-        }
-        swap(s, r, i, w);
-        i = w;
-      }
+        return out;
     }
 
-    private static void swap(float[] s, int[] r, int a, int b) {
-      float t = s[a];
-      s[a] = s[b];
-      s[b] = t;
-      int u = r[a];
-      r[a] = r[b];
-      r[b] = u;
+    /** Receives the scores of consecutive rows for one probe. */
+    interface Sink {
+        void accept(int probe, int firstRow, float[] scores, int offset, int count);
     }
-  }
+
+    /**
+     * Scans all rows for every probe, one shard per thread, each shard feeding its own sink; returns the sinks
+     * (shard order). Probes must already be in the form the storage's kernel wants.
+     */
+    <S extends Sink> List<S> scanShards(float[][] probes, Storage storage, Supplier<S> newSink) {
+        int usedPairs = (size + GRANULE - 1) / GRANULE;
+        int shards = Math.max(1, Math.min(options.threads(), usedPairs));
+        List<S> sinks = new ArrayList<>(shards);
+        for (int s = 0; s < shards; s++) {
+            sinks.add(newSink.get());
+        }
+        if (shards == 1) {
+            scan(probes, storage, 0, usedPairs * 2, sinks.get(0));
+            return sinks;
+        }
+        ExecutorService pool = workers();
+        List<Future<?>> futures = new ArrayList<>(shards - 1);
+        for (int s = 1; s < shards; s++) {
+            int g0 = (int) ((long) usedPairs * s / shards) * 2;
+            int g1 = (int) ((long) usedPairs * (s + 1) / shards) * 2;
+            S sink = sinks.get(s);
+            futures.add(pool.submit(() -> scan(probes, storage, g0, g1, sink)));
+        }
+        scan(probes, storage, 0, (usedPairs / shards) * 2, sinks.get(0));
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a search shard", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("search shard failed", e.getCause());
+            }
+        }
+        return sinks;
+    }
+
+    private void scan(float[][] probes, Storage storage, int gFrom, int gTo, Sink sink) {
+        float[] scores = new float[PROBE_BLOCK * TILE_GROUPS * GROUP];
+        int n = probes.length;
+        for (int pb = 0; pb < n; pb += PROBE_BLOCK) {
+            int pn = Math.min(PROBE_BLOCK, n - pb);
+            for (int g = gFrom; g < gTo; g += TILE_GROUPS) {
+                int g1 = Math.min(g + TILE_GROUPS, gTo);
+                int firstRow = g * GROUP;
+                int count = Math.min((g1 - g) * GROUP, size - firstRow);
+                if (count <= 0) {
+                    break;
+                }
+                switch (storage) {
+                    case FP32 -> kernel.fp32(data, dimension, g, g1, probes, pb, pn, scores);
+                    case FP16 -> kernel.fp16(half, dimension, g, g1, probes, pb, pn, scores);
+                    case INT8 -> kernel.int8(quant, dimension, g, g1, probes, pb, pn, scores);
+                }
+                int tileRows = (g1 - g) * GROUP;
+                if (storage == Storage.INT8) {
+                    for (int i = 0; i < pn; i++) {
+                        int o = i * tileRows;
+                        for (int r = 0; r < count; r++) {
+                            scores[o + r] *= quantScale[firstRow + r];
+                        }
+                    }
+                }
+                for (int i = 0; i < pn; i++) {
+                    sink.accept(pb + i, firstRow, scores, i * tileRows, count);
+                }
+            }
+        }
+    }
+
+    private synchronized ExecutorService workers() {
+        if (workers == null) {
+            workers = Executors.newFixedThreadPool(options.threads() - 1, r -> {
+                Thread t = new Thread(r, "facestream-search");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return workers;
+    }
+
+    private int base(int r) {
+        return (r / GROUP) * dimension * GROUP + (r % GROUP);
+    }
+
+    private void write(int r, float[] row) {
+        int base = base(r);
+        for (int j = 0; j < dimension; j++) {
+            data[base + j * GROUP] = row[j];
+        }
+        if (half != null) {
+            for (int j = 0; j < dimension; j++) {
+                half[base + j * GROUP] = Float.floatToFloat16(row[j]);
+            }
+        }
+        if (quant != null) {
+            float m = 0;
+            for (float v : row) {
+                m = Math.max(m, Math.abs(v));
+            }
+            float scale = m / 127f;
+            for (int j = 0; j < dimension; j++) {
+                quant[base + j * GROUP] = (byte) (m == 0 ? 0 : Math.round(row[j] / scale));
+            }
+            quantScale[r] = scale;
+        }
+    }
+
+    private void move(int from, int to) {
+        int a = base(from);
+        int b = base(to);
+        for (int j = 0; j < dimension; j++) {
+            data[b + j * GROUP] = data[a + j * GROUP];
+        }
+        if (half != null) {
+            for (int j = 0; j < dimension; j++) {
+                half[b + j * GROUP] = half[a + j * GROUP];
+            }
+        }
+        if (quant != null) {
+            for (int j = 0; j < dimension; j++) {
+                quant[b + j * GROUP] = quant[a + j * GROUP];
+            }
+            quantScale[to] = quantScale[from];
+        }
+    }
+
+    private void ensureCapacity(int needed) {
+        if (needed <= capacity) {
+            return;
+        }
+        long rows = Math.max(needed, capacity == 0 ? needed : 2L * capacity);
+        rows = (rows + GRANULE - 1) / GRANULE * GRANULE;
+        long values = rows * dimension;
+        if (values > Integer.MAX_VALUE - 16) {
+            rows = ((Integer.MAX_VALUE - 16) / dimension) / GRANULE * GRANULE;
+            values = rows * dimension;
+            if (rows < needed) {
+                throw new IllegalStateException("expected at most " + rows + " rows of dimension " + dimension
+                        + " in one index, found " + needed);
+            }
+        }
+        data = Arrays.copyOf(data, (int) values);
+        if (half != null) {
+            half = Arrays.copyOf(half, (int) values);
+        }
+        if (quant != null) {
+            quant = Arrays.copyOf(quant, (int) values);
+            quantScale = Arrays.copyOf(quantScale, (int) rows);
+        }
+        capacity = (int) rows;
+    }
+
+    private void checkRow(float[] row) {
+        if (row.length != dimension) {
+            throw new IllegalArgumentException("expected vector length " + dimension + ", found " + row.length);
+        }
+        for (int j = 0; j < row.length; j++) {
+            if (!Float.isFinite(row[j])) {
+                throw new IllegalArgumentException("expected finite values, found " + row[j] + " at position " + j);
+            }
+        }
+    }
+
+    private void checkIndex(int r) {
+        if (r < 0 || r >= size) {
+            throw new IndexOutOfBoundsException("expected a row in [0, " + size + "), found " + r);
+        }
+    }
+
+    /**
+     * Bounded min-heaps of (score, row), one per probe: the root is the worst kept candidate, so a new score
+     * is compared once against it. Ties prefer the lower row, so results do not depend on the shard split.
+     */
+    static final class TopRows implements Sink {
+        final float[][] scores;
+        final int[][] rows;
+        final int[] count;
+        private final int cap;
+
+        TopRows(int probes, int cap) {
+            this.cap = cap;
+            scores = new float[probes][cap];
+            rows = new int[probes][cap];
+            count = new int[probes];
+        }
+
+        @Override
+        public void accept(int probe, int firstRow, float[] in, int offset, int n) {
+            float[] s = scores[probe];
+            int[] r = rows[probe];
+            int i = 0;
+            while (count[probe] < cap && i < n) {
+                offer(probe, firstRow + i, in[offset + i]);
+                i++;
+            }
+            float worst = s[0];
+            // rows arrive in increasing order, so an equal score never displaces the kept (lower) row
+            for (; i < n; i++) {
+                float v = in[offset + i];
+                if (v > worst) {
+                    s[0] = v;
+                    r[0] = firstRow + i;
+                    siftDown(s, r, cap);
+                    worst = s[0];
+                }
+            }
+        }
+
+        void offer(int probe, int row, float score) {
+            float[] s = scores[probe];
+            int[] r = rows[probe];
+            int n = count[probe];
+            if (n < cap) {
+                s[n] = score;
+                r[n] = row;
+                int c = n;
+                while (c > 0) {
+                    int p = (c - 1) >>> 1;
+                    if (!worse(s[c], r[c], s[p], r[p])) {
+                        break;
+                    }
+                    swap(s, r, c, p);
+                    c = p;
+                }
+                count[probe] = n + 1;
+            } else if (worse(s[0], r[0], score, row)) {
+                s[0] = score;
+                r[0] = row;
+                siftDown(s, r, n);
+            }
+        }
+
+        void mergeFrom(TopRows other) {
+            for (int p = 0; p < count.length; p++) {
+                for (int c = 0; c < other.count[p]; c++) {
+                    offer(p, other.rows[p][c], other.scores[p][c]);
+                }
+            }
+        }
+
+        /** The best {@code k} of probe {@code p}, best first (consumes nothing; copies). */
+        RowHits sorted(int p, int k) {
+            int n = count[p];
+            float[] s = Arrays.copyOf(scores[p], n);
+            int[] r = Arrays.copyOf(rows[p], n);
+            // pop the worst repeatedly, filling from the back
+            for (int end = n - 1; end > 0; end--) {
+                swap(s, r, 0, end);
+                siftDown(s, r, end);
+            }
+            int m = Math.min(k, n);
+            return new RowHits(Arrays.copyOf(r, m), Arrays.copyOf(s, m));
+        }
+
+        private static boolean worse(float sa, int ra, float sb, int rb) {
+            return sa < sb || (sa == sb && ra > rb);
+        }
+
+        private static void siftDown(float[] s, int[] r, int n) {
+            int i = 0;
+            while (true) {
+                int l = 2 * i + 1;
+                if (l >= n) {
+                    return;
+                }
+                int w = l;
+                if (l + 1 < n && worse(s[l + 1], r[l + 1], s[l], r[l])) {
+                    w = l + 1;
+                }
+                if (!worse(s[w], r[w], s[i], r[i])) {
+                    return;
+                }
+                swap(s, r, i, w);
+                i = w;
+            }
+        }
+
+        private static void swap(float[] s, int[] r, int a, int b) {
+            float t = s[a];
+            s[a] = s[b];
+            s[b] = t;
+            int u = r[a];
+            r[a] = r[b];
+            r[b] = u;
+        }
+    }
 }

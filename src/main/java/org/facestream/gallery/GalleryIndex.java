@@ -31,470 +31,472 @@ import org.facestream.events.Template;
  * {@link #GalleryIndex()}; once known it never changes, even when the gallery empties.
  */
 public final class GalleryIndex {
-  private static final int INITIAL_ROWS = 64;
+    private static final int INITIAL_ROWS = 64;
 
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private static final int BATCH_CHUNK = 64;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private static final int BATCH_CHUNK = 64;
 
-  private int dimension;
-  private final int threads;
-  /** The template rows; null until the dimension is known. */
-  private FlatIndex matrix;
-  /** Subject ordinal of each row. */
-  private int[] rowOwner = new int[0];
-  private int rowCount;
-  /** Subject id by ordinal; ordinals are dense in [0, subjectCount). */
-  private String[] subjectIds = new String[0];
-  /** Row numbers of each subject, by ordinal. */
-  private int[][] subjectRows = new int[0][];
-  private int subjectCount;
-  private final Map<String, Integer> ordinalOf = new HashMap<>();
-  private volatile long version;
+    private int dimension;
+    private final int threads;
+    /** The template rows; null until the dimension is known. */
+    private FlatIndex matrix;
+    /** Subject ordinal of each row. */
+    private int[] rowOwner = new int[0];
 
-  /** An index whose dimension is taken from the first record added. */
-  public GalleryIndex() {
-    this.dimension = 0;
-    this.threads = 1;
-  }
+    private int rowCount;
+    /** Subject id by ordinal; ordinals are dense in [0, subjectCount). */
+    private String[] subjectIds = new String[0];
+    /** Row numbers of each subject, by ordinal. */
+    private int[][] subjectRows = new int[0][];
 
-  /** An index for embeddings of {@code dimension} floats. */
-  public GalleryIndex(int dimension) {
-    this(dimension, 1);
-  }
+    private int subjectCount;
+    private final Map<String, Integer> ordinalOf = new HashMap<>();
+    private volatile long version;
 
-  /**
-   * An index for embeddings of {@code dimension} floats whose searches use {@code threads} threads, each
-   * scanning one shard of the templates (worth it for galleries of tens of thousands of templates or more).
-   */
-  public GalleryIndex(int dimension, int threads) {
-    if (dimension <= 0) {
-      throw new IllegalArgumentException("expected a positive embedding dimension, found " + dimension);
+    /** An index whose dimension is taken from the first record added. */
+    public GalleryIndex() {
+        this.dimension = 0;
+        this.threads = 1;
     }
-    this.threads = new SearchOptions(threads, Storage.FP32, 1).threads();
-    this.dimension = dimension;
-  }
 
-  /** Threads used by one search call. */
-  public int threads() {
-    return threads;
-  }
-
-  /** Embedding dimension, or 0 while it is still to be inferred from the first record. */
-  public int dimension() {
-    lock.readLock().lock();
-    try {
-      return dimension;
-    } finally {
-      lock.readLock().unlock();
+    /** An index for embeddings of {@code dimension} floats. */
+    public GalleryIndex(int dimension) {
+        this(dimension, 1);
     }
-  }
 
-  /** Number of changes applied so far (upserts, effective removals, bulk replacements); starts at 0. */
-  public long version() {
-    return version;
-  }
-
-  /** Number of enrolled subjects. */
-  public int subjectCount() {
-    lock.readLock().lock();
-    try {
-      return subjectCount;
-    } finally {
-      lock.readLock().unlock();
-    }
-  }
-
-  /** Number of templates over all subjects. */
-  public int templateCount() {
-    lock.readLock().lock();
-    try {
-      return rowCount;
-    } finally {
-      lock.readLock().unlock();
-    }
-  }
-
-  /**
-   * Up to {@code max} template rows (copies), evenly spread over the gallery: enough to describe what
-   * enrollment photos look like (the adaptive threshold primes its null scores with them) without copying
-   * a million-template gallery.
-   */
-  public List<float[]> templateSample(int max) {
-    if (max < 0) {
-      throw new IllegalArgumentException("expected a non-negative sample size, found " + max);
-    }
-    lock.readLock().lock();
-    try {
-      int n = Math.min(max, rowCount);
-      List<float[]> out = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        out.add(matrix.row((int) ((long) i * rowCount / n)));
-      }
-      return out;
-    } finally {
-      lock.readLock().unlock();
-    }
-  }
-
-  /** Whether {@code subjectId} is enrolled. */
-  public boolean contains(String subjectId) {
-    lock.readLock().lock();
-    try {
-      return ordinalOf.containsKey(subjectId);
-    } finally {
-      lock.readLock().unlock();
-    }
-  }
-
-  /**
-   * Adds a subject or replaces all its templates.
-   *
-   * @throws IllegalArgumentException when the record's dimension differs from the index's; the index is
-   *     then unchanged
-   */
-  public void upsert(GalleryRecord record) {
-    lock.writeLock().lock();
-    try {
-      requireDimension(record.dimension());
-      if (dimension == 0) {
-        dimension = record.dimension();
-      }
-      removeLocked(record.subjectId());
-      appendLocked(record);
-      version++;
-    } finally {
-      lock.writeLock().unlock();
-    }
-  }
-
-  /** Erases a subject; returns whether it was enrolled (the version only moves when it was). */
-  public boolean remove(String subjectId) {
-    lock.writeLock().lock();
-    try {
-      boolean removed = removeLocked(subjectId);
-      if (removed) {
-        version++;
-      }
-      return removed;
-    } finally {
-      lock.writeLock().unlock();
-    }
-  }
-
-  /**
-   * Replaces the whole content with {@code records} in one step (readers see the old or the new gallery,
-   * never a partial one); used when the matcher rebuilds the index from its restored store. Counts as one
-   * change unless the index was and stays empty.
-   *
-   * @throws IllegalArgumentException when records disagree on the dimension; the index is then unchanged
-   */
-  public void replaceAll(Collection<GalleryRecord> records) {
-    lock.writeLock().lock();
-    try {
-      int dim = dimension;
-      for (GalleryRecord r : records) {
-        if (dim == 0) {
-          dim = r.dimension();
-        } else if (r.dimension() != dim) {
-          throw new IllegalArgumentException(
-              "expected embedding length " + dim + ", found " + r.dimension() + " in subject " + r.subjectId());
+    /**
+     * An index for embeddings of {@code dimension} floats whose searches use {@code threads} threads, each
+     * scanning one shard of the templates (worth it for galleries of tens of thousands of templates or more).
+     */
+    public GalleryIndex(int dimension, int threads) {
+        if (dimension <= 0) {
+            throw new IllegalArgumentException("expected a positive embedding dimension, found " + dimension);
         }
-      }
-      dimension = dim;
-      if (records.isEmpty() && subjectCount == 0) {
-        return; // nothing changes: an empty gallery rebuilt as empty keeps its version
-      }
-      int total = 0;
-      for (GalleryRecord r : records) {
-        total += r.templates().size();
-      }
-      matrix = dim == 0 ? null : new FlatIndex(dim, total, options());
-      rowOwner = new int[0];
-      rowCount = 0;
-      subjectIds = new String[0];
-      subjectRows = new int[0][];
-      subjectCount = 0;
-      ordinalOf.clear();
-      for (GalleryRecord r : records) {
-        removeLocked(r.subjectId());
-        appendLocked(r);
-      }
-      version++;
-    } finally {
-      lock.writeLock().unlock();
+        this.threads = new SearchOptions(threads, Storage.FP32, 1).threads();
+        this.dimension = dimension;
     }
-  }
 
-  /**
-   * The {@code k} subjects most similar to {@code probe}, best first, each scored by its best template.
-   * The probe need not be normalised: scores are divided by its norm (templates are unit length).
-   *
-   * @throws IllegalArgumentException for a probe of the wrong length, a zero or non-finite probe, or k < 1
-   */
-  public Ranking search(float[] probe, int k) {
-    Objects.requireNonNull(probe, "probe");
-    return searchBatch(new float[][] {probe}, k).get(0);
-  }
-
-  /**
-   * {@link #search} for several probes at once, results in probe order. One pass over the templates
-   * serves up to 64 probes, so a micro-batch costs far less than the same searches one by one.
-   *
-   * @throws IllegalArgumentException as {@link #search}, naming the index of the bad probe
-   */
-  public List<Ranking> searchBatch(float[][] probes, int k) {
-    if (k < 1) {
-      throw new IllegalArgumentException("expected k >= 1, found " + k);
+    /** Threads used by one search call. */
+    public int threads() {
+        return threads;
     }
-    lock.readLock().lock();
-    try {
-      double[] norms = new double[probes.length];
-      for (int i = 0; i < probes.length; i++) {
-        float[] probe = probes[i];
-        if (probe == null) {
-          throw new IllegalArgumentException("expected a probe, found null at index " + i);
+
+    /** Embedding dimension, or 0 while it is still to be inferred from the first record. */
+    public int dimension() {
+        lock.readLock().lock();
+        try {
+            return dimension;
+        } finally {
+            lock.readLock().unlock();
         }
-        if (dimension != 0 && probe.length != dimension) {
-          throw new IllegalArgumentException("expected embedding length " + dimension + ", found " + probe.length
-              + (probes.length > 1 ? " in probe " + i : ""));
+    }
+
+    /** Number of changes applied so far (upserts, effective removals, bulk replacements); starts at 0. */
+    public long version() {
+        return version;
+    }
+
+    /** Number of enrolled subjects. */
+    public int subjectCount() {
+        lock.readLock().lock();
+        try {
+            return subjectCount;
+        } finally {
+            lock.readLock().unlock();
         }
-        double sq = 0;
-        for (float v : probe) {
-          sq += (double) v * v;
+    }
+
+    /** Number of templates over all subjects. */
+    public int templateCount() {
+        lock.readLock().lock();
+        try {
+            return rowCount;
+        } finally {
+            lock.readLock().unlock();
         }
-        norms[i] = Math.sqrt(sq);
-        if (!(norms[i] > 0) || !Double.isFinite(norms[i])) {
-          throw new IllegalArgumentException("expected a probe with finite non-zero norm, found norm " + norms[i]
-              + (probes.length > 1 ? " in probe " + i : ""));
+    }
+
+    /**
+     * Up to {@code max} template rows (copies), evenly spread over the gallery: enough to describe what
+     * enrollment photos look like (the adaptive threshold primes its null scores with them) without copying
+     * a million-template gallery.
+     */
+    public List<float[]> templateSample(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("expected a non-negative sample size, found " + max);
         }
-      }
-      List<Ranking> out = new ArrayList<>(probes.length);
-      if (subjectCount == 0) {
-        for (int i = 0; i < probes.length; i++) {
-          out.add(Ranking.empty(version));
-        }
-        return out;
-      }
-      int kk = Math.min(k, subjectCount);
-      for (int c = 0; c < probes.length; c += BATCH_CHUNK) {
-        float[][] chunk = Arrays.copyOfRange(probes, c, Math.min(probes.length, c + BATCH_CHUNK));
-        int n = chunk.length;
-        List<SubjectBest> shards =
-            matrix.scanShards(chunk, Storage.FP32, () -> new SubjectBest(n, subjectCount, rowOwner));
-        float[][] best = shards.get(0).best;
-        for (int s = 1; s < shards.size(); s++) {
-          float[][] other = shards.get(s).best;
-          for (int i = 0; i < n; i++) {
-            for (int o = 0; o < subjectCount; o++) {
-              best[i][o] = Math.max(best[i][o], other[i][o]);
+        lock.readLock().lock();
+        try {
+            int n = Math.min(max, rowCount);
+            List<float[]> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(matrix.row((int) ((long) i * rowCount / n)));
             }
-          }
+            return out;
+        } finally {
+            lock.readLock().unlock();
         }
-        for (int i = 0; i < n; i++) {
-          out.add(rank(best[i], kk, norms[c + i]));
+    }
+
+    /** Whether {@code subjectId} is enrolled. */
+    public boolean contains(String subjectId) {
+        lock.readLock().lock();
+        try {
+            return ordinalOf.containsKey(subjectId);
+        } finally {
+            lock.readLock().unlock();
         }
-      }
-      return out;
-    } finally {
-      lock.readLock().unlock();
-    }
-  }
-
-  /** Best template score per subject ordinal, per probe. */
-  private static final class SubjectBest implements FlatIndex.Sink {
-    final float[][] best;
-    private final int[] owner;
-
-    SubjectBest(int probes, int subjects, int[] owner) {
-      this.owner = owner;
-      best = new float[probes][subjects];
-      for (float[] b : best) {
-        Arrays.fill(b, Float.NEGATIVE_INFINITY);
-      }
     }
 
-    @Override
-    public void accept(int probe, int firstRow, float[] scores, int offset, int count) {
-      float[] b = best[probe];
-      for (int i = 0; i < count; i++) {
-        int o = owner[firstRow + i];
-        float v = scores[offset + i];
-        if (v > b[o]) {
-          b[o] = v;
+    /**
+     * Adds a subject or replaces all its templates.
+     *
+     * @throws IllegalArgumentException when the record's dimension differs from the index's; the index is
+     *     then unchanged
+     */
+    public void upsert(GalleryRecord record) {
+        lock.writeLock().lock();
+        try {
+            requireDimension(record.dimension());
+            if (dimension == 0) {
+                dimension = record.dimension();
+            }
+            removeLocked(record.subjectId());
+            appendLocked(record);
+            version++;
+        } finally {
+            lock.writeLock().unlock();
         }
-      }
     }
-  }
 
-  private SearchOptions options() {
-    return new SearchOptions(threads, Storage.FP32, 1);
-  }
+    /** Erases a subject; returns whether it was enrolled (the version only moves when it was). */
+    public boolean remove(String subjectId) {
+        lock.writeLock().lock();
+        try {
+            boolean removed = removeLocked(subjectId);
+            if (removed) {
+                version++;
+            }
+            return removed;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
 
-  private Ranking rank(float[] best, int k, double norm) {
-    // Bounded min-heap of subject ordinals: the root is the worst of the current top k.
-    int[] heap = new int[k];
-    int size = 0;
-    float first = Float.NEGATIVE_INFINITY;
-    float second = Float.NEGATIVE_INFINITY;
-    for (int o = 0; o < subjectCount; o++) {
-      float s = best[o];
-      if (s > first) {
-        second = first;
-        first = s;
-      } else if (s > second) {
-        second = s;
-      }
-      if (size < k) {
-        heap[size] = o;
-        siftUp(heap, size++, best);
-      } else if (better(o, heap[0], best)) {
-        heap[0] = o;
-        siftDown(heap, size, best);
-      }
+    /**
+     * Replaces the whole content with {@code records} in one step (readers see the old or the new gallery,
+     * never a partial one); used when the matcher rebuilds the index from its restored store. Counts as one
+     * change unless the index was and stays empty.
+     *
+     * @throws IllegalArgumentException when records disagree on the dimension; the index is then unchanged
+     */
+    public void replaceAll(Collection<GalleryRecord> records) {
+        lock.writeLock().lock();
+        try {
+            int dim = dimension;
+            for (GalleryRecord r : records) {
+                if (dim == 0) {
+                    dim = r.dimension();
+                } else if (r.dimension() != dim) {
+                    throw new IllegalArgumentException("expected embedding length " + dim + ", found " + r.dimension()
+                            + " in subject " + r.subjectId());
+                }
+            }
+            dimension = dim;
+            if (records.isEmpty() && subjectCount == 0) {
+                return; // nothing changes: an empty gallery rebuilt as empty keeps its version
+            }
+            int total = 0;
+            for (GalleryRecord r : records) {
+                total += r.templates().size();
+            }
+            matrix = dim == 0 ? null : new FlatIndex(dim, total, options());
+            rowOwner = new int[0];
+            rowCount = 0;
+            subjectIds = new String[0];
+            subjectRows = new int[0][];
+            subjectCount = 0;
+            ordinalOf.clear();
+            for (GalleryRecord r : records) {
+                removeLocked(r.subjectId());
+                appendLocked(r);
+            }
+            version++;
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
-    List<SubjectScore> out = new ArrayList<>(size);
-    Integer[] order = new Integer[size];
-    for (int i = 0; i < size; i++) {
-      order[i] = heap[i];
-    }
-    Arrays.sort(order, (a, b) -> better(a, b, best) ? -1 : better(b, a, best) ? 1 : 0);
-    for (int o : order) {
-      out.add(new SubjectScore(subjectIds[o], cosine(best[o], norm)));
-    }
-    double secondScore = subjectCount < 2 ? -1 : cosine(second, norm);
-    return new Ranking(out, secondScore, version, subjectCount, rowCount);
-  }
 
-  /** Float rounding can push the cosine of near-identical vectors just past 1; records require [-1, 1]. */
-  private static double cosine(float dot, double probeNorm) {
-    return Math.max(-1.0, Math.min(1.0, dot / probeNorm));
-  }
+    /**
+     * The {@code k} subjects most similar to {@code probe}, best first, each scored by its best template.
+     * The probe need not be normalised: scores are divided by its norm (templates are unit length).
+     *
+     * @throws IllegalArgumentException for a probe of the wrong length, a zero or non-finite probe, or k < 1
+     */
+    public Ranking search(float[] probe, int k) {
+        Objects.requireNonNull(probe, "probe");
+        return searchBatch(new float[][] {probe}, k).get(0);
+    }
 
-  /** Higher score first; equal scores by subject id so the order never depends on row layout. */
-  private boolean better(int a, int b, float[] best) {
-    if (best[a] != best[b]) {
-      return best[a] > best[b];
+    /**
+     * {@link #search} for several probes at once, results in probe order. One pass over the templates
+     * serves up to 64 probes, so a micro-batch costs far less than the same searches one by one.
+     *
+     * @throws IllegalArgumentException as {@link #search}, naming the index of the bad probe
+     */
+    public List<Ranking> searchBatch(float[][] probes, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("expected k >= 1, found " + k);
+        }
+        lock.readLock().lock();
+        try {
+            double[] norms = new double[probes.length];
+            for (int i = 0; i < probes.length; i++) {
+                float[] probe = probes[i];
+                if (probe == null) {
+                    throw new IllegalArgumentException("expected a probe, found null at index " + i);
+                }
+                if (dimension != 0 && probe.length != dimension) {
+                    throw new IllegalArgumentException("expected embedding length " + dimension + ", found "
+                            + probe.length + (probes.length > 1 ? " in probe " + i : ""));
+                }
+                double sq = 0;
+                for (float v : probe) {
+                    sq += (double) v * v;
+                }
+                norms[i] = Math.sqrt(sq);
+                if (!(norms[i] > 0) || !Double.isFinite(norms[i])) {
+                    throw new IllegalArgumentException("expected a probe with finite non-zero norm, found norm "
+                            + norms[i] + (probes.length > 1 ? " in probe " + i : ""));
+                }
+            }
+            List<Ranking> out = new ArrayList<>(probes.length);
+            if (subjectCount == 0) {
+                for (int i = 0; i < probes.length; i++) {
+                    out.add(Ranking.empty(version));
+                }
+                return out;
+            }
+            int kk = Math.min(k, subjectCount);
+            for (int c = 0; c < probes.length; c += BATCH_CHUNK) {
+                float[][] chunk = Arrays.copyOfRange(probes, c, Math.min(probes.length, c + BATCH_CHUNK));
+                int n = chunk.length;
+                List<SubjectBest> shards =
+                        matrix.scanShards(chunk, Storage.FP32, () -> new SubjectBest(n, subjectCount, rowOwner));
+                float[][] best = shards.get(0).best;
+                for (int s = 1; s < shards.size(); s++) {
+                    float[][] other = shards.get(s).best;
+                    for (int i = 0; i < n; i++) {
+                        for (int o = 0; o < subjectCount; o++) {
+                            best[i][o] = Math.max(best[i][o], other[i][o]);
+                        }
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    out.add(rank(best[i], kk, norms[c + i]));
+                }
+            }
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
     }
-    return subjectIds[a].compareTo(subjectIds[b]) < 0;
-  }
 
-  private void siftUp(int[] heap, int i, float[] best) {
-    while (i > 0) {
-      int parent = (i - 1) >>> 1;
-      if (!better(heap[parent], heap[i], best)) {
-        break;
-      }
-      swap(heap, parent, i);
-      i = parent;
-    }
-  }
+    /** Best template score per subject ordinal, per probe. */
+    private static final class SubjectBest implements FlatIndex.Sink {
+        final float[][] best;
+        private final int[] owner;
 
-  private void siftDown(int[] heap, int size, float[] best) {
-    int i = 0;
-    while (true) {
-      int l = 2 * i + 1;
-      if (l >= size) {
-        return;
-      }
-      int worst = l;
-      int r = l + 1;
-      if (r < size && better(heap[l], heap[r], best)) {
-        worst = r;
-      }
-      if (!better(heap[i], heap[worst], best)) {
-        return;
-      }
-      swap(heap, i, worst);
-      i = worst;
-    }
-  }
+        SubjectBest(int probes, int subjects, int[] owner) {
+            this.owner = owner;
+            best = new float[probes][subjects];
+            for (float[] b : best) {
+                Arrays.fill(b, Float.NEGATIVE_INFINITY);
+            }
+        }
 
-  private static void swap(int[] a, int i, int j) {
-    int t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
+        @Override
+        public void accept(int probe, int firstRow, float[] scores, int offset, int count) {
+            float[] b = best[probe];
+            for (int i = 0; i < count; i++) {
+                int o = owner[firstRow + i];
+                float v = scores[offset + i];
+                if (v > b[o]) {
+                    b[o] = v;
+                }
+            }
+        }
+    }
 
-  private void requireDimension(int found) {
-    if (dimension != 0 && found != dimension) {
-      throw new IllegalArgumentException("expected embedding length " + dimension + ", found " + found);
+    private SearchOptions options() {
+        return new SearchOptions(threads, Storage.FP32, 1);
     }
-  }
 
-  private void appendLocked(GalleryRecord record) {
-    List<Template> templates = record.templates();
-    int n = templates.size();
-    ensureRowCapacity(rowCount + n);
-    if (subjectCount == subjectIds.length) {
-      int cap = Math.max(16, subjectIds.length * 2);
-      subjectIds = Arrays.copyOf(subjectIds, cap);
-      subjectRows = Arrays.copyOf(subjectRows, cap);
+    private Ranking rank(float[] best, int k, double norm) {
+        // Bounded min-heap of subject ordinals: the root is the worst of the current top k.
+        int[] heap = new int[k];
+        int size = 0;
+        float first = Float.NEGATIVE_INFINITY;
+        float second = Float.NEGATIVE_INFINITY;
+        for (int o = 0; o < subjectCount; o++) {
+            float s = best[o];
+            if (s > first) {
+                second = first;
+                first = s;
+            } else if (s > second) {
+                second = s;
+            }
+            if (size < k) {
+                heap[size] = o;
+                siftUp(heap, size++, best);
+            } else if (better(o, heap[0], best)) {
+                heap[0] = o;
+                siftDown(heap, size, best);
+            }
+        }
+        List<SubjectScore> out = new ArrayList<>(size);
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = heap[i];
+        }
+        Arrays.sort(order, (a, b) -> better(a, b, best) ? -1 : better(b, a, best) ? 1 : 0);
+        for (int o : order) {
+            out.add(new SubjectScore(subjectIds[o], cosine(best[o], norm)));
+        }
+        double secondScore = subjectCount < 2 ? -1 : cosine(second, norm);
+        return new Ranking(out, secondScore, version, subjectCount, rowCount);
     }
-    int ordinal = subjectCount++;
-    int[] own = new int[n];
-    for (int t = 0; t < n; t++) {
-      int row = matrix.add(templates.get(t).embedding());
-      rowCount++;
-      rowOwner[row] = ordinal;
-      own[t] = row;
-    }
-    subjectIds[ordinal] = record.subjectId();
-    subjectRows[ordinal] = own;
-    ordinalOf.put(record.subjectId(), ordinal);
-  }
 
-  private void ensureRowCapacity(int needed) {
-    if (matrix == null) {
-      matrix = new FlatIndex(dimension, Math.max(INITIAL_ROWS, needed), options());
+    /** Float rounding can push the cosine of near-identical vectors just past 1; records require [-1, 1]. */
+    private static double cosine(float dot, double probeNorm) {
+        return Math.max(-1.0, Math.min(1.0, dot / probeNorm));
     }
-    if (needed <= rowOwner.length) {
-      return;
-    }
-    int cap = Math.max(Math.max(INITIAL_ROWS, needed), rowOwner.length * 2);
-    rowOwner = Arrays.copyOf(rowOwner, cap);
-  }
 
-  private boolean removeLocked(String subjectId) {
-    Integer boxed = ordinalOf.remove(subjectId);
-    if (boxed == null) {
-      return false;
+    /** Higher score first; equal scores by subject id so the order never depends on row layout. */
+    private boolean better(int a, int b, float[] best) {
+        if (best[a] != best[b]) {
+            return best[a] > best[b];
+        }
+        return subjectIds[a].compareTo(subjectIds[b]) < 0;
     }
-    int ordinal = boxed;
-    int[] own = subjectRows[ordinal].clone();
-    Arrays.sort(own);
-    // Highest first: every row moved into a freed slot then comes from beyond the subject's remaining rows,
-    // so it belongs to another subject.
-    for (int i = own.length - 1; i >= 0; i--) {
-      swapRemoveRow(own[i]);
-    }
-    int last = --subjectCount;
-    if (ordinal != last) {
-      subjectIds[ordinal] = subjectIds[last];
-      subjectRows[ordinal] = subjectRows[last];
-      for (int row : subjectRows[ordinal]) {
-        rowOwner[row] = ordinal;
-      }
-      ordinalOf.put(subjectIds[ordinal], ordinal);
-    }
-    subjectIds[last] = null;
-    subjectRows[last] = null;
-    return true;
-  }
 
-  private void swapRemoveRow(int row) {
-    int last = --rowCount;
-    matrix.swapRemove(row);
-    if (row == last) {
-      return;
+    private void siftUp(int[] heap, int i, float[] best) {
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (!better(heap[parent], heap[i], best)) {
+                break;
+            }
+            swap(heap, parent, i);
+            i = parent;
+        }
     }
-    int owner = rowOwner[last];
-    rowOwner[row] = owner;
-    int[] ownerRows = subjectRows[owner];
-    for (int i = 0; i < ownerRows.length; i++) {
-      if (ownerRows[i] == last) {
-        ownerRows[i] = row;
-        break;
-      }
+
+    private void siftDown(int[] heap, int size, float[] best) {
+        int i = 0;
+        while (true) {
+            int l = 2 * i + 1;
+            if (l >= size) {
+                return;
+            }
+            int worst = l;
+            int r = l + 1;
+            if (r < size && better(heap[l], heap[r], best)) {
+                worst = r;
+            }
+            if (!better(heap[i], heap[worst], best)) {
+                return;
+            }
+            swap(heap, i, worst);
+            i = worst;
+        }
     }
-  }
+
+    private static void swap(int[] a, int i, int j) {
+        int t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+    }
+
+    private void requireDimension(int found) {
+        if (dimension != 0 && found != dimension) {
+            throw new IllegalArgumentException("expected embedding length " + dimension + ", found " + found);
+        }
+    }
+
+    private void appendLocked(GalleryRecord record) {
+        List<Template> templates = record.templates();
+        int n = templates.size();
+        ensureRowCapacity(rowCount + n);
+        if (subjectCount == subjectIds.length) {
+            int cap = Math.max(16, subjectIds.length * 2);
+            subjectIds = Arrays.copyOf(subjectIds, cap);
+            subjectRows = Arrays.copyOf(subjectRows, cap);
+        }
+        int ordinal = subjectCount++;
+        int[] own = new int[n];
+        for (int t = 0; t < n; t++) {
+            int row = matrix.add(templates.get(t).embedding());
+            rowCount++;
+            rowOwner[row] = ordinal;
+            own[t] = row;
+        }
+        subjectIds[ordinal] = record.subjectId();
+        subjectRows[ordinal] = own;
+        ordinalOf.put(record.subjectId(), ordinal);
+    }
+
+    private void ensureRowCapacity(int needed) {
+        if (matrix == null) {
+            matrix = new FlatIndex(dimension, Math.max(INITIAL_ROWS, needed), options());
+        }
+        if (needed <= rowOwner.length) {
+            return;
+        }
+        int cap = Math.max(Math.max(INITIAL_ROWS, needed), rowOwner.length * 2);
+        rowOwner = Arrays.copyOf(rowOwner, cap);
+    }
+
+    private boolean removeLocked(String subjectId) {
+        Integer boxed = ordinalOf.remove(subjectId);
+        if (boxed == null) {
+            return false;
+        }
+        int ordinal = boxed;
+        int[] own = subjectRows[ordinal].clone();
+        Arrays.sort(own);
+        // Highest first: every row moved into a freed slot then comes from beyond the subject's remaining rows,
+        // so it belongs to another subject.
+        for (int i = own.length - 1; i >= 0; i--) {
+            swapRemoveRow(own[i]);
+        }
+        int last = --subjectCount;
+        if (ordinal != last) {
+            subjectIds[ordinal] = subjectIds[last];
+            subjectRows[ordinal] = subjectRows[last];
+            for (int row : subjectRows[ordinal]) {
+                rowOwner[row] = ordinal;
+            }
+            ordinalOf.put(subjectIds[ordinal], ordinal);
+        }
+        subjectIds[last] = null;
+        subjectRows[last] = null;
+        return true;
+    }
+
+    private void swapRemoveRow(int row) {
+        int last = --rowCount;
+        matrix.swapRemove(row);
+        if (row == last) {
+            return;
+        }
+        int owner = rowOwner[last];
+        rowOwner[row] = owner;
+        int[] ownerRows = subjectRows[owner];
+        for (int i = 0; i < ownerRows.length; i++) {
+            if (ownerRows[i] == last) {
+                ownerRows[i] = row;
+                break;
+            }
+        }
+    }
 }

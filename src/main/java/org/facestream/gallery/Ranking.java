@@ -14,35 +14,39 @@ import java.util.List;
  * @param templatesSearched number of templates compared
  */
 public record Ranking(
-    List<SubjectScore> candidates, double secondBestScore, long galleryVersion, int subjectsSearched, int templatesSearched) {
-  public Ranking {
-    candidates = List.copyOf(candidates);
-    if (!(secondBestScore >= -1 && secondBestScore <= 1)) {
-      throw new IllegalArgumentException("expected secondBestScore in [-1, 1], found " + secondBestScore);
+        List<SubjectScore> candidates,
+        double secondBestScore,
+        long galleryVersion,
+        int subjectsSearched,
+        int templatesSearched) {
+    public Ranking {
+        candidates = List.copyOf(candidates);
+        if (!(secondBestScore >= -1 && secondBestScore <= 1)) {
+            throw new IllegalArgumentException("expected secondBestScore in [-1, 1], found " + secondBestScore);
+        }
     }
-  }
 
-  /** A ranking against an empty gallery. */
-  public static Ranking empty(long galleryVersion) {
-    return new Ranking(List.of(), -1, galleryVersion, 0, 0);
-  }
+    /** A ranking against an empty gallery. */
+    public static Ranking empty(long galleryVersion) {
+        return new Ranking(List.of(), -1, galleryVersion, 0, 0);
+    }
 
-  public boolean isEmpty() {
-    return candidates.isEmpty();
-  }
+    public boolean isEmpty() {
+        return candidates.isEmpty();
+    }
 
-  /** The best subject, or null for an empty gallery. */
-  public SubjectScore best() {
-    return candidates.isEmpty() ? null : candidates.get(0);
-  }
+    /** The best subject, or null for an empty gallery. */
+    public SubjectScore best() {
+        return candidates.isEmpty() ? null : candidates.get(0);
+    }
 
-  /** The best score, -1 for an empty gallery (no subject can be less similar). */
-  public double bestScore() {
-    return candidates.isEmpty() ? -1 : candidates.get(0).score();
-  }
+    /** The best score, -1 for an empty gallery (no subject can be less similar). */
+    public double bestScore() {
+        return candidates.isEmpty() ? -1 : candidates.get(0).score();
+    }
 
-  /** The best subject's id, or null for an empty gallery. */
-  public String bestSubjectId() {
-    return candidates.isEmpty() ? null : candidates.get(0).subjectId();
-  }
+    /** The best subject's id, or null for an empty gallery. */
+    public String bestSubjectId() {
+        return candidates.isEmpty() ? null : candidates.get(0).subjectId();
+    }
 }

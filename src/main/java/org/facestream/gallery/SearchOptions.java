@@ -10,25 +10,25 @@ package org.facestream.gallery;
  *     exactly (at least k are); ignored for fp32
  */
 public record SearchOptions(int threads, Storage storage, int rerankCandidates) {
-  public static final SearchOptions DEFAULT = new SearchOptions(1, Storage.FP32, 64);
+    public static final SearchOptions DEFAULT = new SearchOptions(1, Storage.FP32, 64);
 
-  public SearchOptions {
-    if (threads < 1 || threads > 1024) {
-      throw new IllegalArgumentException("expected threads in [1, 1024], found " + threads);
+    public SearchOptions {
+        if (threads < 1 || threads > 1024) {
+            throw new IllegalArgumentException("expected threads in [1, 1024], found " + threads);
+        }
+        if (storage == null) {
+            throw new IllegalArgumentException("expected a storage (fp32, fp16 or int8), found null");
+        }
+        if (rerankCandidates < 1) {
+            throw new IllegalArgumentException("expected rerankCandidates >= 1, found " + rerankCandidates);
+        }
     }
-    if (storage == null) {
-      throw new IllegalArgumentException("expected a storage (fp32, fp16 or int8), found null");
-    }
-    if (rerankCandidates < 1) {
-      throw new IllegalArgumentException("expected rerankCandidates >= 1, found " + rerankCandidates);
-    }
-  }
 
-  public SearchOptions withThreads(int n) {
-    return new SearchOptions(n, storage, rerankCandidates);
-  }
+    public SearchOptions withThreads(int n) {
+        return new SearchOptions(n, storage, rerankCandidates);
+    }
 
-  public SearchOptions withStorage(Storage s) {
-    return new SearchOptions(threads, s, rerankCandidates);
-  }
+    public SearchOptions withStorage(Storage s) {
+        return new SearchOptions(threads, s, rerankCandidates);
+    }
 }

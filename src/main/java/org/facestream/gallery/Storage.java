@@ -6,10 +6,10 @@ package org.facestream.gallery;
  * candidates exactly, so reported scores are exact fp32 inner products.
  */
 public enum Storage {
-  /** The fp32 rows only: exact scan, memory = the raw vectors. */
-  FP32,
-  /** IEEE half precision copy scanned first (2 bytes per value, about 3 significant digits). */
-  FP16,
-  /** Signed bytes with one scale per row (1 byte per value), scanned first. */
-  INT8
+    /** The fp32 rows only: exact scan, memory = the raw vectors. */
+    FP32,
+    /** IEEE half precision copy scanned first (2 bytes per value, about 3 significant digits). */
+    FP16,
+    /** Signed bytes with one scale per row (1 byte per value), scanned first. */
+    INT8
 }

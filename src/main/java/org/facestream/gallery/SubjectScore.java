@@ -9,10 +9,10 @@ import java.util.Objects;
  * @param score cosine similarity in [-1, 1]
  */
 public record SubjectScore(String subjectId, double score) {
-  public SubjectScore {
-    Objects.requireNonNull(subjectId, "subjectId");
-    if (!(score >= -1 && score <= 1)) {
-      throw new IllegalArgumentException("expected score in [-1, 1], found " + score);
+    public SubjectScore {
+        Objects.requireNonNull(subjectId, "subjectId");
+        if (!(score >= -1 && score <= 1)) {
+            throw new IllegalArgumentException("expected score in [-1, 1], found " + score);
+        }
     }
-  }
 }

@@ -11,25 +11,25 @@ package org.facestream.gallery;
  * {@code g1 - g0} is even. Implementations are stateless and thread-safe.
  */
 interface TileKernel {
-  void fp32(float[] data, int dim, int g0, int g1, float[][] probes, int p0, int probeCount, float[] scores);
+    void fp32(float[] data, int dim, int g0, int g1, float[][] probes, int p0, int probeCount, float[] scores);
 
-  /** {@code probes} as returned by {@link #prepareFp16}. */
-  void fp16(short[] data, int dim, int g0, int g1, float[][] probes, int p0, int probeCount, float[] scores);
+    /** {@code probes} as returned by {@link #prepareFp16}. */
+    void fp16(short[] data, int dim, int g0, int g1, float[][] probes, int p0, int probeCount, float[] scores);
 
-  /** Raw byte dot products; the caller multiplies by each row's scale. */
-  void int8(byte[] data, int dim, int g0, int g1, float[][] probes, int p0, int probeCount, float[] scores);
+    /** Raw byte dot products; the caller multiplies by each row's scale. */
+    void int8(byte[] data, int dim, int g0, int g1, float[][] probes, int p0, int probeCount, float[] scores);
 
-  /** The probe as {@link #fp16} wants it (the vector kernel folds the half-to-float exponent bias into it). */
-  float[] prepareFp16(float[] probe);
+    /** The probe as {@link #fp16} wants it (the vector kernel folds the half-to-float exponent bias into it). */
+    float[] prepareFp16(float[] probe);
 
-  /** A short name for logs and benchmark output. */
-  String name();
+    /** A short name for logs and benchmark output. */
+    String name();
 
-  /**
-   * The Vector API kernel when module {@code jdk.incubator.vector} is present and its preferred species
-   * fits the layout, otherwise the scalar loops (logged once, since a scan then runs several times slower).
-   */
-  static TileKernel best() {
-    return TileKernels.BEST;
-  }
+    /**
+     * The Vector API kernel when module {@code jdk.incubator.vector} is present and its preferred species
+     * fits the layout, otherwise the scalar loops (logged once, since a scan then runs several times slower).
+     */
+    static TileKernel best() {
+        return TileKernels.BEST;
+    }
 }

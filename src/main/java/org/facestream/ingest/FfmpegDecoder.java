@@ -18,132 +18,135 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: one grab thread opens, reads and closes it.
  */
 final class FfmpegDecoder implements AutoCloseable {
-  static {
-    // FFmpeg prints every concealed macroblock error to stderr otherwise; our own log says what matters.
-    avutil.av_log_set_level(avutil.AV_LOG_ERROR);
-  }
-
-  /** The stream's name in messages (passwords redacted). */
-  private final String url;
-  private final FFmpegFrameGrabber grabber;
-  private byte[] pixels = new byte[0];
-
-  private FfmpegDecoder(String url, FFmpegFrameGrabber grabber) {
-    this.url = url;
-    this.grabber = grabber;
-  }
-
-  /**
-   * Opens {@code url} (a path or any FFmpeg URL) with the given demuxer options.
-   *
-   * @throws SourceException when FFmpeg cannot open it or it has no video stream
-   */
-  static FfmpegDecoder open(String url, Map<String, String> options) {
-    return open(url, url, options);
-  }
-
-  /**
-   * As {@link #open(String, Map)}, naming the stream {@code shown} in messages: FFmpeg's own errors
-   * repeat the URL, which may carry a camera password, so they are rewritten rather than chained.
-   */
-  static FfmpegDecoder open(String url, String shown, Map<String, String> options) {
-    OpenCvLibrary.load();
-    var grabber = new FFmpegFrameGrabber(url);
-    grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-    options.forEach(grabber::setOption);
-    try {
-      grabber.start();
-    } catch (FrameGrabber.Exception | RuntimeException e) {
-      closeQuietly(grabber);
-      String why = String.valueOf(e.getMessage()).replace(url, shown)
-          .replace(" (For more details, make sure FFmpegLogCallback.set() has been called.)", "");
-      String message = "cannot open video " + shown + ": " + why;
-      throw url.equals(shown) ? new SourceException(message, e) : new SourceException(message);
+    static {
+        // FFmpeg prints every concealed macroblock error to stderr otherwise; our own log says what matters.
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     }
-    if (grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
-      closeQuietly(grabber);
-      throw new SourceException("expected a video stream in " + shown + ", found none");
+
+    /** The stream's name in messages (passwords redacted). */
+    private final String url;
+
+    private final FFmpegFrameGrabber grabber;
+    private byte[] pixels = new byte[0];
+
+    private FfmpegDecoder(String url, FFmpegFrameGrabber grabber) {
+        this.url = url;
+        this.grabber = grabber;
     }
-    return new FfmpegDecoder(shown, grabber);
-  }
 
-  int width() {
-    return grabber.getImageWidth();
-  }
-
-  int height() {
-    return grabber.getImageHeight();
-  }
-
-  double frameRate() {
-    return grabber.getVideoFrameRate();
-  }
-
-  String codec() {
-    return grabber.getVideoCodecName();
-  }
-
-  /**
-   * Decodes the next picture.
-   *
-   * @return the frame, or {@code null} at the end of the stream
-   * @throws FrameGrabber.Exception when FFmpeg fails to read or decode
-   */
-  GrabbedFrame grab() throws FrameGrabber.Exception {
-    while (true) {
-      Frame frame = grabber.grabImage();
-      if (frame == null) {
-        return null;
-      }
-      if (frame.image == null || frame.image.length == 0 || frame.image[0] == null) {
-        continue; // a packet that produced no picture yet (decoder delay)
-      }
-      return new GrabbedFrame(toMat(frame), Math.max(0, frame.timestamp / 1000));
+    /**
+     * Opens {@code url} (a path or any FFmpeg URL) with the given demuxer options.
+     *
+     * @throws SourceException when FFmpeg cannot open it or it has no video stream
+     */
+    static FfmpegDecoder open(String url, Map<String, String> options) {
+        return open(url, url, options);
     }
-  }
 
-  /** Copies the grabber's reused buffer into a new Mat, honouring the row stride FFmpeg pads rows to. */
-  private Mat toMat(Frame frame) {
-    int w = frame.imageWidth;
-    int h = frame.imageHeight;
-    if (frame.imageChannels != 3 || frame.imageDepth != Frame.DEPTH_UBYTE) {
-      throw new IllegalStateException("expected BGR24 frames from " + url + ", found " + frame.imageChannels
-          + " channels of depth " + frame.imageDepth);
+    /**
+     * As {@link #open(String, Map)}, naming the stream {@code shown} in messages: FFmpeg's own errors
+     * repeat the URL, which may carry a camera password, so they are rewritten rather than chained.
+     */
+    static FfmpegDecoder open(String url, String shown, Map<String, String> options) {
+        OpenCvLibrary.load();
+        var grabber = new FFmpegFrameGrabber(url);
+        grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        options.forEach(grabber::setOption);
+        try {
+            grabber.start();
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            closeQuietly(grabber);
+            String why = String.valueOf(e.getMessage())
+                    .replace(url, shown)
+                    .replace(" (For more details, make sure FFmpegLogCallback.set() has been called.)", "");
+            String message = "cannot open video " + shown + ": " + why;
+            throw url.equals(shown) ? new SourceException(message, e) : new SourceException(message);
+        }
+        if (grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
+            closeQuietly(grabber);
+            throw new SourceException("expected a video stream in " + shown + ", found none");
+        }
+        return new FfmpegDecoder(shown, grabber);
     }
-    int rowBytes = w * 3;
-    int stride = frame.imageStride; // in bytes for DEPTH_UBYTE
-    if (stride < rowBytes) {
-      throw new IllegalStateException("expected a row stride >= " + rowBytes + " bytes in " + url + ", found " + stride);
-    }
-    Buffer raw = frame.image[0];
-    ByteBuffer src = ((ByteBuffer) raw).duplicate();
-    if (pixels.length != rowBytes * h) {
-      pixels = new byte[rowBytes * h];
-    }
-    if (stride == rowBytes) {
-      src.position(0);
-      src.get(pixels, 0, rowBytes * h);
-    } else {
-      for (int y = 0; y < h; y++) {
-        src.position(y * stride);
-        src.get(pixels, y * rowBytes, rowBytes);
-      }
-    }
-    Mat mat = new Mat(h, w, CvType.CV_8UC3);
-    mat.put(0, 0, pixels);
-    return mat;
-  }
 
-  @Override
-  public void close() {
-    closeQuietly(grabber);
-  }
-
-  private static void closeQuietly(FFmpegFrameGrabber grabber) {
-    try {
-      grabber.close();
-    } catch (FrameGrabber.Exception | RuntimeException e) {
-      LoggerFactory.getLogger(FfmpegDecoder.class).warn("closing FFmpeg decoder failed: {}", e.toString());
+    int width() {
+        return grabber.getImageWidth();
     }
-  }
+
+    int height() {
+        return grabber.getImageHeight();
+    }
+
+    double frameRate() {
+        return grabber.getVideoFrameRate();
+    }
+
+    String codec() {
+        return grabber.getVideoCodecName();
+    }
+
+    /**
+     * Decodes the next picture.
+     *
+     * @return the frame, or {@code null} at the end of the stream
+     * @throws FrameGrabber.Exception when FFmpeg fails to read or decode
+     */
+    GrabbedFrame grab() throws FrameGrabber.Exception {
+        while (true) {
+            Frame frame = grabber.grabImage();
+            if (frame == null) {
+                return null;
+            }
+            if (frame.image == null || frame.image.length == 0 || frame.image[0] == null) {
+                continue; // a packet that produced no picture yet (decoder delay)
+            }
+            return new GrabbedFrame(toMat(frame), Math.max(0, frame.timestamp / 1000));
+        }
+    }
+
+    /** Copies the grabber's reused buffer into a new Mat, honouring the row stride FFmpeg pads rows to. */
+    private Mat toMat(Frame frame) {
+        int w = frame.imageWidth;
+        int h = frame.imageHeight;
+        if (frame.imageChannels != 3 || frame.imageDepth != Frame.DEPTH_UBYTE) {
+            throw new IllegalStateException("expected BGR24 frames from " + url + ", found " + frame.imageChannels
+                    + " channels of depth " + frame.imageDepth);
+        }
+        int rowBytes = w * 3;
+        int stride = frame.imageStride; // in bytes for DEPTH_UBYTE
+        if (stride < rowBytes) {
+            throw new IllegalStateException(
+                    "expected a row stride >= " + rowBytes + " bytes in " + url + ", found " + stride);
+        }
+        Buffer raw = frame.image[0];
+        ByteBuffer src = ((ByteBuffer) raw).duplicate();
+        if (pixels.length != rowBytes * h) {
+            pixels = new byte[rowBytes * h];
+        }
+        if (stride == rowBytes) {
+            src.position(0);
+            src.get(pixels, 0, rowBytes * h);
+        } else {
+            for (int y = 0; y < h; y++) {
+                src.position(y * stride);
+                src.get(pixels, y * rowBytes, rowBytes);
+            }
+        }
+        Mat mat = new Mat(h, w, CvType.CV_8UC3);
+        mat.put(0, 0, pixels);
+        return mat;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(grabber);
+    }
+
+    private static void closeQuietly(FFmpegFrameGrabber grabber) {
+        try {
+            grabber.close();
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            LoggerFactory.getLogger(FfmpegDecoder.class).warn("closing FFmpeg decoder failed: {}", e.toString());
+        }
+    }
 }

@@ -8,31 +8,31 @@ package org.facestream.ingest;
  * <p>Not thread-safe: the grab thread owns it.
  */
 public final class FrameSampler {
-  private final double intervalMillis;
-  private double nextDue = Double.NEGATIVE_INFINITY;
+    private final double intervalMillis;
+    private double nextDue = Double.NEGATIVE_INFINITY;
 
-  /** @param fps target frames per second; 0 keeps every frame */
-  public FrameSampler(double fps) {
-    if (!(fps >= 0) || Double.isInfinite(fps)) {
-      throw new IllegalArgumentException("expected fps >= 0 (0 = every frame), found " + fps);
+    /** @param fps target frames per second; 0 keeps every frame */
+    public FrameSampler(double fps) {
+        if (!(fps >= 0) || Double.isInfinite(fps)) {
+            throw new IllegalArgumentException("expected fps >= 0 (0 = every frame), found " + fps);
+        }
+        this.intervalMillis = fps == 0 ? 0 : 1000.0 / fps;
     }
-    this.intervalMillis = fps == 0 ? 0 : 1000.0 / fps;
-  }
 
-  /**
-   * Whether the frame at {@code timeMillis} is kept. Times must not go backwards by more than one
-   * interval (a loop restart is fine: the file source keeps media time increasing).
-   */
-  public boolean keep(long timeMillis) {
-    if (intervalMillis == 0) {
-      return true;
+    /**
+     * Whether the frame at {@code timeMillis} is kept. Times must not go backwards by more than one
+     * interval (a loop restart is fine: the file source keeps media time increasing).
+     */
+    public boolean keep(long timeMillis) {
+        if (intervalMillis == 0) {
+            return true;
+        }
+        if (timeMillis >= nextDue) {
+            // Due times advance on a fixed grid so rounding in timestamps does not drift the rate; after a
+            // gap (a stall, a reconnect) the grid restarts from this frame instead of bursting to catch up.
+            nextDue = timeMillis - nextDue > intervalMillis ? timeMillis + intervalMillis : nextDue + intervalMillis;
+            return true;
+        }
+        return false;
     }
-    if (timeMillis >= nextDue) {
-      // Due times advance on a fixed grid so rounding in timestamps does not drift the rate; after a
-      // gap (a stall, a reconnect) the grid restarts from this frame instead of bursting to catch up.
-      nextDue = timeMillis - nextDue > intervalMillis ? timeMillis + intervalMillis : nextDue + intervalMillis;
-      return true;
-    }
-    return false;
-  }
 }

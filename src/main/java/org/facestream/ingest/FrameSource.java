@@ -16,35 +16,35 @@ package org.facestream.ingest;
  */
 public interface FrameSource extends AutoCloseable {
 
-  /** How a source's pictures relate to time; decides how ingest samples and paces them. */
-  enum Timeline {
-    /** A recording with timestamps: sampled by media time, may be paced at media speed. */
-    MEDIA,
-    /** A live stream: sampled by arrival time, never ends, stale pictures may be dropped. */
-    LIVE,
-    /** Still images without time: every picture is its own frame. */
-    STILLS
-  }
+    /** How a source's pictures relate to time; decides how ingest samples and paces them. */
+    enum Timeline {
+        /** A recording with timestamps: sampled by media time, may be paced at media speed. */
+        MEDIA,
+        /** A live stream: sampled by arrival time, never ends, stale pictures may be dropped. */
+        LIVE,
+        /** Still images without time: every picture is its own frame. */
+        STILLS
+    }
 
-  /**
-   * Decodes the next picture.
-   *
-   * @return the next frame, owned by the caller (close it), or {@code null} at the end of a finite source
-   * @throws InterruptedException when the grab thread is interrupted while waiting (e.g. reconnecting)
-   * @throws SourceException when the source cannot be read at all any more
-   */
-  GrabbedFrame next() throws InterruptedException;
+    /**
+     * Decodes the next picture.
+     *
+     * @return the next frame, owned by the caller (close it), or {@code null} at the end of a finite source
+     * @throws InterruptedException when the grab thread is interrupted while waiting (e.g. reconnecting)
+     * @throws SourceException when the source cannot be read at all any more
+     */
+    GrabbedFrame next() throws InterruptedException;
 
-  /** How this source's pictures relate to time. */
-  Timeline timeline();
+    /** How this source's pictures relate to time. */
+    Timeline timeline();
 
-  /** Pictures skipped because they could not be decoded, since the source was opened. */
-  long decodeErrors();
+    /** Pictures skipped because they could not be decoded, since the source was opened. */
+    long decodeErrors();
 
-  /** A short description for logs, e.g. {@code video hamilton.mp4 640x360 @ 29.97 fps}. */
-  String description();
+    /** A short description for logs, e.g. {@code video hamilton.mp4 640x360 @ 29.97 fps}. */
+    String description();
 
-  /** Releases the decoder and its native memory. Idempotent. */
-  @Override
-  void close();
+    /** Releases the decoder and its native memory. Idempotent. */
+    @Override
+    void close();
 }

@@ -13,28 +13,28 @@ import org.opencv.core.Mat;
  *     timeline (a live camera, a folder of stills)
  */
 public record GrabbedFrame(Mat image, long mediaTimeMillis) implements AutoCloseable {
-  public GrabbedFrame {
-    Objects.requireNonNull(image, "image");
-    if (image.empty() || image.type() != CvType.CV_8UC3) {
-      throw new IllegalArgumentException(
-          "expected a non-empty CV_8UC3 (BGR) image, found " + (image.empty() ? "an empty Mat" : CvType.typeToString(image.type())));
+    public GrabbedFrame {
+        Objects.requireNonNull(image, "image");
+        if (image.empty() || image.type() != CvType.CV_8UC3) {
+            throw new IllegalArgumentException("expected a non-empty CV_8UC3 (BGR) image, found "
+                    + (image.empty() ? "an empty Mat" : CvType.typeToString(image.type())));
+        }
+        if (mediaTimeMillis < -1) {
+            throw new IllegalArgumentException("expected mediaTimeMillis >= 0 or -1, found " + mediaTimeMillis);
+        }
     }
-    if (mediaTimeMillis < -1) {
-      throw new IllegalArgumentException("expected mediaTimeMillis >= 0 or -1, found " + mediaTimeMillis);
+
+    public int width() {
+        return image.cols();
     }
-  }
 
-  public int width() {
-    return image.cols();
-  }
+    public int height() {
+        return image.rows();
+    }
 
-  public int height() {
-    return image.rows();
-  }
-
-  /** Frees the native pixels; the frame is unusable afterwards. */
-  @Override
-  public void close() {
-    image.release();
-  }
+    /** Frees the native pixels; the frame is unusable afterwards. */
+    @Override
+    public void close() {
+        image.release();
+    }
 }

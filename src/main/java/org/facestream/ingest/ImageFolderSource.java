@@ -26,100 +26,104 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe (see {@link FrameSource}).
  */
 public final class ImageFolderSource implements FrameSource {
-  private static final Logger log = LoggerFactory.getLogger(ImageFolderSource.class);
-  /** Extensions OpenCV's imread decodes in the openpnp build. */
-  public static final Set<String> EXTENSIONS =
-      Set.of("jpg", "jpeg", "png", "bmp", "webp", "tif", "tiff", "pgm", "ppm", "pnm", "jp2");
+    private static final Logger log = LoggerFactory.getLogger(ImageFolderSource.class);
+    /** Extensions OpenCV's imread decodes in the openpnp build. */
+    public static final Set<String> EXTENSIONS =
+            Set.of("jpg", "jpeg", "png", "bmp", "webp", "tif", "tiff", "pgm", "ppm", "pnm", "jp2");
 
-  private final Path folder;
-  private final Deque<Path> pending;
-  private final int total;
-  private long decodeErrors;
+    private final Path folder;
+    private final Deque<Path> pending;
+    private final int total;
+    private long decodeErrors;
 
-  private ImageFolderSource(Path folder, List<Path> files) {
-    this.folder = folder;
-    this.pending = new ArrayDeque<>(files);
-    this.total = files.size();
-  }
-
-  /**
-   * Lists the folder's image files.
-   *
-   * @throws SourceException when the folder is missing or holds no image files
-   */
-  public static ImageFolderSource open(Path folder) {
-    Objects.requireNonNull(folder, "folder");
-    if (!Files.isDirectory(folder)) {
-      throw new SourceException("expected a folder of images, found nothing at " + folder.toAbsolutePath());
+    private ImageFolderSource(Path folder, List<Path> files) {
+        this.folder = folder;
+        this.pending = new ArrayDeque<>(files);
+        this.total = files.size();
     }
-    OpenCvLibrary.load();
-    List<Path> files;
-    try (Stream<Path> list = Files.list(folder)) {
-      files = list.filter(Files::isRegularFile).filter(ImageFolderSource::isImageName).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + folder, e);
-    }
-    if (files.isEmpty()) {
-      throw new SourceException("expected image files (" + String.join(", ", EXTENSIONS.stream().sorted().toList())
-          + ") in " + folder.toAbsolutePath() + ", found none");
-    }
-    return new ImageFolderSource(folder, files);
-  }
 
-  static boolean isImageName(Path p) {
-    return ImageFormats.hasExtension(p, EXTENSIONS);
-  }
-
-  @Override
-  public GrabbedFrame next() {
-    while (!pending.isEmpty()) {
-      Path file = pending.poll();
-      Mat image = Imgcodecs.imread(file.toString(), Imgcodecs.IMREAD_COLOR);
-      if (image.empty()) {
-        image.release();
-        decodeErrors++;
-        log.warn("skipping {}: OpenCV cannot decode it ({} unreadable so far)", file, decodeErrors);
-        continue;
-      }
-      if (image.type() != CvType.CV_8UC3) { // e.g. 16-bit PNG or TIFF
-        Mat eight = new Mat();
-        image.convertTo(eight, CvType.CV_8U, image.depth() == CvType.CV_16U ? 1.0 / 256 : 1.0);
-        image.release();
-        if (eight.channels() == 1) {
-          Mat bgr = new Mat();
-          Imgproc.cvtColor(eight, bgr, Imgproc.COLOR_GRAY2BGR);
-          eight.release();
-          eight = bgr;
+    /**
+     * Lists the folder's image files.
+     *
+     * @throws SourceException when the folder is missing or holds no image files
+     */
+    public static ImageFolderSource open(Path folder) {
+        Objects.requireNonNull(folder, "folder");
+        if (!Files.isDirectory(folder)) {
+            throw new SourceException("expected a folder of images, found nothing at " + folder.toAbsolutePath());
         }
-        image = eight;
-      }
-      return new GrabbedFrame(image, -1);
+        OpenCvLibrary.load();
+        List<Path> files;
+        try (Stream<Path> list = Files.list(folder)) {
+            files = list.filter(Files::isRegularFile)
+                    .filter(ImageFolderSource::isImageName)
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + folder, e);
+        }
+        if (files.isEmpty()) {
+            throw new SourceException("expected image files ("
+                    + String.join(", ", EXTENSIONS.stream().sorted().toList()) + ") in " + folder.toAbsolutePath()
+                    + ", found none");
+        }
+        return new ImageFolderSource(folder, files);
     }
-    return null;
-  }
 
-  @Override
-  public Timeline timeline() {
-    return Timeline.STILLS;
-  }
+    static boolean isImageName(Path p) {
+        return ImageFormats.hasExtension(p, EXTENSIONS);
+    }
 
-  @Override
-  public long decodeErrors() {
-    return decodeErrors;
-  }
+    @Override
+    public GrabbedFrame next() {
+        while (!pending.isEmpty()) {
+            Path file = pending.poll();
+            Mat image = Imgcodecs.imread(file.toString(), Imgcodecs.IMREAD_COLOR);
+            if (image.empty()) {
+                image.release();
+                decodeErrors++;
+                log.warn("skipping {}: OpenCV cannot decode it ({} unreadable so far)", file, decodeErrors);
+                continue;
+            }
+            if (image.type() != CvType.CV_8UC3) { // e.g. 16-bit PNG or TIFF
+                Mat eight = new Mat();
+                image.convertTo(eight, CvType.CV_8U, image.depth() == CvType.CV_16U ? 1.0 / 256 : 1.0);
+                image.release();
+                if (eight.channels() == 1) {
+                    Mat bgr = new Mat();
+                    Imgproc.cvtColor(eight, bgr, Imgproc.COLOR_GRAY2BGR);
+                    eight.release();
+                    eight = bgr;
+                }
+                image = eight;
+            }
+            return new GrabbedFrame(image, -1);
+        }
+        return null;
+    }
 
-  /** Image files listed when the source was opened (readable or not). */
-  public int fileCount() {
-    return total;
-  }
+    @Override
+    public Timeline timeline() {
+        return Timeline.STILLS;
+    }
 
-  @Override
-  public String description() {
-    return "folder " + folder + " (" + total + " images)";
-  }
+    @Override
+    public long decodeErrors() {
+        return decodeErrors;
+    }
 
-  @Override
-  public void close() {
-    pending.clear();
-  }
+    /** Image files listed when the source was opened (readable or not). */
+    public int fileCount() {
+        return total;
+    }
+
+    @Override
+    public String description() {
+        return "folder " + folder + " (" + total + " images)";
+    }
+
+    @Override
+    public void close() {
+        pending.clear();
+    }
 }

@@ -14,11 +14,11 @@ import java.time.Duration;
  * @param elapsed wall time of the run so far
  */
 public record IngestSummary(
-    long grabbed, long sampled, long sent, long dropped, long decodeErrors, long failed, Duration elapsed) {
+        long grabbed, long sampled, long sent, long dropped, long decodeErrors, long failed, Duration elapsed) {
 
-  /** Frames sent per second of wall time. */
-  public double sentPerSecond() {
-    double s = elapsed.toNanos() / 1e9;
-    return s > 0 ? sent / s : 0;
-  }
+    /** Frames sent per second of wall time. */
+    public double sentPerSecond() {
+        double s = elapsed.toNanos() / 1e9;
+        return s > 0 ? sent / s : 0;
+    }
 }

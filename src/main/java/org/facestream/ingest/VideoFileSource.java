@@ -18,127 +18,139 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe (see {@link FrameSource}).
  */
 public final class VideoFileSource implements FrameSource {
-  private static final Logger log = LoggerFactory.getLogger(VideoFileSource.class);
-  /** After this many failed reads in a row the file is treated as ended rather than retried forever. */
-  private static final int MAX_CONSECUTIVE_ERRORS = 25;
+    private static final Logger log = LoggerFactory.getLogger(VideoFileSource.class);
+    /** After this many failed reads in a row the file is treated as ended rather than retried forever. */
+    private static final int MAX_CONSECUTIVE_ERRORS = 25;
 
-  private final Path file;
-  private final boolean loop;
-  private FfmpegDecoder decoder;
-  private final String description;
-  private final long frameMillis;
-  private long loopOffsetMillis;
-  /** Container timestamp of the first picture of the current pass; media time counts from it. */
-  private long startMillis = -1;
-  private long lastMediaTime = -1;
-  private long decodeErrors;
-  private int loops;
-  private boolean ended;
+    private final Path file;
+    private final boolean loop;
+    private FfmpegDecoder decoder;
+    private final String description;
+    private final long frameMillis;
+    private long loopOffsetMillis;
+    /** Container timestamp of the first picture of the current pass; media time counts from it. */
+    private long startMillis = -1;
 
-  private VideoFileSource(Path file, boolean loop, FfmpegDecoder decoder) {
-    this.file = file;
-    this.loop = loop;
-    this.decoder = decoder;
-    double fps = decoder.frameRate();
-    this.frameMillis = fps > 0 ? Math.round(1000 / fps) : 40;
-    this.description = String.format(Locale.ROOT, "video %s %dx%d %s @ %.2f fps%s",
-        file.getFileName(), decoder.width(), decoder.height(), decoder.codec(), fps, loop ? " (looping)" : "");
-  }
+    private long lastMediaTime = -1;
+    private long decodeErrors;
+    private int loops;
+    private boolean ended;
 
-  /**
-   * Opens a video file.
-   *
-   * @throws SourceException when the file is missing or FFmpeg cannot decode it
-   */
-  public static VideoFileSource open(Path file, boolean loop) {
-    Objects.requireNonNull(file, "file");
-    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      throw new SourceException("expected a readable video file, found nothing at " + file.toAbsolutePath());
+    private VideoFileSource(Path file, boolean loop, FfmpegDecoder decoder) {
+        this.file = file;
+        this.loop = loop;
+        this.decoder = decoder;
+        double fps = decoder.frameRate();
+        this.frameMillis = fps > 0 ? Math.round(1000 / fps) : 40;
+        this.description = String.format(
+                Locale.ROOT,
+                "video %s %dx%d %s @ %.2f fps%s",
+                file.getFileName(),
+                decoder.width(),
+                decoder.height(),
+                decoder.codec(),
+                fps,
+                loop ? " (looping)" : "");
     }
-    return new VideoFileSource(file, loop, FfmpegDecoder.open(file.toString(), Map.of()));
-  }
 
-  @Override
-  public GrabbedFrame next() {
-    int consecutiveErrors = 0;
-    while (!ended) {
-      GrabbedFrame frame;
-      try {
-        frame = decoder.grab();
-      } catch (FrameGrabber.Exception | RuntimeException e) {
-        decodeErrors++;
-        if (++consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
-          log.warn("{}: {} read errors in a row, treating the file as ended: {}", description, consecutiveErrors, e.toString());
-          ended = true;
-          return null;
+    /**
+     * Opens a video file.
+     *
+     * @throws SourceException when the file is missing or FFmpeg cannot decode it
+     */
+    public static VideoFileSource open(Path file, boolean loop) {
+        Objects.requireNonNull(file, "file");
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new SourceException("expected a readable video file, found nothing at " + file.toAbsolutePath());
         }
-        log.warn("{}: skipping an undecodable picture: {}", description, e.toString());
-        continue;
-      }
-      if (frame == null) {
-        if (!loop || lastMediaTime < 0) { // a file without a single picture must not loop forever
-          ended = true;
-          return null;
-        }
-        restart();
-        continue;
-      }
-      if (startMillis < 0) {
-        startMillis = frame.mediaTimeMillis(); // e.g. 852 ms in an MP4 with an edit list: a player shows 0:00
-      }
-      long mediaTime = loopOffsetMillis + Math.max(0, frame.mediaTimeMillis() - startMillis);
-      lastMediaTime = mediaTime;
-      return new GrabbedFrame(frame.image(), mediaTime);
+        return new VideoFileSource(file, loop, FfmpegDecoder.open(file.toString(), Map.of()));
     }
-    return null;
-  }
 
-  private void restart() {
-    decoder.close();
-    loopOffsetMillis = lastMediaTime + frameMillis;
-    startMillis = -1;
-    loops++;
-    log.debug("{}: loop {} starts at media time {} ms", description, loops, loopOffsetMillis);
-    decoder = FfmpegDecoder.open(file.toString(), Map.of());
-  }
+    @Override
+    public GrabbedFrame next() {
+        int consecutiveErrors = 0;
+        while (!ended) {
+            GrabbedFrame frame;
+            try {
+                frame = decoder.grab();
+            } catch (FrameGrabber.Exception | RuntimeException e) {
+                decodeErrors++;
+                if (++consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
+                    log.warn(
+                            "{}: {} read errors in a row, treating the file as ended: {}",
+                            description,
+                            consecutiveErrors,
+                            e.toString());
+                    ended = true;
+                    return null;
+                }
+                log.warn("{}: skipping an undecodable picture: {}", description, e.toString());
+                continue;
+            }
+            if (frame == null) {
+                if (!loop || lastMediaTime < 0) { // a file without a single picture must not loop forever
+                    ended = true;
+                    return null;
+                }
+                restart();
+                continue;
+            }
+            if (startMillis < 0) {
+                startMillis = frame.mediaTimeMillis(); // e.g. 852 ms in an MP4 with an edit list: a player shows 0:00
+            }
+            long mediaTime = loopOffsetMillis + Math.max(0, frame.mediaTimeMillis() - startMillis);
+            lastMediaTime = mediaTime;
+            return new GrabbedFrame(frame.image(), mediaTime);
+        }
+        return null;
+    }
 
-  @Override
-  public Timeline timeline() {
-    return Timeline.MEDIA;
-  }
+    private void restart() {
+        decoder.close();
+        loopOffsetMillis = lastMediaTime + frameMillis;
+        startMillis = -1;
+        loops++;
+        log.debug("{}: loop {} starts at media time {} ms", description, loops, loopOffsetMillis);
+        decoder = FfmpegDecoder.open(file.toString(), Map.of());
+    }
 
-  @Override
-  public long decodeErrors() {
-    return decodeErrors;
-  }
+    @Override
+    public Timeline timeline() {
+        return Timeline.MEDIA;
+    }
 
-  /** Frame size in pixels as the file declares it. */
-  public int width() {
-    return decoder.width();
-  }
+    @Override
+    public long decodeErrors() {
+        return decodeErrors;
+    }
 
-  public int height() {
-    return decoder.height();
-  }
+    /** Frame size in pixels as the file declares it. */
+    public int width() {
+        return decoder.width();
+    }
 
-  /** The file's declared video frame rate (frames per second). */
-  public double frameRate() {
-    return decoder.frameRate();
-  }
+    public int height() {
+        return decoder.height();
+    }
 
-  /** How many times a looping file has started over. */
-  public int loops() {
-    return loops;
-  }
+    /** The file's declared video frame rate (frames per second). */
+    public double frameRate() {
+        return decoder.frameRate();
+    }
 
-  @Override
-  public String description() {
-    return description;
-  }
+    /** How many times a looping file has started over. */
+    public int loops() {
+        return loops;
+    }
 
-  @Override
-  public void close() {
-    ended = true;
-    decoder.close();
-  }
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        ended = true;
+        decoder.close();
+    }
 }

@@ -12,14 +12,14 @@ import org.facestream.events.ThresholdRef;
  * @param threshold the threshold that decided, for audit
  */
 public record Decision(String subjectId, double score, ThresholdRef threshold) {
-  public Decision {
-    if (!(score >= -1 && score <= 1)) {
-      throw new IllegalArgumentException("expected score in [-1, 1], found " + score);
+    public Decision {
+        if (!(score >= -1 && score <= 1)) {
+            throw new IllegalArgumentException("expected score in [-1, 1], found " + score);
+        }
+        Objects.requireNonNull(threshold, "threshold");
     }
-    Objects.requireNonNull(threshold, "threshold");
-  }
 
-  public boolean isMatch() {
-    return subjectId != null;
-  }
+    public boolean isMatch() {
+        return subjectId != null;
+    }
 }

@@ -16,79 +16,82 @@ import org.facestream.match.track.TrackAssociator;
  * camera's tracks and decide the track when a decision is due ({@link Tracking}). One per processor.
  */
 interface FaceDecider {
-  /** Called from the processor's {@code init}: takes the stores it needs. */
-  void init(ProcessorContext<?, ?> context);
+    /** Called from the processor's {@code init}: takes the stores it needs. */
+    void init(ProcessorContext<?, ?> context);
 
-  /** The outcome for {@code observation}, or empty when it joined a track with no decision due. */
-  Optional<ObservationMatcher.Outcome> decide(FaceObservation observation);
+    /** The outcome for {@code observation}, or empty when it joined a track with no decision due. */
+    Optional<ObservationMatcher.Outcome> decide(FaceObservation observation);
 
-  static FaceDecider of(Tracking tracking, ObservationMatcher matcher, Clock clock) {
-    return switch (tracking) {
-      case Tracking.PerFace perFace -> new PerFace(matcher, clock);
-      case Tracking.PerTrack perTrack -> new PerTrack(matcher, clock, new TrackAssociator(perTrack.settings()));
-    };
-  }
-
-  /** Every face decided on its own. */
-  final class PerFace implements FaceDecider {
-    private final ObservationMatcher matcher;
-    private final Clock clock;
-
-    PerFace(ObservationMatcher matcher, Clock clock) {
-      this.matcher = Objects.requireNonNull(matcher, "matcher");
-      this.clock = Objects.requireNonNull(clock, "clock");
+    static FaceDecider of(Tracking tracking, ObservationMatcher matcher, Clock clock) {
+        return switch (tracking) {
+            case Tracking.PerFace perFace -> new PerFace(matcher, clock);
+            case Tracking.PerTrack perTrack -> new PerTrack(matcher, clock, new TrackAssociator(perTrack.settings()));
+        };
     }
 
-    @Override
-    public void init(ProcessorContext<?, ?> context) {}
+    /** Every face decided on its own. */
+    final class PerFace implements FaceDecider {
+        private final ObservationMatcher matcher;
+        private final Clock clock;
 
-    @Override
-    public Optional<ObservationMatcher.Outcome> decide(FaceObservation observation) {
-      return Optional.of(matcher.match(observation, clock.instant()));
-    }
-  }
+        PerFace(ObservationMatcher matcher, Clock clock) {
+            this.matcher = Objects.requireNonNull(matcher, "matcher");
+            this.clock = Objects.requireNonNull(clock, "clock");
+        }
 
-  /** Faces followed per camera in {@value MatcherTopology#TRACK_BY_CAMERA}; a track decided on its fused embedding. */
-  final class PerTrack implements FaceDecider {
-    private final ObservationMatcher matcher;
-    private final Clock clock;
-    private final TrackAssociator associator;
-    private KeyValueStore<String, CameraTracks> tracks;
+        @Override
+        public void init(ProcessorContext<?, ?> context) {}
 
-    PerTrack(ObservationMatcher matcher, Clock clock, TrackAssociator associator) {
-      this.matcher = Objects.requireNonNull(matcher, "matcher");
-      this.clock = Objects.requireNonNull(clock, "clock");
-      this.associator = Objects.requireNonNull(associator, "associator");
+        @Override
+        public Optional<ObservationMatcher.Outcome> decide(FaceObservation observation) {
+            return Optional.of(matcher.match(observation, clock.instant()));
+        }
     }
 
-    @Override
-    public void init(ProcessorContext<?, ?> context) {
-      tracks = context.getStateStore(MatcherTopology.TRACK_BY_CAMERA);
-    }
+    /** Faces followed per camera in {@value MatcherTopology#TRACK_BY_CAMERA}; a track decided on its fused embedding. */
+    final class PerTrack implements FaceDecider {
+        private final ObservationMatcher matcher;
+        private final Clock clock;
+        private final TrackAssociator associator;
+        private KeyValueStore<String, CameraTracks> tracks;
 
-    /**
-     * Faces that cannot be compared are refused before they touch a track, so a bad record never corrupts
-     * one. A track's later decisions are re-decisions: the adaptive policy counts each track's evidence once.
-     */
-    @Override
-    public Optional<ObservationMatcher.Outcome> decide(FaceObservation observation) {
-      ObservationMatcher.Outcome.Refused refused = matcher.check(observation);
-      if (refused != null) {
-        return Optional.of(refused);
-      }
-      CameraTracks state = tracks.get(observation.cameraId());
-      TrackAssociator.Association a = associator.associate(state == null ? CameraTracks.EMPTY : state, observation);
-      tracks.put(observation.cameraId(), a.next());
-      if (!a.decide()) {
-        return Optional.empty();
-      }
-      Track t = a.track();
-      ObservationMatcher.Outcome outcome = matcher.match(observation.withEmbedding(t.fused()), clock.instant(), a.decision() > 1);
-      if (outcome instanceof ObservationMatcher.Outcome.Identified id) {
-        return Optional.of(new ObservationMatcher.Outcome.Identified(id.event().withTrack(
-            new TrackRef(t.trackId(), t.observations(), t.evidence(), t.firstSeen(), a.decision()))));
-      }
-      return Optional.of(outcome);
+        PerTrack(ObservationMatcher matcher, Clock clock, TrackAssociator associator) {
+            this.matcher = Objects.requireNonNull(matcher, "matcher");
+            this.clock = Objects.requireNonNull(clock, "clock");
+            this.associator = Objects.requireNonNull(associator, "associator");
+        }
+
+        @Override
+        public void init(ProcessorContext<?, ?> context) {
+            tracks = context.getStateStore(MatcherTopology.TRACK_BY_CAMERA);
+        }
+
+        /**
+         * Faces that cannot be compared are refused before they touch a track, so a bad record never corrupts
+         * one. A track's later decisions are re-decisions: the adaptive policy counts each track's evidence once.
+         */
+        @Override
+        public Optional<ObservationMatcher.Outcome> decide(FaceObservation observation) {
+            ObservationMatcher.Outcome.Refused refused = matcher.check(observation);
+            if (refused != null) {
+                return Optional.of(refused);
+            }
+            CameraTracks state = tracks.get(observation.cameraId());
+            TrackAssociator.Association a =
+                    associator.associate(state == null ? CameraTracks.EMPTY : state, observation);
+            tracks.put(observation.cameraId(), a.next());
+            if (!a.decide()) {
+                return Optional.empty();
+            }
+            Track t = a.track();
+            ObservationMatcher.Outcome outcome =
+                    matcher.match(observation.withEmbedding(t.fused()), clock.instant(), a.decision() > 1);
+            if (outcome instanceof ObservationMatcher.Outcome.Identified id) {
+                return Optional.of(new ObservationMatcher.Outcome.Identified(id.event()
+                        .withTrack(new TrackRef(
+                                t.trackId(), t.observations(), t.evidence(), t.firstSeen(), a.decision()))));
+            }
+            return Optional.of(outcome);
+        }
     }
-  }
 }

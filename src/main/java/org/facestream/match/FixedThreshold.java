@@ -13,25 +13,25 @@ import org.facestream.gallery.Ranking;
  * @param cosine the decision threshold, a cosine in [-1, 1]
  */
 public record FixedThreshold(double cosine) implements ThresholdPolicy {
-  public static final String POLICY = "fixed";
+    public static final String POLICY = "fixed";
 
-  public FixedThreshold {
-    if (!(cosine >= -1 && cosine <= 1)) {
-      throw new IllegalArgumentException("expected threshold cosine in [-1, 1], found " + cosine);
+    public FixedThreshold {
+        if (!(cosine >= -1 && cosine <= 1)) {
+            throw new IllegalArgumentException("expected threshold cosine in [-1, 1], found " + cosine);
+        }
     }
-  }
 
-  /** The reference carried by every decision of this policy. */
-  public ThresholdRef ref() {
-    return new ThresholdRef(cosine, 0, POLICY);
-  }
-
-  @Override
-  public Decision decide(Ranking ranking, FaceQuality quality) {
-    if (ranking.isEmpty()) {
-      return new Decision(null, -1, ref());
+    /** The reference carried by every decision of this policy. */
+    public ThresholdRef ref() {
+        return new ThresholdRef(cosine, 0, POLICY);
     }
-    double best = ranking.bestScore();
-    return new Decision(best >= cosine ? ranking.bestSubjectId() : null, best, ref());
-  }
+
+    @Override
+    public Decision decide(Ranking ranking, FaceQuality quality) {
+        if (ranking.isEmpty()) {
+            return new Decision(null, -1, ref());
+        }
+        double best = ranking.bestScore();
+        return new Decision(best >= cosine ? ranking.bestSubjectId() : null, best, ref());
+    }
 }

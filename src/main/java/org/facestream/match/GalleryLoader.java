@@ -13,34 +13,34 @@ import org.facestream.events.SealedGalleryRecord;
  * records are logged and counted, not dead-lettered (the gallery's producers validate before writing).
  */
 final class GalleryLoader implements Processor<String, LenientValue<SealedGalleryRecord>, Void, Void> {
-  private final GalleryUnsealer unsealer;
-  private ProcessorContext<Void, Void> context;
+    private final GalleryUnsealer unsealer;
+    private ProcessorContext<Void, Void> context;
 
-  GalleryLoader(GalleryUnsealer unsealer) {
-    this.unsealer = unsealer;
-  }
-
-  @Override
-  public void init(ProcessorContext<Void, Void> context) {
-    this.context = context;
-    unsealer.attach(context);
-    unsealer.rebuild();
-  }
-
-  @Override
-  public void process(Record<String, LenientValue<SealedGalleryRecord>> record) {
-    if (record.key() == null) {
-      unsealer.skipKeyless(where(context));
-      return;
+    GalleryLoader(GalleryUnsealer unsealer) {
+        this.unsealer = unsealer;
     }
-    unsealer.onGalleryValue(record.key(), record.value(), where(context));
-  }
 
-  static String where(ProcessorContext<?, ?> context) {
-    return context.recordMetadata().map(GalleryLoader::describe).orElse("(no record metadata)");
-  }
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
+        unsealer.attach(context);
+        unsealer.rebuild();
+    }
 
-  private static String describe(RecordMetadata m) {
-    return m.topic() + "-" + m.partition() + "@" + m.offset();
-  }
+    @Override
+    public void process(Record<String, LenientValue<SealedGalleryRecord>> record) {
+        if (record.key() == null) {
+            unsealer.skipKeyless(where(context));
+            return;
+        }
+        unsealer.onGalleryValue(record.key(), record.value(), where(context));
+    }
+
+    static String where(ProcessorContext<?, ?> context) {
+        return context.recordMetadata().map(GalleryLoader::describe).orElse("(no record metadata)");
+    }
+
+    private static String describe(RecordMetadata m) {
+        return m.topic() + "-" + m.partition() + "@" + m.offset();
+    }
 }

@@ -9,11 +9,11 @@ package org.facestream.match;
  * @param <T> the record type
  */
 sealed interface LenientValue<T> {
-  record Readable<T>(T value) implements LenientValue<T> {}
+    record Readable<T>(T value) implements LenientValue<T> {}
 
-  /**
-   * @param detail why the bytes did not read
-   * @param length number of bytes
-   */
-  record Unreadable<T>(String detail, int length) implements LenientValue<T> {}
+    /**
+     * @param detail why the bytes did not read
+     * @param length number of bytes
+     */
+    record Unreadable<T>(String detail, int length) implements LenientValue<T> {}
 }

@@ -12,37 +12,38 @@ package org.facestream.match;
  *     events v1 have no embedding field (reserved for a later schema)
  */
 public record MatcherConfig(int topK, String modelPackId, int dimension, boolean includeEmbeddings) {
-  public static final int DEFAULT_TOP_K = 5;
-  public static final int MAX_TOP_K = 100;
+    public static final int DEFAULT_TOP_K = 5;
+    public static final int MAX_TOP_K = 100;
 
-  public MatcherConfig {
-    if (topK < 1 || topK > MAX_TOP_K) {
-      throw new IllegalArgumentException("expected topK in [1, " + MAX_TOP_K + "], found " + topK);
+    public MatcherConfig {
+        if (topK < 1 || topK > MAX_TOP_K) {
+            throw new IllegalArgumentException("expected topK in [1, " + MAX_TOP_K + "], found " + topK);
+        }
+        if (modelPackId == null || modelPackId.isBlank()) {
+            throw new IllegalArgumentException(
+                    "expected a modelPackId, found " + (modelPackId == null ? "null" : "a blank string"));
+        }
+        if (dimension < 0) {
+            throw new IllegalArgumentException("expected dimension >= 0 (0 = from the gallery), found " + dimension);
+        }
+        if (includeEmbeddings) {
+            throw new IllegalArgumentException(
+                    "expected includeEmbeddings false (identity events v1 carry no embedding), found true");
+        }
     }
-    if (modelPackId == null || modelPackId.isBlank()) {
-      throw new IllegalArgumentException("expected a modelPackId, found " + (modelPackId == null ? "null" : "a blank string"));
-    }
-    if (dimension < 0) {
-      throw new IllegalArgumentException("expected dimension >= 0 (0 = from the gallery), found " + dimension);
-    }
-    if (includeEmbeddings) {
-      throw new IllegalArgumentException(
-          "expected includeEmbeddings false (identity events v1 carry no embedding), found true");
-    }
-  }
 
-  /** Top {@value #DEFAULT_TOP_K}, dimension taken from the gallery, no embeddings. */
-  public static MatcherConfig of(String modelPackId) {
-    return new MatcherConfig(DEFAULT_TOP_K, modelPackId, 0, false);
-  }
+    /** Top {@value #DEFAULT_TOP_K}, dimension taken from the gallery, no embeddings. */
+    public static MatcherConfig of(String modelPackId) {
+        return new MatcherConfig(DEFAULT_TOP_K, modelPackId, 0, false);
+    }
 
-  /** A copy with an explicit expected dimension. */
-  public MatcherConfig withDimension(int dimension) {
-    return new MatcherConfig(topK, modelPackId, dimension, includeEmbeddings);
-  }
+    /** A copy with an explicit expected dimension. */
+    public MatcherConfig withDimension(int dimension) {
+        return new MatcherConfig(topK, modelPackId, dimension, includeEmbeddings);
+    }
 
-  /** A copy with another top-k. */
-  public MatcherConfig withTopK(int topK) {
-    return new MatcherConfig(topK, modelPackId, dimension, includeEmbeddings);
-  }
+    /** A copy with another top-k. */
+    public MatcherConfig withTopK(int topK) {
+        return new MatcherConfig(topK, modelPackId, dimension, includeEmbeddings);
+    }
 }

@@ -11,26 +11,26 @@ import org.facestream.events.SubjectKeyRecord;
  * sealed record accordingly. Runs on the global thread only, like {@code gallery-loader}.
  */
 final class SubjectKeyLoader implements Processor<String, LenientValue<SubjectKeyRecord>, Void, Void> {
-  private final GalleryUnsealer unsealer;
-  private ProcessorContext<Void, Void> context;
+    private final GalleryUnsealer unsealer;
+    private ProcessorContext<Void, Void> context;
 
-  SubjectKeyLoader(GalleryUnsealer unsealer) {
-    this.unsealer = unsealer;
-  }
-
-  @Override
-  public void init(ProcessorContext<Void, Void> context) {
-    this.context = context;
-    // no rebuild: gallery-loader's init does it, and until then every key change refreshes its subject
-    unsealer.attach(context);
-  }
-
-  @Override
-  public void process(Record<String, LenientValue<SubjectKeyRecord>> record) {
-    if (record.key() == null) {
-      unsealer.skipKeyless(GalleryLoader.where(context));
-      return;
+    SubjectKeyLoader(GalleryUnsealer unsealer) {
+        this.unsealer = unsealer;
     }
-    unsealer.onKeyValue(record.key(), record.value(), GalleryLoader.where(context));
-  }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
+        // no rebuild: gallery-loader's init does it, and until then every key change refreshes its subject
+        unsealer.attach(context);
+    }
+
+    @Override
+    public void process(Record<String, LenientValue<SubjectKeyRecord>> record) {
+        if (record.key() == null) {
+            unsealer.skipKeyless(GalleryLoader.where(context));
+            return;
+        }
+        unsealer.onKeyValue(record.key(), record.value(), GalleryLoader.where(context));
+    }
 }

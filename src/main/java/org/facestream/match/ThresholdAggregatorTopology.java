@@ -1,6 +1,5 @@
 package org.facestream.match;
 
-import org.apache.kafka.common.serialization.Serdes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -25,16 +25,16 @@ import org.apache.kafka.streams.state.Stores;
 import org.facestream.events.AuditChain;
 import org.facestream.events.AuditEntry;
 import org.facestream.events.AuditRecord;
-import org.facestream.events.JsonSerde;
 import org.facestream.events.EventSerdes;
+import org.facestream.events.JsonSerde;
+import org.facestream.events.NullScoreReport;
+import org.facestream.events.ThresholdState;
 import org.facestream.events.Topics;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.threshold.FpirThresholdEstimator;
-import org.facestream.events.NullScoreReport;
 import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.match.threshold.NullScoreSketch;
 import org.facestream.metrics.MetricsRegistry;
-import org.facestream.events.ThresholdState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,215 +68,249 @@ import org.slf4j.LoggerFactory;
  * window is harmless, a stopped aggregator is not.
  */
 public final class ThresholdAggregatorTopology {
-  public static final String NULL_SCORES_SOURCE = "null-scores-source";
-  public static final String AGGREGATE = "aggregate-thresholds";
-  public static final String THRESHOLDS_SINK = "thresholds-sink";
-  public static final String NULL_SCORES_BY_INSTANCE = "null-scores-by-instance";
-  public static final String THRESHOLD_BY_POLICY = "threshold-by-policy";
-  public static final String AUDIT_SINK = "audit-sink";
-  public static final String AUDIT_CHAIN_BY_WRITER = "audit-chain-by-writer";
-  /** Who publishes thresholds, as audit records name it. */
-  public static final String AUDIT_ACTOR = AuditEntry.service("facestream-thresholds");
-  private static final String AUDIT_WRITER = "thresholds";
+    public static final String NULL_SCORES_SOURCE = "null-scores-source";
+    public static final String AGGREGATE = "aggregate-thresholds";
+    public static final String THRESHOLDS_SINK = "thresholds-sink";
+    public static final String NULL_SCORES_BY_INSTANCE = "null-scores-by-instance";
+    public static final String THRESHOLD_BY_POLICY = "threshold-by-policy";
+    public static final String AUDIT_SINK = "audit-sink";
+    public static final String AUDIT_CHAIN_BY_WRITER = "audit-chain-by-writer";
+    /** Who publishes thresholds, as audit records name it. */
+    public static final String AUDIT_ACTOR = AuditEntry.service("facestream-thresholds");
 
-  private static final Logger LOG = LoggerFactory.getLogger(ThresholdAggregatorTopology.class);
+    private static final String AUDIT_WRITER = "thresholds";
 
-  /**
-   * @param policy the policy (its β, α and guards must equal the matchers')
-   * @param staleAfter an instance whose last report is older than this (relative to the newest report) no
-   *     longer counts
-   */
-  public record Config(FpirPolicy policy, Duration staleAfter) {
-    public Config {
-      Objects.requireNonNull(policy, "policy");
-      if (staleAfter == null || staleAfter.isNegative() || staleAfter.isZero()) {
-        throw new IllegalArgumentException("expected a positive staleAfter, found " + staleAfter);
-      }
-    }
-  }
+    private static final Logger LOG = LoggerFactory.getLogger(ThresholdAggregatorTopology.class);
 
-  private ThresholdAggregatorTopology() {}
-
-  static JsonSerde<AuditChain> chainSerde() {
-    return new JsonSerde<>(AuditChain.class);
-  }
-
-  /** The aggregator counting into a registry of its own (unread): for describing and tests that only read topics. */
-  public static Topology build(Config cfg) {
-    return build(cfg, new ThresholdMetrics(new MetricsRegistry()));
-  }
-
-  /** The aggregator counting into {@code metrics}. */
-  public static Topology build(Config cfg, ThresholdMetrics metrics) {
-    Objects.requireNonNull(cfg, "cfg");
-    Objects.requireNonNull(metrics, "metrics");
-    Topology topology = new Topology();
-    topology.addSource(NULL_SCORES_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.NULL_SCORES);
-    topology.addProcessor(AGGREGATE, () -> new Aggregator(cfg, metrics), NULL_SCORES_SOURCE);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NULL_SCORES_BY_INSTANCE),
-        Serdes.String(), EventSerdes.nullScores()), AGGREGATE);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(THRESHOLD_BY_POLICY),
-        Serdes.String(), EventSerdes.thresholds()), AGGREGATE);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AUDIT_CHAIN_BY_WRITER),
-        Serdes.String(), chainSerde()), AGGREGATE);
-    topology.addSink(THRESHOLDS_SINK, Topics.THRESHOLDS, new StringSerializer(), EventSerdes.thresholds(), AGGREGATE);
-    topology.addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), EventSerdes.audit(), AGGREGATE);
-    return topology;
-  }
-
-  /** The {@code aggregate-thresholds} processor; the estimate itself is {@link FpirThresholdEstimator}. */
-  static final class Aggregator implements Processor<String, byte[], String, Object> {
-    private final Config cfg;
-    private final ThresholdMetrics metrics;
-    private final FpirThresholdEstimator estimator;
-    private final JsonSerde<NullScoreReport> reports = EventSerdes.nullScores();
-    private ProcessorContext<String, Object> context;
-    private KeyValueStore<String, NullScoreReport> byInstance;
-    private KeyValueStore<String, ThresholdState> byPolicy;
-    private KeyValueStore<String, AuditChain> chains;
-
-    Aggregator(Config cfg, ThresholdMetrics metrics) {
-      this.cfg = cfg;
-      this.metrics = metrics;
-      this.estimator = new FpirThresholdEstimator(cfg.policy());
-    }
-
-    @Override
-    public void init(ProcessorContext<String, Object> context) {
-      this.context = context;
-      this.byInstance = context.getStateStore(NULL_SCORES_BY_INSTANCE);
-      this.byPolicy = context.getStateStore(THRESHOLD_BY_POLICY);
-      this.chains = context.getStateStore(AUDIT_CHAIN_BY_WRITER);
-    }
-
-    @Override
-    public void process(Record<String, byte[]> record) {
-      if (record.key() == null) {
-        LOG.warn("skipping a null-score report without an instance key");
-        metrics.skipped();
-        return;
-      }
-      if (record.value() == null) {
-        byInstance.delete(record.key()); // an instance that shut down cleanly withdraws its window
-        return;
-      }
-      NullScoreReport report;
-      try {
-        report = reports.deserialize(Topics.NULL_SCORES, record.value());
-      } catch (SerializationException e) {
-        LOG.warn("skipping unreadable null-score report of instance {}: {}", record.key(), e.getMessage());
-        metrics.skipped();
-        return;
-      }
-      String policyId = cfg.policy().policyId();
-      if (!policyId.equals(report.policyId()) || !record.key().equals(report.instanceId())) {
-        LOG.warn("skipping null-score report of instance {}: expected policy {} and key {}, found {} and {}",
-            report.instanceId(), policyId, report.instanceId(), report.policyId(), record.key());
-        metrics.skipped();
-        return;
-      }
-      NullScoreSketch sketch;
-      try {
-        sketch = NullScoreReports.sketch(report);
-      } catch (IllegalArgumentException e) {
-        // the JSON read but the sketch inside it does not: merging it would fail every later estimate
-        LOG.warn("skipping null-score report of instance {}: {}", record.key(), e.getMessage());
-        metrics.skipped();
-        return;
-      }
-      int bins = sketch.bins();
-      if (bins != NullScoreSketch.DEFAULT_BINS) {
-        // sketches only merge bin by bin: one of another size would fail every later merge, not just this one
-        LOG.warn("skipping null-score report of instance {}: expected a sketch of {} bins, found {}",
-            report.instanceId(), NullScoreSketch.DEFAULT_BINS, bins);
-        metrics.skipped();
-        return;
-      }
-      NullScoreReport previous = byInstance.get(report.instanceId());
-      if (previous != null && report.reportedAt().isBefore(previous.reportedAt())) {
-        metrics.skipped();
-        return; // reordered or replayed: the stored window is newer
-      }
-      metrics.accepted();
-      byInstance.put(report.instanceId(), report);
-
-      Instant cutoff = report.reportedAt().minus(cfg.staleAfter());
-      List<NullScoreSketch> sketches = new ArrayList<>();
-      List<String> stale = new ArrayList<>();
-      int galleryN = 0;
-      int galleryTemplates = 0;
-      try (KeyValueIterator<String, NullScoreReport> it = byInstance.all()) {
-        while (it.hasNext()) {
-          KeyValue<String, NullScoreReport> kv = it.next();
-          if (kv.value.reportedAt().isBefore(cutoff)) {
-            stale.add(kv.key);
-          } else if (kv.value.cohortK() == report.cohortK()) {
-            sketches.add(NullScoreReports.sketch(kv.value)); // every stored report's sketch was read when accepted
-            galleryN = Math.max(galleryN, kv.value.galleryN());
-            galleryTemplates = Math.max(galleryTemplates, kv.value.effectiveGalleryTemplates());
-          }
+    /**
+     * @param policy the policy (its β, α and guards must equal the matchers')
+     * @param staleAfter an instance whose last report is older than this (relative to the newest report) no
+     *     longer counts
+     */
+    public record Config(FpirPolicy policy, Duration staleAfter) {
+        public Config {
+            Objects.requireNonNull(policy, "policy");
+            if (staleAfter == null || staleAfter.isNegative() || staleAfter.isZero()) {
+                throw new IllegalArgumentException("expected a positive staleAfter, found " + staleAfter);
+            }
         }
-      }
-      stale.forEach(byInstance::delete);
-      NullScoreSketch merged = NullScoreSketch.sum(sketches);
-      ThresholdState last = byPolicy.get(policyId);
-      FpirThresholdEstimator.Estimate e = estimator.estimate(merged, Math.max(2, galleryN),
-          Math.max(2, galleryTemplates), report.cohortK(), report.effectiveCohortTemplates());
-      ThresholdState next = estimator.next(last, e, galleryN, report.cohortK(), report.reportedAt());
-      boolean largeMove = estimator.isLargeMove(last, next);
-      metrics.published(largeMove);
-      if (largeMove) {
-        LOG.warn("threshold {} estimate moved from {} to {} (applied {}), version {}", policyId, last.value(),
-            next.rawValue(), next.value(), next.version());
-      }
-      byPolicy.put(policyId, next);
-      context.forward(new Record<>(policyId, next, record.timestamp()), THRESHOLDS_SINK);
-      audit(last, next, record.timestamp());
     }
 
-    /** The version's audit record, after a genesis record when this writer has no chain yet. */
-    private void audit(ThresholdState last, ThresholdState next, long timestamp) {
-      String key = AUDIT_WRITER + "/" + next.policyId();
-      AuditChain chain = chains.get(key);
-      List<AuditRecord> out = new ArrayList<>();
-      if (chain == null) {
-        // random, so that a reset application never continues (and forks) the chain of its earlier life
-        String id = ("thresholds-" + next.policyId()).replaceAll("[^A-Za-z0-9._:@-]", "-") + "-"
-            + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-        chain = AuditChain.start(id);
-        Map<String, String> d = new TreeMap<>(Map.of("writer", AUDIT_WRITER, "policy", next.policyId()));
-        AuditRecord genesis = chain.seal(new AuditEntry(next.updatedAt(), AUDIT_ACTOR, AuditRecord.CHAIN_STARTED, null, new TreeMap<>(d)));
-        out.add(genesis);
-        chain = chain.after(genesis);
-      }
-      AuditRecord published = chain.seal(new AuditEntry(next.updatedAt(), AUDIT_ACTOR, AuditRecord.THRESHOLD_PUBLISHED, null,
-          thresholdDetails(last, next)));
-      out.add(published);
-      chains.put(key, chain.after(published));
-      for (AuditRecord r : out) {
-        context.forward(new Record<>(r.chainId(), r, timestamp), AUDIT_SINK);
-      }
-      metrics.audited(out.size());
-    }
-  }
+    private ThresholdAggregatorTopology() {}
 
-  /** What an audit record of a threshold version says: enough to trace any decision to its estimate. */
-  static TreeMap<String, String> thresholdDetails(ThresholdState last, ThresholdState next) {
-    TreeMap<String, String> d = new TreeMap<>();
-    d.put("policy", next.policyId());
-    d.put("version", Long.toString(next.version()));
-    d.put("value", Double.toString(next.value()));
-    d.put("raw.value", Double.toString(next.rawValue()));
-    d.put("method", next.method());
-    d.put("alpha", Double.toString(next.alpha()));
-    d.put("level", Double.toString(next.level()));
-    d.put("samples", Long.toString(next.samples()));
-    d.put("gallery.n", Integer.toString(next.galleryN()));
-    d.put("cohort.k", Integer.toString(next.cohortK()));
-    if (last != null) {
-      d.put("previous.value", Double.toString(last.value()));
-      d.put("previous.version", Long.toString(last.version()));
+    static JsonSerde<AuditChain> chainSerde() {
+        return new JsonSerde<>(AuditChain.class);
     }
-    return d;
-  }
+
+    /** The aggregator counting into a registry of its own (unread): for describing and tests that only read topics. */
+    public static Topology build(Config cfg) {
+        return build(cfg, new ThresholdMetrics(new MetricsRegistry()));
+    }
+
+    /** The aggregator counting into {@code metrics}. */
+    public static Topology build(Config cfg, ThresholdMetrics metrics) {
+        Objects.requireNonNull(cfg, "cfg");
+        Objects.requireNonNull(metrics, "metrics");
+        Topology topology = new Topology();
+        topology.addSource(
+                NULL_SCORES_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.NULL_SCORES);
+        topology.addProcessor(AGGREGATE, () -> new Aggregator(cfg, metrics), NULL_SCORES_SOURCE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(NULL_SCORES_BY_INSTANCE),
+                        Serdes.String(),
+                        EventSerdes.nullScores()),
+                AGGREGATE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(THRESHOLD_BY_POLICY), Serdes.String(), EventSerdes.thresholds()),
+                AGGREGATE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(AUDIT_CHAIN_BY_WRITER), Serdes.String(), chainSerde()),
+                AGGREGATE);
+        topology.addSink(
+                THRESHOLDS_SINK, Topics.THRESHOLDS, new StringSerializer(), EventSerdes.thresholds(), AGGREGATE);
+        topology.addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), EventSerdes.audit(), AGGREGATE);
+        return topology;
+    }
+
+    /** The {@code aggregate-thresholds} processor; the estimate itself is {@link FpirThresholdEstimator}. */
+    static final class Aggregator implements Processor<String, byte[], String, Object> {
+        private final Config cfg;
+        private final ThresholdMetrics metrics;
+        private final FpirThresholdEstimator estimator;
+        private final JsonSerde<NullScoreReport> reports = EventSerdes.nullScores();
+        private ProcessorContext<String, Object> context;
+        private KeyValueStore<String, NullScoreReport> byInstance;
+        private KeyValueStore<String, ThresholdState> byPolicy;
+        private KeyValueStore<String, AuditChain> chains;
+
+        Aggregator(Config cfg, ThresholdMetrics metrics) {
+            this.cfg = cfg;
+            this.metrics = metrics;
+            this.estimator = new FpirThresholdEstimator(cfg.policy());
+        }
+
+        @Override
+        public void init(ProcessorContext<String, Object> context) {
+            this.context = context;
+            this.byInstance = context.getStateStore(NULL_SCORES_BY_INSTANCE);
+            this.byPolicy = context.getStateStore(THRESHOLD_BY_POLICY);
+            this.chains = context.getStateStore(AUDIT_CHAIN_BY_WRITER);
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            if (record.key() == null) {
+                LOG.warn("skipping a null-score report without an instance key");
+                metrics.skipped();
+                return;
+            }
+            if (record.value() == null) {
+                byInstance.delete(record.key()); // an instance that shut down cleanly withdraws its window
+                return;
+            }
+            NullScoreReport report;
+            try {
+                report = reports.deserialize(Topics.NULL_SCORES, record.value());
+            } catch (SerializationException e) {
+                LOG.warn("skipping unreadable null-score report of instance {}: {}", record.key(), e.getMessage());
+                metrics.skipped();
+                return;
+            }
+            String policyId = cfg.policy().policyId();
+            if (!policyId.equals(report.policyId()) || !record.key().equals(report.instanceId())) {
+                LOG.warn(
+                        "skipping null-score report of instance {}: expected policy {} and key {}, found {} and {}",
+                        report.instanceId(),
+                        policyId,
+                        report.instanceId(),
+                        report.policyId(),
+                        record.key());
+                metrics.skipped();
+                return;
+            }
+            NullScoreSketch sketch;
+            try {
+                sketch = NullScoreReports.sketch(report);
+            } catch (IllegalArgumentException e) {
+                // the JSON read but the sketch inside it does not: merging it would fail every later estimate
+                LOG.warn("skipping null-score report of instance {}: {}", record.key(), e.getMessage());
+                metrics.skipped();
+                return;
+            }
+            int bins = sketch.bins();
+            if (bins != NullScoreSketch.DEFAULT_BINS) {
+                // sketches only merge bin by bin: one of another size would fail every later merge, not just this one
+                LOG.warn(
+                        "skipping null-score report of instance {}: expected a sketch of {} bins, found {}",
+                        report.instanceId(),
+                        NullScoreSketch.DEFAULT_BINS,
+                        bins);
+                metrics.skipped();
+                return;
+            }
+            NullScoreReport previous = byInstance.get(report.instanceId());
+            if (previous != null && report.reportedAt().isBefore(previous.reportedAt())) {
+                metrics.skipped();
+                return; // reordered or replayed: the stored window is newer
+            }
+            metrics.accepted();
+            byInstance.put(report.instanceId(), report);
+
+            Instant cutoff = report.reportedAt().minus(cfg.staleAfter());
+            List<NullScoreSketch> sketches = new ArrayList<>();
+            List<String> stale = new ArrayList<>();
+            int galleryN = 0;
+            int galleryTemplates = 0;
+            try (KeyValueIterator<String, NullScoreReport> it = byInstance.all()) {
+                while (it.hasNext()) {
+                    KeyValue<String, NullScoreReport> kv = it.next();
+                    if (kv.value.reportedAt().isBefore(cutoff)) {
+                        stale.add(kv.key);
+                    } else if (kv.value.cohortK() == report.cohortK()) {
+                        sketches.add(NullScoreReports.sketch(
+                                kv.value)); // every stored report's sketch was read when accepted
+                        galleryN = Math.max(galleryN, kv.value.galleryN());
+                        galleryTemplates = Math.max(galleryTemplates, kv.value.effectiveGalleryTemplates());
+                    }
+                }
+            }
+            stale.forEach(byInstance::delete);
+            NullScoreSketch merged = NullScoreSketch.sum(sketches);
+            ThresholdState last = byPolicy.get(policyId);
+            FpirThresholdEstimator.Estimate e = estimator.estimate(
+                    merged,
+                    Math.max(2, galleryN),
+                    Math.max(2, galleryTemplates),
+                    report.cohortK(),
+                    report.effectiveCohortTemplates());
+            ThresholdState next = estimator.next(last, e, galleryN, report.cohortK(), report.reportedAt());
+            boolean largeMove = estimator.isLargeMove(last, next);
+            metrics.published(largeMove);
+            if (largeMove) {
+                LOG.warn(
+                        "threshold {} estimate moved from {} to {} (applied {}), version {}",
+                        policyId,
+                        last.value(),
+                        next.rawValue(),
+                        next.value(),
+                        next.version());
+            }
+            byPolicy.put(policyId, next);
+            context.forward(new Record<>(policyId, next, record.timestamp()), THRESHOLDS_SINK);
+            audit(last, next, record.timestamp());
+        }
+
+        /** The version's audit record, after a genesis record when this writer has no chain yet. */
+        private void audit(ThresholdState last, ThresholdState next, long timestamp) {
+            String key = AUDIT_WRITER + "/" + next.policyId();
+            AuditChain chain = chains.get(key);
+            List<AuditRecord> out = new ArrayList<>();
+            if (chain == null) {
+                // random, so that a reset application never continues (and forks) the chain of its earlier life
+                String id = ("thresholds-" + next.policyId()).replaceAll("[^A-Za-z0-9._:@-]", "-") + "-"
+                        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+                chain = AuditChain.start(id);
+                Map<String, String> d = new TreeMap<>(Map.of("writer", AUDIT_WRITER, "policy", next.policyId()));
+                AuditRecord genesis = chain.seal(new AuditEntry(
+                        next.updatedAt(), AUDIT_ACTOR, AuditRecord.CHAIN_STARTED, null, new TreeMap<>(d)));
+                out.add(genesis);
+                chain = chain.after(genesis);
+            }
+            AuditRecord published = chain.seal(new AuditEntry(
+                    next.updatedAt(),
+                    AUDIT_ACTOR,
+                    AuditRecord.THRESHOLD_PUBLISHED,
+                    null,
+                    thresholdDetails(last, next)));
+            out.add(published);
+            chains.put(key, chain.after(published));
+            for (AuditRecord r : out) {
+                context.forward(new Record<>(r.chainId(), r, timestamp), AUDIT_SINK);
+            }
+            metrics.audited(out.size());
+        }
+    }
+
+    /** What an audit record of a threshold version says: enough to trace any decision to its estimate. */
+    static TreeMap<String, String> thresholdDetails(ThresholdState last, ThresholdState next) {
+        TreeMap<String, String> d = new TreeMap<>();
+        d.put("policy", next.policyId());
+        d.put("version", Long.toString(next.version()));
+        d.put("value", Double.toString(next.value()));
+        d.put("raw.value", Double.toString(next.rawValue()));
+        d.put("method", next.method());
+        d.put("alpha", Double.toString(next.alpha()));
+        d.put("level", Double.toString(next.level()));
+        d.put("samples", Long.toString(next.samples()));
+        d.put("gallery.n", Integer.toString(next.galleryN()));
+        d.put("cohort.k", Integer.toString(next.cohortK()));
+        if (last != null) {
+            d.put("previous.value", Double.toString(last.value()));
+            d.put("previous.version", Long.toString(last.version()));
+        }
+        return d;
+    }
 }

@@ -15,75 +15,79 @@ import org.facestream.metrics.MetricsRegistry;
  * threshold (a sudden change of cameras, lighting or gallery that a person should look at). Thread-safe.
  */
 public final class ThresholdMetrics {
-  private final LongAdder accepted;
-  private final LongAdder skipped;
-  private final LongAdder publications;
-  private final LongAdder largeMoves;
-  private final LongAdder auditRecords;
+    private final LongAdder accepted;
+    private final LongAdder skipped;
+    private final LongAdder publications;
+    private final LongAdder largeMoves;
+    private final LongAdder auditRecords;
 
-  public ThresholdMetrics(MetricsRegistry registry) {
-    Objects.requireNonNull(registry, "registry");
-    accepted = registry.counter("threshold_reports_accepted_total", "Null-score reports the threshold aggregator merged");
-    skipped = registry.counter("threshold_reports_skipped_total",
-        "Null-score reports the threshold aggregator skipped (unreadable, another policy or key, out of order)");
-    publications = registry.counter("threshold_publications_total", "Threshold states the aggregator published");
-    largeMoves = registry.counter("threshold_large_moves_total",
-        "Publications whose raw estimate moved by at least the policy's alert step");
-    auditRecords = registry.counter("threshold_audit_records",
-        "Audit records the threshold aggregator of this process wrote (chain starts, one per version)");
-  }
-
-  /** Null-score reports merged. */
-  public long reportsAccepted() {
-    return accepted.sum();
-  }
-
-  /** Null-score reports skipped (unreadable, another policy, a key that is not their instance, out of order). */
-  public long reportsSkipped() {
-    return skipped.sum();
-  }
-
-  /** Threshold states published. */
-  public long publications() {
-    return publications.sum();
-  }
-
-  /** Publications whose raw estimate moved by at least the alert delta. */
-  public long largeMoves() {
-    return largeMoves.sum();
-  }
-
-  /** Audit records forwarded (chain starts and one per publication; a task's aborted attempts count too). */
-  public long auditRecords() {
-    return auditRecords.sum();
-  }
-
-  public Map<String, Long> snapshot() {
-    Map<String, Long> out = new TreeMap<>();
-    out.put("reports.accepted", reportsAccepted());
-    out.put("reports.skipped", reportsSkipped());
-    out.put("publications", publications());
-    out.put("large-moves", largeMoves());
-    out.put("audit-records", auditRecords());
-    return out;
-  }
-
-  void accepted() {
-    accepted.increment();
-  }
-
-  void skipped() {
-    skipped.increment();
-  }
-
-  void audited(int records) {
-    auditRecords.add(records);
-  }
-
-  void published(boolean largeMove) {
-    publications.increment();
-    if (largeMove) {
-      largeMoves.increment();
+    public ThresholdMetrics(MetricsRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        accepted = registry.counter(
+                "threshold_reports_accepted_total", "Null-score reports the threshold aggregator merged");
+        skipped = registry.counter(
+                "threshold_reports_skipped_total",
+                "Null-score reports the threshold aggregator skipped (unreadable, another policy or key, out of order)");
+        publications = registry.counter("threshold_publications_total", "Threshold states the aggregator published");
+        largeMoves = registry.counter(
+                "threshold_large_moves_total",
+                "Publications whose raw estimate moved by at least the policy's alert step");
+        auditRecords = registry.counter(
+                "threshold_audit_records",
+                "Audit records the threshold aggregator of this process wrote (chain starts, one per version)");
     }
-  }
+
+    /** Null-score reports merged. */
+    public long reportsAccepted() {
+        return accepted.sum();
+    }
+
+    /** Null-score reports skipped (unreadable, another policy, a key that is not their instance, out of order). */
+    public long reportsSkipped() {
+        return skipped.sum();
+    }
+
+    /** Threshold states published. */
+    public long publications() {
+        return publications.sum();
+    }
+
+    /** Publications whose raw estimate moved by at least the alert delta. */
+    public long largeMoves() {
+        return largeMoves.sum();
+    }
+
+    /** Audit records forwarded (chain starts and one per publication; a task's aborted attempts count too). */
+    public long auditRecords() {
+        return auditRecords.sum();
+    }
+
+    public Map<String, Long> snapshot() {
+        Map<String, Long> out = new TreeMap<>();
+        out.put("reports.accepted", reportsAccepted());
+        out.put("reports.skipped", reportsSkipped());
+        out.put("publications", publications());
+        out.put("large-moves", largeMoves());
+        out.put("audit-records", auditRecords());
+        return out;
+    }
+
+    void accepted() {
+        accepted.increment();
+    }
+
+    void skipped() {
+        skipped.increment();
+    }
+
+    void audited(int records) {
+        auditRecords.add(records);
+    }
+
+    void published(boolean largeMove) {
+        publications.increment();
+        if (largeMove) {
+            largeMoves.increment();
+        }
+    }
 }

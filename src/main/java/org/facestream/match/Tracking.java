@@ -8,20 +8,20 @@ import org.facestream.match.track.TrackAssociator;
  * (one event per track decision, the false-alarm target per track; store {@value MatcherTopology#TRACK_BY_CAMERA}).
  */
 public sealed interface Tracking {
-  /** Every face decided on its own. */
-  Tracking PER_FACE = new PerFace();
+    /** Every face decided on its own. */
+    Tracking PER_FACE = new PerFace();
 
-  /** Deciding per track with {@code settings}. */
-  static Tracking perTrack(TrackAssociator.Config settings) {
-    return new PerTrack(settings);
-  }
-
-  record PerFace() implements Tracking {}
-
-  /** @param settings how faces join tracks and when a track is decided again */
-  record PerTrack(TrackAssociator.Config settings) implements Tracking {
-    public PerTrack {
-      Objects.requireNonNull(settings, "settings");
+    /** Deciding per track with {@code settings}. */
+    static Tracking perTrack(TrackAssociator.Config settings) {
+        return new PerTrack(settings);
     }
-  }
+
+    record PerFace() implements Tracking {}
+
+    /** @param settings how faces join tracks and when a track is decided again */
+    record PerTrack(TrackAssociator.Config settings) implements Tracking {
+        public PerTrack {
+            Objects.requireNonNull(settings, "settings");
+        }
+    }
 }

@@ -13,96 +13,139 @@ import java.util.function.DoubleSupplier;
  * and {@code rate()}), and read their own counts back from them rather than keeping a second copy.
  */
 public final class MetricsRegistry {
-  private final Map<String, String> help = new ConcurrentSkipListMap<>();
-  private final Map<String, Map<String, LongAdder>> counters = new ConcurrentSkipListMap<>();
-  private final Map<String, Map<String, DoubleSupplier>> gauges = new ConcurrentSkipListMap<>();
-  private final Map<String, Map<String, LatencyHistogram>> histograms = new ConcurrentSkipListMap<>();
-  private static final double[] BUCKETS_MS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000};
+    private final Map<String, String> help = new ConcurrentSkipListMap<>();
+    private final Map<String, Map<String, LongAdder>> counters = new ConcurrentSkipListMap<>();
+    private final Map<String, Map<String, DoubleSupplier>> gauges = new ConcurrentSkipListMap<>();
+    private final Map<String, Map<String, LatencyHistogram>> histograms = new ConcurrentSkipListMap<>();
+    private static final double[] BUCKETS_MS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000};
 
-  /** A counter; {@code label} is {@code key="value"} or empty. */
-  public LongAdder counter(String name, String helpText, String label) {
-    help.putIfAbsent(name, helpText);
-    return counters.computeIfAbsent(name, n -> new ConcurrentSkipListMap<>()).computeIfAbsent(label, l -> new LongAdder());
-  }
-
-  public LongAdder counter(String name, String helpText) {
-    return counter(name, helpText, "");
-  }
-
-  public void gauge(String name, String helpText, String label, DoubleSupplier value) {
-    help.putIfAbsent(name, helpText);
-    gauges.computeIfAbsent(name, n -> new ConcurrentSkipListMap<>()).put(label, value);
-  }
-
-  public LatencyHistogram histogram(String name, String helpText, String label) {
-    help.putIfAbsent(name, helpText);
-    return histograms.computeIfAbsent(name, n -> new ConcurrentSkipListMap<>()).computeIfAbsent(label, l -> new LatencyHistogram());
-  }
-
-  /** Current value of a counter summed over its labels (0 when absent). */
-  public long total(String name) {
-    Map<String, LongAdder> series = counters.get(name);
-    return series == null ? 0 : series.values().stream().mapToLong(LongAdder::sum).sum();
-  }
-
-  /**
-   * Counter values by label, of the series that have counted something: stages create their labelled
-   * series at zero so that Prometheus sees them before the first event, and a summary (the demo's dead
-   * letters by reason) lists what happened, not every reason that could.
-   */
-  public Map<String, Long> byLabel(String name) {
-    Map<String, Long> out = new TreeMap<>();
-    Map<String, LongAdder> series = counters.get(name);
-    if (series != null) {
-      series.forEach((l, v) -> {
-        long n = v.sum();
-        if (n != 0) {
-          out.put(l, n);
-        }
-      });
+    /** A counter; {@code label} is {@code key="value"} or empty. */
+    public LongAdder counter(String name, String helpText, String label) {
+        help.putIfAbsent(name, helpText);
+        return counters.computeIfAbsent(name, n -> new ConcurrentSkipListMap<>())
+                .computeIfAbsent(label, l -> new LongAdder());
     }
-    return out;
-  }
 
-  /** The Prometheus text exposition format (version 0.0.4). */
-  public String prometheusText() {
-    StringBuilder sb = new StringBuilder();
-    counters.forEach((name, series) -> {
-      header(sb, name, "counter");
-      series.forEach((label, v) -> sb.append("facestream_").append(name).append(braces(label)).append(' ').append(v.sum()).append('\n'));
-    });
-    gauges.forEach((name, series) -> {
-      header(sb, name, "gauge");
-      series.forEach((label, v) -> sb.append("facestream_").append(name).append(braces(label)).append(' ').append(v.getAsDouble()).append('\n'));
-    });
-    histograms.forEach((name, series) -> {
-      header(sb, name, "histogram");
-      series.forEach((label, h) -> {
-        String sep = label.isEmpty() ? "" : label + ",";
-        for (double b : BUCKETS_MS) {
-          sb.append("facestream_").append(name).append("_bucket{").append(sep).append("le=\"").append(b / 1000).append("\"} ")
-              .append(h.countAtOrBelowMillis(b)).append('\n');
+    public LongAdder counter(String name, String helpText) {
+        return counter(name, helpText, "");
+    }
+
+    public void gauge(String name, String helpText, String label, DoubleSupplier value) {
+        help.putIfAbsent(name, helpText);
+        gauges.computeIfAbsent(name, n -> new ConcurrentSkipListMap<>()).put(label, value);
+    }
+
+    public LatencyHistogram histogram(String name, String helpText, String label) {
+        help.putIfAbsent(name, helpText);
+        return histograms
+                .computeIfAbsent(name, n -> new ConcurrentSkipListMap<>())
+                .computeIfAbsent(label, l -> new LatencyHistogram());
+    }
+
+    /** Current value of a counter summed over its labels (0 when absent). */
+    public long total(String name) {
+        Map<String, LongAdder> series = counters.get(name);
+        return series == null
+                ? 0
+                : series.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    /**
+     * Counter values by label, of the series that have counted something: stages create their labelled
+     * series at zero so that Prometheus sees them before the first event, and a summary (the demo's dead
+     * letters by reason) lists what happened, not every reason that could.
+     */
+    public Map<String, Long> byLabel(String name) {
+        Map<String, Long> out = new TreeMap<>();
+        Map<String, LongAdder> series = counters.get(name);
+        if (series != null) {
+            series.forEach((l, v) -> {
+                long n = v.sum();
+                if (n != 0) {
+                    out.put(l, n);
+                }
+            });
         }
-        sb.append("facestream_").append(name).append("_bucket{").append(sep).append("le=\"+Inf\"} ").append(h.count()).append('\n');
-        sb.append("facestream_").append(name).append("_sum").append(braces(label)).append(' ').append(h.sumSeconds()).append('\n');
-        sb.append("facestream_").append(name).append("_count").append(braces(label)).append(' ').append(h.count()).append('\n');
-      });
-    });
-    return sb.toString();
-  }
+        return out;
+    }
 
-  private void header(StringBuilder sb, String name, String type) {
-    sb.append("# HELP facestream_").append(name).append(' ').append(help.getOrDefault(name, name)).append('\n');
-    sb.append("# TYPE facestream_").append(name).append(' ').append(type).append('\n');
-  }
+    /** The Prometheus text exposition format (version 0.0.4). */
+    public String prometheusText() {
+        StringBuilder sb = new StringBuilder();
+        counters.forEach((name, series) -> {
+            header(sb, name, "counter");
+            series.forEach((label, v) -> sb.append("facestream_")
+                    .append(name)
+                    .append(braces(label))
+                    .append(' ')
+                    .append(v.sum())
+                    .append('\n'));
+        });
+        gauges.forEach((name, series) -> {
+            header(sb, name, "gauge");
+            series.forEach((label, v) -> sb.append("facestream_")
+                    .append(name)
+                    .append(braces(label))
+                    .append(' ')
+                    .append(v.getAsDouble())
+                    .append('\n'));
+        });
+        histograms.forEach((name, series) -> {
+            header(sb, name, "histogram");
+            series.forEach((label, h) -> {
+                String sep = label.isEmpty() ? "" : label + ",";
+                for (double b : BUCKETS_MS) {
+                    sb.append("facestream_")
+                            .append(name)
+                            .append("_bucket{")
+                            .append(sep)
+                            .append("le=\"")
+                            .append(b / 1000)
+                            .append("\"} ")
+                            .append(h.countAtOrBelowMillis(b))
+                            .append('\n');
+                }
+                sb.append("facestream_")
+                        .append(name)
+                        .append("_bucket{")
+                        .append(sep)
+                        .append("le=\"+Inf\"} ")
+                        .append(h.count())
+                        .append('\n');
+                sb.append("facestream_")
+                        .append(name)
+                        .append("_sum")
+                        .append(braces(label))
+                        .append(' ')
+                        .append(h.sumSeconds())
+                        .append('\n');
+                sb.append("facestream_")
+                        .append(name)
+                        .append("_count")
+                        .append(braces(label))
+                        .append(' ')
+                        .append(h.count())
+                        .append('\n');
+            });
+        });
+        return sb.toString();
+    }
 
-  private static String braces(String label) {
-    return label.isEmpty() ? "" : "{" + label + "}";
-  }
+    private void header(StringBuilder sb, String name, String type) {
+        sb.append("# HELP facestream_")
+                .append(name)
+                .append(' ')
+                .append(help.getOrDefault(name, name))
+                .append('\n');
+        sb.append("# TYPE facestream_").append(name).append(' ').append(type).append('\n');
+    }
 
-  /** A label {@code key="value"} with the value escaped for the text format. */
-  public static String label(String key, String value) {
-    return key + "=\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
-  }
+    private static String braces(String label) {
+        return label.isEmpty() ? "" : "{" + label + "}";
+    }
 
+    /** A label {@code key="value"} with the value escaped for the text format. */
+    public static String label(String key, String value) {
+        return key + "=\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
 }

@@ -10,48 +10,49 @@ import java.util.Objects;
  * frame and are handed over once. Whoever builds a tensor must not change the array afterwards.
  */
 public final class FloatTensor {
-  private final float[] data;
-  private final long[] shape;
+    private final float[] data;
+    private final long[] shape;
 
-  /** Wraps {@code data} (not copied) with a shape whose element count must equal its length. */
-  public FloatTensor(float[] data, long... shape) {
-    Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(shape, "shape");
-    long count = 1;
-    for (long d : shape) {
-      if (d < 0) {
-        throw new IllegalArgumentException("expected non-negative dimensions, found shape " + Arrays.toString(shape));
-      }
-      count *= d;
+    /** Wraps {@code data} (not copied) with a shape whose element count must equal its length. */
+    public FloatTensor(float[] data, long... shape) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(shape, "shape");
+        long count = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException(
+                        "expected non-negative dimensions, found shape " + Arrays.toString(shape));
+            }
+            count *= d;
+        }
+        if (count != data.length) {
+            throw new IllegalArgumentException(
+                    "expected " + count + " values for shape " + Arrays.toString(shape) + ", found " + data.length);
+        }
+        this.data = data;
+        this.shape = shape.clone();
     }
-    if (count != data.length) {
-      throw new IllegalArgumentException("expected " + count + " values for shape " + Arrays.toString(shape)
-          + ", found " + data.length);
+
+    /** The backing array (not a copy); treat as read-only. */
+    public float[] data() {
+        return data;
     }
-    this.data = data;
-    this.shape = shape.clone();
-  }
 
-  /** The backing array (not a copy); treat as read-only. */
-  public float[] data() {
-    return data;
-  }
+    public long[] shape() {
+        return shape.clone();
+    }
 
-  public long[] shape() {
-    return shape.clone();
-  }
+    /** Size of dimension {@code i}; negative {@code i} counts from the end. */
+    public long dim(int i) {
+        return shape[i < 0 ? shape.length + i : i];
+    }
 
-  /** Size of dimension {@code i}; negative {@code i} counts from the end. */
-  public long dim(int i) {
-    return shape[i < 0 ? shape.length + i : i];
-  }
+    public int rank() {
+        return shape.length;
+    }
 
-  public int rank() {
-    return shape.length;
-  }
-
-  @Override
-  public String toString() {
-    return "FloatTensor" + Arrays.toString(shape);
-  }
+    @Override
+    public String toString() {
+        return "FloatTensor" + Arrays.toString(shape);
+    }
 }

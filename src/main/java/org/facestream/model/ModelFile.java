@@ -14,27 +14,28 @@ import java.util.regex.Pattern;
  * @param upstreamUrl where a deployment downloads the file (or the archive holding it) from
  */
 public record ModelFile(String fileName, String sha256, String upstreamUrl) {
-  private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}");
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
-  public ModelFile {
-    if (fileName == null || !FILE_NAME.matcher(fileName).matches()) {
-      throw new IllegalArgumentException("expected a plain model file name, found " + fileName);
+    public ModelFile {
+        if (fileName == null || !FILE_NAME.matcher(fileName).matches()) {
+            throw new IllegalArgumentException("expected a plain model file name, found " + fileName);
+        }
+        if (sha256 != null) {
+            sha256 = sha256.toLowerCase(Locale.ROOT);
+            if (!SHA256.matcher(sha256).matches()) {
+                throw new IllegalArgumentException(
+                        "expected 64 hex digits of sha256 for " + fileName + ", found " + sha256);
+            }
+        }
     }
-    if (sha256 != null) {
-      sha256 = sha256.toLowerCase(Locale.ROOT);
-      if (!SHA256.matcher(sha256).matches()) {
-        throw new IllegalArgumentException("expected 64 hex digits of sha256 for " + fileName + ", found " + sha256);
-      }
+
+    /** The pinned checksum, if any. */
+    public Optional<String> pinnedSha256() {
+        return Optional.ofNullable(sha256);
     }
-  }
 
-  /** The pinned checksum, if any. */
-  public Optional<String> pinnedSha256() {
-    return Optional.ofNullable(sha256);
-  }
-
-  static String hex(byte[] digest) {
-    return HexFormat.of().formatHex(digest);
-  }
+    static String hex(byte[] digest) {
+        return HexFormat.of().formatHex(digest);
+    }
 }

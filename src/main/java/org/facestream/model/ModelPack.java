@@ -27,56 +27,60 @@ import java.util.regex.Pattern;
  *     no calibrated threshold is available
  */
 public record ModelPack(
-    String id,
-    String description,
-    ModelFile detector,
-    DetectorKind detectorKind,
-    int detectorInputSize,
-    ModelFile embedder,
-    int embedderHeight,
-    int embedderWidth,
-    ChannelOrder channelOrder,
-    float pixelMean,
-    float pixelScale,
-    float templateOffsetX,
-    int embeddingDimension,
-    String licence,
-    boolean nonCommercial,
-    float defaultCosineThreshold) {
-  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+        String id,
+        String description,
+        ModelFile detector,
+        DetectorKind detectorKind,
+        int detectorInputSize,
+        ModelFile embedder,
+        int embedderHeight,
+        int embedderWidth,
+        ChannelOrder channelOrder,
+        float pixelMean,
+        float pixelScale,
+        float templateOffsetX,
+        int embeddingDimension,
+        String licence,
+        boolean nonCommercial,
+        float defaultCosineThreshold) {
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
-  public ModelPack {
-    if (id == null || !ID.matcher(id).matches()) {
-      throw new IllegalArgumentException("expected a pack id of [a-z0-9._-], found " + id);
+    public ModelPack {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("expected a pack id of [a-z0-9._-], found " + id);
+        }
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(detector, "detector");
+        Objects.requireNonNull(detectorKind, "detectorKind");
+        Objects.requireNonNull(embedder, "embedder");
+        Objects.requireNonNull(channelOrder, "channelOrder");
+        Objects.requireNonNull(licence, "licence");
+        if (detectorInputSize < 32 || detectorInputSize % 32 != 0) {
+            throw new IllegalArgumentException(
+                    "expected detectorInputSize a positive multiple of 32, found " + detectorInputSize);
+        }
+        if (embedderHeight < 16 || embedderWidth < 16) {
+            throw new IllegalArgumentException(
+                    "expected embedder input of at least 16x16, found " + embedderHeight + "x" + embedderWidth);
+        }
+        if (!(pixelScale > 0) || !Float.isFinite(pixelScale) || !Float.isFinite(pixelMean)) {
+            throw new IllegalArgumentException(
+                    "expected finite mean and positive scale, found " + pixelMean + ", " + pixelScale);
+        }
+        if (!Float.isFinite(templateOffsetX)) {
+            throw new IllegalArgumentException("expected finite templateOffsetX, found " + templateOffsetX);
+        }
+        if (embeddingDimension < 1) {
+            throw new IllegalArgumentException("expected positive embeddingDimension, found " + embeddingDimension);
+        }
+        if (!(defaultCosineThreshold >= -1 && defaultCosineThreshold <= 1)) {
+            throw new IllegalArgumentException(
+                    "expected defaultCosineThreshold in [-1, 1], found " + defaultCosineThreshold);
+        }
     }
-    Objects.requireNonNull(description, "description");
-    Objects.requireNonNull(detector, "detector");
-    Objects.requireNonNull(detectorKind, "detectorKind");
-    Objects.requireNonNull(embedder, "embedder");
-    Objects.requireNonNull(channelOrder, "channelOrder");
-    Objects.requireNonNull(licence, "licence");
-    if (detectorInputSize < 32 || detectorInputSize % 32 != 0) {
-      throw new IllegalArgumentException("expected detectorInputSize a positive multiple of 32, found " + detectorInputSize);
-    }
-    if (embedderHeight < 16 || embedderWidth < 16) {
-      throw new IllegalArgumentException("expected embedder input of at least 16x16, found " + embedderHeight + "x" + embedderWidth);
-    }
-    if (!(pixelScale > 0) || !Float.isFinite(pixelScale) || !Float.isFinite(pixelMean)) {
-      throw new IllegalArgumentException("expected finite mean and positive scale, found " + pixelMean + ", " + pixelScale);
-    }
-    if (!Float.isFinite(templateOffsetX)) {
-      throw new IllegalArgumentException("expected finite templateOffsetX, found " + templateOffsetX);
-    }
-    if (embeddingDimension < 1) {
-      throw new IllegalArgumentException("expected positive embeddingDimension, found " + embeddingDimension);
-    }
-    if (!(defaultCosineThreshold >= -1 && defaultCosineThreshold <= 1)) {
-      throw new IllegalArgumentException("expected defaultCosineThreshold in [-1, 1], found " + defaultCosineThreshold);
-    }
-  }
 
-  /** True when both files have pinned checksums, so the pack can be verified and opened. */
-  public boolean isPinned() {
-    return detector.sha256() != null && embedder.sha256() != null;
-  }
+    /** True when both files have pinned checksums, so the pack can be verified and opened. */
+    public boolean isPinned() {
+        return detector.sha256() != null && embedder.sha256() != null;
+    }
 }

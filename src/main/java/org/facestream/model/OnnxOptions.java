@@ -10,15 +10,15 @@ import java.util.Objects;
  * @param provider where the graph runs
  */
 public record OnnxOptions(int intraOpThreads, ExecutionProvider provider) {
-  public OnnxOptions {
-    if (intraOpThreads < 1 || intraOpThreads > 256) {
-      throw new IllegalArgumentException("expected intraOpThreads in [1, 256], found " + intraOpThreads);
+    public OnnxOptions {
+        if (intraOpThreads < 1 || intraOpThreads > 256) {
+            throw new IllegalArgumentException("expected intraOpThreads in [1, 256], found " + intraOpThreads);
+        }
+        Objects.requireNonNull(provider, "provider");
     }
-    Objects.requireNonNull(provider, "provider");
-  }
 
-  /** One thread on the CPU. */
-  public static OnnxOptions cpu() {
-    return new OnnxOptions(1, ExecutionProvider.CPU);
-  }
+    /** One thread on the CPU. */
+    public static OnnxOptions cpu() {
+        return new OnnxOptions(1, ExecutionProvider.CPU);
+    }
 }

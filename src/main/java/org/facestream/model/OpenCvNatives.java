@@ -5,18 +5,18 @@ package org.facestream.model;
  * creates a {@code Mat} calls {@link #load()} first; later calls cost a volatile read.
  */
 public final class OpenCvNatives {
-  private static volatile boolean loaded;
+    private static volatile boolean loaded;
 
-  private OpenCvNatives() {}
+    private OpenCvNatives() {}
 
-  public static void load() {
-    if (!loaded) {
-      synchronized (OpenCvNatives.class) {
+    public static void load() {
         if (!loaded) {
-          nu.pattern.OpenCV.loadLocally();
-          loaded = true;
+            synchronized (OpenCvNatives.class) {
+                if (!loaded) {
+                    nu.pattern.OpenCV.loadLocally();
+                    loaded = true;
+                }
+            }
         }
-      }
     }
-  }
 }

@@ -11,9 +11,9 @@ import java.util.Objects;
  * @param embedderPath absolute path of the embedder file
  */
 public record VerifiedPack(ModelPack pack, Path detectorPath, Path embedderPath) {
-  public VerifiedPack {
-    Objects.requireNonNull(pack, "pack");
-    Objects.requireNonNull(detectorPath, "detectorPath");
-    Objects.requireNonNull(embedderPath, "embedderPath");
-  }
+    public VerifiedPack {
+        Objects.requireNonNull(pack, "pack");
+        Objects.requireNonNull(detectorPath, "detectorPath");
+        Objects.requireNonNull(embedderPath, "embedderPath");
+    }
 }

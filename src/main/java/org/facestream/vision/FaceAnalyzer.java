@@ -1,20 +1,20 @@
 package org.facestream.vision;
 
-import java.util.function.UnaryOperator;
-import org.facestream.config.VisionSetup;
-import org.facestream.config.FaceStreamConfig;
-import org.facestream.config.VisionOptions;
-import org.facestream.embed.Embedding;
-import org.facestream.embed.FaceEmbedder;
-import org.facestream.embed.OnnxFaceEmbedder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.facestream.align.FaceAligner;
+import org.facestream.config.FaceStreamConfig;
+import org.facestream.config.VisionOptions;
+import org.facestream.config.VisionSetup;
 import org.facestream.detect.DetectedFace;
 import org.facestream.detect.DetectorSettings;
 import org.facestream.detect.FaceDetector;
+import org.facestream.embed.Embedding;
+import org.facestream.embed.FaceEmbedder;
+import org.facestream.embed.OnnxFaceEmbedder;
 import org.facestream.events.FaceQuality;
 import org.facestream.metrics.LatencyHistogram;
 import org.facestream.metrics.MetricsRegistry;
@@ -41,227 +41,241 @@ import org.opencv.imgproc.Imgproc;
  * {@link #close} must be called once, after every call has returned.
  */
 public final class FaceAnalyzer implements AutoCloseable {
-  // Per-stage latency (detect per frame, align and embed per face), exported as facestream_stage_latency_seconds.
-  private final LatencyHistogram detectLatency;
-  private final LatencyHistogram alignLatency;
-  private final LatencyHistogram embedLatency;
+    // Per-stage latency (detect per frame, align and embed per face), exported as facestream_stage_latency_seconds.
+    private final LatencyHistogram detectLatency;
+    private final LatencyHistogram alignLatency;
+    private final LatencyHistogram embedLatency;
 
-  private static final int THUMBNAIL_JPEG_QUALITY = 85;
+    private static final int THUMBNAIL_JPEG_QUALITY = 85;
 
-  private final ModelPack pack;
-  private final FaceDetector detector;
-  private final FaceAligner aligner;
-  private final FaceEmbedder embedder;
-  private final FrameDecoder decoder;
-  private final boolean thumbnails;
+    private final ModelPack pack;
+    private final FaceDetector detector;
+    private final FaceAligner aligner;
+    private final FaceEmbedder embedder;
+    private final FrameDecoder decoder;
+    private final boolean thumbnails;
 
-  /**
-   * Assembles an analyzer from parts; takes ownership of the detector and the embedder. Stage latencies go
-   * to {@code metrics} ({@code stage_latency_seconds}).
-   */
-  public FaceAnalyzer(ModelPack pack, FaceDetector detector, FaceAligner aligner, FaceEmbedder embedder,
-      VisionOptions options, MetricsRegistry metrics) {
-    this.detectLatency = stage(metrics, "detect");
-    this.alignLatency = stage(metrics, "align");
-    this.embedLatency = stage(metrics, "embed");
-    this.pack = Objects.requireNonNull(pack, "pack");
-    this.detector = Objects.requireNonNull(detector, "detector");
-    this.aligner = Objects.requireNonNull(aligner, "aligner");
-    this.embedder = Objects.requireNonNull(embedder, "embedder");
-    this.decoder = new FrameDecoder(options.maxPixels());
-    this.thumbnails = options.thumbnails();
-    if (embedder.dimension() != pack.embeddingDimension()) {
-      throw new IllegalArgumentException("expected an embedder of dimension " + pack.embeddingDimension()
-          + " for pack " + pack.id() + ", found " + embedder.dimension());
-    }
-  }
-
-  /**
-   * Verifies the pack's files in {@code modelsDir} (sha256) and opens detector and embedder.
-   *
-   * @throws org.facestream.model.ModelFileException when a file is missing, unpinned or does not match
-   * @throws org.facestream.model.InferenceException when a session cannot be opened (e.g. CUDA absent)
-   */
-  public static FaceAnalyzer open(ModelPack pack, Path modelsDir, VisionOptions options) {
-    return open(pack, modelsDir, options, new MetricsRegistry());
-  }
-
-  /** As {@link #open(ModelPack, Path, VisionOptions)}, recording stage latencies in {@code metrics}. */
-  public static FaceAnalyzer open(ModelPack pack, Path modelsDir, VisionOptions options, MetricsRegistry metrics) {
-    return open(pack, modelsDir, options, metrics, UnaryOperator.identity());
-  }
-
-  /**
-   * As above, with the opened detector wrapped by {@code detectorWrapper} (evaluations pick one face per
-   * photo this way); the wrapper owns and closes the detector it wraps.
-   */
-  public static FaceAnalyzer open(ModelPack pack, Path modelsDir, VisionOptions options, MetricsRegistry metrics,
-      UnaryOperator<FaceDetector> detectorWrapper) {
-    VerifiedPack files = ModelFiles.verify(pack, modelsDir);
-    OnnxOptions onnx = new OnnxOptions(options.threads(), options.cuda() ? ExecutionProvider.CUDA : ExecutionProvider.CPU);
-    DetectorSettings settings =
-        new DetectorSettings(options.detectorInputSize(), options.scoreThreshold(), options.nmsIouThreshold());
-    FaceDetector detector = detectorWrapper.apply(FaceDetector.open(pack.detectorKind(), files.detectorPath(), settings, onnx));
-    try {
-      FaceEmbedder embedder = OnnxFaceEmbedder.open(files.embedderPath(), pack, options.flip(), onnx);
-      return new FaceAnalyzer(pack, detector, FaceAligner.forPack(pack), embedder, options, metrics);
-    } catch (RuntimeException e) {
-      detector.close();
-      throw e;
-    }
-  }
-
-  /** The analyzer for camera frames of {@code cfg} (its detector input size), stage latencies in {@code metrics}. */
-  public static FaceAnalyzer forFrames(FaceStreamConfig cfg, MetricsRegistry metrics) {
-    ModelPack pack = VisionSetup.pack(cfg);
-    return open(pack, VisionSetup.modelsDir(cfg), VisionSetup.frameOptions(cfg, pack), metrics);
-  }
-
-  /** The analyzer for enrollment portraits of {@code cfg} (the pack's own detector input size). */
-  public static FaceAnalyzer forPortraits(FaceStreamConfig cfg, MetricsRegistry metrics) {
-    ModelPack pack = VisionSetup.pack(cfg);
-    return open(pack, VisionSetup.modelsDir(cfg), VisionSetup.portraitOptions(cfg, pack), metrics);
-  }
-
-  public ModelPack pack() {
-    return pack;
-  }
-
-  /** The decoder with this analyzer's pixel limit. */
-  public FrameDecoder decoder() {
-    return decoder;
-  }
-
-  /** Detection only, e.g. to pick a face before embedding. */
-  public List<DetectedFace> detect(Mat bgr) {
-    return detector.detect(bgr);
-  }
-
-  /** Every face in a BGR frame, highest detector score first. */
-  public List<AnalyzedFace> analyze(Mat bgr) {
-    return analyze(List.of(bgr)).get(0);
-  }
-
-  /** Decodes JPEG/PNG bytes (pixel limit applied) and analyzes them. */
-  public List<AnalyzedFace> analyze(byte[] encodedImage) {
-    Mat bgr = decoder.decode(encodedImage);
-    try {
-      return analyze(bgr);
-    } finally {
-      bgr.release();
-    }
-  }
-
-  /**
-   * Every face of several frames, the faces of all frames embedded together in batches.
-   *
-   * @return one list per frame, in frame order; each highest score first
-   */
-  public List<List<AnalyzedFace>> analyze(List<Mat> frames) {
-    List<List<DetectedFace>> detections = new ArrayList<>(frames.size());
-    for (Mat frame : frames) {
-      long t0 = System.nanoTime();
-      detections.add(detector.detect(frame));
-      detectLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
-    }
-    List<Mat> crops = new ArrayList<>();
-    try {
-      for (int f = 0; f < frames.size(); f++) {
-        for (DetectedFace face : detections.get(f)) {
-          long t0 = System.nanoTime();
-          crops.add(aligner.align(frames.get(f), face.landmarks()));
-          alignLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
+    /**
+     * Assembles an analyzer from parts; takes ownership of the detector and the embedder. Stage latencies go
+     * to {@code metrics} ({@code stage_latency_seconds}).
+     */
+    public FaceAnalyzer(
+            ModelPack pack,
+            FaceDetector detector,
+            FaceAligner aligner,
+            FaceEmbedder embedder,
+            VisionOptions options,
+            MetricsRegistry metrics) {
+        this.detectLatency = stage(metrics, "detect");
+        this.alignLatency = stage(metrics, "align");
+        this.embedLatency = stage(metrics, "embed");
+        this.pack = Objects.requireNonNull(pack, "pack");
+        this.detector = Objects.requireNonNull(detector, "detector");
+        this.aligner = Objects.requireNonNull(aligner, "aligner");
+        this.embedder = Objects.requireNonNull(embedder, "embedder");
+        this.decoder = new FrameDecoder(options.maxPixels());
+        this.thumbnails = options.thumbnails();
+        if (embedder.dimension() != pack.embeddingDimension()) {
+            throw new IllegalArgumentException("expected an embedder of dimension " + pack.embeddingDimension()
+                    + " for pack " + pack.id() + ", found " + embedder.dimension());
         }
-      }
-      long t0 = System.nanoTime();
-      List<Embedding> embeddings = embedder.embed(crops);
-      if (!crops.isEmpty()) {
-        double perFace = (System.nanoTime() - t0) / 1000.0 / crops.size();
-        for (int i = 0; i < crops.size(); i++) {
-          embedLatency.recordMicros(perFace);
+    }
+
+    /**
+     * Verifies the pack's files in {@code modelsDir} (sha256) and opens detector and embedder.
+     *
+     * @throws org.facestream.model.ModelFileException when a file is missing, unpinned or does not match
+     * @throws org.facestream.model.InferenceException when a session cannot be opened (e.g. CUDA absent)
+     */
+    public static FaceAnalyzer open(ModelPack pack, Path modelsDir, VisionOptions options) {
+        return open(pack, modelsDir, options, new MetricsRegistry());
+    }
+
+    /** As {@link #open(ModelPack, Path, VisionOptions)}, recording stage latencies in {@code metrics}. */
+    public static FaceAnalyzer open(ModelPack pack, Path modelsDir, VisionOptions options, MetricsRegistry metrics) {
+        return open(pack, modelsDir, options, metrics, UnaryOperator.identity());
+    }
+
+    /**
+     * As above, with the opened detector wrapped by {@code detectorWrapper} (evaluations pick one face per
+     * photo this way); the wrapper owns and closes the detector it wraps.
+     */
+    public static FaceAnalyzer open(
+            ModelPack pack,
+            Path modelsDir,
+            VisionOptions options,
+            MetricsRegistry metrics,
+            UnaryOperator<FaceDetector> detectorWrapper) {
+        VerifiedPack files = ModelFiles.verify(pack, modelsDir);
+        OnnxOptions onnx =
+                new OnnxOptions(options.threads(), options.cuda() ? ExecutionProvider.CUDA : ExecutionProvider.CPU);
+        DetectorSettings settings =
+                new DetectorSettings(options.detectorInputSize(), options.scoreThreshold(), options.nmsIouThreshold());
+        FaceDetector detector =
+                detectorWrapper.apply(FaceDetector.open(pack.detectorKind(), files.detectorPath(), settings, onnx));
+        try {
+            FaceEmbedder embedder = OnnxFaceEmbedder.open(files.embedderPath(), pack, options.flip(), onnx);
+            return new FaceAnalyzer(pack, detector, FaceAligner.forPack(pack), embedder, options, metrics);
+        } catch (RuntimeException e) {
+            detector.close();
+            throw e;
         }
-      }
-      List<List<AnalyzedFace>> result = new ArrayList<>(frames.size());
-      int k = 0;
-      for (List<DetectedFace> faces : detections) {
-        List<AnalyzedFace> analyzed = new ArrayList<>(faces.size());
-        for (DetectedFace face : faces) {
-          Mat crop = crops.get(k);
-          Embedding e = embeddings.get(k++);
-          analyzed.add(new AnalyzedFace(face, quality(face, crop, e), e.vector(), thumbnails ? jpeg(crop) : null));
+    }
+
+    /** The analyzer for camera frames of {@code cfg} (its detector input size), stage latencies in {@code metrics}. */
+    public static FaceAnalyzer forFrames(FaceStreamConfig cfg, MetricsRegistry metrics) {
+        ModelPack pack = VisionSetup.pack(cfg);
+        return open(pack, VisionSetup.modelsDir(cfg), VisionSetup.frameOptions(cfg, pack), metrics);
+    }
+
+    /** The analyzer for enrollment portraits of {@code cfg} (the pack's own detector input size). */
+    public static FaceAnalyzer forPortraits(FaceStreamConfig cfg, MetricsRegistry metrics) {
+        ModelPack pack = VisionSetup.pack(cfg);
+        return open(pack, VisionSetup.modelsDir(cfg), VisionSetup.portraitOptions(cfg, pack), metrics);
+    }
+
+    public ModelPack pack() {
+        return pack;
+    }
+
+    /** The decoder with this analyzer's pixel limit. */
+    public FrameDecoder decoder() {
+        return decoder;
+    }
+
+    /** Detection only, e.g. to pick a face before embedding. */
+    public List<DetectedFace> detect(Mat bgr) {
+        return detector.detect(bgr);
+    }
+
+    /** Every face in a BGR frame, highest detector score first. */
+    public List<AnalyzedFace> analyze(Mat bgr) {
+        return analyze(List.of(bgr)).get(0);
+    }
+
+    /** Decodes JPEG/PNG bytes (pixel limit applied) and analyzes them. */
+    public List<AnalyzedFace> analyze(byte[] encodedImage) {
+        Mat bgr = decoder.decode(encodedImage);
+        try {
+            return analyze(bgr);
+        } finally {
+            bgr.release();
         }
-        result.add(List.copyOf(analyzed));
-      }
-      return result;
-    } finally {
-      crops.forEach(Mat::release);
     }
-  }
 
-  static FaceQuality quality(DetectedFace face, Mat crop, Embedding embedding) {
-    float[] lm = face.landmarks();
-    double ex = lm[2] - lm[0];
-    double ey = lm[3] - lm[1];
-    double iod = Math.hypot(ex, ey);
-    double roll = Math.toDegrees(Math.atan2(ey, ex));
-    // Yaw: the nose tip sits about half an inter-ocular distance in front of the eyes, so its sideways
-    // offset from the eye midpoint, along the eye line, over half that distance is tan(yaw). Positive yaw:
-    // the nose points to the image right.
-    double yaw = 0;
-    if (iod > 0) {
-      double nx = lm[4] - (lm[0] + lm[2]) / 2.0;
-      double ny = lm[5] - (lm[1] + lm[3]) / 2.0;
-      double along = (nx * ex + ny * ey) / iod;
-      yaw = Math.toDegrees(Math.atan(along / (iod / 2)));
+    /**
+     * Every face of several frames, the faces of all frames embedded together in batches.
+     *
+     * @return one list per frame, in frame order; each highest score first
+     */
+    public List<List<AnalyzedFace>> analyze(List<Mat> frames) {
+        List<List<DetectedFace>> detections = new ArrayList<>(frames.size());
+        for (Mat frame : frames) {
+            long t0 = System.nanoTime();
+            detections.add(detector.detect(frame));
+            detectLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
+        }
+        List<Mat> crops = new ArrayList<>();
+        try {
+            for (int f = 0; f < frames.size(); f++) {
+                for (DetectedFace face : detections.get(f)) {
+                    long t0 = System.nanoTime();
+                    crops.add(aligner.align(frames.get(f), face.landmarks()));
+                    alignLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
+                }
+            }
+            long t0 = System.nanoTime();
+            List<Embedding> embeddings = embedder.embed(crops);
+            if (!crops.isEmpty()) {
+                double perFace = (System.nanoTime() - t0) / 1000.0 / crops.size();
+                for (int i = 0; i < crops.size(); i++) {
+                    embedLatency.recordMicros(perFace);
+                }
+            }
+            List<List<AnalyzedFace>> result = new ArrayList<>(frames.size());
+            int k = 0;
+            for (List<DetectedFace> faces : detections) {
+                List<AnalyzedFace> analyzed = new ArrayList<>(faces.size());
+                for (DetectedFace face : faces) {
+                    Mat crop = crops.get(k);
+                    Embedding e = embeddings.get(k++);
+                    analyzed.add(
+                            new AnalyzedFace(face, quality(face, crop, e), e.vector(), thumbnails ? jpeg(crop) : null));
+                }
+                result.add(List.copyOf(analyzed));
+            }
+            return result;
+        } finally {
+            crops.forEach(Mat::release);
+        }
     }
-    return new FaceQuality(face.score(), (float) iod, (float) sharpness(crop), (float) yaw, (float) roll,
-        embedding.rawNorm());
-  }
 
-  /** Variance of the Laplacian of the grey crop: low for blurred faces. */
-  static double sharpness(Mat bgrCrop) {
-    Mat grey = new Mat();
-    Mat lap = new Mat();
-    MatOfDouble mean = new MatOfDouble();
-    MatOfDouble std = new MatOfDouble();
-    try {
-      Imgproc.cvtColor(bgrCrop, grey, Imgproc.COLOR_BGR2GRAY);
-      Imgproc.Laplacian(grey, lap, CvType.CV_64F);
-      Core.meanStdDev(lap, mean, std);
-      double s = std.get(0, 0)[0];
-      return s * s;
-    } finally {
-      grey.release();
-      lap.release();
-      mean.release();
-      std.release();
+    static FaceQuality quality(DetectedFace face, Mat crop, Embedding embedding) {
+        float[] lm = face.landmarks();
+        double ex = lm[2] - lm[0];
+        double ey = lm[3] - lm[1];
+        double iod = Math.hypot(ex, ey);
+        double roll = Math.toDegrees(Math.atan2(ey, ex));
+        // Yaw: the nose tip sits about half an inter-ocular distance in front of the eyes, so its sideways
+        // offset from the eye midpoint, along the eye line, over half that distance is tan(yaw). Positive yaw:
+        // the nose points to the image right.
+        double yaw = 0;
+        if (iod > 0) {
+            double nx = lm[4] - (lm[0] + lm[2]) / 2.0;
+            double ny = lm[5] - (lm[1] + lm[3]) / 2.0;
+            double along = (nx * ex + ny * ey) / iod;
+            yaw = Math.toDegrees(Math.atan(along / (iod / 2)));
+        }
+        return new FaceQuality(
+                face.score(), (float) iod, (float) sharpness(crop), (float) yaw, (float) roll, embedding.rawNorm());
     }
-  }
 
-  private static byte[] jpeg(Mat crop) {
-    MatOfByte buf = new MatOfByte();
-    MatOfInt params = new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, THUMBNAIL_JPEG_QUALITY);
-    try {
-      if (!Imgcodecs.imencode(".jpg", crop, buf, params)) {
-        throw new IllegalStateException("expected OpenCV to encode a " + crop.size() + " crop as JPEG, found failure");
-      }
-      return buf.toArray();
-    } finally {
-      buf.release();
-      params.release();
+    /** Variance of the Laplacian of the grey crop: low for blurred faces. */
+    static double sharpness(Mat bgrCrop) {
+        Mat grey = new Mat();
+        Mat lap = new Mat();
+        MatOfDouble mean = new MatOfDouble();
+        MatOfDouble std = new MatOfDouble();
+        try {
+            Imgproc.cvtColor(bgrCrop, grey, Imgproc.COLOR_BGR2GRAY);
+            Imgproc.Laplacian(grey, lap, CvType.CV_64F);
+            Core.meanStdDev(lap, mean, std);
+            double s = std.get(0, 0)[0];
+            return s * s;
+        } finally {
+            grey.release();
+            lap.release();
+            mean.release();
+            std.release();
+        }
     }
-  }
 
-  private static LatencyHistogram stage(MetricsRegistry metrics, String name) {
-    return metrics.histogram("stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", name));
-  }
-
-  @Override
-  public void close() {
-    try {
-      embedder.close();
-    } finally {
-      detector.close();
+    private static byte[] jpeg(Mat crop) {
+        MatOfByte buf = new MatOfByte();
+        MatOfInt params = new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, THUMBNAIL_JPEG_QUALITY);
+        try {
+            if (!Imgcodecs.imencode(".jpg", crop, buf, params)) {
+                throw new IllegalStateException(
+                        "expected OpenCV to encode a " + crop.size() + " crop as JPEG, found failure");
+            }
+            return buf.toArray();
+        } finally {
+            buf.release();
+            params.release();
+        }
     }
-  }
+
+    private static LatencyHistogram stage(MetricsRegistry metrics, String name) {
+        return metrics.histogram(
+                "stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", name));
+    }
+
+    @Override
+    public void close() {
+        try {
+            embedder.close();
+        } finally {
+            detector.close();
+        }
+    }
 }

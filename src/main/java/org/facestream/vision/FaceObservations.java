@@ -1,10 +1,10 @@
 package org.facestream.vision;
 
-import org.facestream.config.WorkerConfig;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import org.facestream.config.WorkerConfig;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.Frame;
 
@@ -15,27 +15,44 @@ import org.facestream.events.Frame;
  * expected output of a fault-free run.
  */
 public final class FaceObservations {
-  private FaceObservations() {}
+    private FaceObservations() {}
 
-  /** Why a face is dropped, or null when it is kept. */
-  public static String dropReason(AnalyzedFace face, WorkerConfig config) {
-    return face.quality().refusal(config.quality());
-  }
-
-  public static List<FaceObservation> of(Frame frame, List<AnalyzedFace> faces, Instant observedAt, String packId,
-      WorkerConfig config, BiConsumer<String, AnalyzedFace> onDrop) {
-    List<FaceObservation> out = new ArrayList<>(faces.size());
-    for (AnalyzedFace face : faces) {
-      String drop = dropReason(face, config);
-      if (drop != null) {
-        onDrop.accept(drop, face);
-        continue;
-      }
-      int index = out.size();
-      out.add(new FaceObservation(FaceObservation.idOf(frame.cameraId(), frame.sequence(), index), frame.cameraId(),
-          frame.sequence(), index, frame.capturedAt(), observedAt, frame.width(), frame.height(), face.face().box(),
-          face.face().landmarks(), face.quality(), face.embedding(), packId, config.thumbnails() ? face.thumbnailJpeg() : null));
+    /** Why a face is dropped, or null when it is kept. */
+    public static String dropReason(AnalyzedFace face, WorkerConfig config) {
+        return face.quality().refusal(config.quality());
     }
-    return out;
-  }
+
+    public static List<FaceObservation> of(
+            Frame frame,
+            List<AnalyzedFace> faces,
+            Instant observedAt,
+            String packId,
+            WorkerConfig config,
+            BiConsumer<String, AnalyzedFace> onDrop) {
+        List<FaceObservation> out = new ArrayList<>(faces.size());
+        for (AnalyzedFace face : faces) {
+            String drop = dropReason(face, config);
+            if (drop != null) {
+                onDrop.accept(drop, face);
+                continue;
+            }
+            int index = out.size();
+            out.add(new FaceObservation(
+                    FaceObservation.idOf(frame.cameraId(), frame.sequence(), index),
+                    frame.cameraId(),
+                    frame.sequence(),
+                    index,
+                    frame.capturedAt(),
+                    observedAt,
+                    frame.width(),
+                    frame.height(),
+                    face.face().box(),
+                    face.face().landmarks(),
+                    face.quality(),
+                    face.embedding(),
+                    packId,
+                    config.thumbnails() ? face.thumbnailJpeg() : null));
+        }
+        return out;
+    }
 }

@@ -5,9 +5,9 @@ package org.facestream.vision;
  * allowed. The worker dead-letters the frame and keeps going.
  */
 public final class UndecodableFrameException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public UndecodableFrameException(String message) {
-    super(message);
-  }
+    public UndecodableFrameException(String message) {
+        super(message);
+    }
 }

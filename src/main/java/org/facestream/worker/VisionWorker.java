@@ -58,214 +58,261 @@ import org.slf4j.LoggerFactory;
  * {@link #run()}; {@link #close()} may be called from any thread.
  */
 public final class VisionWorker implements Runnable, AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(VisionWorker.class);
-  private static final String STAGE = "worker";
-  private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(VisionWorker.class);
+    private static final String STAGE = "worker";
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
-  private final WorkerConfig config;
-  private final WorkerClients clients;
-  private final FaceAnalyzer analyzer;
-  private final FrameAdmission admission;
-  private final JsonSerde<FaceObservation> faceSerde = EventSerdes.faces();
-  private final AtomicBoolean running = new AtomicBoolean(true);
-  private final CountDownLatch stopped = new CountDownLatch(1);
-  private final CountDownLatch ready = new CountDownLatch(1);
-  private volatile RuntimeException failure;
-  private volatile boolean started;
-  private volatile Consumer<String, byte[]> consumer;
+    private final WorkerConfig config;
+    private final WorkerClients clients;
+    private final FaceAnalyzer analyzer;
+    private final FrameAdmission admission;
+    private final JsonSerde<FaceObservation> faceSerde = EventSerdes.faces();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile RuntimeException failure;
+    private volatile boolean started;
+    private volatile Consumer<String, byte[]> consumer;
 
-  private final MetricsRegistry metrics;
-  private final LongAdder framesIn;
-  private final LongAdder facesOut;
-  private final LatencyHistogram decodeLatency;
-  private final LatencyHistogram analyzeLatency;
-  private final LatencyHistogram frameLatency;
+    private final MetricsRegistry metrics;
+    private final LongAdder framesIn;
+    private final LongAdder facesOut;
+    private final LatencyHistogram decodeLatency;
+    private final LatencyHistogram analyzeLatency;
+    private final LatencyHistogram frameLatency;
 
-  /**
-   * A worker instance; it opens its clients from {@code clients} when {@link #run()} starts and closes them
-   * when it stops. Counters and latencies go to {@code metrics}.
-   */
-  public VisionWorker(WorkerConfig config, WorkerClients clients, FaceAnalyzer analyzer, MetricsRegistry metrics) {
-    this.config = config;
-    this.clients = clients;
-    this.analyzer = analyzer;
-    this.admission = FrameAdmission.of(config);
-    this.metrics = metrics;
-    this.framesIn = metrics.counter("worker_frames_total", "Frames the vision workers consumed");
-    this.facesOut = metrics.counter("worker_faces_total", "Face observations produced");
-    this.decodeLatency = stage(metrics, "decode");
-    this.analyzeLatency = stage(metrics, "detect_align_embed_batch");
-    this.frameLatency = stage(metrics, "capture_to_observation");
-  }
-
-  @Override
-  public void run() {
-    started = true;
-    try (Consumer<String, byte[]> c = clients.consumer(config);
-        Producer<byte[], byte[]> producer = clients.producer(config)) {
-      consumer = c;
-      producer.initTransactions();
-      c.subscribe(List.of(Topics.FRAMES));
-      ready.countDown();
-      LOG.info("worker {} consuming {} with pack {}", config.instanceId(), Topics.FRAMES, analyzer.pack().id());
-      while (running.get()) {
-        ConsumerRecords<String, byte[]> records;
-        try {
-          records = c.poll(config.pollTimeout());
-        } catch (WakeupException e) {
-          break;
-        }
-        if (!records.isEmpty()) {
-          processInTransaction(c, producer, records);
-        }
-      }
-    } catch (ProducerFencedException e) {
-      LOG.error("worker {} was fenced by a newer instance with the same id; stopping", config.instanceId());
-    } catch (AuthenticationException | AuthorizationException e) {
-      // credentials or ACLs: retrying cannot help, and a worker that is silently gone stalls its partitions
-      failure = e;
-      LOG.error("worker {} stopped: Kafka refused it: {}: {}", config.instanceId(), e.getClass().getSimpleName(), e.getMessage());
-    } catch (WakeupException e) {
-      // close() during a blocking call
-    } catch (RuntimeException e) {
-      failure = e;
-      throw e;
-    } finally {
-      stopped.countDown();
-      ready.countDown();
+    /**
+     * A worker instance; it opens its clients from {@code clients} when {@link #run()} starts and closes them
+     * when it stops. Counters and latencies go to {@code metrics}.
+     */
+    public VisionWorker(WorkerConfig config, WorkerClients clients, FaceAnalyzer analyzer, MetricsRegistry metrics) {
+        this.config = config;
+        this.clients = clients;
+        this.analyzer = analyzer;
+        this.admission = FrameAdmission.of(config);
+        this.metrics = metrics;
+        this.framesIn = metrics.counter("worker_frames_total", "Frames the vision workers consumed");
+        this.facesOut = metrics.counter("worker_faces_total", "Face observations produced");
+        this.decodeLatency = stage(metrics, "decode");
+        this.analyzeLatency = stage(metrics, "detect_align_embed_batch");
+        this.frameLatency = stage(metrics, "capture_to_observation");
     }
-  }
 
-  /**
-   * Waits until the worker has initialised its transactions and subscribed, or has stopped.
-   *
-   * @return true when running, false when {@code timeout} passed first
-   * @throws IllegalStateException naming the cause when the worker stopped on an error (e.g. refused credentials)
-   */
-  public boolean awaitReady(Duration timeout) throws InterruptedException {
-    boolean done = ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    RuntimeException f = failure;
-    if (f != null) {
-      throw new IllegalStateException("worker " + config.instanceId() + " stopped: " + f.getClass().getSimpleName() + ": " + f.getMessage(), f);
-    }
-    return done && stopped.getCount() > 0;
-  }
-
-  private void processInTransaction(Consumer<String, byte[]> c, Producer<byte[], byte[]> producer, ConsumerRecords<String, byte[]> records) {
-    producer.beginTransaction();
-    try {
-      List<AdmittedRecord> admitted = new ArrayList<>();
-      try {
-        for (ConsumerRecord<String, byte[]> r : records) {
-          framesIn.increment();
-          switch (admission.admit(r)) {
-            case Admitted a -> {
-              decodeLatency.recordMicros(a.decoding().toNanos() / 1000.0);
-              admitted.add(new AdmittedRecord(r, a));
+    @Override
+    public void run() {
+        started = true;
+        try (Consumer<String, byte[]> c = clients.consumer(config);
+                Producer<byte[], byte[]> producer = clients.producer(config)) {
+            consumer = c;
+            producer.initTransactions();
+            c.subscribe(List.of(Topics.FRAMES));
+            ready.countDown();
+            LOG.info(
+                    "worker {} consuming {} with pack {}",
+                    config.instanceId(),
+                    Topics.FRAMES,
+                    analyzer.pack().id());
+            while (running.get()) {
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = c.poll(config.pollTimeout());
+                } catch (WakeupException e) {
+                    break;
+                }
+                if (!records.isEmpty()) {
+                    processInTransaction(c, producer, records);
+                }
             }
-            case Refused refused -> deadLetter(producer, r, refused.reason(), refused.detail());
-          }
+        } catch (ProducerFencedException e) {
+            LOG.error("worker {} was fenced by a newer instance with the same id; stopping", config.instanceId());
+        } catch (AuthenticationException | AuthorizationException e) {
+            // credentials or ACLs: retrying cannot help, and a worker that is silently gone stalls its partitions
+            failure = e;
+            LOG.error(
+                    "worker {} stopped: Kafka refused it: {}: {}",
+                    config.instanceId(),
+                    e.getClass().getSimpleName(),
+                    e.getMessage());
+        } catch (WakeupException e) {
+            // close() during a blocking call
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        } finally {
+            stopped.countDown();
+            ready.countDown();
         }
-        analyzeAndProduce(admitted, producer);
-      } finally {
-        admitted.forEach(a -> a.frame().release());
-      }
-      producer.sendOffsetsToTransaction(nextOffsets(records), c.groupMetadata());
-      producer.commitTransaction();
-    } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-      throw e; // fatal for this producer: the caller stops the worker
-    } catch (KafkaException e) {
-      LOG.warn("worker {}: transaction aborted, frames will be re-read: {}", config.instanceId(), e.toString());
-      producer.abortTransaction();
-      rewind(c, records);
     }
-  }
 
-  private void analyzeAndProduce(List<AdmittedRecord> frames, Producer<byte[], byte[]> producer) {
-    if (frames.isEmpty()) {
-      return;
-    }
-    long t0 = System.nanoTime();
-    List<Outcome<List<AnalyzedFace>>> analysed = BatchFallback.apply(frames.stream().map(f -> f.frame().image()).toList(), analyzer::analyze,
-        batchFailure -> LOG.warn("worker {}: batch of {} frames failed ({}); analysing frame by frame", config.instanceId(), frames.size(),
-            batchFailure.toString()));
-    analyzeLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
-    Instant now = Instant.now();
-    for (int i = 0; i < frames.size(); i++) {
-      ConsumerRecord<String, byte[]> source = frames.get(i).source();
-      Frame frame = frames.get(i).frame().frame();
-      List<AnalyzedFace> faces = switch (analysed.get(i)) {
-        case Done<List<AnalyzedFace>>(List<AnalyzedFace> result) -> result;
-        case Failed<List<AnalyzedFace>>(RuntimeException cause) -> {
-          deadLetter(producer, source, DeadLetters.Reason.ANALYSIS_FAILED, cause.getMessage());
-          yield List.of();
+    /**
+     * Waits until the worker has initialised its transactions and subscribed, or has stopped.
+     *
+     * @return true when running, false when {@code timeout} passed first
+     * @throws IllegalStateException naming the cause when the worker stopped on an error (e.g. refused credentials)
+     */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        boolean done = ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        RuntimeException f = failure;
+        if (f != null) {
+            throw new IllegalStateException(
+                    "worker " + config.instanceId() + " stopped: "
+                            + f.getClass().getSimpleName() + ": " + f.getMessage(),
+                    f);
         }
-      };
-      List<FaceObservation> observations;
-      try {
-        observations = FaceObservations.of(frame, faces, now, analyzer.pack().id(), config,
-            (reason, face) -> metrics.counter("worker_faces_dropped_total", "Faces dropped for quality", MetricsRegistry.label("reason", reason)).increment());
-      } catch (IllegalArgumentException e) {
-        // The models produced something no observation may carry (a NaN embedding or landmark): without this
-        // the exception would escape the loop and stop the worker with the transaction open. The whole frame
-        // goes, so the observation ids of the frame's other faces never depend on which face was bad.
-        NonFiniteValueException nonFinite = NonFiniteValueException.in(e);
-        DeadLetters.Reason reason = nonFinite != null && nonFinite.field().equals("embedding") ? DeadLetters.Reason.EMBEDDING_NOT_FINITE : DeadLetters.Reason.ANALYSIS_FAILED;
-        deadLetter(producer, source, reason, e.getMessage());
-        continue;
-      }
-      for (FaceObservation obs : observations) {
-        producer.send(new ProducerRecord<>(Topics.FACES, frame.cameraId().getBytes(StandardCharsets.UTF_8),
-            faceSerde.serialize(Topics.FACES, obs)));
-        facesOut.increment();
-      }
-      frameLatency.recordMillis(Duration.between(frame.capturedAt(), now).toNanos() / 1e6);
+        return done && stopped.getCount() > 0;
     }
-  }
 
-  private void deadLetter(Producer<byte[], byte[]> producer, ConsumerRecord<String, byte[]> r, DeadLetters.Reason reason, String detail) {
-    metrics.counter("deadletter_total", "Records sent to the dead-letter topic", MetricsRegistry.label("reason", reason.code())).increment();
-    LOG.warn("worker {}: dead-lettering {}-{}@{}: {}: {}", config.instanceId(), r.topic(), r.partition(), r.offset(), reason, detail);
-    byte[] key = r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8);
-    producer.send(DeadLetters.record(STAGE, reason, detail, r.topic(), r.partition(), r.offset(), key, r.value()));
-  }
-
-  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<?, ?> records) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition tp : records.partitions()) {
-      List<? extends ConsumerRecord<?, ?>> rs = records.records(tp);
-      offsets.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
+    private void processInTransaction(
+            Consumer<String, byte[]> c, Producer<byte[], byte[]> producer, ConsumerRecords<String, byte[]> records) {
+        producer.beginTransaction();
+        try {
+            List<AdmittedRecord> admitted = new ArrayList<>();
+            try {
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    framesIn.increment();
+                    switch (admission.admit(r)) {
+                        case Admitted a -> {
+                            decodeLatency.recordMicros(a.decoding().toNanos() / 1000.0);
+                            admitted.add(new AdmittedRecord(r, a));
+                        }
+                        case Refused refused -> deadLetter(producer, r, refused.reason(), refused.detail());
+                    }
+                }
+                analyzeAndProduce(admitted, producer);
+            } finally {
+                admitted.forEach(a -> a.frame().release());
+            }
+            producer.sendOffsetsToTransaction(nextOffsets(records), c.groupMetadata());
+            producer.commitTransaction();
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+            throw e; // fatal for this producer: the caller stops the worker
+        } catch (KafkaException e) {
+            LOG.warn("worker {}: transaction aborted, frames will be re-read: {}", config.instanceId(), e.toString());
+            producer.abortTransaction();
+            rewind(c, records);
+        }
     }
-    return offsets;
-  }
 
-  private static void rewind(Consumer<?, ?> c, ConsumerRecords<?, ?> records) {
-    for (TopicPartition tp : records.partitions()) {
-      c.seek(tp, records.records(tp).get(0).offset());
+    private void analyzeAndProduce(List<AdmittedRecord> frames, Producer<byte[], byte[]> producer) {
+        if (frames.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        List<Outcome<List<AnalyzedFace>>> analysed = BatchFallback.apply(
+                frames.stream().map(f -> f.frame().image()).toList(),
+                analyzer::analyze,
+                batchFailure -> LOG.warn(
+                        "worker {}: batch of {} frames failed ({}); analysing frame by frame",
+                        config.instanceId(),
+                        frames.size(),
+                        batchFailure.toString()));
+        analyzeLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
+        Instant now = Instant.now();
+        for (int i = 0; i < frames.size(); i++) {
+            ConsumerRecord<String, byte[]> source = frames.get(i).source();
+            Frame frame = frames.get(i).frame().frame();
+            List<AnalyzedFace> faces = switch (analysed.get(i)) {
+                case Done<List<AnalyzedFace>>(List<AnalyzedFace> result) -> result;
+                case Failed<List<AnalyzedFace>>(RuntimeException cause) -> {
+                    deadLetter(producer, source, DeadLetters.Reason.ANALYSIS_FAILED, cause.getMessage());
+                    yield List.of();
+                }
+            };
+            List<FaceObservation> observations;
+            try {
+                observations = FaceObservations.of(
+                        frame,
+                        faces,
+                        now,
+                        analyzer.pack().id(),
+                        config,
+                        (reason, face) -> metrics.counter(
+                                        "worker_faces_dropped_total",
+                                        "Faces dropped for quality",
+                                        MetricsRegistry.label("reason", reason))
+                                .increment());
+            } catch (IllegalArgumentException e) {
+                // The models produced something no observation may carry (a NaN embedding or landmark): without this
+                // the exception would escape the loop and stop the worker with the transaction open. The whole frame
+                // goes, so the observation ids of the frame's other faces never depend on which face was bad.
+                NonFiniteValueException nonFinite = NonFiniteValueException.in(e);
+                DeadLetters.Reason reason =
+                        nonFinite != null && nonFinite.field().equals("embedding")
+                                ? DeadLetters.Reason.EMBEDDING_NOT_FINITE
+                                : DeadLetters.Reason.ANALYSIS_FAILED;
+                deadLetter(producer, source, reason, e.getMessage());
+                continue;
+            }
+            for (FaceObservation obs : observations) {
+                producer.send(new ProducerRecord<>(
+                        Topics.FACES,
+                        frame.cameraId().getBytes(StandardCharsets.UTF_8),
+                        faceSerde.serialize(Topics.FACES, obs)));
+                facesOut.increment();
+            }
+            frameLatency.recordMillis(Duration.between(frame.capturedAt(), now).toNanos() / 1e6);
+        }
     }
-  }
 
-  private static LatencyHistogram stage(MetricsRegistry metrics, String name) {
-    return metrics.histogram("stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", name));
-  }
-
-  /** Stops the loop and waits for the current transaction to finish. */
-  @Override
-  public void close() {
-    running.set(false);
-    Consumer<?, ?> c = consumer;
-    if (c != null) {
-      c.wakeup();
+    private void deadLetter(
+            Producer<byte[], byte[]> producer,
+            ConsumerRecord<String, byte[]> r,
+            DeadLetters.Reason reason,
+            String detail) {
+        metrics.counter(
+                        "deadletter_total",
+                        "Records sent to the dead-letter topic",
+                        MetricsRegistry.label("reason", reason.code()))
+                .increment();
+        LOG.warn(
+                "worker {}: dead-lettering {}-{}@{}: {}: {}",
+                config.instanceId(),
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                reason,
+                detail);
+        byte[] key = r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8);
+        producer.send(DeadLetters.record(STAGE, reason, detail, r.topic(), r.partition(), r.offset(), key, r.value()));
     }
-    try {
-      if (started) {
-        stopped.await(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 
-  /** A record that passed admission, kept with its source for dead letters and offsets. */
-  private record AdmittedRecord(ConsumerRecord<String, byte[]> source, Admitted frame) {}
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<?, ?> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            List<? extends ConsumerRecord<?, ?>> rs = records.records(tp);
+            offsets.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
+        }
+        return offsets;
+    }
+
+    private static void rewind(Consumer<?, ?> c, ConsumerRecords<?, ?> records) {
+        for (TopicPartition tp : records.partitions()) {
+            c.seek(tp, records.records(tp).get(0).offset());
+        }
+    }
+
+    private static LatencyHistogram stage(MetricsRegistry metrics, String name) {
+        return metrics.histogram(
+                "stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", name));
+    }
+
+    /** Stops the loop and waits for the current transaction to finish. */
+    @Override
+    public void close() {
+        running.set(false);
+        Consumer<?, ?> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            if (started) {
+                stopped.await(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A record that passed admission, kept with its source for dead letters and offsets. */
+    private record AdmittedRecord(ConsumerRecord<String, byte[]> source, Admitted frame) {}
 }

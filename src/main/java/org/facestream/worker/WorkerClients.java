@@ -12,14 +12,14 @@ import org.facestream.config.WorkerConfig;
  * #kafka}; unit tests hand in Kafka's {@code MockConsumer} and {@code MockProducer}.
  */
 public interface WorkerClients {
-  /** A consumer for {@code config}'s instance, not yet subscribed; the worker owns and closes it. */
-  Consumer<String, byte[]> consumer(WorkerConfig config);
+    /** A consumer for {@code config}'s instance, not yet subscribed; the worker owns and closes it. */
+    Consumer<String, byte[]> consumer(WorkerConfig config);
 
-  /** A transactional producer for {@code config}'s instance, transactions not yet initialised; the worker owns and closes it. */
-  Producer<byte[], byte[]> producer(WorkerConfig config);
+    /** A transactional producer for {@code config}'s instance, transactions not yet initialised; the worker owns and closes it. */
+    Producer<byte[], byte[]> producer(WorkerConfig config);
 
-  /** The real clients, built from the common Kafka client settings (bootstrap, security) of {@code kafkaSettings}. */
-  static WorkerClients kafka(Map<String, Object> kafkaSettings) {
-    return new KafkaWorkerClients(kafkaSettings);
-  }
+    /** The real clients, built from the common Kafka client settings (bootstrap, security) of {@code kafkaSettings}. */
+    static WorkerClients kafka(Map<String, Object> kafkaSettings) {
+        return new KafkaWorkerClients(kafkaSettings);
+    }
 }

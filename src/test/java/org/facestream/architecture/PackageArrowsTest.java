@@ -23,65 +23,78 @@ import org.junit.jupiter.api.Test;
  * {@code cli} wires everything. Only {@code model} touches ONNX Runtime.
  */
 class PackageArrowsTest {
-  private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
-      // the base every stage may use
-      Map.entry("events", Set.of()),
-      Map.entry("metrics", Set.of()),
-      Map.entry("model", Set.of("events")),
-      Map.entry("crypto", Set.of("events")),
-      Map.entry("config", Set.of("events", "model", "crypto")),
-      Map.entry("kafka", Set.of("events", "config", "metrics")),
-      Map.entry("audit", Set.of("events", "config", "metrics", "kafka")),
-      // the vision path, in pipeline order
-      Map.entry("detect", Set.of("events", "model")),
-      Map.entry("align", Set.of("events", "model")),
-      Map.entry("embed", Set.of("events", "model")),
-      Map.entry("vision", Set.of("events", "model", "config", "metrics", "detect", "align", "embed")),
-      Map.entry("worker", Set.of("events", "model", "config", "metrics", "kafka", "vision")),
-      Map.entry("ingest", Set.of("events", "config", "metrics", "kafka")),
-      // the gallery and the matcher
-      Map.entry("gallery", Set.of("events", "metrics")),
-      Map.entry("match", Set.of("events", "model", "config", "metrics", "kafka", "gallery", "crypto", "audit")),
-      // use cases and adapters
-      Map.entry("enroll", Set.of("events", "model", "config", "metrics", "kafka", "vision", "gallery", "crypto", "audit")),
-      Map.entry("eval", Set.of("events", "model", "config", "metrics", "detect", "align", "embed", "vision", "gallery", "match")),
-      Map.entry("api", Set.of("events", "model", "config", "metrics", "kafka", "enroll", "gallery", "crypto", "audit")));
-  private static final Pattern IMPORT = Pattern.compile("^import (?:static )?org\\.facestream\\.([a-z]+)\\.", Pattern.MULTILINE);
-  private static final Path MAIN = Path.of("src/main/java/org/facestream");
+    private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            // the base every stage may use
+            Map.entry("events", Set.of()),
+            Map.entry("metrics", Set.of()),
+            Map.entry("model", Set.of("events")),
+            Map.entry("crypto", Set.of("events")),
+            Map.entry("config", Set.of("events", "model", "crypto")),
+            Map.entry("kafka", Set.of("events", "config", "metrics")),
+            Map.entry("audit", Set.of("events", "config", "metrics", "kafka")),
+            // the vision path, in pipeline order
+            Map.entry("detect", Set.of("events", "model")),
+            Map.entry("align", Set.of("events", "model")),
+            Map.entry("embed", Set.of("events", "model")),
+            Map.entry("vision", Set.of("events", "model", "config", "metrics", "detect", "align", "embed")),
+            Map.entry("worker", Set.of("events", "model", "config", "metrics", "kafka", "vision")),
+            Map.entry("ingest", Set.of("events", "config", "metrics", "kafka")),
+            // the gallery and the matcher
+            Map.entry("gallery", Set.of("events", "metrics")),
+            Map.entry("match", Set.of("events", "model", "config", "metrics", "kafka", "gallery", "crypto", "audit")),
+            // use cases and adapters
+            Map.entry(
+                    "enroll",
+                    Set.of("events", "model", "config", "metrics", "kafka", "vision", "gallery", "crypto", "audit")),
+            Map.entry(
+                    "eval",
+                    Set.of(
+                            "events", "model", "config", "metrics", "detect", "align", "embed", "vision", "gallery",
+                            "match")),
+            Map.entry(
+                    "api",
+                    Set.of("events", "model", "config", "metrics", "kafka", "enroll", "gallery", "crypto", "audit")));
+    private static final Pattern IMPORT =
+            Pattern.compile("^import (?:static )?org\\.facestream\\.([a-z]+)\\.", Pattern.MULTILINE);
+    private static final Path MAIN = Path.of("src/main/java/org/facestream");
 
-  @Test
-  void stagesDependOnlyOnTheirAllowedPackages() throws IOException {
-    Map<String, Set<String>> found = new TreeMap<>();
-    try (Stream<Path> files = Files.walk(MAIN)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-        String pkg = MAIN.relativize(f).getName(0).toString();
-        Matcher m = IMPORT.matcher(Files.readString(f));
-        while (m.find()) {
-          if (!m.group(1).equals(pkg)) {
-            found.computeIfAbsent(pkg, k -> new TreeSet<>()).add(m.group(1) + " (" + f.getFileName() + ")");
-          }
+    @Test
+    void stagesDependOnlyOnTheirAllowedPackages() throws IOException {
+        Map<String, Set<String>> found = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String pkg = MAIN.relativize(f).getName(0).toString();
+                Matcher m = IMPORT.matcher(Files.readString(f));
+                while (m.find()) {
+                    if (!m.group(1).equals(pkg)) {
+                        found.computeIfAbsent(pkg, k -> new TreeSet<>()).add(m.group(1) + " (" + f.getFileName() + ")");
+                    }
+                }
+            }
         }
-      }
+        found.forEach((pkg, deps) -> {
+            if (pkg.equals("cli")) {
+                return;
+            }
+            assertThat(ALLOWED)
+                    .as("package %s must be declared in the arrows", pkg)
+                    .containsKey(pkg);
+            for (String dep : deps) {
+                assertThat(ALLOWED.get(pkg))
+                        .as("%s may not depend on %s", pkg, dep)
+                        .contains(dep.substring(0, dep.indexOf(' ')));
+            }
+        });
     }
-    found.forEach((pkg, deps) -> {
-      if (pkg.equals("cli")) {
-        return;
-      }
-      assertThat(ALLOWED).as("package %s must be declared in the arrows", pkg).containsKey(pkg);
-      for (String dep : deps) {
-        assertThat(ALLOWED.get(pkg)).as("%s may not depend on %s", pkg, dep).contains(dep.substring(0, dep.indexOf(' ')));
-      }
-    });
-  }
 
-  @Test
-  void onlyTheModelPackageImportsOnnxRuntime() throws IOException {
-    try (Stream<Path> files = Files.walk(MAIN)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-        if (!MAIN.relativize(f).getName(0).toString().equals("model")) {
-          assertThat(Files.readString(f)).as(f.toString()).doesNotContain("import ai.onnxruntime");
+    @Test
+    void onlyTheModelPackageImportsOnnxRuntime() throws IOException {
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                if (!MAIN.relativize(f).getName(0).toString().equals("model")) {
+                    assertThat(Files.readString(f)).as(f.toString()).doesNotContain("import ai.onnxruntime");
+                }
+            }
         }
-      }
     }
-  }
 }

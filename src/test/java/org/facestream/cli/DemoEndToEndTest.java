@@ -21,93 +21,141 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("e2e")
 class DemoEndToEndTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void hamiltonClipNamesLinManuelOnStageAndObamaInTheAudienceButNeverBiden() throws Exception {
-    List<JsonNode> lines = runDemo("--fast", "--data", dir.toString());
-    List<JsonNode> events = new ArrayList<>();
-    JsonNode summary = null;
-    for (JsonNode node : lines) {
-      if (node.has("summary")) {
-        summary = node.get("summary");
-      } else {
-        events.add(node);
-      }
+    @Test
+    void hamiltonClipNamesLinManuelOnStageAndObamaInTheAudienceButNeverBiden() throws Exception {
+        List<JsonNode> lines = runDemo("--fast", "--data", dir.toString());
+        List<JsonNode> events = new ArrayList<>();
+        JsonNode summary = null;
+        for (JsonNode node : lines) {
+            if (node.has("summary")) {
+                summary = node.get("summary");
+            } else {
+                events.add(node);
+            }
+        }
+        assertThat(summary).as("a summary line").isNotNull();
+        System.err.println("demo summary: " + summary);
+        assertThat(summary.get("frames").asInt()).isEqualTo(46);
+        assertThat(summary.get("events").asInt()).isEqualTo(events.size());
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.get("specversion").asText()).isEqualTo("1.0");
+            assertThat(e.get("type").asText()).isEqualTo("org.facestream.identity.v1");
+            assertThat(e.get("data").get("modelPackId").asText()).isEqualTo("yunet-w600k-int8");
+        });
+        List<JsonNode> lin = events.stream()
+                .filter(e -> e.get("subject").asText().equals("lin_manuel_miranda"))
+                .toList();
+        List<JsonNode> obama = events.stream()
+                .filter(e -> e.get("subject").asText().equals("obama"))
+                .toList();
+        assertThat(lin).as("lin_manuel_miranda on stage").hasSizeGreaterThanOrEqualTo(10);
+        assertThat(obama).as("obama in the audience").hasSizeGreaterThanOrEqualTo(2);
+        // obama is seen from about 8 s: frames sampled at 5 fps, so sequence 35 and later
+        assertThat(obama)
+                .allSatisfy(e ->
+                        assertThat(e.get("data").get("frameSequence").asLong()).isGreaterThanOrEqualTo(35));
+        assertThat(events)
+                .noneSatisfy(e -> assertThat(e.get("subject").asText()).isEqualTo("biden"));
+        // every event id is distinct: no observation decided twice
+        assertThat(events.stream().map(e -> e.get("id").asText()).distinct().count())
+                .isEqualTo(events.size());
     }
-    assertThat(summary).as("a summary line").isNotNull();
-    System.err.println("demo summary: " + summary);
-    assertThat(summary.get("frames").asInt()).isEqualTo(46);
-    assertThat(summary.get("events").asInt()).isEqualTo(events.size());
-    assertThat(events).allSatisfy(e -> {
-      assertThat(e.get("specversion").asText()).isEqualTo("1.0");
-      assertThat(e.get("type").asText()).isEqualTo("org.facestream.identity.v1");
-      assertThat(e.get("data").get("modelPackId").asText()).isEqualTo("yunet-w600k-int8");
-    });
-    List<JsonNode> lin = events.stream().filter(e -> e.get("subject").asText().equals("lin_manuel_miranda")).toList();
-    List<JsonNode> obama = events.stream().filter(e -> e.get("subject").asText().equals("obama")).toList();
-    assertThat(lin).as("lin_manuel_miranda on stage").hasSizeGreaterThanOrEqualTo(10);
-    assertThat(obama).as("obama in the audience").hasSizeGreaterThanOrEqualTo(2);
-    // obama is seen from about 8 s: frames sampled at 5 fps, so sequence 35 and later
-    assertThat(obama).allSatisfy(e -> assertThat(e.get("data").get("frameSequence").asLong()).isGreaterThanOrEqualTo(35));
-    assertThat(events).noneSatisfy(e -> assertThat(e.get("subject").asText()).isEqualTo("biden"));
-    // every event id is distinct: no observation decided twice
-    assertThat(events.stream().map(e -> e.get("id").asText()).distinct().count()).isEqualTo(events.size());
-  }
 
-  /** The adaptive policy, deciding per track: the production combination, on the real broker and RocksDB. */
-  @Test
-  void adaptivePolicyPublishesVersionedThresholdsThatTheTrackDecisionsCarry() throws Exception {
-    Path cohort = dir.resolve("cohort");
-    java.nio.file.Files.createDirectories(cohort);
-    for (String person : List.of("bbt_amy", "bbt_howard", "bbt_leonard", "bbt_penny", "bbt_raj", "bbt_sheldon", "kit_harington", "rose_leslie")) {
-      java.nio.file.Files.createSymbolicLink(cohort.resolve(person), SharedData.faces().resolve("people").resolve(person));
+    /** The adaptive policy, deciding per track: the production combination, on the real broker and RocksDB. */
+    @Test
+    void adaptivePolicyPublishesVersionedThresholdsThatTheTrackDecisionsCarry() throws Exception {
+        Path cohort = dir.resolve("cohort");
+        java.nio.file.Files.createDirectories(cohort);
+        for (String person : List.of(
+                "bbt_amy",
+                "bbt_howard",
+                "bbt_leonard",
+                "bbt_penny",
+                "bbt_raj",
+                "bbt_sheldon",
+                "kit_harington",
+                "rose_leslie")) {
+            java.nio.file.Files.createSymbolicLink(
+                    cohort.resolve(person), SharedData.faces().resolve("people").resolve(person));
+        }
+        List<JsonNode> lines = runDemo(
+                "--data",
+                dir.resolve("run").toString(),
+                "-D",
+                "matcher.threshold.policy=adaptive-fpir",
+                "-D",
+                "matcher.cohort.dir=" + cohort,
+                "-D",
+                "matcher.tracks=true");
+        JsonNode summary = lines.stream()
+                .filter(n -> n.has("summary"))
+                .findFirst()
+                .orElseThrow()
+                .get("summary");
+        List<JsonNode> events = lines.stream().filter(n -> !n.has("summary")).toList();
+        // one event per track decision, not per face: tracks start, and are decided again as their evidence doubles
+        assertThat(events)
+                .allSatisfy(
+                        e -> assertThat(e.at("/data/track/trackId").asText()).startsWith("demo-cam/t"));
+        assertThat(events.size()).isLessThan(summary.get("faces").asInt() * 2 / 3);
+        assertThat(events.stream().map(e -> e.get("id").asText()).distinct().count())
+                .isEqualTo(events.size());
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.get("subject").asText()).isEqualTo("lin_manuel_miranda");
+            assertThat(e.at("/data/track/decision").asInt()).isGreaterThanOrEqualTo(3);
+            assertThat(e.at("/data/track/observations").asInt()).isGreaterThanOrEqualTo(4);
+        });
+        assertThat(events)
+                .isNotEmpty()
+                .allSatisfy(
+                        e -> assertThat(e.at("/data/threshold/policy").asText()).isEqualTo("adaptive-fpir"));
+        // the aggregator publishes while the video plays (paced at media speed): later events carry a published version
+        assertThat(events.stream()
+                        .mapToLong(e -> e.at("/data/threshold/version").asLong())
+                        .max()
+                        .orElse(0))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(events).anySatisfy(e -> assertThat(e.get("subject").asText()).isEqualTo("lin_manuel_miranda"));
+        assertThat(events)
+                .noneSatisfy(e -> assertThat(e.get("subject").asText()).isEqualTo("biden"));
     }
-    List<JsonNode> lines = runDemo("--data", dir.resolve("run").toString(),
-        "-D", "matcher.threshold.policy=adaptive-fpir", "-D", "matcher.cohort.dir=" + cohort, "-D", "matcher.tracks=true");
-    JsonNode summary = lines.stream().filter(n -> n.has("summary")).findFirst().orElseThrow().get("summary");
-    List<JsonNode> events = lines.stream().filter(n -> !n.has("summary")).toList();
-    // one event per track decision, not per face: tracks start, and are decided again as their evidence doubles
-    assertThat(events).allSatisfy(e -> assertThat(e.at("/data/track/trackId").asText()).startsWith("demo-cam/t"));
-    assertThat(events.size()).isLessThan(summary.get("faces").asInt() * 2 / 3);
-    assertThat(events.stream().map(e -> e.get("id").asText()).distinct().count()).isEqualTo(events.size());
-    assertThat(events).anySatisfy(e -> {
-      assertThat(e.get("subject").asText()).isEqualTo("lin_manuel_miranda");
-      assertThat(e.at("/data/track/decision").asInt()).isGreaterThanOrEqualTo(3);
-      assertThat(e.at("/data/track/observations").asInt()).isGreaterThanOrEqualTo(4);
-    });
-    assertThat(events).isNotEmpty().allSatisfy(e -> assertThat(e.at("/data/threshold/policy").asText()).isEqualTo("adaptive-fpir"));
-    // the aggregator publishes while the video plays (paced at media speed): later events carry a published version
-    assertThat(events.stream().mapToLong(e -> e.at("/data/threshold/version").asLong()).max().orElse(0)).isGreaterThanOrEqualTo(1);
-    assertThat(events).anySatisfy(e -> assertThat(e.get("subject").asText()).isEqualTo("lin_manuel_miranda"));
-    assertThat(events).noneSatisfy(e -> assertThat(e.get("subject").asText()).isEqualTo("biden"));
-  }
 
-  /** Runs the demo on the hamilton clip with lin_manuel_miranda, obama and biden enrolled; stdout as JSON lines. */
-  private static List<JsonNode> runDemo(String... extra) throws Exception {
-    String people = SharedData.faces().resolve("people").toString();
-    List<String> args = new ArrayList<>(List.of("demo", "--models", SharedData.models().toString(),
-        "--video", SharedData.video("hamilton-clip-640x360.mp4").toString(),
-        "--enroll", "lin_manuel_miranda=" + people + "/lin_manuel_miranda/lin-manuel-miranda.png",
-        "--enroll", "obama=" + people + "/obama/obama.jpg",
-        "--enroll", "biden=" + people + "/biden/biden.jpg", "--until-end"));
-    args.addAll(List.of(extra));
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    int exit;
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      exit = FaceStreamCli.execute(args.toArray(String[]::new));
-    } finally {
-      System.setOut(original);
+    /** Runs the demo on the hamilton clip with lin_manuel_miranda, obama and biden enrolled; stdout as JSON lines. */
+    private static List<JsonNode> runDemo(String... extra) throws Exception {
+        String people = SharedData.faces().resolve("people").toString();
+        List<String> args = new ArrayList<>(List.of(
+                "demo",
+                "--models",
+                SharedData.models().toString(),
+                "--video",
+                SharedData.video("hamilton-clip-640x360.mp4").toString(),
+                "--enroll",
+                "lin_manuel_miranda=" + people + "/lin_manuel_miranda/lin-manuel-miranda.png",
+                "--enroll",
+                "obama=" + people + "/obama/obama.jpg",
+                "--enroll",
+                "biden=" + people + "/biden/biden.jpg",
+                "--until-end"));
+        args.addAll(List.of(extra));
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exit;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            exit = FaceStreamCli.execute(args.toArray(String[]::new));
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(exit).isZero();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                lines.add(Json.MAPPER.readTree(line));
+            }
+        }
+        return lines;
     }
-    assertThat(exit).isZero();
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
-      if (!line.isBlank()) {
-        lines.add(Json.MAPPER.readTree(line));
-      }
-    }
-    return lines;
-  }
 }

@@ -31,65 +31,108 @@ import org.junit.jupiter.api.io.TempDir;
  * folder by the one rule (a photo in the folder is one subject, a sub-folder one subject's photos).
  */
 class EnrollCommandTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void aSecondEnrollmentAddsToTheFirstAndTheFolderRuleNamesSubjectsByFileAndFolder() throws Exception {
-    Path keyFile = dir.resolve("master.key");
-    MasterKey key = MasterKey.generate();
-    key.write(keyFile);
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"))) {
-      String bootstrap = broker.bootstrapServers();
-      Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrap);
-      try (Admin admin = Admin.create(kafka)) {
-        TopicCatalogue.load().ensureTopics(admin);
-      }
-      String[] common = {"enroll", "--bootstrap", bootstrap, "--models", SharedData.models().toString(), "-D",
-          "security.master.key.file=" + keyFile, "--actor", "alice"};
-      CliRun first = CliRun.run(concat(common, "--subject", "obama", SharedData.face("people/obama/obama.jpg").toString()));
-      assertThat(first.exit()).as(first.err()).isZero();
-      assertThat(first.err()).contains("facestream enroll: obama enrolled with 1 template(s), pack yunet-w600k-int8");
-      String dataKey = GallerySnapshot.read(kafka, Duration.ofSeconds(60)).current("obama").orElseThrow().keyId();
+    @Test
+    void aSecondEnrollmentAddsToTheFirstAndTheFolderRuleNamesSubjectsByFileAndFolder() throws Exception {
+        Path keyFile = dir.resolve("master.key");
+        MasterKey key = MasterKey.generate();
+        key.write(keyFile);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"))) {
+            String bootstrap = broker.bootstrapServers();
+            Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrap);
+            try (Admin admin = Admin.create(kafka)) {
+                TopicCatalogue.load().ensureTopics(admin);
+            }
+            String[] common = {
+                "enroll",
+                "--bootstrap",
+                bootstrap,
+                "--models",
+                SharedData.models().toString(),
+                "-D",
+                "security.master.key.file=" + keyFile,
+                "--actor",
+                "alice"
+            };
+            CliRun first = CliRun.run(concat(
+                    common,
+                    "--subject",
+                    "obama",
+                    SharedData.face("people/obama/obama.jpg").toString()));
+            assertThat(first.exit()).as(first.err()).isZero();
+            assertThat(first.err())
+                    .contains("facestream enroll: obama enrolled with 1 template(s), pack yunet-w600k-int8");
+            String dataKey = GallerySnapshot.read(kafka, Duration.ofSeconds(60))
+                    .current("obama")
+                    .orElseThrow()
+                    .keyId();
 
-      CliRun second = CliRun.run(concat(common, "--subject", "obama", SharedData.face("probes/obama1.jpg").toString()));
-      assertThat(second.exit()).as(second.err()).isZero();
-      assertThat(second.err()).contains("facestream enroll: obama enrolled with 2 template(s)");
-      GallerySnapshot after = GallerySnapshot.read(kafka, MasterKeys.of(key), Duration.ofSeconds(60));
-      GalleryRecord obama = after.subject("obama").orElseThrow();
-      assertThat(obama.templates()).extracting(Template::source).containsExactlyInAnyOrder("obama.jpg", "obama1.jpg");
-      assertThat(after.current("obama").orElseThrow().keyId()).as("the subject keeps its data key").isEqualTo(dataKey);
+            CliRun second = CliRun.run(concat(
+                    common,
+                    "--subject",
+                    "obama",
+                    SharedData.face("probes/obama1.jpg").toString()));
+            assertThat(second.exit()).as(second.err()).isZero();
+            assertThat(second.err()).contains("facestream enroll: obama enrolled with 2 template(s)");
+            GallerySnapshot after = GallerySnapshot.read(kafka, MasterKeys.of(key), Duration.ofSeconds(60));
+            GalleryRecord obama = after.subject("obama").orElseThrow();
+            assertThat(obama.templates())
+                    .extracting(Template::source)
+                    .containsExactlyInAnyOrder("obama.jpg", "obama1.jpg");
+            assertThat(after.current("obama").orElseThrow().keyId())
+                    .as("the subject keeps its data key")
+                    .isEqualTo(dataKey);
 
-      // a folder: lin's photo directly in it, biden's sub-folder (a link to the shared photos)
-      Path root = Files.createDirectories(dir.resolve("people"));
-      Files.createSymbolicLink(root.resolve("lin.png"), SharedData.face("people/lin_manuel_miranda/lin-manuel-miranda.png"));
-      Files.createSymbolicLink(root.resolve("biden"), SharedData.faces().resolve("people").resolve("biden"));
-      CliRun bulk = CliRun.run(concat(common, "--dir", root.toString()));
-      assertThat(bulk.exit()).as(bulk.err()).isZero();
-      GallerySnapshot bulkRead = GallerySnapshot.read(kafka, MasterKeys.of(key), Duration.ofSeconds(60));
-      assertThat(bulkRead.subject("lin").orElseThrow().templates()).extracting(Template::source).containsExactly("lin.png");
-      assertThat(bulkRead.subject("biden").orElseThrow().templates()).isNotEmpty()
-          .allSatisfy(t -> assertThat(t.source()).startsWith("biden"));
+            // a folder: lin's photo directly in it, biden's sub-folder (a link to the shared photos)
+            Path root = Files.createDirectories(dir.resolve("people"));
+            Files.createSymbolicLink(
+                    root.resolve("lin.png"), SharedData.face("people/lin_manuel_miranda/lin-manuel-miranda.png"));
+            Files.createSymbolicLink(
+                    root.resolve("biden"), SharedData.faces().resolve("people").resolve("biden"));
+            CliRun bulk = CliRun.run(concat(common, "--dir", root.toString()));
+            assertThat(bulk.exit()).as(bulk.err()).isZero();
+            GallerySnapshot bulkRead = GallerySnapshot.read(kafka, MasterKeys.of(key), Duration.ofSeconds(60));
+            assertThat(bulkRead.subject("lin").orElseThrow().templates())
+                    .extracting(Template::source)
+                    .containsExactly("lin.png");
+            assertThat(bulkRead.subject("biden").orElseThrow().templates())
+                    .isNotEmpty()
+                    .allSatisfy(t -> assertThat(t.source()).startsWith("biden"));
 
-      List<AuditRecord> enrolled = new ArrayList<>();
-      AuditTopic.readAll(kafka, Topics.AUDIT, r -> {
-        AuditRecord a = EventSerdes.audit().deserialize(r.topic(), r.value());
-        if (a.action().equals(AuditRecord.SUBJECT_ENROLLED)) {
-          enrolled.add(a);
+            List<AuditRecord> enrolled = new ArrayList<>();
+            AuditTopic.readAll(kafka, Topics.AUDIT, r -> {
+                AuditRecord a = EventSerdes.audit().deserialize(r.topic(), r.value());
+                if (a.action().equals(AuditRecord.SUBJECT_ENROLLED)) {
+                    enrolled.add(a);
+                }
+            });
+            assertThat(enrolled)
+                    .extracting(AuditRecord::subject)
+                    .containsExactlyInAnyOrder("obama", "obama", "biden", "lin");
+            assertThat(enrolled)
+                    .filteredOn(a -> a.subject().equals("obama")
+                            && a.details().get("templates").equals("2"))
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.details())
+                            .containsEntry("via", "cli")
+                            .containsEntry("templates.added", "1")
+                            .containsEntry("templates.outliers", "")
+                            .containsEntry("key.id", dataKey));
+            assertThat(enrolled)
+                    .filteredOn(a -> a.subject().equals("lin"))
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.details())
+                            .containsEntry("via", "cli-bulk")
+                            .containsEntry("templates", "1"));
         }
-      });
-      assertThat(enrolled).extracting(AuditRecord::subject).containsExactlyInAnyOrder("obama", "obama", "biden", "lin");
-      assertThat(enrolled).filteredOn(a -> a.subject().equals("obama") && a.details().get("templates").equals("2")).singleElement()
-          .satisfies(a -> assertThat(a.details()).containsEntry("via", "cli").containsEntry("templates.added", "1")
-              .containsEntry("templates.outliers", "").containsEntry("key.id", dataKey));
-      assertThat(enrolled).filteredOn(a -> a.subject().equals("lin")).singleElement()
-          .satisfies(a -> assertThat(a.details()).containsEntry("via", "cli-bulk").containsEntry("templates", "1"));
     }
-  }
 
-  private static String[] concat(String[] a, String... b) {
-    String[] out = new String[a.length + b.length];
-    System.arraycopy(a, 0, out, 0, a.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
-  }
+    private static String[] concat(String[] a, String... b) {
+        String[] out = new String[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

@@ -36,71 +36,97 @@ import picocli.CommandLine;
  * </ul>
  */
 class OpenSetDriftAndFloodTest {
-  private static final double TARGET = 0.05;
+    private static final double TARGET = 0.05;
 
-  @TempDir static Path dir;
-  private static Path dataset;
+    @TempDir
+    static Path dir;
 
-  @BeforeAll
-  static void dataset() throws IOException {
-    Path images = SharedData.faces().resolve("lfw-view1/images");
-    List<String> rows = new ArrayList<>(List.of("path,identity"));
-    try (Stream<Path> people = Files.list(images)) {
-      for (Path person : people.filter(p -> p.getFileName().toString().matches("[A-D].*")).sorted().toList()) {
-        try (Stream<Path> photos = Files.list(person)) {
-          photos.sorted().forEach(p -> rows.add(images.relativize(p) + "," + person.getFileName()));
+    private static Path dataset;
+
+    @BeforeAll
+    static void dataset() throws IOException {
+        Path images = SharedData.faces().resolve("lfw-view1/images");
+        List<String> rows = new ArrayList<>(List.of("path,identity"));
+        try (Stream<Path> people = Files.list(images)) {
+            for (Path person : people.filter(p -> p.getFileName().toString().matches("[A-D].*"))
+                    .sorted()
+                    .toList()) {
+                try (Stream<Path> photos = Files.list(person)) {
+                    photos.sorted().forEach(p -> rows.add(images.relativize(p) + "," + person.getFileName()));
+                }
+            }
         }
-      }
+        dataset = dir.resolve("lfw-a-d.csv");
+        Files.write(dataset, rows);
     }
-    dataset = dir.resolve("lfw-a-d.csv");
-    Files.write(dataset, rows);
-  }
 
-  private static Map<String, Double> halves(String... extra) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = FaceStreamCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    List<String> args = new ArrayList<>(List.of("eval", "identify", "--root",
-        SharedData.faces().resolve("lfw-view1/images").toString(), "--dataset", dataset.toString(), "--target-fpir",
-        Double.toString(TARGET), "--seeds", "1,2,3", "--models", SharedData.models().toString(), "--cache",
-        dir.resolve("embeddings").toString()));
-    args.addAll(List.of(extra));
-    int exit = cli.execute(args.toArray(String[]::new));
-    assertThat(exit).as(err.toString()).isZero();
-    String line = out.toString().lines().filter(l -> l.startsWith("halves: ")).findFirst().orElseThrow();
-    System.out.println("eval identify " + String.join(" ", extra) + ": " + line);
-    Map<String, Double> values = new HashMap<>();
-    for (String kv : line.substring("halves: ".length()).split(" ")) {
-      String[] p = kv.split("=");
-      if (p[1].matches("[0-9.]+")) {
-        values.put(p[0], Double.parseDouble(p[1]));
-      }
+    private static Map<String, Double> halves(String... extra) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = FaceStreamCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        List<String> args = new ArrayList<>(List.of(
+                "eval",
+                "identify",
+                "--root",
+                SharedData.faces().resolve("lfw-view1/images").toString(),
+                "--dataset",
+                dataset.toString(),
+                "--target-fpir",
+                Double.toString(TARGET),
+                "--seeds",
+                "1,2,3",
+                "--models",
+                SharedData.models().toString(),
+                "--cache",
+                dir.resolve("embeddings").toString()));
+        args.addAll(List.of(extra));
+        int exit = cli.execute(args.toArray(String[]::new));
+        assertThat(exit).as(err.toString()).isZero();
+        String line = out.toString()
+                .lines()
+                .filter(l -> l.startsWith("halves: "))
+                .findFirst()
+                .orElseThrow();
+        System.out.println("eval identify " + String.join(" ", extra) + ": " + line);
+        Map<String, Double> values = new HashMap<>();
+        for (String kv : line.substring("halves: ".length()).split(" ")) {
+            String[] p = kv.split("=");
+            if (p[1].matches("[0-9.]+")) {
+                values.put(p[0], Double.parseDouble(p[1]));
+            }
+        }
+        return values;
     }
-    return values;
-  }
 
-  @Test
-  void underDriftTheAdaptiveFpirStaysNearTheTargetWhileATunedFixedThresholdsFalls() {
-    Map<String, Double> h = halves("--drift", "downscale:6");
+    @Test
+    void underDriftTheAdaptiveFpirStaysNearTheTargetWhileATunedFixedThresholdsFalls() {
+        Map<String, Double> h = halves("--drift", "downscale:6");
 
-    assertThat(h.get("first_tuned_fpir")).as("tuned on the first half: at most the target there").isBetween(0.04, TARGET);
-    assertThat(h.get("second_adaptive_fpir")).as("adaptive after the drift").isBetween(0.5 * TARGET, 2 * TARGET);
-    assertThat(h.get("second_tuned_fpir")).as("the tuned constant after the drift").isLessThan(0.6 * TARGET);
-    assertThat(h.get("second_adaptive_dir")).as("adaptive recall after the drift")
-        .isGreaterThanOrEqualTo(h.get("second_tuned_dir"))
-        .isGreaterThan(h.get("second_fixed_dir") + 0.15);
-  }
+        assertThat(h.get("first_tuned_fpir"))
+                .as("tuned on the first half: at most the target there")
+                .isBetween(0.04, TARGET);
+        assertThat(h.get("second_adaptive_fpir")).as("adaptive after the drift").isBetween(0.5 * TARGET, 2 * TARGET);
+        assertThat(h.get("second_tuned_fpir"))
+                .as("the tuned constant after the drift")
+                .isLessThan(0.6 * TARGET);
+        assertThat(h.get("second_adaptive_dir"))
+                .as("adaptive recall after the drift")
+                .isGreaterThanOrEqualTo(h.get("second_tuned_dir"))
+                .isGreaterThan(h.get("second_fixed_dir") + 0.15);
+    }
 
-  @Test
-  void aFloodingCameraCannotDragTheThresholdWhileTheQuotaHoldsIt() {
-    Map<String, Double> held = halves("--flood", "8");
-    Map<String, Double> open = halves("--flood", "8", "--camera-quota", "0");
+    @Test
+    void aFloodingCameraCannotDragTheThresholdWhileTheQuotaHoldsIt() {
+        Map<String, Double> held = halves("--flood", "8");
+        Map<String, Double> open = halves("--flood", "8", "--camera-quota", "0");
 
-    assertThat(held.get("second_adaptive_fpir")).as("flood, quota on").isBetween(0.5 * TARGET, 2 * TARGET);
-    assertThat(open.get("second_adaptive_fpir")).as("flood, quota off")
-        .isGreaterThan(2 * held.get("second_adaptive_fpir"));
-    assertThat(held.get("first_adaptive_fpir")).isEqualTo(open.get("first_adaptive_fpir")); // the flood starts mid-stream
-  }
+        assertThat(held.get("second_adaptive_fpir")).as("flood, quota on").isBetween(0.5 * TARGET, 2 * TARGET);
+        assertThat(open.get("second_adaptive_fpir"))
+                .as("flood, quota off")
+                .isGreaterThan(2 * held.get("second_adaptive_fpir"));
+        assertThat(held.get("first_adaptive_fpir"))
+                .isEqualTo(open.get("first_adaptive_fpir")); // the flood starts mid-stream
+    }
 }

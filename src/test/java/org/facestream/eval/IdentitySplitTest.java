@@ -14,69 +14,74 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class IdentitySplitTest {
-  /** 40 identities: 30 with 5 images, 10 with a single image. */
-  private static Map<String, List<Path>> data() {
-    Map<String, List<Path>> m = new TreeMap<>();
-    for (int i = 0; i < 40; i++) {
-      int n = i < 30 ? 5 : 1;
-      String id = "id" + i;
-      m.put(id, IntStream.range(0, n).mapToObj(k -> Path.of(id, k + ".jpg")).toList());
+    /** 40 identities: 30 with 5 images, 10 with a single image. */
+    private static Map<String, List<Path>> data() {
+        Map<String, List<Path>> m = new TreeMap<>();
+        for (int i = 0; i < 40; i++) {
+            int n = i < 30 ? 5 : 1;
+            String id = "id" + i;
+            m.put(
+                    id,
+                    IntStream.range(0, n).mapToObj(k -> Path.of(id, k + ".jpg")).toList());
+        }
+        return m;
     }
-    return m;
-  }
 
-  @Test
-  void sharesAreHalfAFifthAndTheRestAndEveryImageIsUsedOnce() {
-    IdentitySplit s = IdentitySplit.of(data(), 1);
-    assertThat(s.enrolled()).hasSize(20);
-    assertThat(s.cohort()).hasSize(8);
-    assertThat(s.unknown()).hasSize(12);
-    assertThat(s.enrolled().keySet()).isEqualTo(s.mated().keySet());
-    s.enrolled().forEach((id, list) -> {
-      assertThat(list).hasSize(3);
-      assertThat(s.mated().get(id)).hasSize(2).doesNotContainAnyElementsOf(list);
-    });
-    s.cohort().values().forEach(list -> assertThat(list.size()).isBetween(1, 3));
-    Set<String> all = new HashSet<>(s.enrolled().keySet());
-    all.addAll(s.cohort().keySet());
-    all.addAll(s.unknown().keySet());
-    assertThat(all).hasSize(40);
-    s.unknown().forEach((id, list) -> assertThat(list).isEqualTo(data().get(id)));
-  }
-
-  @Test
-  void singleImageIdentitiesAreNeverInTheGallery() {
-    for (long seed = 1; seed <= 20; seed++) {
-      IdentitySplit s = IdentitySplit.of(data(), seed);
-      s.enrolled().keySet().forEach(id -> assertThat(Integer.parseInt(id.substring(2))).isLessThan(30));
+    @Test
+    void sharesAreHalfAFifthAndTheRestAndEveryImageIsUsedOnce() {
+        IdentitySplit s = IdentitySplit.of(data(), 1);
+        assertThat(s.enrolled()).hasSize(20);
+        assertThat(s.cohort()).hasSize(8);
+        assertThat(s.unknown()).hasSize(12);
+        assertThat(s.enrolled().keySet()).isEqualTo(s.mated().keySet());
+        s.enrolled().forEach((id, list) -> {
+            assertThat(list).hasSize(3);
+            assertThat(s.mated().get(id)).hasSize(2).doesNotContainAnyElementsOf(list);
+        });
+        s.cohort().values().forEach(list -> assertThat(list.size()).isBetween(1, 3));
+        Set<String> all = new HashSet<>(s.enrolled().keySet());
+        all.addAll(s.cohort().keySet());
+        all.addAll(s.unknown().keySet());
+        assertThat(all).hasSize(40);
+        s.unknown().forEach((id, list) -> assertThat(list).isEqualTo(data().get(id)));
     }
-  }
 
-  @Test
-  void sameSeedSameSplitOtherSeedOtherSplit() {
-    IdentitySplit a = IdentitySplit.of(data(), 7);
-    IdentitySplit b = IdentitySplit.of(new TreeMap<>(data()).descendingMap(), 7);
-    assertThat(a).isEqualTo(b);
-    assertThat(IdentitySplit.of(data(), 8).enrolled()).isNotEqualTo(a.enrolled());
-  }
-
-  @Test
-  void twoImagesEnrollOneAndProbeOne() {
-    Map<String, List<Path>> m = new TreeMap<>();
-    for (int i = 0; i < 10; i++) {
-      m.put("p" + i, new ArrayList<>(List.of(Path.of("p" + i, "a.jpg"), Path.of("p" + i, "b.jpg"))));
+    @Test
+    void singleImageIdentitiesAreNeverInTheGallery() {
+        for (long seed = 1; seed <= 20; seed++) {
+            IdentitySplit s = IdentitySplit.of(data(), seed);
+            s.enrolled()
+                    .keySet()
+                    .forEach(id -> assertThat(Integer.parseInt(id.substring(2))).isLessThan(30));
+        }
     }
-    IdentitySplit s = IdentitySplit.of(m, 3);
-    s.enrolled().forEach((id, list) -> {
-      assertThat(list).hasSize(1);
-      assertThat(s.mated().get(id)).hasSize(1);
-    });
-  }
 
-  @Test
-  void tooFewIdentitiesIsAClearError() {
-    assertThatThrownBy(() -> IdentitySplit.of(Map.of("a", List.of(Path.of("a/1.jpg"), Path.of("a/2.jpg"))), 1))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("expected identities for at least 1 gallery subject (2+ images), 2 cohort identities and 1 unknown, found 1");
-  }
+    @Test
+    void sameSeedSameSplitOtherSeedOtherSplit() {
+        IdentitySplit a = IdentitySplit.of(data(), 7);
+        IdentitySplit b = IdentitySplit.of(new TreeMap<>(data()).descendingMap(), 7);
+        assertThat(a).isEqualTo(b);
+        assertThat(IdentitySplit.of(data(), 8).enrolled()).isNotEqualTo(a.enrolled());
+    }
+
+    @Test
+    void twoImagesEnrollOneAndProbeOne() {
+        Map<String, List<Path>> m = new TreeMap<>();
+        for (int i = 0; i < 10; i++) {
+            m.put("p" + i, new ArrayList<>(List.of(Path.of("p" + i, "a.jpg"), Path.of("p" + i, "b.jpg"))));
+        }
+        IdentitySplit s = IdentitySplit.of(m, 3);
+        s.enrolled().forEach((id, list) -> {
+            assertThat(list).hasSize(1);
+            assertThat(s.mated().get(id)).hasSize(1);
+        });
+    }
+
+    @Test
+    void tooFewIdentitiesIsAClearError() {
+        assertThatThrownBy(() -> IdentitySplit.of(Map.of("a", List.of(Path.of("a/1.jpg"), Path.of("a/2.jpg"))), 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(
+                        "expected identities for at least 1 gallery subject (2+ images), 2 cohort identities and 1 unknown, found 1");
+    }
 }

@@ -20,42 +20,47 @@ import org.junit.jupiter.api.Test;
  * identity the gallery's impostor tail is heavier than the cohort's and this run measured FPIR 0.025 (2.5x).
  */
 class OpenSetEvaluationTest {
-  @Test
-  void adaptiveThresholdMatchesTheOracleOnSyntheticEmbeddings() {
-    Random r = new Random(21);
-    int d = 128;
-    Map<String, List<float[]>> gallery = new LinkedHashMap<>();
-    Map<String, float[]> centres = new LinkedHashMap<>();
-    for (int s = 0; s < 100; s++) {
-      float[] c = Embeddings.unit(r, d);
-      centres.put("s" + s, c);
-      gallery.put("s" + s, List.of(Embeddings.atCosine(c, 0.85, r)));
-    }
-    float[][] cohort = new float[60][];
-    for (int i = 0; i < cohort.length; i++) {
-      cohort[i] = Embeddings.unit(r, d);
-    }
-    List<OpenSetEvaluation.Probe> probes = new ArrayList<>();
-    for (int i = 0; i < 2000; i++) {
-      String s = "s" + r.nextInt(100);
-      probes.add(new OpenSetEvaluation.Probe(Embeddings.atCosine(centres.get(s), 0.75, r), s, "mated-" + i));
-    }
-    for (int i = 0; i < 8000; i++) {
-      probes.add(new OpenSetEvaluation.Probe(Embeddings.unit(r, d), null, "unknown-" + i));
-    }
-    FpirPolicy policy = FpirPolicy.defaults("eval", 0.01).withBounds(0.1, 0.7, 0.4);
+    @Test
+    void adaptiveThresholdMatchesTheOracleOnSyntheticEmbeddings() {
+        Random r = new Random(21);
+        int d = 128;
+        Map<String, List<float[]>> gallery = new LinkedHashMap<>();
+        Map<String, float[]> centres = new LinkedHashMap<>();
+        for (int s = 0; s < 100; s++) {
+            float[] c = Embeddings.unit(r, d);
+            centres.put("s" + s, c);
+            gallery.put("s" + s, List.of(Embeddings.atCosine(c, 0.85, r)));
+        }
+        float[][] cohort = new float[60][];
+        for (int i = 0; i < cohort.length; i++) {
+            cohort[i] = Embeddings.unit(r, d);
+        }
+        List<OpenSetEvaluation.Probe> probes = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            String s = "s" + r.nextInt(100);
+            probes.add(new OpenSetEvaluation.Probe(Embeddings.atCosine(centres.get(s), 0.75, r), s, "mated-" + i));
+        }
+        for (int i = 0; i < 8000; i++) {
+            probes.add(new OpenSetEvaluation.Probe(Embeddings.unit(r, d), null, "unknown-" + i));
+        }
+        FpirPolicy policy = FpirPolicy.defaults("eval", 0.01).withBounds(0.1, 0.7, 0.4);
 
-    OpenSetEvaluation.Report report = OpenSetEvaluation.run(gallery, cohort, probes, policy, 0.25, 2000, 200, 5);
+        OpenSetEvaluation.Report report = OpenSetEvaluation.run(gallery, cohort, probes, policy, 0.25, 2000, 200, 5);
 
-    System.out.printf("evaluation: adaptive %s%n  fixed %s%n  oracle %s%n  top non-mated %s%n", report.adaptive(),
-        report.fixed(), report.oracle(), report.topNonMated().subList(0, 3));
-    assertThat(report.adaptive().mated() + report.adaptive().nonMated()).isEqualTo(8000);
-    assertThat(report.oracle().fpir()).isCloseTo(0.01, within(0.002));
-    assertThat(report.adaptive().fpir()).isBetween(0.005, 0.02);
-    assertThat(report.adaptive().threshold()).isCloseTo(report.oracle().threshold(), within(0.04));
-    assertThat(report.adaptive().dirAtRank1()).isGreaterThan(0.95);
-    assertThat(report.fixed().fpir()).isGreaterThan(0.05); // 0.25 is far too low for 1:100 at this spread
-    assertThat(report.topNonMated()).hasSize(20);
-    assertThat(report.topNonMated().get(0).score()).isGreaterThanOrEqualTo(report.topNonMated().get(19).score());
-  }
+        System.out.printf(
+                "evaluation: adaptive %s%n  fixed %s%n  oracle %s%n  top non-mated %s%n",
+                report.adaptive(),
+                report.fixed(),
+                report.oracle(),
+                report.topNonMated().subList(0, 3));
+        assertThat(report.adaptive().mated() + report.adaptive().nonMated()).isEqualTo(8000);
+        assertThat(report.oracle().fpir()).isCloseTo(0.01, within(0.002));
+        assertThat(report.adaptive().fpir()).isBetween(0.005, 0.02);
+        assertThat(report.adaptive().threshold()).isCloseTo(report.oracle().threshold(), within(0.04));
+        assertThat(report.adaptive().dirAtRank1()).isGreaterThan(0.95);
+        assertThat(report.fixed().fpir()).isGreaterThan(0.05); // 0.25 is far too low for 1:100 at this spread
+        assertThat(report.topNonMated()).hasSize(20);
+        assertThat(report.topNonMated().get(0).score())
+                .isGreaterThanOrEqualTo(report.topNonMated().get(19).score());
+    }
 }

@@ -1,6 +1,5 @@
 package org.facestream.match;
 
-import org.facestream.match.track.TrackAssociator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -8,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.facestream.crypto.MasterKeys;
+import org.facestream.match.track.TrackAssociator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,42 +16,46 @@ import org.junit.jupiter.api.Test;
  * printed text and copy it into the file, or run the test with {@code -Dfacestream.updateGolden=true}.
  */
 class MatcherTopologyDescriptionTest {
-  private static final Path GOLDEN = Path.of("topologies", "matcher.txt");
+    private static final Path GOLDEN = Path.of("topologies", "matcher.txt");
 
-  @Test
-  void describedTopologyMatchesTopologiesMatcherTxt() throws IOException {
-    String described = MatcherTopology.build(MatcherTopology.Spec.of(MatcherConfig.of("yunet-mobilefacenet-512"), MasterKeys.ephemeral(),
-            ThresholdMode.fixed(0.35)))
-        .describe()
-        .toString();
-    String golden = Files.exists(GOLDEN) ? Files.readString(GOLDEN, StandardCharsets.UTF_8) : "";
+    @Test
+    void describedTopologyMatchesTopologiesMatcherTxt() throws IOException {
+        String described = MatcherTopology.build(MatcherTopology.Spec.of(
+                        MatcherConfig.of("yunet-mobilefacenet-512"), MasterKeys.ephemeral(), ThresholdMode.fixed(0.35)))
+                .describe()
+                .toString();
+        String golden = Files.exists(GOLDEN) ? Files.readString(GOLDEN, StandardCharsets.UTF_8) : "";
 
-    if (Boolean.getBoolean("facestream.updateGolden")) {
-      Files.writeString(GOLDEN, described, StandardCharsets.UTF_8);
-      golden = described;
+        if (Boolean.getBoolean("facestream.updateGolden")) {
+            Files.writeString(GOLDEN, described, StandardCharsets.UTF_8);
+            golden = described;
+        }
+        if (!golden.equals(described)) {
+            System.err.println("topologies/matcher.txt differs from the built topology; if the change is intended,"
+                    + " replace the file with:\n" + described);
+        }
+        assertThat(described).isEqualTo(golden);
     }
-    if (!golden.equals(described)) {
-      System.err.println("topologies/matcher.txt differs from the built topology; if the change is intended,"
-          + " replace the file with:\n" + described);
-    }
-    assertThat(described).isEqualTo(golden);
-  }
 
-  @Test
-  void describedTrackingTopologyMatchesTopologiesMatcherTracksTxt() throws IOException {
-    Path file = Path.of("topologies", "matcher-tracks.txt");
-    String described = MatcherTopology.build(MatcherTopology.Spec.of(MatcherConfig.of("yunet-mobilefacenet-512"), MasterKeys.ephemeral(),
-            ThresholdMode.fixed(0.35)).withTracking(Tracking.perTrack(TrackAssociator.Config.defaults())))
-        .describe()
-        .toString();
-    if (Boolean.getBoolean("facestream.updateGolden")) {
-      Files.writeString(file, described, StandardCharsets.UTF_8);
+    @Test
+    void describedTrackingTopologyMatchesTopologiesMatcherTracksTxt() throws IOException {
+        Path file = Path.of("topologies", "matcher-tracks.txt");
+        String described = MatcherTopology.build(MatcherTopology.Spec.of(
+                                MatcherConfig.of("yunet-mobilefacenet-512"),
+                                MasterKeys.ephemeral(),
+                                ThresholdMode.fixed(0.35))
+                        .withTracking(Tracking.perTrack(TrackAssociator.Config.defaults())))
+                .describe()
+                .toString();
+        if (Boolean.getBoolean("facestream.updateGolden")) {
+            Files.writeString(file, described, StandardCharsets.UTF_8);
+        }
+        String golden = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        if (!golden.equals(described)) {
+            System.err.println(
+                    file + " differs from the built topology; if the change is intended, replace the file with:\n"
+                            + described);
+        }
+        assertThat(described).isEqualTo(golden);
     }
-    String golden = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-    if (!golden.equals(described)) {
-      System.err.println(file + " differs from the built topology; if the change is intended, replace the file with:\n"
-          + described);
-    }
-    assertThat(described).isEqualTo(golden);
-  }
 }

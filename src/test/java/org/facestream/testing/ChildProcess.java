@@ -12,53 +12,62 @@ import java.util.concurrent.TimeUnit;
  * SIGKILL ({@link #kill9()}) exactly as an operating system or an orchestrator would.
  */
 public final class ChildProcess implements AutoCloseable {
-  private final Process process;
-  private final Path log;
+    private final Process process;
+    private final Path log;
 
-  private ChildProcess(Process process, Path log) {
-    this.process = process;
-    this.log = log;
-  }
-
-  public static ChildProcess start(Path log, String... args) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "--add-modules", "jdk.incubator.vector",
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "org.facestream.cli.FaceStreamCli"));
-    cmd.addAll(List.of(args));
-    Files.createDirectories(log.getParent());
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    return new ChildProcess(pb.start(), log);
-  }
-
-  /** SIGKILL: no shutdown hook, no transaction abort, no state flush. */
-  public void kill9() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
-  }
-
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
-  public long pid() {
-    return process.pid();
-  }
-
-  /** The process's output so far (for failure messages). */
-  public String logText() {
-    try {
-      return Files.exists(log) ? Files.readString(log) : "";
-    } catch (IOException e) {
-      return "(log unreadable: " + e + ")";
+    private ChildProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
     }
-  }
 
-  /** SIGTERM and wait: the graceful stop a normal shutdown gives. */
-  @Override
-  public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(40, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    public static ChildProcess start(Path log, String... args) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                "-Xmx1g",
+                "--add-modules",
+                "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.facestream.cli.FaceStreamCli"));
+        cmd.addAll(List.of(args));
+        Files.createDirectories(log.getParent());
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return new ChildProcess(pb.start(), log);
     }
-  }
+
+    /** SIGKILL: no shutdown hook, no transaction abort, no state flush. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The process's output so far (for failure messages). */
+    public String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    /** SIGTERM and wait: the graceful stop a normal shutdown gives. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(40, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
 }

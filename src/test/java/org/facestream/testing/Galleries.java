@@ -15,24 +15,31 @@ import org.facestream.metrics.MetricsRegistry;
  * record and audit record in one transaction, on a short-lived chain.
  */
 public final class Galleries {
-  private Galleries() {}
+    private Galleries() {}
 
-  /** Publishes new subjects (none of them may have a key yet) under {@code masterKeys}. */
-  public static void publish(Map<String, Object> kafka, MasterKeys masterKeys, Map<String, GalleryRecord> records) {
-    try (AuditLog audit = AuditLog.open(kafka, "test", new MetricsRegistry())) {
-      GalleryPublisher publisher = new GalleryPublisher(audit, masterKeys, subject -> Optional.empty());
-      records.values().forEach(r -> publisher.publish(r, enrolled(r)));
+    /** Publishes new subjects (none of them may have a key yet) under {@code masterKeys}. */
+    public static void publish(Map<String, Object> kafka, MasterKeys masterKeys, Map<String, GalleryRecord> records) {
+        try (AuditLog audit = AuditLog.open(kafka, "test", new MetricsRegistry())) {
+            GalleryPublisher publisher = new GalleryPublisher(audit, masterKeys, subject -> Optional.empty());
+            records.values().forEach(r -> publisher.publish(r, enrolled(r)));
+        }
     }
-  }
 
-  /** The {@code subject-enrolled} entry of a test enrollment. */
-  public static AuditEntry enrolled(GalleryRecord r) {
-    return AuditEntry.of(AuditEntry.user("test"), AuditRecord.SUBJECT_ENROLLED, r.subjectId(),
-        Map.of("via", "test", "templates", Integer.toString(r.templates().size())));
-  }
+    /** The {@code subject-enrolled} entry of a test enrollment. */
+    public static AuditEntry enrolled(GalleryRecord r) {
+        return AuditEntry.of(
+                AuditEntry.user("test"),
+                AuditRecord.SUBJECT_ENROLLED,
+                r.subjectId(),
+                Map.of(
+                        "via",
+                        "test",
+                        "templates",
+                        Integer.toString(r.templates().size())));
+    }
 
-  /** The {@code subject-erased} entry of a test erasure. */
-  public static AuditEntry erased(String subjectId) {
-    return AuditEntry.of(AuditEntry.user("test"), AuditRecord.SUBJECT_ERASED, subjectId, Map.of("via", "test"));
-  }
+    /** The {@code subject-erased} entry of a test erasure. */
+    public static AuditEntry erased(String subjectId) {
+        return AuditEntry.of(AuditEntry.user("test"), AuditRecord.SUBJECT_ERASED, subjectId, Map.of("via", "test"));
+    }
 }

@@ -13,29 +13,29 @@ import org.apache.kafka.common.errors.InterruptException;
  * thread idles between polls rather than spinning a core.
  */
 final class IdlingMockConsumer extends MockConsumer<String, byte[]> {
-  private final Semaphore woken = new Semaphore(0);
+    private final Semaphore woken = new Semaphore(0);
 
-  IdlingMockConsumer() {
-    super("earliest");
-  }
-
-  @Override
-  public ConsumerRecords<String, byte[]> poll(Duration timeout) {
-    ConsumerRecords<String, byte[]> records = super.poll(timeout);
-    if (records.isEmpty()) {
-      try {
-        woken.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptException(e);
-      }
+    IdlingMockConsumer() {
+        super("earliest");
     }
-    return records;
-  }
 
-  @Override
-  public synchronized void wakeup() {
-    super.wakeup();
-    woken.release();
-  }
+    @Override
+    public ConsumerRecords<String, byte[]> poll(Duration timeout) {
+        ConsumerRecords<String, byte[]> records = super.poll(timeout);
+        if (records.isEmpty()) {
+            try {
+                woken.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptException(e);
+            }
+        }
+        return records;
+    }
+
+    @Override
+    public synchronized void wakeup() {
+        super.wakeup();
+        woken.release();
+    }
 }

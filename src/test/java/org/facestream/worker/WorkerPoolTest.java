@@ -20,68 +20,96 @@ import org.facestream.metrics.MetricsRegistry;
 import org.junit.jupiter.api.Test;
 
 class WorkerPoolTest {
-  private final Map<String, IdlingMockConsumer> consumers = new ConcurrentHashMap<>();
-  private final Map<String, MockProducer<byte[], byte[]>> producers = new ConcurrentHashMap<>();
-  private final AtomicInteger analyzersOpened = new AtomicInteger();
-  private final AtomicInteger analyzersClosed = new AtomicInteger();
-  /** Instance ids whose producer Kafka refuses (bad credentials). */
-  private final Map<String, Boolean> refused = new ConcurrentHashMap<>();
+    private final Map<String, IdlingMockConsumer> consumers = new ConcurrentHashMap<>();
+    private final Map<String, MockProducer<byte[], byte[]>> producers = new ConcurrentHashMap<>();
+    private final AtomicInteger analyzersOpened = new AtomicInteger();
+    private final AtomicInteger analyzersClosed = new AtomicInteger();
+    /** Instance ids whose producer Kafka refuses (bad credentials). */
+    private final Map<String, Boolean> refused = new ConcurrentHashMap<>();
 
-  private final WorkerClients mocks = new WorkerClients() {
-    @Override
-    public Consumer<String, byte[]> consumer(WorkerConfig config) {
-      return consumers.computeIfAbsent(config.instanceId(), id -> new IdlingMockConsumer());
+    private final WorkerClients mocks = new WorkerClients() {
+        @Override
+        public Consumer<String, byte[]> consumer(WorkerConfig config) {
+            return consumers.computeIfAbsent(config.instanceId(), id -> new IdlingMockConsumer());
+        }
+
+        @Override
+        public Producer<byte[], byte[]> producer(WorkerConfig config) {
+            MockProducer<byte[], byte[]> p =
+                    new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+            if (refused.containsKey(config.instanceId())) {
+                p.initTransactionException =
+                        new SaslAuthenticationException("Authentication failed: Invalid username or password");
+            }
+            producers.put(config.instanceId(), p);
+            return p;
+        }
+    };
+
+    @Test
+    void startsEveryInstanceConsumingWithItsOwnAnalyzerAndCloseStopsThemAll() {
+        try (WorkerPool pool = start(2)) {
+            assertThat(pool.size()).isEqualTo(2);
+            assertThat(analyzersOpened.get()).isEqualTo(2);
+            assertThat(consumers.keySet()).containsExactlyInAnyOrder("pool-0", "pool-1");
+            assertThat(consumers.values())
+                    .allSatisfy(c -> assertThat(c.subscription()).containsExactly(Topics.FRAMES));
+            assertThat(producers.values())
+                    .allSatisfy(p -> assertThat(p.transactionInitialized()).isTrue());
+            assertThat(analyzersClosed.get()).isZero();
+        }
+        assertThat(consumers.values()).allSatisfy(c -> assertThat(c.closed()).isTrue());
+        assertThat(producers.values()).allSatisfy(p -> assertThat(p.closed()).isTrue());
+        assertThat(analyzersClosed.get()).isEqualTo(2);
     }
 
-    @Override
-    public Producer<byte[], byte[]> producer(WorkerConfig config) {
-      MockProducer<byte[], byte[]> p = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-      if (refused.containsKey(config.instanceId())) {
-        p.initTransactionException = new SaslAuthenticationException("Authentication failed: Invalid username or password");
-      }
-      producers.put(config.instanceId(), p);
-      return p;
+    @Test
+    void anInstanceKafkaRefusesFailsTheStartAndEverythingOpenedIsClosed() {
+        refused.put("pool-1", true);
+        assertThatThrownBy(() -> start(2))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(
+                        "worker pool-1 stopped: SaslAuthenticationException: Authentication failed: Invalid username or password");
+        assertThat(consumers.values())
+                .hasSize(2)
+                .allSatisfy(c -> assertThat(c.closed()).isTrue());
+        assertThat(analyzersClosed.get()).isEqualTo(2);
     }
-  };
 
-  @Test
-  void startsEveryInstanceConsumingWithItsOwnAnalyzerAndCloseStopsThemAll() {
-    try (WorkerPool pool = start(2)) {
-      assertThat(pool.size()).isEqualTo(2);
-      assertThat(analyzersOpened.get()).isEqualTo(2);
-      assertThat(consumers.keySet()).containsExactlyInAnyOrder("pool-0", "pool-1");
-      assertThat(consumers.values()).allSatisfy(c -> assertThat(c.subscription()).containsExactly(Topics.FRAMES));
-      assertThat(producers.values()).allSatisfy(p -> assertThat(p.transactionInitialized()).isTrue());
-      assertThat(analyzersClosed.get()).isZero();
+    @Test
+    void instanceSettingsComeFromTheWorkerKeys() {
+        FaceStreamConfig cfg = FaceStreamConfig.load(
+                null,
+                Map.of(),
+                Map.of(
+                        FaceStreamConfig.BATCH_MAX_FRAMES,
+                        "3",
+                        FaceStreamConfig.FRAME_MAX_BYTES,
+                        "2048",
+                        FaceStreamConfig.FRAME_MAX_PIXELS,
+                        "123456",
+                        FaceStreamConfig.MIN_FACE_SCORE,
+                        "0.7",
+                        FaceStreamConfig.MIN_INTEROCULAR,
+                        "9",
+                        FaceStreamConfig.THUMBNAILS,
+                        "true"));
+        WorkerConfig wc = WorkerPool.workerConfig(cfg, "host-1");
+        assertThat(wc)
+                .isEqualTo(new WorkerConfig(
+                        "host-1", 3, 2048, 123456, new FaceQuality.Gate(0.7, 9), true, Duration.ofMillis(200)));
+        assertThat(wc.transactionalId()).isEqualTo("facestream-worker-host-1");
     }
-    assertThat(consumers.values()).allSatisfy(c -> assertThat(c.closed()).isTrue());
-    assertThat(producers.values()).allSatisfy(p -> assertThat(p.closed()).isTrue());
-    assertThat(analyzersClosed.get()).isEqualTo(2);
-  }
 
-  @Test
-  void anInstanceKafkaRefusesFailsTheStartAndEverythingOpenedIsClosed() {
-    refused.put("pool-1", true);
-    assertThatThrownBy(() -> start(2)).isInstanceOf(IllegalStateException.class)
-        .hasMessage("worker pool-1 stopped: SaslAuthenticationException: Authentication failed: Invalid username or password");
-    assertThat(consumers.values()).hasSize(2).allSatisfy(c -> assertThat(c.closed()).isTrue());
-    assertThat(analyzersClosed.get()).isEqualTo(2);
-  }
-
-  @Test
-  void instanceSettingsComeFromTheWorkerKeys() {
-    FaceStreamConfig cfg = FaceStreamConfig.load(null, Map.of(), Map.of(FaceStreamConfig.BATCH_MAX_FRAMES, "3",
-        FaceStreamConfig.FRAME_MAX_BYTES, "2048", FaceStreamConfig.FRAME_MAX_PIXELS, "123456", FaceStreamConfig.MIN_FACE_SCORE, "0.7",
-        FaceStreamConfig.MIN_INTEROCULAR, "9", FaceStreamConfig.THUMBNAILS, "true"));
-    WorkerConfig wc = WorkerPool.workerConfig(cfg, "host-1");
-    assertThat(wc).isEqualTo(new WorkerConfig("host-1", 3, 2048, 123456, new FaceQuality.Gate(0.7, 9), true, Duration.ofMillis(200)));
-    assertThat(wc.transactionalId()).isEqualTo("facestream-worker-host-1");
-  }
-
-  private WorkerPool start(int instances) {
-    return WorkerPool.start(instances, i -> ScriptedVision.config("pool-" + i), () -> {
-      analyzersOpened.incrementAndGet();
-      return ScriptedVision.analyzer(analyzersClosed);
-    }, mocks, new MetricsRegistry());
-  }
+    private WorkerPool start(int instances) {
+        return WorkerPool.start(
+                instances,
+                i -> ScriptedVision.config("pool-" + i),
+                () -> {
+                    analyzersOpened.incrementAndGet();
+                    return ScriptedVision.analyzer(analyzersClosed);
+                },
+                mocks,
+                new MetricsRegistry());
+    }
 }

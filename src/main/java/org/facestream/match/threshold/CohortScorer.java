@@ -30,187 +30,193 @@ import java.util.List;
  * <p>Immutable after construction (the cohort is copied) and thread-safe.
  */
 public final class CohortScorer {
-  /** The smooth-max temperature of GB-CosFace-style scale: s = 32. */
-  public static final double DEFAULT_SCALE = 32;
+    /** The smooth-max temperature of GB-CosFace-style scale: s = 32. */
+    public static final double DEFAULT_SCALE = 32;
 
-  private final float[] rows;
-  /** First row of each identity, plus the total row count at the end. */
-  private final int[] starts;
-  private final int size;
-  private final int dimension;
-  private final double scale;
+    private final float[] rows;
+    /** First row of each identity, plus the total row count at the end. */
+    private final int[] starts;
 
-  /**
-   * @param cohort one template per cohort identity, each of the same length; normalised here
-   * @param scale the smooth-max scale s, positive
-   */
-  public CohortScorer(float[][] cohort, double scale) {
-    this(cohort, singletons(cohort), scale);
-  }
+    private final int size;
+    private final int dimension;
+    private final double scale;
 
-  /**
-   * A cohort whose identities have one or more templates each; an identity's cosine is the max over its own.
-   *
-   * @param identities per identity its templates (at least one), all of the same length; normalised here
-   * @param scale the smooth-max scale s, positive
-   */
-  public static CohortScorer ofIdentities(List<float[][]> identities, double scale) {
-    if (identities == null || identities.size() < 2) {
-      throw new IllegalArgumentException("expected at least two cohort identities, found "
-          + (identities == null ? "none" : identities.size()));
+    /**
+     * @param cohort one template per cohort identity, each of the same length; normalised here
+     * @param scale the smooth-max scale s, positive
+     */
+    public CohortScorer(float[][] cohort, double scale) {
+        this(cohort, singletons(cohort), scale);
     }
-    int[] starts = new int[identities.size() + 1];
-    List<float[]> all = new ArrayList<>();
-    for (int i = 0; i < identities.size(); i++) {
-      float[][] templates = identities.get(i);
-      if (templates == null || templates.length == 0) {
-        throw new IllegalArgumentException("expected at least one template for cohort identity " + i + ", found none");
-      }
-      starts[i] = all.size();
-      all.addAll(Arrays.asList(templates));
+
+    /**
+     * A cohort whose identities have one or more templates each; an identity's cosine is the max over its own.
+     *
+     * @param identities per identity its templates (at least one), all of the same length; normalised here
+     * @param scale the smooth-max scale s, positive
+     */
+    public static CohortScorer ofIdentities(List<float[][]> identities, double scale) {
+        if (identities == null || identities.size() < 2) {
+            throw new IllegalArgumentException("expected at least two cohort identities, found "
+                    + (identities == null ? "none" : identities.size()));
+        }
+        int[] starts = new int[identities.size() + 1];
+        List<float[]> all = new ArrayList<>();
+        for (int i = 0; i < identities.size(); i++) {
+            float[][] templates = identities.get(i);
+            if (templates == null || templates.length == 0) {
+                throw new IllegalArgumentException(
+                        "expected at least one template for cohort identity " + i + ", found none");
+            }
+            starts[i] = all.size();
+            all.addAll(Arrays.asList(templates));
+        }
+        starts[identities.size()] = all.size();
+        return new CohortScorer(all.toArray(float[][]::new), starts, scale);
     }
-    starts[identities.size()] = all.size();
-    return new CohortScorer(all.toArray(float[][]::new), starts, scale);
-  }
 
-  private static int[] singletons(float[][] cohort) {
-    if (cohort == null || cohort.length < 2) {
-      throw new IllegalArgumentException("expected at least two cohort templates, found "
-          + (cohort == null ? "none" : cohort.length));
+    private static int[] singletons(float[][] cohort) {
+        if (cohort == null || cohort.length < 2) {
+            throw new IllegalArgumentException(
+                    "expected at least two cohort templates, found " + (cohort == null ? "none" : cohort.length));
+        }
+        int[] starts = new int[cohort.length + 1];
+        Arrays.setAll(starts, i -> i);
+        return starts;
     }
-    int[] starts = new int[cohort.length + 1];
-    Arrays.setAll(starts, i -> i);
-    return starts;
-  }
 
-  private CohortScorer(float[][] cohort, int[] starts, double scale) {
-    if (cohort == null || cohort.length < 2) {
-      throw new IllegalArgumentException("expected at least two cohort templates, found "
-          + (cohort == null ? "none" : cohort.length));
+    private CohortScorer(float[][] cohort, int[] starts, double scale) {
+        if (cohort == null || cohort.length < 2) {
+            throw new IllegalArgumentException(
+                    "expected at least two cohort templates, found " + (cohort == null ? "none" : cohort.length));
+        }
+        if (!(scale > 0) || !Double.isFinite(scale)) {
+            throw new IllegalArgumentException("expected a positive smooth-max scale, found " + scale);
+        }
+        this.starts = starts;
+        this.size = starts.length - 1;
+        this.dimension = cohort[0].length;
+        this.scale = scale;
+        this.rows = new float[cohort.length * dimension];
+        for (int i = 0; i < cohort.length; i++) {
+            float[] t = cohort[i];
+            if (t == null || t.length != dimension) {
+                throw new IllegalArgumentException("expected cohort template " + i + " of length " + dimension
+                        + ", found " + (t == null ? "null" : t.length));
+            }
+            double norm = Math.sqrt(dot(t, 0, t, dimension));
+            if (!(norm > 0) || !Double.isFinite(norm)) {
+                throw new IllegalArgumentException(
+                        "expected cohort template " + i + " with finite non-zero norm, found " + norm);
+            }
+            for (int j = 0; j < dimension; j++) {
+                rows[i * dimension + j] = (float) (t[j] / norm);
+            }
+        }
     }
-    if (!(scale > 0) || !Double.isFinite(scale)) {
-      throw new IllegalArgumentException("expected a positive smooth-max scale, found " + scale);
+
+    public CohortScorer(float[][] cohort) {
+        this(cohort, DEFAULT_SCALE);
     }
-    this.starts = starts;
-    this.size = starts.length - 1;
-    this.dimension = cohort[0].length;
-    this.scale = scale;
-    this.rows = new float[cohort.length * dimension];
-    for (int i = 0; i < cohort.length; i++) {
-      float[] t = cohort[i];
-      if (t == null || t.length != dimension) {
-        throw new IllegalArgumentException("expected cohort template " + i + " of length " + dimension
-            + ", found " + (t == null ? "null" : t.length));
-      }
-      double norm = Math.sqrt(dot(t, 0, t, dimension));
-      if (!(norm > 0) || !Double.isFinite(norm)) {
-        throw new IllegalArgumentException("expected cohort template " + i + " with finite non-zero norm, found " + norm);
-      }
-      for (int j = 0; j < dimension; j++) {
-        rows[i * dimension + j] = (float) (t[j] / norm);
-      }
+
+    /** Number of cohort identities. */
+    public int size() {
+        return size;
     }
-  }
 
-  public CohortScorer(float[][] cohort) {
-    this(cohort, DEFAULT_SCALE);
-  }
-
-  /** Number of cohort identities. */
-  public int size() {
-    return size;
-  }
-
-  /** Identities in the null half: the K of the quantile level {@code (1-α)^(K/N)}. */
-  public int nullIdentities() {
-    return size / 2;
-  }
-
-  /** Templates behind one null score, on average over the two halves: half the cohort's templates. */
-  public int nullTemplates() {
-    return starts[size] / 2;
-  }
-
-  public int dimension() {
-    return dimension;
-  }
-
-  public double scale() {
-    return scale;
-  }
-
-  /** The probe's best and smooth-max cosines against the cohort; the probe need not be normalised. */
-  public CohortScores score(float[] probe) {
-    if (probe == null || probe.length != dimension) {
-      throw new IllegalArgumentException("expected a probe of length " + dimension + ", found "
-          + (probe == null ? "null" : probe.length));
+    /** Identities in the null half: the K of the quantile level {@code (1-α)^(K/N)}. */
+    public int nullIdentities() {
+        return size / 2;
     }
-    double norm = Math.sqrt(dot(probe, 0, probe, dimension));
-    if (!(norm > 0) || !Double.isFinite(norm)) {
-      throw new IllegalArgumentException("expected a probe with finite non-zero norm, found norm " + norm);
-    }
-    double[] cosines = new double[size];
-    for (int i = 0; i < size; i++) {
-      double best = Double.NEGATIVE_INFINITY;
-      for (int r = starts[i]; r < starts[i + 1]; r++) {
-        best = Math.max(best, dot(rows, r * dimension, probe, dimension) / norm);
-      }
-      cosines[i] = Math.max(-1, Math.min(1, best));
-    }
-    return of(cosines, scale);
-  }
 
-  /**
-   * Null scores and smooth-maxes of given cohort cosines, split as {@link #score} splits the cohort: odd
-   * indices are the null half, even ones the guard half (for simulations that draw cosines directly).
-   */
-  public static CohortScores of(double[] cosines, double scale) {
-    if (cosines.length < 2) {
-      throw new IllegalArgumentException("expected at least two cohort cosines, found " + cosines.length);
+    /** Templates behind one null score, on average over the two halves: half the cohort's templates. */
+    public int nullTemplates() {
+        return starts[size] / 2;
     }
-    return new CohortScores(max(cosines, 1), smoothMax(cosines, 0, scale), max(cosines, 0), smoothMax(cosines, 1, scale));
-  }
 
-  private static double max(double[] cosines, int first) {
-    double m = Double.NEGATIVE_INFINITY;
-    for (int i = first; i < cosines.length; i += 2) {
-      m = Math.max(m, cosines[i]);
+    public int dimension() {
+        return dimension;
     }
-    return m;
-  }
 
-  /** {@code (1/s) log Σ exp(s c_i)} over every other cosine from {@code first}, taken around the max so exp never overflows. */
-  private static double smoothMax(double[] cosines, int first, double scale) {
-    double m = max(cosines, first);
-    double sum = 0;
-    for (int i = first; i < cosines.length; i += 2) {
-      sum += Math.exp(scale * (cosines[i] - m));
+    public double scale() {
+        return scale;
     }
-    return m + Math.log(sum) / scale;
-  }
 
-  private static double dot(float[] a, int offset, float[] b, int length) {
-    double s = 0;
-    for (int j = 0; j < length; j++) {
-      s += a[offset + j] * b[j];
+    /** The probe's best and smooth-max cosines against the cohort; the probe need not be normalised. */
+    public CohortScores score(float[] probe) {
+        if (probe == null || probe.length != dimension) {
+            throw new IllegalArgumentException(
+                    "expected a probe of length " + dimension + ", found " + (probe == null ? "null" : probe.length));
+        }
+        double norm = Math.sqrt(dot(probe, 0, probe, dimension));
+        if (!(norm > 0) || !Double.isFinite(norm)) {
+            throw new IllegalArgumentException("expected a probe with finite non-zero norm, found norm " + norm);
+        }
+        double[] cosines = new double[size];
+        for (int i = 0; i < size; i++) {
+            double best = Double.NEGATIVE_INFINITY;
+            for (int r = starts[i]; r < starts[i + 1]; r++) {
+                best = Math.max(best, dot(rows, r * dimension, probe, dimension) / norm);
+            }
+            cosines[i] = Math.max(-1, Math.min(1, best));
+        }
+        return of(cosines, scale);
     }
-    return s;
-  }
 
-  /**
-   * @param max the best cosine over the null half, in [-1, 1]: the probe's null score
-   * @param smoothMax {@code (1/s) log Σ exp(s cos_j)} over the guard half, n_q: what the decision uses
-   * @param swappedMax the best cosine over the guard half: the null score with the halves' roles swapped
-   * @param swappedSmoothMax the smooth-max over the null half, the guard of {@code swappedMax}
-   */
-  public record CohortScores(double max, double smoothMax, double swappedMax, double swappedSmoothMax) {
-    public CohortScores {
-      if (!(max >= -1 && max <= 1) || !(swappedMax >= -1 && swappedMax <= 1)) {
-        throw new IllegalArgumentException("expected cohort maxima in [-1, 1], found " + max + ", " + swappedMax);
-      }
-      if (!Double.isFinite(smoothMax) || !Double.isFinite(swappedSmoothMax)) {
-        throw new IllegalArgumentException("expected finite smooth-maxima, found " + smoothMax + ", " + swappedSmoothMax);
-      }
+    /**
+     * Null scores and smooth-maxes of given cohort cosines, split as {@link #score} splits the cohort: odd
+     * indices are the null half, even ones the guard half (for simulations that draw cosines directly).
+     */
+    public static CohortScores of(double[] cosines, double scale) {
+        if (cosines.length < 2) {
+            throw new IllegalArgumentException("expected at least two cohort cosines, found " + cosines.length);
+        }
+        return new CohortScores(
+                max(cosines, 1), smoothMax(cosines, 0, scale), max(cosines, 0), smoothMax(cosines, 1, scale));
     }
-  }
+
+    private static double max(double[] cosines, int first) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int i = first; i < cosines.length; i += 2) {
+            m = Math.max(m, cosines[i]);
+        }
+        return m;
+    }
+
+    /** {@code (1/s) log Σ exp(s c_i)} over every other cosine from {@code first}, taken around the max so exp never overflows. */
+    private static double smoothMax(double[] cosines, int first, double scale) {
+        double m = max(cosines, first);
+        double sum = 0;
+        for (int i = first; i < cosines.length; i += 2) {
+            sum += Math.exp(scale * (cosines[i] - m));
+        }
+        return m + Math.log(sum) / scale;
+    }
+
+    private static double dot(float[] a, int offset, float[] b, int length) {
+        double s = 0;
+        for (int j = 0; j < length; j++) {
+            s += a[offset + j] * b[j];
+        }
+        return s;
+    }
+
+    /**
+     * @param max the best cosine over the null half, in [-1, 1]: the probe's null score
+     * @param smoothMax {@code (1/s) log Σ exp(s cos_j)} over the guard half, n_q: what the decision uses
+     * @param swappedMax the best cosine over the guard half: the null score with the halves' roles swapped
+     * @param swappedSmoothMax the smooth-max over the null half, the guard of {@code swappedMax}
+     */
+    public record CohortScores(double max, double smoothMax, double swappedMax, double swappedSmoothMax) {
+        public CohortScores {
+            if (!(max >= -1 && max <= 1) || !(swappedMax >= -1 && swappedMax <= 1)) {
+                throw new IllegalArgumentException(
+                        "expected cohort maxima in [-1, 1], found " + max + ", " + swappedMax);
+            }
+            if (!Double.isFinite(smoothMax) || !Double.isFinite(swappedSmoothMax)) {
+                throw new IllegalArgumentException(
+                        "expected finite smooth-maxima, found " + smoothMax + ", " + swappedSmoothMax);
+            }
+        }
+    }
 }

@@ -18,41 +18,54 @@ import org.facestream.events.BoundingBox;
  * @param lastSeen capture time of the last face
  * @param lastObservationId the last face's observation id
  */
-public record Track(String trackId, String cameraId, BoundingBox box, float[] fused, double evidence, int observations,
-    Instant firstSeen, Instant lastSeen, String lastObservationId) {
-  public Track {
-    Objects.requireNonNull(trackId, "trackId");
-    Objects.requireNonNull(cameraId, "cameraId");
-    Objects.requireNonNull(box, "box");
-    Objects.requireNonNull(firstSeen, "firstSeen");
-    Objects.requireNonNull(lastSeen, "lastSeen");
-    if (fused == null || fused.length == 0) {
-      throw new IllegalArgumentException("expected a fused embedding, found " + (fused == null ? "null" : "length 0"));
+public record Track(
+        String trackId,
+        String cameraId,
+        BoundingBox box,
+        float[] fused,
+        double evidence,
+        int observations,
+        Instant firstSeen,
+        Instant lastSeen,
+        String lastObservationId) {
+    public Track {
+        Objects.requireNonNull(trackId, "trackId");
+        Objects.requireNonNull(cameraId, "cameraId");
+        Objects.requireNonNull(box, "box");
+        Objects.requireNonNull(firstSeen, "firstSeen");
+        Objects.requireNonNull(lastSeen, "lastSeen");
+        if (fused == null || fused.length == 0) {
+            throw new IllegalArgumentException(
+                    "expected a fused embedding, found " + (fused == null ? "null" : "length 0"));
+        }
+        if (!(evidence > 0) || observations < 1) {
+            throw new IllegalArgumentException(
+                    "expected positive evidence and observations, found " + evidence + ", " + observations);
+        }
+        fused = fused.clone();
     }
-    if (!(evidence > 0) || observations < 1) {
-      throw new IllegalArgumentException("expected positive evidence and observations, found " + evidence + ", " + observations);
+
+    @Override
+    public float[] fused() {
+        return fused.clone();
     }
-    fused = fused.clone();
-  }
 
-  @Override
-  public float[] fused() {
-    return fused.clone();
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Track t
+                && trackId.equals(t.trackId)
+                && observations == t.observations
+                && Arrays.equals(fused, t.fused)
+                && lastSeen.equals(t.lastSeen);
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Track t && trackId.equals(t.trackId) && observations == t.observations
-        && Arrays.equals(fused, t.fused) && lastSeen.equals(t.lastSeen);
-  }
+    @Override
+    public int hashCode() {
+        return trackId.hashCode() * 31 + observations;
+    }
 
-  @Override
-  public int hashCode() {
-    return trackId.hashCode() * 31 + observations;
-  }
-
-  @Override
-  public String toString() {
-    return "Track[" + trackId + ", observations=" + observations + ", evidence=" + evidence + "]";
-  }
+    @Override
+    public String toString() {
+        return "Track[" + trackId + ", observations=" + observations + ", evidence=" + evidence + "]";
+    }
 }
