@@ -79,18 +79,6 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    /**
-     * A route: method and path template, as listed in the OpenAPI document.
-     *
-     * @param requires the least role allowed, or null for the open routes (health, metrics, OpenAPI, dashboard files)
-     */
-    public record Route(String method, String template, Role requires) {
-        @Override
-        public String toString() {
-            return method + " " + template;
-        }
-    }
-
     private record Binding(Route route, Pattern pattern, RouteHandler handler) {}
 
     private final MetricsRegistry metrics;

@@ -23,7 +23,7 @@ final class Authentication {
     }
 
     /** The request's principal, or null on an open route; 401 or 403 (counted by reason) otherwise. */
-    Principal authorize(HttpExchange ex, ApiServer.Route route) {
+    Principal authorize(HttpExchange ex, Route route) {
         if (route.requires() == null) {
             return null;
         }

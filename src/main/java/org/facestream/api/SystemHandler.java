@@ -29,7 +29,7 @@ final class SystemHandler {
     private final ClusterProbe cluster;
     private final MatcherProbe matcher;
     private final MetricsRegistry metrics;
-    private final Supplier<List<ApiServer.Route>> routes;
+    private final Supplier<List<Route>> routes;
     private final Instant startedAt = Instant.now();
 
     /** @param routes every route the server answers, for {@code whoami} */
@@ -38,7 +38,7 @@ final class SystemHandler {
             ClusterProbe cluster,
             MatcherProbe matcher,
             MetricsRegistry metrics,
-            Supplier<List<ApiServer.Route>> routes) {
+            Supplier<List<Route>> routes) {
         this.gallery = gallery;
         this.cluster = cluster;
         this.matcher = matcher;
@@ -67,7 +67,7 @@ final class SystemHandler {
         body.put("keyId", who.keyId());
         body.put("role", who.role().label());
         ArrayNode may = body.putArray("routes");
-        for (ApiServer.Route r : routes.get()) {
+        for (Route r : routes.get()) {
             if (r.requires() != null && who.role().includes(r.requires())) {
                 may.add(r.toString());
             }

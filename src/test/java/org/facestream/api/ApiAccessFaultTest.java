@@ -255,13 +255,13 @@ class ApiAccessFaultTest {
         assertThat(table.keySet())
                 .as("the table covers every route")
                 .isEqualTo(new java.util.LinkedHashSet<>(
-                        server.routes().stream().map(ApiServer.Route::toString).toList()));
+                        server.routes().stream().map(Route::toString).toList()));
 
         Map<String, Role> expectedRoles =
                 Map.of("DELETE /api/v1/subjects/{id}", Role.ADMIN, "POST /api/v1/subjects/{id}/faces", Role.OPERATOR);
         Set<String> open =
                 Set.of("GET /api/v1/health", "GET /api/v1/openapi.json", "GET /metrics", "GET /", "GET /{file}");
-        for (ApiServer.Route route : server.routes()) {
+        for (Route route : server.routes()) {
             Call call = table.get(route.toString());
             Role required = route.requires();
             if (open.contains(route.toString())) {
@@ -333,7 +333,7 @@ class ApiAccessFaultTest {
                 .readTree(send(HttpRequest.newBuilder(uri("/api/v1/openapi.json")))
                         .body())
                 .get("paths");
-        for (ApiServer.Route route : server.routes()) {
+        for (Route route : server.routes()) {
             JsonNode op = paths.get(route.template()).get(route.method().toLowerCase(Locale.ROOT));
             assertThat(op.path("x-facestream-role").asText(null))
                     .as(route.toString())
