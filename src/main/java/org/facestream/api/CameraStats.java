@@ -7,13 +7,16 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
  * Per-camera rates over the last minute, from the face observations and identity events the API already
  * reads. Frames without faces never reach those topics, so the frame rate comes from frame sequence
- * numbers (they count every sampled frame): sequences advanced per second of capture time. The window is
- * the last minute of capture time (camera clocks are assumed roughly right). Thread-safe.
+ * numbers (they count every sampled frame): sequences advanced per second of capture time, within the
+ * newest ingest run (sequences restart at 0 when a camera's ingest restarts). The newest frame is the one
+ * captured last, whatever its run and sequence. The window is the last minute of capture time (camera clocks
+ * are assumed roughly right). Thread-safe.
  */
 public final class CameraStats {
     static final Duration WINDOW = Duration.ofMinutes(1);
@@ -29,7 +32,8 @@ public final class CameraStats {
      * @param matchesLastMinute identity events naming a subject in the window
      * @param unknownsLastMinute identity events of unknown faces in the window
      * @param lastFrameAt capture time of the newest frame seen, null if none
-     * @param lastFrameSequence sequence of the newest frame seen, -1 if none
+     * @param lastIngestRun ingest run of the newest frame seen, null if none or its frame had no run
+     * @param lastFrameSequence sequence of the newest frame seen within its run, -1 if none
      * @param facesTotal observations seen since the API started
      */
     public record Snapshot(
@@ -39,16 +43,18 @@ public final class CameraStats {
             long matchesLastMinute,
             long unknownsLastMinute,
             Instant lastFrameAt,
+            String lastIngestRun,
             long lastFrameSequence,
             long facesTotal) {}
 
-    private record Sample(Instant arrivedAt, long sequence, Instant capturedAt) {}
+    private record Sample(Instant arrivedAt, String run, long sequence, Instant capturedAt) {}
 
     private static final class Camera {
         final ArrayDeque<Sample> faces = new ArrayDeque<>();
         final ArrayDeque<Instant> matches = new ArrayDeque<>();
         final ArrayDeque<Instant> unknowns = new ArrayDeque<>();
         Instant lastFrameAt;
+        String lastRun;
         long lastSequence = -1;
         long facesTotal;
     }
@@ -61,27 +67,30 @@ public final class CameraStats {
         this(Clock.systemUTC());
     }
 
-    /** One face observation of {@code cameraId}'s frame {@code sequence}. */
-    public synchronized void observation(String cameraId, long sequence, Instant capturedAt) {
+    /** One face observation of {@code cameraId}'s frame {@code sequence} of ingest run {@code run} (or null). */
+    public synchronized void observation(String cameraId, String run, long sequence, Instant capturedAt) {
         Camera c = cameras.computeIfAbsent(cameraId, k -> new Camera());
         Instant now = clock.instant();
-        c.faces.addLast(new Sample(now, sequence, capturedAt));
+        c.faces.addLast(new Sample(now, run, sequence, capturedAt));
         c.facesTotal++;
-        frameSeen(c, sequence, capturedAt);
+        frameSeen(c, run, sequence, capturedAt);
         evict(c, now);
     }
 
-    /** One identity event of {@code cameraId}. */
-    public synchronized void decision(String cameraId, long sequence, Instant capturedAt, boolean match) {
+    /** One identity event of {@code cameraId}'s frame {@code sequence} of ingest run {@code run} (or null). */
+    public synchronized void decision(String cameraId, String run, long sequence, Instant capturedAt, boolean match) {
         Camera c = cameras.computeIfAbsent(cameraId, k -> new Camera());
         Instant now = clock.instant();
         (match ? c.matches : c.unknowns).addLast(now);
-        frameSeen(c, sequence, capturedAt);
+        frameSeen(c, run, sequence, capturedAt);
         evict(c, now);
     }
 
-    private static void frameSeen(Camera c, long sequence, Instant capturedAt) {
-        if (sequence > c.lastSequence) {
+    private static void frameSeen(Camera c, String run, long sequence, Instant capturedAt) {
+        if (c.lastFrameAt == null
+                || capturedAt.isAfter(c.lastFrameAt)
+                || (capturedAt.equals(c.lastFrameAt) && Objects.equals(run, c.lastRun) && sequence > c.lastSequence)) {
+            c.lastRun = run;
             c.lastSequence = sequence;
             c.lastFrameAt = capturedAt;
         }
@@ -125,6 +134,9 @@ public final class CameraStats {
                 Instant minAt = null;
                 Instant maxAt = null;
                 for (Sample s : c.faces) {
+                    if (!Objects.equals(s.run(), c.lastRun)) {
+                        continue; // another run's sequences count from another 0
+                    }
                     if (s.sequence() < minSeq) {
                         minSeq = s.sequence();
                         minAt = s.capturedAt();
@@ -134,7 +146,7 @@ public final class CameraStats {
                         maxAt = s.capturedAt();
                     }
                 }
-                double span = Duration.between(minAt, maxAt).toMillis() / 1000.0;
+                double span = minAt == null ? 0 : Duration.between(minAt, maxAt).toMillis() / 1000.0;
                 framesPerSecond = maxSeq > minSeq && span > 0 ? (maxSeq - minSeq) / span : 0;
             }
             out.add(new Snapshot(
@@ -144,6 +156,7 @@ public final class CameraStats {
                     c.matches.size(),
                     c.unknowns.size(),
                     c.lastFrameAt,
+                    c.lastRun,
                     c.lastSequence,
                     c.facesTotal));
         });

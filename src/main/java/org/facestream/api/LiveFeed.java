@@ -38,7 +38,7 @@ public final class LiveFeed implements AutoCloseable {
     /** An identity event: kept, streamed to SSE clients (once per id) and counted for its camera. */
     public void accept(IdentityEvent e) {
         if (events.add(e)) {
-            cameras.decision(e.cameraId(), e.frameSequence(), e.capturedAt(), e.isMatch());
+            cameras.decision(e.cameraId(), e.ingestRun(), e.frameSequence(), e.capturedAt(), e.isMatch());
             try {
                 hub.publish(Json.MAPPER.writeValueAsString(IdentityEventSerde.toCloudEvent(e)));
             } catch (JsonProcessingException ex) {
@@ -49,7 +49,7 @@ public final class LiveFeed implements AutoCloseable {
 
     /** A face observation: counted for its camera; its thumbnail kept when it carries one. */
     public void accept(FaceObservation o) {
-        cameras.observation(o.cameraId(), o.frameSequence(), o.capturedAt());
+        cameras.observation(o.cameraId(), o.ingestRun(), o.frameSequence(), o.capturedAt());
         byte[] thumb = o.thumbnailJpeg();
         if (thumb != null && thumb.length > 0) {
             thumbnails.put(o.observationId(), thumb);

@@ -7,10 +7,14 @@ import java.util.Objects;
 /**
  * One face found in one frame by a vision worker, written to {@link Topics#FACES} keyed by camera id.
  *
- * @param observationId {@code cameraId/frameSequence/faceIndex}; stable across retries, so identity events
- *     derived from it can be de-duplicated downstream
+ * @param observationId {@link #idOf(String, String, long, int) cameraId/ingestRun/frameSequence/faceIndex}:
+ *     the same for every copy of one observation (a retry, a re-delivery), different for every other face, also
+ *     across restarts of the camera's ingest; identity events take it as their id, so consumers de-duplicate
+ *     by it
  * @param cameraId camera that captured the frame
- * @param frameSequence sequence number of the frame within its camera
+ * @param ingestRun the frame's ingest run ({@link Frame#ingestRun()}); null for frames without one (layout 1),
+ *     whose observation ids are {@code cameraId/frameSequence/faceIndex}
+ * @param frameSequence sequence number of the frame within its camera's ingest run
  * @param faceIndex index of the face within the frame (detector order, highest score first)
  * @param capturedAt when the frame was captured
  * @param observedAt when the worker finished embedding the face
@@ -27,6 +31,7 @@ import java.util.Objects;
 public record FaceObservation(
         String observationId,
         String cameraId,
+        String ingestRun,
         long frameSequence,
         int faceIndex,
         Instant capturedAt,
@@ -42,7 +47,8 @@ public record FaceObservation(
 
     public FaceObservation {
         Validation.requireId("cameraId", cameraId);
-        String expectedId = idOf(cameraId, frameSequence, faceIndex);
+        Validation.requireRunOrNull(ingestRun);
+        String expectedId = idOf(cameraId, ingestRun, frameSequence, faceIndex);
         if (!expectedId.equals(observationId)) {
             throw new IllegalArgumentException("expected observationId " + expectedId + ", found " + observationId);
         }
@@ -60,9 +66,54 @@ public record FaceObservation(
         thumbnailJpeg = thumbnailJpeg == null ? null : thumbnailJpeg.clone();
     }
 
-    /** The observation id for a face: {@code cameraId/frameSequence/faceIndex}. */
+    /** An observation of a frame without an ingest run (layout 1 frames). */
+    public FaceObservation(
+            String observationId,
+            String cameraId,
+            long frameSequence,
+            int faceIndex,
+            Instant capturedAt,
+            Instant observedAt,
+            int frameWidth,
+            int frameHeight,
+            BoundingBox box,
+            float[] landmarks,
+            FaceQuality quality,
+            float[] embedding,
+            String modelPackId,
+            byte[] thumbnailJpeg) {
+        this(
+                observationId,
+                cameraId,
+                null,
+                frameSequence,
+                faceIndex,
+                capturedAt,
+                observedAt,
+                frameWidth,
+                frameHeight,
+                box,
+                landmarks,
+                quality,
+                embedding,
+                modelPackId,
+                thumbnailJpeg);
+    }
+
+    /**
+     * The observation id of a face: {@code cameraId/ingestRun/frameSequence/faceIndex}, or {@code
+     * cameraId/frameSequence/faceIndex} when the frame has no ingest run. Camera ids and runs hold no slash, so
+     * the parts can be told apart.
+     */
+    public static String idOf(String cameraId, String ingestRun, long frameSequence, int faceIndex) {
+        return ingestRun == null
+                ? cameraId + "/" + frameSequence + "/" + faceIndex
+                : cameraId + "/" + ingestRun + "/" + frameSequence + "/" + faceIndex;
+    }
+
+    /** The observation id of a face of a frame without an ingest run: {@code cameraId/frameSequence/faceIndex}. */
     public static String idOf(String cameraId, long frameSequence, int faceIndex) {
-        return cameraId + "/" + frameSequence + "/" + faceIndex;
+        return idOf(cameraId, null, frameSequence, faceIndex);
     }
 
     @Override
@@ -85,6 +136,7 @@ public record FaceObservation(
         return new FaceObservation(
                 observationId,
                 cameraId,
+                ingestRun,
                 frameSequence,
                 faceIndex,
                 capturedAt,
@@ -104,6 +156,7 @@ public record FaceObservation(
         return new FaceObservation(
                 observationId,
                 cameraId,
+                ingestRun,
                 frameSequence,
                 faceIndex,
                 capturedAt,

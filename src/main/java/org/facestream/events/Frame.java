@@ -1,14 +1,19 @@
 package org.facestream.events;
 
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /**
  * One camera frame, JPEG-encoded, as produced by ingest to {@link Topics#FRAMES}.
  *
  * @param cameraId stable id of the camera (the record key)
- * @param sequence frame number within the camera's stream, starting at 0, strictly increasing
+ * @param ingestRun the ingest run that produced the frame: a fresh id each time an ingest of the camera starts
+ *     ({@link #newIngestRun()}), so that {@code cameraId/ingestRun/sequence} names one frame for ever although
+ *     the sequence restarts at 0; null for frames written in the v1 layout, which had no run
+ * @param sequence frame number within the camera's ingest run, starting at 0, strictly increasing
  * @param capturedAt wall-clock time the frame was captured (for a file: when ingest read it)
  * @param mediaTimeMillis position of the frame in its source in milliseconds, or -1 for a live source
  * @param width frame width in pixels
@@ -16,10 +21,19 @@ import java.util.Objects;
  * @param jpeg the JPEG bytes (copied in and out)
  */
 public record Frame(
-        String cameraId, long sequence, Instant capturedAt, long mediaTimeMillis, int width, int height, byte[] jpeg) {
+        String cameraId,
+        String ingestRun,
+        long sequence,
+        Instant capturedAt,
+        long mediaTimeMillis,
+        int width,
+        int height,
+        byte[] jpeg) {
+    private static final SecureRandom RUNS = new SecureRandom();
 
     public Frame {
         Validation.requireId("cameraId", cameraId);
+        Validation.requireRunOrNull(ingestRun);
         Objects.requireNonNull(capturedAt, "capturedAt");
         if (sequence < 0) {
             throw new IllegalArgumentException("expected sequence >= 0, found " + sequence);
@@ -32,6 +46,23 @@ public record Frame(
             throw new IllegalArgumentException("expected JPEG bytes, found an empty frame");
         }
         jpeg = jpeg.clone();
+    }
+
+    /** A frame without an ingest run, as the v1 layout carried them. */
+    public Frame(
+            String cameraId,
+            long sequence,
+            Instant capturedAt,
+            long mediaTimeMillis,
+            int width,
+            int height,
+            byte[] jpeg) {
+        this(cameraId, null, sequence, capturedAt, mediaTimeMillis, width, height, jpeg);
+    }
+
+    /** A new ingest run id: 16 lowercase hex digits of 64 random bits (a collision needs about 4 billion runs). */
+    public static String newIngestRun() {
+        return HexFormat.of().toHexDigits(RUNS.nextLong());
     }
 
     @Override
@@ -52,18 +83,20 @@ public record Frame(
                 && width == f.width
                 && height == f.height
                 && cameraId.equals(f.cameraId)
+                && Objects.equals(ingestRun, f.ingestRun)
                 && capturedAt.equals(f.capturedAt)
                 && Arrays.equals(jpeg, f.jpeg);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(cameraId, sequence, capturedAt, mediaTimeMillis, width, height) * 31
+        return Objects.hash(cameraId, ingestRun, sequence, capturedAt, mediaTimeMillis, width, height) * 31
                 + Arrays.hashCode(jpeg);
     }
 
     @Override
     public String toString() {
-        return "Frame[" + cameraId + "/" + sequence + ", " + width + "x" + height + ", " + jpeg.length + " bytes]";
+        return "Frame[" + cameraId + "/" + (ingestRun == null ? "" : ingestRun + "/") + sequence + ", " + width + "x"
+                + height + ", " + jpeg.length + " bytes]";
     }
 }

@@ -8,14 +8,16 @@ import java.util.Objects;
  * The matcher's decision for one face observation, written to {@link Topics#IDENTITIES} as a CloudEvents
  * 1.0 JSON document (see {@code topologies/schemas/identity-event.md}).
  *
- * @param id event id, equal to the observation id ({@code cameraId/frameSequence/faceIndex}), so a
- *     replayed observation yields the same id and consumers can de-duplicate
+ * @param id event id, equal to the id of the observation it decides ({@link FaceObservation#idOf(String, String,
+ *     long, int) cameraId/ingestRun/frameSequence/faceIndex}): every copy of one observation (a replay, a
+ *     re-delivery) yields the same id, so consumers de-duplicate by it, and distinct observations never share one
  * @param subjectId the matched subject, or null when the face is unknown
  * @param score best cosine similarity against the gallery in [-1, 1] (-1 when the gallery is empty)
  * @param bestCandidateId the subject with the best score whether or not it passed, null for an empty gallery
  * @param threshold the threshold that decided
  * @param cameraId camera of the frame
- * @param frameSequence frame sequence within the camera
+ * @param ingestRun ingest run of the frame, null for frames without one
+ * @param frameSequence frame sequence within the camera's ingest run
  * @param faceIndex face index within the frame
  * @param capturedAt when the frame was captured
  * @param decidedAt when the matcher decided
@@ -34,6 +36,7 @@ public record IdentityEvent(
         String bestCandidateId,
         ThresholdRef threshold,
         String cameraId,
+        String ingestRun,
         long frameSequence,
         int faceIndex,
         Instant capturedAt,
@@ -53,7 +56,8 @@ public record IdentityEvent(
 
     public IdentityEvent {
         Validation.requireId("cameraId", cameraId);
-        String expectedId = FaceObservation.idOf(cameraId, frameSequence, faceIndex);
+        Validation.requireRunOrNull(ingestRun);
+        String expectedId = FaceObservation.idOf(cameraId, ingestRun, frameSequence, faceIndex);
         if (!expectedId.equals(id)) {
             throw new IllegalArgumentException("expected id " + expectedId + ", found " + id);
         }
@@ -72,7 +76,7 @@ public record IdentityEvent(
         candidates = candidates == null ? List.of() : List.copyOf(candidates);
     }
 
-    /** An event deciding one face on its own (no track). */
+    /** An event deciding one face, of a frame without an ingest run, on its own (no track). */
     public IdentityEvent(
             String id,
             String subjectId,
@@ -96,6 +100,7 @@ public record IdentityEvent(
                 bestCandidateId,
                 threshold,
                 cameraId,
+                null,
                 frameSequence,
                 faceIndex,
                 capturedAt,
@@ -117,6 +122,7 @@ public record IdentityEvent(
                 bestCandidateId,
                 threshold,
                 cameraId,
+                ingestRun,
                 frameSequence,
                 faceIndex,
                 capturedAt,

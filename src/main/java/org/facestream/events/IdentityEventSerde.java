@@ -3,9 +3,11 @@ package org.facestream.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -13,10 +15,20 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * {@link IdentityEvent} as a CloudEvents 1.0 structured-mode JSON document: the envelope ({@code id},
  * {@code source}, {@code type}, {@code subject}, {@code time}) plus the event itself under {@code data}.
+ * Serializing with headers (as every Kafka producer, Kafka Streams included, does) follows the CloudEvents
+ * Kafka protocol binding for structured mode: the record's {@code content-type} header is set to the event
+ * format's media type, {@value #CONTENT_TYPE}, replacing any it carried (Kafka Streams copies the input
+ * record's headers to its output), so CloudEvents SDKs recognise the records.
  */
 public final class IdentityEventSerde
         implements Serde<IdentityEvent>, Serializer<IdentityEvent>, Deserializer<IdentityEvent> {
     public static final String SOURCE = "/facestream/matcher";
+    /** The Kafka header naming a record's media type in the CloudEvents Kafka protocol binding. */
+    public static final String CONTENT_TYPE_HEADER = "content-type";
+    /** The structured-mode media type of the CloudEvents JSON event format. */
+    public static final String CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8";
+
+    private static final byte[] CONTENT_TYPE_BYTES = CONTENT_TYPE.getBytes(StandardCharsets.UTF_8);
 
     /** The CloudEvents document for an event, as a JSON tree. */
     public static ObjectNode toCloudEvent(IdentityEvent e) {
@@ -42,6 +54,16 @@ public final class IdentityEventSerde
         } catch (IOException ex) {
             throw new SerializationException("cannot write identity event " + e.id(), ex);
         }
+    }
+
+    @Override
+    public byte[] serialize(String topic, Headers headers, IdentityEvent e) {
+        byte[] bytes = serialize(topic, e);
+        if (bytes != null && headers != null) {
+            headers.remove(CONTENT_TYPE_HEADER);
+            headers.add(CONTENT_TYPE_HEADER, CONTENT_TYPE_BYTES);
+        }
+        return bytes;
     }
 
     @Override

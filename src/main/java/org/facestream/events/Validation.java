@@ -6,6 +6,8 @@ import java.util.regex.Pattern;
 final class Validation {
     /** Ids travel in keys, URLs and file names: keep them to a safe alphabet. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
+    /** Ingest runs are one segment of an observation id: no slash, no dot, short. */
+    private static final Pattern RUN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,39}");
 
     private Validation() {}
 
@@ -13,6 +15,14 @@ final class Validation {
         if (id == null || !ID.matcher(id).matches()) {
             throw new IllegalArgumentException("expected " + what + " of 1-128 characters [A-Za-z0-9._:@-], found "
                     + (id == null ? "null" : "'" + id + "'"));
+        }
+    }
+
+    /** An ingest run id, or null for records written before runs existed. */
+    static void requireRunOrNull(String run) {
+        if (run != null && !RUN.matcher(run).matches()) {
+            throw new IllegalArgumentException(
+                    "expected ingestRun of 1-40 characters [A-Za-z0-9-] (or none), found '" + run + "'");
         }
     }
 

@@ -34,6 +34,9 @@ public final class CameraIngest implements AutoCloseable {
     private final FrameProducer producer;
     private final JpegFrameEncoder encoder;
     private final LatestFrameHandoff<SampledFrame> handoff;
+    /** This ingest's run: frame sequences restart at 0 with every ingest, so ids carry the run too. */
+    private final String ingestRun = Frame.newIngestRun();
+
     private final AtomicLong grabbed = new AtomicLong();
     private final AtomicLong sampled = new AtomicLong();
     private final AtomicLong encodeFailures = new AtomicLong();
@@ -103,8 +106,9 @@ public final class CameraIngest implements AutoCloseable {
         }
         startNanos = System.nanoTime();
         log.info(
-                "{}: ingesting {} at {} fps{}{} (handoff {} x{})",
+                "{}: ingest run {}: ingesting {} at {} fps{}{} (handoff {} x{})",
                 settings.cameraId(),
+                ingestRun,
                 source.description(),
                 settings.fps() == 0 ? "every" : settings.fps(),
                 settings.realtime() ? ", real time" : "",
@@ -220,6 +224,7 @@ public final class CameraIngest implements AutoCloseable {
                 try (item) {
                     Frame frame = encoder.encode(
                             settings.cameraId(),
+                            ingestRun,
                             item.sequence(),
                             item.capturedAt(),
                             item.frame().mediaTimeMillis(),
@@ -255,6 +260,11 @@ public final class CameraIngest implements AutoCloseable {
                 errors,
                 producer.failed() + encodeFailures.get(),
                 elapsed);
+    }
+
+    /** The ingest run id every frame of this ingest carries ({@link Frame#ingestRun()}). */
+    public String ingestRun() {
+        return ingestRun;
     }
 
     /** The handoff policy chosen for this source and settings. */

@@ -34,7 +34,8 @@ public final class JpegFrameEncoder {
     }
 
     /** Encodes {@code bgr} (not modified, not released) into a frame; width and height are the encoded size. */
-    public Frame encode(String cameraId, long sequence, Instant capturedAt, long mediaTimeMillis, Mat bgr) {
+    public Frame encode(
+            String cameraId, String ingestRun, long sequence, Instant capturedAt, long mediaTimeMillis, Mat bgr) {
         Mat scaled = scale(bgr);
         try (var params = new Closer(new MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, quality));
                 var buffer = new Closer(new MatOfByte())) {
@@ -42,7 +43,8 @@ public final class JpegFrameEncoder {
                 throw new IllegalStateException("OpenCV could not JPEG-encode frame " + cameraId + "/" + sequence);
             }
             byte[] jpeg = ((MatOfByte) buffer.mat).toArray();
-            return new Frame(cameraId, sequence, capturedAt, mediaTimeMillis, scaled.cols(), scaled.rows(), jpeg);
+            return new Frame(
+                    cameraId, ingestRun, sequence, capturedAt, mediaTimeMillis, scaled.cols(), scaled.rows(), jpeg);
         } finally {
             if (scaled != bgr) {
                 scaled.release();

@@ -112,6 +112,7 @@ public final class ObservationMatcher {
                 ranking.bestSubjectId(),
                 decision.threshold(),
                 observation.cameraId(),
+                observation.ingestRun(),
                 observation.frameSequence(),
                 observation.faceIndex(),
                 observation.capturedAt(),
@@ -120,6 +121,7 @@ public final class ObservationMatcher {
                 observation.quality(),
                 observation.modelPackId(),
                 ranking.galleryVersion(),
-                candidates);
+                candidates,
+                null);
     }
 }

@@ -38,8 +38,9 @@ public final class FaceObservations {
             }
             int index = out.size();
             out.add(new FaceObservation(
-                    FaceObservation.idOf(frame.cameraId(), frame.sequence(), index),
+                    FaceObservation.idOf(frame.cameraId(), frame.ingestRun(), frame.sequence(), index),
                     frame.cameraId(),
+                    frame.ingestRun(),
                     frame.sequence(),
                     index,
                     frame.capturedAt(),

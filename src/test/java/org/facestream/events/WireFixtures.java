@@ -38,9 +38,16 @@ public final class WireFixtures {
     }
 
     public static FaceObservation observation(String camera, long seq, int face, float[] embedding, String pack) {
+        return observation(camera, null, seq, face, embedding, pack);
+    }
+
+    /** An observation of ingest run {@code run} (null: a frame without one). */
+    public static FaceObservation observation(
+            String camera, String run, long seq, int face, float[] embedding, String pack) {
         return new FaceObservation(
-                FaceObservation.idOf(camera, seq, face),
+                FaceObservation.idOf(camera, run, seq, face),
                 camera,
+                run,
                 seq,
                 face,
                 T0,

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 class WireRecordsTest {
@@ -30,6 +31,68 @@ class WireRecordsTest {
         assertThat(java.util.HexFormat.of().formatHex(bytes))
                 .isEqualTo("46534631" + "0001" + "63" + "0000000000000001" + "00000000" + "6b040090" + "075bcd15"
                         + "0000000000000021" + "00000280" + "00000168" + "00000007" + "ffd8010203ffd9");
+    }
+
+    @Test
+    void frameWithAnIngestRunIsWrittenInLayout2AndReadBack() {
+        Frame f = new Frame("c", "r1", 1, WireFixtures.T0, 33, 640, 360, JPEG);
+        byte[] bytes = EventSerdes.frames().serialize(Topics.FRAMES, f);
+        // golden layout 2: magic FSF2, u16 id length, id, u8 run length, run, then layout 1's fields
+        assertThat(java.util.HexFormat.of().formatHex(bytes))
+                .isEqualTo("46534632" + "0001" + "63" + "02" + "7231" + "0000000000000001" + "00000000" + "6b040090"
+                        + "075bcd15" + "0000000000000021" + "00000280" + "00000168" + "00000007" + "ffd8010203ffd9");
+        Frame back = EventSerdes.frames().deserialize(Topics.FRAMES, bytes);
+        assertThat(back).isEqualTo(f);
+        assertThat(back.ingestRun()).isEqualTo("r1");
+        // layout 1 (no run) still reads, as frames of older ingests
+        assertThat(EventSerdes.frames()
+                        .deserialize(
+                                Topics.FRAMES,
+                                EventSerdes.frames().serialize(Topics.FRAMES, WireFixtures.frame("c", 1, JPEG)))
+                        .ingestRun())
+                .isNull();
+    }
+
+    @Test
+    void ingestRunsAreRandomHexAndRefuseSlashes() {
+        String run = Frame.newIngestRun();
+        assertThat(run).matches("[0-9a-f]{16}");
+        assertThat(Frame.newIngestRun()).isNotEqualTo(run);
+        assertThatThrownBy(() -> new Frame("c", "a/b", 0, WireFixtures.T0, 0, 1, 1, JPEG))
+                .hasMessage("expected ingestRun of 1-40 characters [A-Za-z0-9-] (or none), found 'a/b'");
+    }
+
+    @Test
+    void observationIdsTellIngestRunsApartAndRepeatForCopiesOfOneObservation() {
+        float[] e = WireFixtures.unitVector(1, 8);
+        FaceObservation first = WireFixtures.observation("cam-1", "00000000000000aa", 0, 0, e, "p");
+        FaceObservation restarted = WireFixtures.observation("cam-1", "00000000000000bb", 0, 0, e, "p");
+        assertThat(first.observationId()).isEqualTo("cam-1/00000000000000aa/0/0");
+        assertThat(restarted.observationId()).isNotEqualTo(first.observationId());
+        FaceObservation copy = EventSerdes.faces()
+                .deserialize(Topics.FACES, EventSerdes.faces().serialize(Topics.FACES, first));
+        assertThat(copy.observationId()).isEqualTo(first.observationId());
+        assertThat(copy.ingestRun()).isEqualTo("00000000000000aa");
+        // an observation without a run (of a layout 1 frame) keeps the old id form, and reads without the field
+        assertThat(WireFixtures.observation("cam-1", 0, 0, e, "p").observationId())
+                .isEqualTo("cam-1/0/0");
+        assertThatThrownBy(() -> new FaceObservation(
+                        "cam-1/0/0",
+                        "cam-1",
+                        "00000000000000aa",
+                        0,
+                        0,
+                        WireFixtures.T0,
+                        WireFixtures.T0,
+                        1,
+                        1,
+                        new BoundingBox(0, 0, 1, 1),
+                        new float[10],
+                        WireFixtures.quality(),
+                        new float[] {1},
+                        "p",
+                        null))
+                .hasMessage("expected observationId cam-1/00000000000000aa/0/0, found cam-1/0/0");
     }
 
     // Random, truncated and flipped bytes of every message: org.facestream.fault.DeserializerFuzzFaultTest.
@@ -148,12 +211,13 @@ class WireRecordsTest {
     @Test
     void identityEventIsACloudEventAndRoundTrips() throws Exception {
         IdentityEvent e = new IdentityEvent(
-                "cam-1/4/1",
+                "cam-1/5f3a9c0e12d4b7a8/4/1",
                 "obama",
                 0.61,
                 "obama",
                 new ThresholdRef(0.35, 0, "fixed"),
                 "cam-1",
+                "5f3a9c0e12d4b7a8",
                 4,
                 1,
                 WireFixtures.T0,
@@ -162,17 +226,26 @@ class WireRecordsTest {
                 WireFixtures.quality(),
                 "pack",
                 3,
-                List.of(new IdentityEvent.Candidate("obama", 0.61), new IdentityEvent.Candidate("biden", 0.05)));
-        byte[] bytes = EventSerdes.identities().serialize(Topics.IDENTITIES, e);
+                List.of(new IdentityEvent.Candidate("obama", 0.61), new IdentityEvent.Candidate("biden", 0.05)),
+                null);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("content-type", "application/json".getBytes(StandardCharsets.UTF_8)); // e.g. copied from input
+        byte[] bytes = EventSerdes.identities().serialize(Topics.IDENTITIES, headers, e);
         var tree = Json.MAPPER.readTree(bytes);
         assertThat(tree.get("specversion").asText()).isEqualTo("1.0");
         assertThat(tree.get("type").asText()).isEqualTo("org.facestream.identity.v1");
         assertThat(tree.get("subject").asText()).isEqualTo("obama");
-        assertThat(tree.get("id").asText()).isEqualTo("cam-1/4/1");
+        assertThat(tree.get("id").asText()).isEqualTo("cam-1/5f3a9c0e12d4b7a8/4/1");
         assertThat(tree.get("source").asText()).isEqualTo("/facestream/matcher/cam-1");
+        assertThat(tree.at("/data/ingestRun").asText()).isEqualTo("5f3a9c0e12d4b7a8");
         assertThat(tree.get("data").has("embedding")).isFalse();
         assertThat(EventSerdes.identities().deserialize(Topics.IDENTITIES, bytes))
                 .isEqualTo(e);
+        // the Kafka protocol binding's structured mode: exactly one content-type header, the event format's
+        assertThat(headers.headers("content-type"))
+                .singleElement()
+                .extracting(h -> new String(h.value(), StandardCharsets.UTF_8))
+                .isEqualTo("application/cloudevents+json; charset=UTF-8");
     }
 
     @Test

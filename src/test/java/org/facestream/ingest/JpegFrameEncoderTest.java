@@ -19,7 +19,7 @@ class JpegFrameEncoderTest {
     void encodesAHamiltonFrameAndDecodesBackClose() throws Exception {
         try (var source = VideoFileSource.open(SharedData.video("hamilton-clip-640x360.mp4"), false);
                 GrabbedFrame g = source.next()) {
-            Frame frame = new JpegFrameEncoder(85, 0).encode("cam-1", 7, AT, g.mediaTimeMillis(), g.image());
+            Frame frame = new JpegFrameEncoder(85, 0).encode("cam-1", "r1", 7, AT, g.mediaTimeMillis(), g.image());
             assertThat(frame.cameraId()).isEqualTo("cam-1");
             assertThat(frame.sequence()).isEqualTo(7);
             assertThat(frame.width()).isEqualTo(640);
@@ -43,13 +43,13 @@ class JpegFrameEncoderTest {
     void downscalesSoTheLongerSideFits() throws Exception {
         try (var source = VideoFileSource.open(SharedData.video("hamilton-clip-640x360.mp4"), false);
                 GrabbedFrame g = source.next()) {
-            Frame small = new JpegFrameEncoder(85, 320).encode("cam-1", 0, AT, 0, g.image());
+            Frame small = new JpegFrameEncoder(85, 320).encode("cam-1", "r1", 0, AT, 0, g.image());
             assertThat(small.width()).isEqualTo(320);
             assertThat(small.height()).isEqualTo(180);
             assertThat(g.image().cols()).as("the source Mat is left alone").isEqualTo(640);
-            Frame same = new JpegFrameEncoder(85, 1280).encode("cam-1", 0, AT, 0, g.image());
+            Frame same = new JpegFrameEncoder(85, 1280).encode("cam-1", "r1", 0, AT, 0, g.image());
             assertThat(same.width()).isEqualTo(640);
-            Frame lowQuality = new JpegFrameEncoder(30, 0).encode("cam-1", 0, AT, 0, g.image());
+            Frame lowQuality = new JpegFrameEncoder(30, 0).encode("cam-1", "r1", 0, AT, 0, g.image());
             assertThat(lowQuality.jpegLength()).isLessThan(same.jpegLength());
         }
     }
