@@ -262,6 +262,11 @@ public final class CameraIngest implements AutoCloseable {
                 elapsed);
     }
 
+    /** Failed attempts to connect to a live camera (at start or after a drop); 0 for files and folders. */
+    public long connectFailures() {
+        return source.connectFailures();
+    }
+
     /** The ingest run id every frame of this ingest carries ({@link Frame#ingestRun()}). */
     public String ingestRun() {
         return ingestRun;

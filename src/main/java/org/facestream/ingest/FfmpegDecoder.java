@@ -2,7 +2,11 @@ package org.facestream.ingest;
 
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -18,9 +22,17 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: one grab thread opens, reads and closes it.
  */
 final class FfmpegDecoder implements AutoCloseable {
+    /** JavaCV's error messages end with advice meant for its own users; ours say what happened instead. */
+    private static final List<String> JAVACV_ADVICE = List.of(
+            " (For more details, make sure FFmpegLogCallback.set() has been called.)",
+            " (Has setFormat() been called?)");
+
+    private static final Pattern FFMPEG_ERROR = Pattern.compile("error (-\\d+)");
+
     static {
-        // FFmpeg prints every concealed macroblock error to stderr otherwise; our own log says what matters.
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+        // FFmpeg writes its own lines (every concealed macroblock error, every refused connection) straight to
+        // standard error otherwise; they go to the logger at DEBUG, and our messages say what matters
+        FfmpegLog.install();
     }
 
     /** The stream's name in messages (passwords redacted). */
@@ -54,12 +66,13 @@ final class FfmpegDecoder implements AutoCloseable {
         options.forEach(grabber::setOption);
         try {
             grabber.start();
-        } catch (FrameGrabber.Exception | RuntimeException e) {
+        } catch (FrameGrabber.Exception e) {
             closeQuietly(grabber);
-            String why = String.valueOf(e.getMessage())
-                    .replace(url, shown)
-                    .replace(" (For more details, make sure FFmpegLogCallback.set() has been called.)", "");
-            String message = "cannot open video " + shown + ": " + why;
+            // not chained: JavaCV's message is in ours, cleaned, and a cause would repeat it (with the password)
+            throw new SourceException("cannot open video " + shown + ": " + why(e, url, shown));
+        } catch (RuntimeException e) {
+            closeQuietly(grabber);
+            String message = "cannot open video " + shown + ": " + why(e, url, shown);
             throw url.equals(shown) ? new SourceException(message, e) : new SourceException(message);
         }
         if (grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
@@ -67,6 +80,29 @@ final class FfmpegDecoder implements AutoCloseable {
             throw new SourceException("expected a video stream in " + shown + ", found none");
         }
         return new FfmpegDecoder(shown, grabber);
+    }
+
+    /**
+     * JavaCV's message without its advice, the URL shown as {@code shown}, and FFmpeg's error code spelled out:
+     * {@code avformat_open_input() error -111: Could not open input "rtsp://cam/1". (Connection refused)}.
+     */
+    static String why(Exception e, String url, String shown) {
+        String why = String.valueOf(e.getMessage()).replace(url, shown);
+        for (String advice : JAVACV_ADVICE) {
+            why = why.replace(advice, "");
+        }
+        Matcher code = FFMPEG_ERROR.matcher(why);
+        if (code.find()) {
+            byte[] text = new byte[256];
+            if (avutil.av_strerror(Integer.parseInt(code.group(1)), text, text.length) == 0) {
+                int end = 0;
+                while (end < text.length && text[end] != 0) {
+                    end++;
+                }
+                why = why + " (" + new String(text, 0, end, StandardCharsets.UTF_8) + ")";
+            }
+        }
+        return why;
     }
 
     int width() {

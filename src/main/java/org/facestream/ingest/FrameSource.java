@@ -41,6 +41,14 @@ public interface FrameSource extends AutoCloseable {
     /** Pictures skipped because they could not be decoded, since the source was opened. */
     long decodeErrors();
 
+    /**
+     * Attempts to connect to a live source that failed (at start or after a drop), since the source was opened;
+     * 0 for files and folders. Read from any thread.
+     */
+    default long connectFailures() {
+        return 0;
+    }
+
     /** A short description for logs, e.g. {@code video hamilton.mp4 640x360 @ 29.97 fps}. */
     String description();
 

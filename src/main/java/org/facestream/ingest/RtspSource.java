@@ -2,16 +2,22 @@ package org.facestream.ingest;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacv.FrameGrabber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A live camera stream (RTSP over TCP, or any FFmpeg URL) that never ends: when the stream drops, stalls
- * past the read timeout or reaches its end, the source reconnects with exponential backoff and goes on.
- * The first connection is made eagerly, so a wrong URL fails at start-up instead of retrying forever.
+ * A live camera stream (RTSP over TCP, or any FFmpeg URL) that never ends: a camera that does not answer at
+ * start is waited for exactly as one whose stream drops, stalls past the read timeout or reaches its end: the
+ * source connects with exponential backoff (initial wait doubling up to the longest) and goes on. It says so
+ * once per series of failed attempts (the first failure, at WARN, with FFmpeg's reason; the others at DEBUG;
+ * then one line when connected again) and counts every failed attempt ({@link #connectFailures()}, exported
+ * as {@code facestream_ingest_connect_failures_total}), so a camera that is down shows on dashboards and
+ * alerts rather than in a flood of lines. Nothing connects before the first {@link #next()}.
  *
  * <p>Frames carry no media time ({@code -1}): camera timestamps restart on every reconnect and drift,
  * so ingest samples live frames by arrival time instead. Passwords in the URL never reach the logs.
@@ -25,8 +31,8 @@ public final class RtspSource implements FrameSource {
      * How the source talks to the camera.
      *
      * @param ioTimeout how long a connect or read may stall before the stream counts as dropped
-     * @param initialBackoff wait before the first reconnect; doubles per failed attempt
-     * @param maxBackoff the longest wait between reconnects
+     * @param initialBackoff wait after the first failed connection attempt of a series; doubles per attempt
+     * @param maxBackoff the longest wait between attempts
      */
     public record Settings(Duration ioTimeout, Duration initialBackoff, Duration maxBackoff) {
         public static final Settings DEFAULT =
@@ -52,37 +58,34 @@ public final class RtspSource implements FrameSource {
     private final String url;
     private final String safeUrl;
     private final Settings settings;
+    private final AtomicLong connectFailures = new AtomicLong();
     private FfmpegDecoder decoder;
+    private boolean everConnected;
     private long decodeErrors;
     private long reconnects;
     private boolean closed;
 
-    private RtspSource(String url, Settings settings, FfmpegDecoder decoder) {
+    private RtspSource(String url, Settings settings) {
         this.url = url;
         this.safeUrl = redact(url);
         this.settings = settings;
-        this.decoder = decoder;
     }
 
-    /**
-     * Connects to {@code url}.
-     *
-     * @throws SourceException when the first connection fails
-     */
+    /** A source for {@code url}; it connects on the first {@link #next()}, waiting for the camera if need be. */
     public static RtspSource open(String url, Settings settings) {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(settings, "settings");
-        try {
-            return new RtspSource(url, settings, FfmpegDecoder.open(url, redact(url), options(url, settings)));
-        } catch (SourceException e) {
-            throw new SourceException("cannot connect to camera " + redact(url) + ": " + e.getMessage(), e);
+        if (!url.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.+")) {
+            throw new SourceException("expected a camera URL such as rtsp://host/path, found '" + redact(url) + "'");
         }
+        return new RtspSource(url, settings);
     }
 
     static Map<String, String> options(String url, Settings settings) {
         String micros = Long.toString(settings.ioTimeout().toNanos() / 1000);
         Map<String, String> options = new LinkedHashMap<>();
-        if (url.startsWith("rtsp://") || url.startsWith("rtsps://")) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("rtsp://") || lower.startsWith("rtsps://")) {
             // UDP loses packets (grey smears) on busy networks; TCP interleaving trades a little latency for whole
             // frames.
             options.put("rtsp_transport", "tcp");
@@ -96,7 +99,7 @@ public final class RtspSource implements FrameSource {
     public GrabbedFrame next() throws InterruptedException {
         while (!closed) {
             if (decoder == null) {
-                reconnect();
+                connect();
                 continue;
             }
             try {
@@ -118,24 +121,53 @@ public final class RtspSource implements FrameSource {
         return null;
     }
 
-    /** Retries until connected; waits initialBackoff, doubling up to maxBackoff. */
-    private void reconnect() throws InterruptedException {
+    /**
+     * Connects, retrying until the camera answers or the source is closed: the first attempt at once, then after
+     * initialBackoff, doubling up to maxBackoff. One WARN for the series' first failure, one INFO when connected.
+     */
+    private void connect() throws InterruptedException {
         long waitMillis = settings.initialBackoff().toMillis();
+        long failed = 0;
+        long seriesStart = System.nanoTime();
         while (!closed) {
-            Thread.sleep(waitMillis);
             try {
                 decoder = FfmpegDecoder.open(url, safeUrl, options(url, settings));
-                reconnects++;
-                log.info("camera {}: reconnected (reconnect #{})", safeUrl, reconnects);
-                return;
             } catch (SourceException e) {
-                log.warn(
-                        "camera {}: reconnect failed, next try in {} ms: {}",
-                        safeUrl,
-                        Math.min(waitMillis * 2, settings.maxBackoff().toMillis()),
-                        e.getMessage());
+                failed++;
+                connectFailures.incrementAndGet();
+                if (failed == 1) {
+                    log.warn(
+                            "camera {} does not answer ({}); retrying with backoff from {} ms up to every {} s until"
+                                    + " it does (each failed attempt counts in"
+                                    + " facestream_ingest_connect_failures_total)",
+                            safeUrl,
+                            e.getMessage(),
+                            settings.initialBackoff().toMillis(),
+                            settings.maxBackoff().toSeconds());
+                } else {
+                    log.debug("camera {}: attempt {} failed: {}", safeUrl, failed, e.getMessage());
+                }
+                Thread.sleep(waitMillis);
                 waitMillis = Math.min(waitMillis * 2, settings.maxBackoff().toMillis());
+                continue;
             }
+            if (everConnected) {
+                reconnects++;
+            }
+            if (failed > 0) {
+                log.info(
+                        "camera {}: connected after {} failed attempt(s) in {} s",
+                        safeUrl,
+                        failed,
+                        Duration.ofNanos(System.nanoTime() - seriesStart).toSeconds());
+            } else {
+                log.info(
+                        "camera {}: {}",
+                        safeUrl,
+                        everConnected ? "reconnected (reconnect #" + reconnects + ")" : "connected");
+            }
+            everConnected = true;
+            return;
         }
     }
 
@@ -149,7 +181,12 @@ public final class RtspSource implements FrameSource {
         return decodeErrors;
     }
 
-    /** Successful reconnects since the source was opened. */
+    @Override
+    public long connectFailures() {
+        return connectFailures.get();
+    }
+
+    /** Successful reconnects after the first connection since the source was opened. */
     public long reconnects() {
         return reconnects;
     }
