@@ -127,8 +127,8 @@ public final class ApiServer implements AutoCloseable {
                 "Clients connected to /api/v1/events/stream",
                 "",
                 () -> c.live().hub().clients());
-        metrics.gauge(
-                "api_sse_dropped_clients",
+        metrics.counter(
+                "api_sse_dropped_clients_total",
                 "SSE clients dropped for reading too slowly",
                 "",
                 () -> c.live().hub().droppedClients());

@@ -3,6 +3,8 @@ package org.facestream.api;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import org.facestream.metrics.MetricsRegistry;
 
 /**
@@ -20,6 +22,9 @@ final class Authentication {
         this.credentials = credentials;
         this.metrics = metrics;
         this.maxUploadBytes = maxUploadBytes;
+        for (String reason : List.of("missing", "malformed", "unknown-key", "forbidden")) {
+            failures(reason); // at zero from the start, so the alert's rate() sees the first refusal
+        }
     }
 
     /** The request's principal, or null on an open route; 401 or 403 (counted by reason) otherwise. */
@@ -117,11 +122,14 @@ final class Authentication {
         }
     }
 
+    private LongAdder failures(String reason) {
+        return metrics.counter(
+                "api_auth_failures_total",
+                "API requests refused for missing, malformed or unknown keys (401) or a too weak role (403)",
+                MetricsRegistry.label("reason", reason));
+    }
+
     private void failure(String reason) {
-        metrics.counter(
-                        "api_auth_failures_total",
-                        "API requests refused for missing, malformed or unknown keys (401) or a too weak role (403)",
-                        MetricsRegistry.label("reason", reason))
-                .increment();
+        failures(reason).increment();
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -86,6 +87,21 @@ public final class AuditLog implements AutoCloseable {
         this.kafkaSettings = Map.copyOf(kafkaSettings);
         this.writer = writer;
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        // at zero from the start: the alert on increase() of the failures must see the first one
+        writeFailures();
+        AuditRecord.ACTIONS.forEach(this::written);
+    }
+
+    private LongAdder writeFailures() {
+        return metrics.counter(
+                "audit_write_failures_total", "Audit transactions that did not commit (nothing of them was written)");
+    }
+
+    private LongAdder written(String action) {
+        return metrics.counter(
+                "audit_records_total",
+                "Audit records written by this process's chains",
+                MetricsRegistry.label("action", action));
     }
 
     /**
@@ -182,11 +198,7 @@ public final class AuditLog implements AutoCloseable {
             committing = true;
             producer.commitTransaction();
             chain = chain.after(record);
-            metrics.counter(
-                            "audit_records_total",
-                            "Audit records written by this process's chains",
-                            MetricsRegistry.label("action", record.action()))
-                    .increment();
+            written(record.action()).increment();
             return record;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -200,10 +212,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** Aborts when it can (nothing was written, the chain stays); otherwise abandons the chain. */
     private AuditWriteException fail(AuditRecord record, boolean committing, Throwable cause) {
-        metrics.counter(
-                        "audit_write_failures_total",
-                        "Audit transactions that did not commit (nothing of them was written)")
-                .increment();
+        writeFailures().increment();
         String what = record == null
                 ? "audit record"
                 : record.action() + " (" + record.chainId() + "#" + record.sequence() + ")";
@@ -260,10 +269,7 @@ public final class AuditLog implements AutoCloseable {
             fresh.initTransactions();
         } catch (KafkaException e) {
             fresh.close(Duration.ofSeconds(5));
-            metrics.counter(
-                            "audit_write_failures_total",
-                            "Audit transactions that did not commit (nothing of them was written)")
-                    .increment();
+            writeFailures().increment();
             throw new AuditWriteException("cannot start an audit chain on " + Topics.AUDIT + ": " + e.getMessage(), e);
         }
         producer = fresh;

@@ -50,12 +50,15 @@ final class IngestCommand implements Callable<Integer> {
         IngestSettings settings =
                 IngestSettings.fromConfig(cfg, camera).withLoop(loop).withRealtime(realtime);
         MetricsRegistry metrics = new MetricsRegistry();
+        // the source first: a file that is not there fails here, before anything is written to the audit log (a
+        // camera that does not answer yet is waited for by the run, with backoff)
         try (ShutdownSignal signal = new ShutdownSignal();
-                var audit = AuditLogs.open(cfg, "ingest", metrics);
-                var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics);
                 CameraIngest ingest = CameraIngest.open(
-                        source, cfg.kafkaClientSettings(), cfg.string(FaceStreamConfig.BOOTSTRAP), settings)) {
+                        source, cfg.kafkaClientSettings(), cfg.string(FaceStreamConfig.BOOTSTRAP), settings);
+                var audit = AuditLogs.open(cfg, "ingest", metrics)) {
             IngestMetrics.register(metrics, camera, ingest);
+            // served once every series exists: a scrape never sees a counter appear with its first event
+            var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics);
             Thread stopper = Thread.ofVirtual().start(() -> {
                 try {
                     signal.await();
@@ -64,8 +67,15 @@ final class IngestCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                 }
             });
-            IngestSummary summary = ingest.run();
-            stopper.interrupt();
+            IngestSummary summary;
+            try {
+                summary = ingest.run();
+            } finally {
+                stopper.interrupt();
+                if (metricsServer != null) {
+                    metricsServer.close();
+                }
+            }
             System.err.println("facestream ingest: " + summary);
         }
         return 0;

@@ -49,9 +49,10 @@ final class MatcherCommand implements Callable<Integer> {
         MetricsRegistry metrics = new MetricsRegistry();
         try (ShutdownSignal signal = new ShutdownSignal();
                 var audit = AuditLogs.open(cfg, "matcher", metrics);
-                var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics);
                 MatcherService matcher = MatcherService.fromConfig(
-                        cfg, keys, InstanceIds.ofThisHost(), () -> CohortLoader.fromConfig(cfg), metrics)) {
+                        cfg, keys, InstanceIds.ofThisHost(), () -> CohortLoader.fromConfig(cfg), metrics);
+                // served once every series exists: a scrape never sees a counter appear with its first event
+                var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics)) {
             matcher.start(Duration.ofMinutes(2));
             System.err.println("facestream matcher: running, threshold policy "
                     + cfg.string(FaceStreamConfig.THRESHOLD_POLICY) + "; Ctrl-C stops");

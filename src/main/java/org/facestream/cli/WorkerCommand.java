@@ -43,8 +43,9 @@ final class WorkerCommand implements Callable<Integer> {
         MetricsRegistry metrics = new MetricsRegistry();
         try (ShutdownSignal signal = new ShutdownSignal();
                 var audit = AuditLogs.open(cfg, "worker", metrics);
-                var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics);
-                WorkerPool pool = WorkerPool.start(cfg, id, metrics)) {
+                WorkerPool pool = WorkerPool.start(cfg, id, metrics);
+                // served once every series exists: a scrape never sees a counter appear with its first event
+                var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics)) {
             System.err.println(
                     "facestream worker: " + pool.size() + " instance(s) of " + id + " running; Ctrl-C stops");
             signal.await();

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Template;
 import org.facestream.gallery.SubCenterTemplates;
@@ -56,6 +57,9 @@ public final class Enroller {
     public Enroller(FaceAnalyzer analyzer, MetricsRegistry metrics) {
         this.analyzer = analyzer;
         this.metrics = metrics;
+        for (String reason : List.of(NOT_AN_IMAGE, NO_FACE, SEVERAL_FACES, UNREADABLE, NO_IMAGES)) {
+            refusals(reason); // at zero from the start
+        }
     }
 
     /** An image refused for enrollment, with a message that names the image and why. */
@@ -212,12 +216,15 @@ public final class Enroller {
                 new GalleryRecord(subjectId, displayName, s.subCenters(), modelPackId, enrolledAt), s.outliers());
     }
 
+    private LongAdder refusals(String reason) {
+        return metrics.counter(
+                "enroll_refused_total",
+                "Enrollment images refused (not exactly one face, not an image)",
+                MetricsRegistry.label("reason", reason));
+    }
+
     private EnrollmentException refused(String reason, String message) {
-        metrics.counter(
-                        "enroll_refused_total",
-                        "Enrollment images refused (not exactly one face, not an image)",
-                        MetricsRegistry.label("reason", reason))
-                .increment();
+        refusals(reason).increment();
         return new EnrollmentException(reason, message);
     }
 }

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -64,6 +65,17 @@ public record AuditRecord(
     public static final String SUBJECT_ERASED = "subject-erased";
     /** The threshold aggregator published a threshold version. */
     public static final String THRESHOLD_PUBLISHED = "threshold-published";
+    /** Every action FaceStream writes (other writers may use others of the same form). */
+    public static final List<String> ACTIONS = List.of(
+            CHAIN_STARTED,
+            CHAIN_CLOSED,
+            CONFIG_RESOLVED,
+            API_KEYS_LOADED,
+            API_KEYS_CHANGED,
+            API_KEYS_REJECTED,
+            SUBJECT_ENROLLED,
+            SUBJECT_ERASED,
+            THRESHOLD_PUBLISHED);
 
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9-]{0,63}");

@@ -1,5 +1,7 @@
 package org.facestream.events;
 
+import java.util.List;
+
 /**
  * Quality measures of one detected face, carried on every observation so the worker can drop faces below
  * configured minimums and the matcher can weight evidence.
@@ -29,13 +31,16 @@ public record FaceQuality(
         Validation.requireFinite("embeddingNorm", embeddingNorm);
     }
 
+    /** The reasons {@link #refusal(Gate)} gives, in the order it checks them. */
+    public static final List<String> REFUSALS = List.of("low-score", "too-small");
+
     /** Why this face fails {@code gate} ({@code low-score} or {@code too-small}), or null when it passes. */
     public String refusal(Gate gate) {
         if (detectorScore < gate.minDetectorScore()) {
-            return "low-score";
+            return REFUSALS.get(0);
         }
         if (interOcularPx < gate.minInterOcularPx()) {
-            return "too-small";
+            return REFUSALS.get(1);
         }
         return null;
     }

@@ -21,9 +21,9 @@ import org.facestream.metrics.MetricsRegistry;
  * when this object is, so Prometheus sees it before its first event. Counters only grow; the gallery sizes
  * are gauges the gallery loader sets after every change.
  *
- * <p>Names: {@code matcher_observations}, {@code matcher_matches}, {@code matcher_unknowns}, {@code
- * matcher_tracked_faces}, {@code matcher_deadletters}, {@code matcher_keys_destroyed} (counters, their names
- * kept from when they were exported as gauges), {@code matcher_gallery_upserts_total}, {@code
+ * <p>Names: counters {@code matcher_observations_total}, {@code matcher_matches_total}, {@code
+ * matcher_unknowns_total}, {@code matcher_tracked_faces_total}, {@code matcher_deadletters_total}, {@code
+ * matcher_keys_destroyed_total}, {@code matcher_gallery_upserts_total}, {@code
  * matcher_gallery_erasures_total}, {@code matcher_key_upserts_total}, {@code deadletter_total{reason}} (the
  * series the worker counts into too, and the alert rules read), {@code
  * matcher_gallery_skipped_total{reason}}; gauges {@code matcher_gallery_subjects}, {@code
@@ -79,17 +79,17 @@ public final class MatcherMetrics {
         this.registry = Objects.requireNonNull(registry, "registry");
         matchLatency = registry.histogram(
                 "stage_latency_seconds", "Per-stage processing latency", MetricsRegistry.label("stage", "match"));
-        observations = registry.counter("matcher_observations", "Observations the matcher decided");
-        matches = registry.counter("matcher_matches", "Observations matched to an enrolled subject");
-        unknowns = registry.counter("matcher_unknowns", "Observations decided unknown");
+        observations = registry.counter("matcher_observations_total", "Observations the matcher decided");
+        matches = registry.counter("matcher_matches_total", "Observations matched to an enrolled subject");
+        unknowns = registry.counter("matcher_unknowns_total", "Observations decided unknown");
         trackedFaces = registry.counter(
-                "matcher_tracked_faces", "Faces that joined a track with no decision due (matcher.tracks)");
-        deadLetters = registry.counter("matcher_deadletters", "Observations the matcher dead-lettered");
+                "matcher_tracked_faces_total", "Faces that joined a track with no decision due (matcher.tracks)");
+        deadLetters = registry.counter("matcher_deadletters_total", "Observations the matcher dead-lettered");
         galleryUpserts =
                 registry.counter("matcher_gallery_upserts_total", "Gallery records decrypted into the matcher's index");
         galleryErasures = registry.counter("matcher_gallery_erasures_total", "Gallery tombstones the matcher applied");
         keyUpserts = registry.counter("matcher_key_upserts_total", "Subject data keys the matcher accepted");
-        keyDestructions = registry.counter("matcher_keys_destroyed", "Subject data keys destroyed by erasure");
+        keyDestructions = registry.counter("matcher_keys_destroyed_total", "Subject data keys destroyed by erasure");
         OBSERVATION_REASONS.forEach(this::deadLetterSeries);
         GALLERY_REASONS.forEach(this::gallerySkipSeries);
         registry.gauge("matcher_gallery_subjects", "Subjects in the matcher's gallery index", "", gallerySubjects::get);
@@ -105,7 +105,7 @@ public final class MatcherMetrics {
     /**
      * Exports the threshold in force ({@code matcher_threshold_cosine}); with the adaptive policy also its
      * version and the published moves of at least the policy's alert step it applied ({@code
-     * matcher_threshold_version}, {@code matcher_threshold_large_moves}).
+     * matcher_threshold_version}, {@code matcher_threshold_large_moves_total}).
      */
     public void follow(ThresholdMode mode) {
         String help = "Decision threshold in force (cosine)";
@@ -127,7 +127,7 @@ public final class MatcherMetrics {
                         "",
                         () -> policy.current() == null ? 0 : policy.current().version());
                 LongAdder largeMoves = registry.counter(
-                        "matcher_threshold_large_moves", "Threshold moves larger than the policy's alert step");
+                        "matcher_threshold_large_moves_total", "Threshold moves larger than the policy's alert step");
                 policy.onLargeMove(state -> largeMoves.increment());
             }
         }

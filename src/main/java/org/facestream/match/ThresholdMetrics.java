@@ -9,8 +9,8 @@ import org.facestream.metrics.MetricsRegistry;
 /**
  * The threshold aggregator's counters, in its process's {@link MetricsRegistry} (the only copy; created at
  * zero): {@code threshold_reports_accepted_total}, {@code threshold_reports_skipped_total}, {@code
- * threshold_publications_total}, {@code threshold_large_moves_total} and {@code threshold_audit_records}
- * (its name kept from when it was exported as a gauge). {@code large-moves} is the alert metric: a raw
+ * threshold_publications_total}, {@code threshold_large_moves_total} and {@code
+ * threshold_audit_records_total}. {@code large-moves} is the alert metric: a raw
  * estimate at least {@link org.facestream.match.threshold.FpirPolicy#alertDelta()} away from the published
  * threshold (a sudden change of cameras, lighting or gallery that a person should look at). Thread-safe.
  */
@@ -33,7 +33,7 @@ public final class ThresholdMetrics {
                 "threshold_large_moves_total",
                 "Publications whose raw estimate moved by at least the policy's alert step");
         auditRecords = registry.counter(
-                "threshold_audit_records",
+                "threshold_audit_records_total",
                 "Audit records the threshold aggregator of this process wrote (chain starts, one per version)");
     }
 

@@ -2,52 +2,104 @@ package org.facestream.metrics;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 
 /**
  * Named counters, gauges and latency histograms with at most one label, written in the Prometheus text
  * format with the {@code facestream_} prefix. Thread-safe; stages create their series once and keep them,
  * at start-up (a counter that first appears with its first event hides that event from {@code increase()}
  * and {@code rate()}), and read their own counts back from them rather than keeping a second copy.
+ *
+ * <p>Names follow Prometheus' conventions, which {@code promtool check metrics} lints, and are refused
+ * otherwise: snake case, a counter's name ends in {@code _total} and a gauge's or histogram's does not, and a
+ * name has one type. A count kept elsewhere (a source's frame counter) is exported as a counter through
+ * {@link #counter(String, String, String, LongSupplier)}, never as a gauge.
  */
 public final class MetricsRegistry {
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
+
     private final Map<String, String> help = new ConcurrentSkipListMap<>();
+    private final Map<String, String> types = new ConcurrentHashMap<>();
     private final Map<String, Map<String, LongAdder>> counters = new ConcurrentSkipListMap<>();
+    private final Map<String, Map<String, LongSupplier>> counterFunctions = new ConcurrentSkipListMap<>();
     private final Map<String, Map<String, DoubleSupplier>> gauges = new ConcurrentSkipListMap<>();
     private final Map<String, Map<String, LatencyHistogram>> histograms = new ConcurrentSkipListMap<>();
     private static final double[] BUCKETS_MS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000};
 
-    /** A counter; {@code label} is {@code key="value"} or empty. */
+    /**
+     * A counter; {@code label} is {@code key="value"} or empty.
+     *
+     * @throws IllegalArgumentException when the name does not end in {@code _total} or has another type
+     */
     public LongAdder counter(String name, String helpText, String label) {
-        help.putIfAbsent(name, helpText);
+        declare(name, "counter", helpText);
         return counters.computeIfAbsent(name, n -> new ConcurrentSkipListMap<>())
                 .computeIfAbsent(label, l -> new LongAdder());
+    }
+
+    /**
+     * A counter whose value is kept elsewhere and read at each scrape: {@code value} must never decrease (a
+     * source's frame count, a hub's dropped clients). Registering a label again replaces its supplier.
+     */
+    public void counter(String name, String helpText, String label, LongSupplier value) {
+        declare(name, "counter", helpText);
+        counterFunctions
+                .computeIfAbsent(name, n -> new ConcurrentSkipListMap<>())
+                .put(label, value);
     }
 
     public LongAdder counter(String name, String helpText) {
         return counter(name, helpText, "");
     }
 
+    /** A gauge: a value that goes up and down (sizes, the threshold in force); its name never ends in {@code _total}. */
     public void gauge(String name, String helpText, String label, DoubleSupplier value) {
-        help.putIfAbsent(name, helpText);
+        declare(name, "gauge", helpText);
         gauges.computeIfAbsent(name, n -> new ConcurrentSkipListMap<>()).put(label, value);
     }
 
     public LatencyHistogram histogram(String name, String helpText, String label) {
-        help.putIfAbsent(name, helpText);
+        declare(name, "histogram", helpText);
         return histograms
                 .computeIfAbsent(name, n -> new ConcurrentSkipListMap<>())
                 .computeIfAbsent(label, l -> new LatencyHistogram());
     }
 
+    private void declare(String name, String type, String helpText) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("expected a snake_case metric name, found '" + name + "'");
+        }
+        if (type.equals("counter") != name.endsWith("_total")) {
+            throw new IllegalArgumentException("expected " + (type.equals("counter") ? "a counter" : "a " + type)
+                    + " name " + (type.equals("counter") ? "ending" : "not ending") + " in _total, found '" + name
+                    + "'");
+        }
+        String before = types.putIfAbsent(name, type);
+        if (before != null && !before.equals(type)) {
+            throw new IllegalArgumentException(
+                    "expected " + name + " to stay a " + before + ", found it registered as a " + type);
+        }
+        help.putIfAbsent(name, helpText);
+    }
+
     /** Current value of a counter summed over its labels (0 when absent). */
     public long total(String name) {
         Map<String, LongAdder> series = counters.get(name);
-        return series == null
+        long kept = series == null
                 ? 0
                 : series.values().stream().mapToLong(LongAdder::sum).sum();
+        Map<String, LongSupplier> read = counterFunctions.get(name);
+        return kept
+                + (read == null
+                        ? 0
+                        : read.values().stream()
+                                .mapToLong(LongSupplier::getAsLong)
+                                .sum());
     }
 
     /**
@@ -72,13 +124,18 @@ public final class MetricsRegistry {
     /** The Prometheus text exposition format (version 0.0.4). */
     public String prometheusText() {
         StringBuilder sb = new StringBuilder();
-        counters.forEach((name, series) -> {
+        Map<String, Map<String, Long>> counterValues = new TreeMap<>();
+        counters.forEach((name, series) -> series.forEach((label, v) ->
+                counterValues.computeIfAbsent(name, n -> new TreeMap<>()).put(label, v.sum())));
+        counterFunctions.forEach((name, series) -> series.forEach((label, v) ->
+                counterValues.computeIfAbsent(name, n -> new TreeMap<>()).merge(label, v.getAsLong(), Long::sum)));
+        counterValues.forEach((name, series) -> {
             header(sb, name, "counter");
             series.forEach((label, v) -> sb.append("facestream_")
                     .append(name)
                     .append(braces(label))
                     .append(' ')
-                    .append(v.sum())
+                    .append(v)
                     .append('\n'));
         });
         gauges.forEach((name, series) -> {

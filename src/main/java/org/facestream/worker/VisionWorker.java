@@ -4,9 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,6 +31,7 @@ import org.facestream.config.WorkerConfig;
 import org.facestream.events.DeadLetters;
 import org.facestream.events.EventSerdes;
 import org.facestream.events.FaceObservation;
+import org.facestream.events.FaceQuality;
 import org.facestream.events.Frame;
 import org.facestream.events.JsonSerde;
 import org.facestream.events.NonFiniteValueException;
@@ -61,6 +65,15 @@ public final class VisionWorker implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VisionWorker.class);
     private static final String STAGE = "worker";
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+    /** The reasons a worker dead-letters a frame for: admission's, and a face the models embed as NaN. */
+    static final Set<DeadLetters.Reason> DEAD_LETTER_REASONS = Collections.unmodifiableSet(EnumSet.of(
+            DeadLetters.Reason.NULL_FRAME,
+            DeadLetters.Reason.DESERIALIZATION_FAILED,
+            DeadLetters.Reason.FRAME_TOO_LARGE,
+            DeadLetters.Reason.IMAGE_TOO_LARGE,
+            DeadLetters.Reason.CORRUPT_IMAGE,
+            DeadLetters.Reason.EMBEDDING_NOT_FINITE,
+            DeadLetters.Reason.ANALYSIS_FAILED));
 
     private final WorkerConfig config;
     private final WorkerClients clients;
@@ -93,6 +106,9 @@ public final class VisionWorker implements Runnable, AutoCloseable {
         this.metrics = metrics;
         this.framesIn = metrics.counter("worker_frames_total", "Frames the vision workers consumed");
         this.facesOut = metrics.counter("worker_faces_total", "Face observations produced");
+        // every reason series at zero from the start, so increase() and rate() see the first one
+        FaceQuality.REFUSALS.forEach(this::dropped);
+        DEAD_LETTER_REASONS.forEach(this::deadLetters);
         this.decodeLatency = stage(metrics, "decode");
         this.analyzeLatency = stage(metrics, "detect_align_embed_batch");
         this.frameLatency = stage(metrics, "capture_to_observation");
@@ -226,11 +242,7 @@ public final class VisionWorker implements Runnable, AutoCloseable {
                         now,
                         analyzer.pack().id(),
                         config,
-                        (reason, face) -> metrics.counter(
-                                        "worker_faces_dropped_total",
-                                        "Faces dropped for quality",
-                                        MetricsRegistry.label("reason", reason))
-                                .increment());
+                        (reason, face) -> dropped(reason).increment());
             } catch (IllegalArgumentException e) {
                 // The models produced something no observation may carry (a NaN embedding or landmark): without this
                 // the exception would escape the loop and stop the worker with the transaction open. The whole frame
@@ -254,16 +266,24 @@ public final class VisionWorker implements Runnable, AutoCloseable {
         }
     }
 
+    private LongAdder dropped(String reason) {
+        return metrics.counter(
+                "worker_faces_dropped_total", "Faces dropped for quality", MetricsRegistry.label("reason", reason));
+    }
+
+    private LongAdder deadLetters(DeadLetters.Reason reason) {
+        return metrics.counter(
+                "deadletter_total",
+                "Records sent to the dead-letter topic",
+                MetricsRegistry.label("reason", reason.code()));
+    }
+
     private void deadLetter(
             Producer<byte[], byte[]> producer,
             ConsumerRecord<String, byte[]> r,
             DeadLetters.Reason reason,
             String detail) {
-        metrics.counter(
-                        "deadletter_total",
-                        "Records sent to the dead-letter topic",
-                        MetricsRegistry.label("reason", reason.code()))
-                .increment();
+        deadLetters(reason).increment();
         LOG.warn(
                 "worker {}: dead-lettering {}-{}@{}: {}: {}",
                 config.instanceId(),

@@ -1,6 +1,7 @@
 package org.facestream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -99,6 +100,43 @@ class DeploymentFilesTest {
                     .as("metric facestream_%s is exported by the code", name)
                     .contains("\"" + name + "\"");
         }
+    }
+
+    @Test
+    void alertsAndPanelsTakeRatesOfCountersAndDeltasOfGaugesOnly() throws Exception {
+        String used = Files.readString(Path.of("ops/alerts/facestream-rules.yml"))
+                + Files.readString(Path.of("ops/grafana/facestream-dashboard.json"));
+        Matcher rates = Pattern.compile("\\b(rate|irate|increase)\\(\\s*(facestream_[a-z_]+)")
+                .matcher(used);
+        int counted = 0;
+        while (rates.find()) {
+            assertThat(rates.group(2))
+                    .as("%s() takes a counter (a name ending in _total) or a histogram's series", rates.group(1))
+                    .matches(".*(_total|_bucket|_count|_sum)");
+            counted++;
+        }
+        assertThat(counted).isGreaterThan(5);
+        Matcher deltas = Pattern.compile("\\b(delta|idelta|deriv)\\(\\s*(facestream_[a-z_]+)")
+                .matcher(used);
+        while (deltas.find()) {
+            assertThat(deltas.group(2))
+                    .as("%s() takes a gauge, never a counter", deltas.group(1))
+                    .doesNotEndWith("_total");
+        }
+    }
+
+    @Test
+    void promtoolAcceptsTheAlertRules() throws Exception {
+        Path promtool = MetricsExpositionTest.promtool();
+        assumeThat(promtool)
+                .as("promtool is not installed (Debian package prometheus; .ci/run installs it): rules not checked")
+                .isNotNull();
+        Process p = new ProcessBuilder(promtool.toString(), "check", "rules", "ops/alerts/facestream-rules.yml")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).contains("SUCCESS");
     }
 
     @Test

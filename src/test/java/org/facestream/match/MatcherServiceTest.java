@@ -99,12 +99,12 @@ class MatcherServiceTest {
                 assertThat(text).contains("facestream_matcher_gallery_skipped_total{reason=\"" + r.code() + "\"} 0\n");
             }
             for (String counter : List.of(
-                    "matcher_observations",
-                    "matcher_matches",
-                    "matcher_unknowns",
-                    "matcher_tracked_faces",
-                    "matcher_deadletters",
-                    "matcher_keys_destroyed",
+                    "matcher_observations_total",
+                    "matcher_matches_total",
+                    "matcher_unknowns_total",
+                    "matcher_tracked_faces_total",
+                    "matcher_deadletters_total",
+                    "matcher_keys_destroyed_total",
                     "matcher_gallery_upserts_total",
                     "matcher_gallery_erasures_total",
                     "matcher_key_upserts_total")) {
@@ -142,8 +142,8 @@ class MatcherServiceTest {
                     "threshold_reports_skipped_total",
                     "threshold_publications_total",
                     "threshold_large_moves_total",
-                    "threshold_audit_records",
-                    "matcher_threshold_large_moves")) {
+                    "threshold_audit_records_total",
+                    "matcher_threshold_large_moves_total")) {
                 assertThat(text).contains("# TYPE facestream_" + counter + " counter\nfacestream_" + counter + " 0\n");
             }
             assertThat(text)
