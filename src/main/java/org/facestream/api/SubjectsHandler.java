@@ -106,6 +106,11 @@ final class SubjectsHandler {
 
     void addFaces(HttpExchange ex, Matcher m, Principal who) throws Exception {
         String id = subjectId(m);
+        try {
+            EnrollmentService.requireEnrollable(id);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
         MultipartForm form = MultipartForm.parse(ex.getRequestHeaders().getFirst("Content-Type"), readBody(ex));
         List<MultipartForm.Part> images = form.parts("image");
         if (images.isEmpty()) {

@@ -2,6 +2,7 @@ package org.facestream.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.facestream.api.ApiKeys;
@@ -30,12 +31,8 @@ final class ApiCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(
-            names = "--port",
-            defaultValue = "8080",
-            paramLabel = "N",
-            description = "TCP port (default ${DEFAULT-VALUE}).")
-    int port;
+    @Option(names = "--port", paramLabel = "N", description = "TCP port (key api.port, default 8080).")
+    Integer port;
 
     @Option(
             names = "--host",
@@ -63,8 +60,14 @@ final class ApiCommand implements Callable<Integer> {
         if (maxUploadMb < 1 || maxUploadMb > 1024) {
             throw new IllegalArgumentException("expected --max-upload-mb in [1, 1024], found " + maxUploadMb);
         }
-        FaceStreamConfig cfg =
-                common.resolve(keys == null ? Map.of() : Map.of(FaceStreamConfig.API_KEYS_FILE, keys.toString()));
+        Map<String, String> own = new HashMap<>();
+        if (keys != null) {
+            own.put(FaceStreamConfig.API_KEYS_FILE, keys.toString());
+        }
+        if (port != null) {
+            own.put(FaceStreamConfig.API_PORT, port.toString());
+        }
+        FaceStreamConfig cfg = common.resolve(own);
         if (cfg.string(FaceStreamConfig.API_KEYS_FILE).isBlank()) {
             throw new IllegalArgumentException(
                     "expected --keys FILE or " + FaceStreamConfig.API_KEYS_FILE + " (the API needs keys), found none; "
@@ -74,7 +77,9 @@ final class ApiCommand implements Callable<Integer> {
         ApiKeys.read(Path.of(cfg.string(FaceStreamConfig.API_KEYS_FILE)));
         var masterKeys = MasterKeySetup.require(cfg, "api");
         KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
-        ApiSettings settings = ApiSettings.defaults(port).withHost(host).withMaxUploadBytes((long) maxUploadMb << 20);
+        ApiSettings settings = ApiSettings.defaults(cfg.integer(FaceStreamConfig.API_PORT))
+                .withHost(host)
+                .withMaxUploadBytes((long) maxUploadMb << 20);
         MetricsRegistry metrics = new MetricsRegistry();
         try (ShutdownSignal signal = new ShutdownSignal();
                 var audit = AuditLogs.open(cfg, "api", metrics);

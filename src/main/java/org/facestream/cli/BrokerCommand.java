@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
+import org.facestream.config.FaceStreamConfig;
 import org.facestream.events.TopicCatalogue;
 import org.facestream.kafka.BrokerSecurity;
 import org.facestream.kafka.EmbeddedKafkaBroker;
@@ -26,9 +27,10 @@ final class BrokerCommand implements Callable<Integer> {
 
     @Option(
             names = "--port",
-            defaultValue = "9092",
-            description = "Client port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
-    int port;
+            paramLabel = "N",
+            description = "Client port on 127.0.0.1 (default: the port of bootstrap.servers, so the other commands"
+                    + " find it: 9092, or FACESTREAM_BOOTSTRAP_SERVERS's).")
+    Integer port;
 
     @Option(
             names = "--controller-port",
@@ -48,9 +50,10 @@ final class BrokerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BrokerSecurity security =
                 saslUsers.isEmpty() ? BrokerSecurity.plaintext() : BrokerSecurity.saslPlaintext(saslUsers);
+        int clientPort = port != null ? port : portOf(FaceStreamConfig.load(null, System.getenv(), Map.of()));
         try (ShutdownSignal signal = new ShutdownSignal();
                 EmbeddedKafkaBroker broker =
-                        EmbeddedKafkaBroker.start(data, port, controllerPort, Map.of(), security)) {
+                        EmbeddedKafkaBroker.start(data, clientPort, controllerPort, Map.of(), security)) {
             Map<String, Object> admin = new HashMap<>(Map.of("bootstrap.servers", broker.bootstrapServers()));
             if (!saslUsers.isEmpty()) {
                 var first = saslUsers.entrySet().iterator().next();
@@ -64,5 +67,16 @@ final class BrokerCommand implements Callable<Integer> {
             signal.await();
         }
         return 0;
+    }
+
+    /** The port of the first bootstrap server ({@code host:port}), where the client commands will look. */
+    private static int portOf(FaceStreamConfig cfg) {
+        String first = cfg.string(FaceStreamConfig.BOOTSTRAP).split(",")[0].strip();
+        try {
+            return Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "expected bootstrap.servers as host:port[,host:port], found '" + first + "' (or give --port)", e);
+        }
     }
 }

@@ -78,6 +78,9 @@ final class EnrollCommand implements Callable<Integer> {
             throw new IllegalArgumentException("expected either --subject ID IMAGE... or --dir ROOT, found "
                     + (subject == null ? "neither" : "both"));
         }
+        if (subject != null) {
+            EnrollmentService.requireEnrollable(subject); // before minutes of photo analysis, not after
+        }
         FaceStreamConfig cfg = common.resolve();
         MasterKeys keys = MasterKeySetup.require(cfg, "enroll command");
         MetricsRegistry metrics = new MetricsRegistry();
@@ -124,6 +127,14 @@ final class EnrollCommand implements Callable<Integer> {
         int done = 0;
         int refused = 0;
         for (var e : bySubject.entrySet()) {
+            try {
+                EnrollmentService.requireEnrollable(e.getKey());
+            } catch (IllegalArgumentException reserved) {
+                refused += e.getValue().size();
+                done += e.getValue().size();
+                System.err.println("\rrefused " + e.getKey() + ": " + reserved.getMessage());
+                continue;
+            }
             List<Template> templates = new ArrayList<>();
             Set<String> sources = new HashSet<>();
             for (Path photo : e.getValue()) {

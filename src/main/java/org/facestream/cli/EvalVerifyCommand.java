@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
         name = "verify",
         mixinStandardHelpOptions = true,
         description = {
-            "Face verification accuracy on LFW-format pairs files (View 1 'N' or View 2 'folds N' header).",
+            "Face verification accuracy on LFW-format pairs files (View 1 'N' or View 2 'folds N' header). A View 1"
+                    + " file may hold any number of matched 'name n1 n2' and mismatched 'name1 n1 name2 n2' lines, in"
+                    + " any order, with or without its header.",
             "Protocols: one View 2 file alone -> its own folds; --train FILE -> threshold from FILE, accuracy on --pairs;"
                     + " otherwise (or with --folds) seeded k-fold cross-validation over all pairs of all --pairs files.",
             "Images without a detected face are embedded from a centre crop with LFW's mean landmark layout and counted"

@@ -4,6 +4,7 @@ import org.facestream.config.FaceStreamConfig;
 import org.facestream.enroll.Enroller;
 import org.facestream.eval.EvaluationException;
 import org.facestream.eval.PairsFormatException;
+import org.facestream.ingest.SourceException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +15,8 @@ import picocli.CommandLine.Command;
 @Command(
         name = "facestream",
         mixinStandardHelpOptions = true,
+        // every subcommand, at any depth, takes -h/--help (and -V/--version) too
+        scope = CommandLine.ScopeType.INHERIT,
         version = "FaceStream 0.1.0",
         description = "Streaming face identification on Apache Kafka.",
         subcommands = {
@@ -42,7 +45,7 @@ public final class FaceStreamCli {
 
     /**
      * Runs a command line and returns its exit code: 0 success, 2 bad input or usage (a malformed file, an
-     * image without a face, invalid configuration), 1 any other failure (broker unreachable, a model that does not
+     * image without a face, invalid configuration, a video that is not there), 1 any other failure (broker unreachable, a model that does not
      * open). Errors print one line (the cause chain; the stack trace too with FACESTREAM_DEBUG=1).
      */
     public static int execute(String... args) {
@@ -68,7 +71,8 @@ public final class FaceStreamCli {
                 || ex instanceof PairsFormatException
                 || ex instanceof EvaluationException
                 || ex instanceof Enroller.EnrollmentException
-                || ex instanceof FaceStreamConfig.InvalidConfigurationException;
+                || ex instanceof FaceStreamConfig.InvalidConfigurationException
+                || ex instanceof SourceException;
     }
 
     static String messageOf(Throwable ex) {

@@ -59,6 +59,7 @@ public final class FaceStreamConfig {
     public static final String METRICS_PORT = "metrics.port";
     public static final String METRICS_HOST = "metrics.host";
     public static final String API_KEYS_FILE = "api.keys.file";
+    public static final String API_PORT = "api.port";
     public static final String MASTER_KEY_FILE = "security.master.key.file";
     public static final String PREVIOUS_MASTER_KEY_FILES = "security.master.key.previous.files";
     public static final String KAFKA_PREFIX = "kafka.";
@@ -268,7 +269,14 @@ public final class FaceStreamConfig {
                     "",
                     Importance.HIGH,
                     "API key file, one key per line: key id, role (viewer, operator or admin), SHA-256 hex of the key (facestream api-key create). "
-                            + "Required by facestream api; reloaded when it changes, each change audited. Empty in demo --port: an ephemeral admin key is printed.");
+                            + "Required by facestream api; reloaded when it changes, each change audited. Empty in demo --port: an ephemeral admin key is printed.")
+            .define(
+                    API_PORT,
+                    Type.INT,
+                    8080,
+                    Range.between(1, 65535),
+                    Importance.LOW,
+                    "TCP port of facestream api (REST API, server-sent events, dashboard, /metrics); --port overrides it.");
 
     /** Names of configuration values that are never written anywhere (audit records, logs) in clear. */
     private static final Pattern SECRET_NAME =

@@ -92,13 +92,29 @@ public final class MasterKey {
         return key;
     }
 
-    /** Writes this key to a new file readable only by its owner; refuses to overwrite an existing file. */
+    /**
+     * Writes this key to a new file readable only by its owner; refuses to overwrite an existing file. Missing
+     * parent directories are made, accessible to the owner only ({@code secrets/} of a fresh clone).
+     */
     public void write(Path file) {
         String text = "# FaceStream master key " + id + ", created " + Instant.now()
                 + ". Keep it secret and apart from backups.\n"
                 + Base64.getEncoder().encodeToString(secret.getEncoded()) + "\n";
         try {
-            if (Files.getFileStore(file.toAbsolutePath().getParent()).supportsFileAttributeView("posix")) {
+            Path parent = file.toAbsolutePath().getParent();
+            if (!Files.isDirectory(parent)) {
+                Path existing = parent;
+                while (existing != null && !Files.exists(existing)) {
+                    existing = existing.getParent();
+                }
+                if (existing != null && Files.getFileStore(existing).supportsFileAttributeView("posix")) {
+                    Files.createDirectories(
+                            parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } else {
+                    Files.createDirectories(parent);
+                }
+            }
+            if (Files.getFileStore(parent).supportsFileAttributeView("posix")) {
                 Files.createFile(
                         file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } else {

@@ -10,6 +10,7 @@ import org.facestream.audit.AuditLog;
 import org.facestream.events.AuditEntry;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.GalleryRecord;
+import org.facestream.events.IdentityEvent;
 import org.facestream.events.Template;
 
 /**
@@ -91,15 +92,32 @@ public final class EnrollmentService {
     }
 
     /**
+     * Refuses the subject ids FaceStream keeps for itself: {@value IdentityEvent#UNKNOWN} (in any case) is the
+     * CloudEvents {@code subject} of every identity event that matched no one, so a subject of that name could
+     * not be told apart from a non-match. Every entry point checks it before any work; {@link #enroll} too.
+     *
+     * @throws IllegalArgumentException naming the id and why
+     */
+    public static void requireEnrollable(String subjectId) {
+        if (IdentityEvent.UNKNOWN.equalsIgnoreCase(subjectId)) {
+            throw new IllegalArgumentException("expected a subject id other than '" + IdentityEvent.UNKNOWN
+                    + "', found '" + subjectId + "': it is reserved, identity events name faces that match no"
+                    + " enrolled subject '" + IdentityEvent.UNKNOWN + "'");
+        }
+    }
+
+    /**
      * Adds the templates of new photos to their subject's enrollment and writes the result.
      *
      * @param photos one template per new photo ({@link Enroller#everyTemplate}), of the subject to enroll
      * @param displayName the subject's name from now on, or null to keep its current one (its id for a new subject)
      * @param origin who asks, and through which entry point
      * @throws AuditLog.AuditWriteException when the record and its audit record could not be written (then neither was)
+     * @throws IllegalArgumentException when the subject id is reserved ({@link #requireEnrollable})
      */
     public Enrolled enroll(GalleryRecord photos, String displayName, Origin origin) {
         String id = photos.subjectId();
+        requireEnrollable(id);
         Optional<GalleryRecord> existing = current.subject(id);
         List<Template> templates = new ArrayList<>();
         existing.filter(r -> r.modelPackId().equals(photos.modelPackId()) && r.dimension() == photos.dimension())

@@ -7,15 +7,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An LFW pairs file, in either of its two forms:
  *
  * <ul>
  *   <li>View 1 ({@code pairsDevTrain.txt}, {@code pairsDevTest.txt}): a first line with the count N, then N
- *       matched lines {@code name n1 n2}, then N mismatched lines {@code name1 n1 name2 n2};
+ *       matched lines {@code name n1 n2}, then N mismatched lines {@code name1 n1 name2 n2}. Files made for
+ *       other photo sets in this form are often not exactly balanced, so a View 1 file is read by the form of
+ *       each line instead of its position: any number of matched and mismatched lines in any order, with a
+ *       header (a count that does not match the lines is logged, not refused) or without one;
  *   <li>View 2 ({@code pairs.txt}): a first line {@code folds n} (10 300), then per fold n matched lines and n
- *       mismatched lines.
+ *       mismatched lines, read by position (the folds are the protocol).
  * </ul>
  *
  * <p>Image {@code n} of {@code name} is {@code images/name/name_%04d.jpg}. Every image is checked to exist
@@ -27,6 +32,8 @@ import java.util.Objects;
  * @param pairs pairs in file order
  */
 public record PairsFile(Path file, int view, int folds, List<FacePair> pairs) {
+    private static final Logger LOG = LoggerFactory.getLogger(PairsFile.class);
+
     public PairsFile {
         Objects.requireNonNull(file, "file");
         if (view != 1 && view != 2) {
@@ -69,10 +76,10 @@ public record PairsFile(Path file, int view, int folds, List<FacePair> pairs) {
         int view;
         int folds;
         int perFold;
-        if (header.length == 1) {
-            view = 1;
-            folds = 1;
-            perFold = positive(header[0], name, 1, lines.get(0));
+        if (header.length == 3 || header.length == 4) {
+            return view1(file, name, lines, 0, -1, imagesDir); // no header: pair lines from the first
+        } else if (header.length == 1) {
+            return view1(file, name, lines, 1, positive(header[0], name, 1, lines.get(0)), imagesDir);
         } else if (header.length == 2) {
             view = 2;
             folds = positive(header[0], name, 1, lines.get(0));
@@ -97,6 +104,32 @@ public record PairsFile(Path file, int view, int folds, List<FacePair> pairs) {
             pairs.add(pairLine(lines.get(i), matchedBlock, view == 2 ? fold : 0, name, i + 1, imagesDir));
         }
         return new PairsFile(file, view, folds, pairs);
+    }
+
+    /** View 1 read by the form of each line, from {@code first}; {@code declared} the header's count or -1. */
+    private static PairsFile view1(Path file, String name, List<String> lines, int first, int declared, Path images) {
+        List<FacePair> pairs = new ArrayList<>(lines.size() - first);
+        for (int i = first; i < lines.size(); i++) {
+            String[] t = lines.get(i).trim().split("\\s+");
+            boolean matched = t.length == 3;
+            pairs.add(pairLine(lines.get(i), matched, 0, name, i + 1, images));
+        }
+        if (pairs.isEmpty()) {
+            throw new PairsFormatException(name + " line 2: expected pair lines after the header, found none");
+        }
+        long same = pairs.stream().filter(FacePair::same).count();
+        long different = pairs.size() - same;
+        if (declared >= 0 && (same != declared || different != declared)) {
+            LOG.warn(
+                    "{}: the header says {} matched and {} mismatched pairs, found {} and {}; evaluating all {}",
+                    name,
+                    declared,
+                    declared,
+                    same,
+                    different,
+                    pairs.size());
+        }
+        return new PairsFile(file, 1, 1, pairs);
     }
 
     private static FacePair pairLine(

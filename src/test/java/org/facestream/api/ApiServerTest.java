@@ -340,6 +340,19 @@ class ApiServerTest {
     }
 
     @Test
+    void refusesToEnrollTheReservedSubjectIdUnknown() throws Exception {
+        // identity events name faces that match no one 'unknown': a subject of that name could not be told apart
+        assertError(
+                upload(
+                        "unknown",
+                        new ApiFixtures.Multipart()
+                                .file("image", "obama.jpg", "image/jpeg", image("people/obama/obama.jpg"))),
+                400,
+                "expected a subject id other than 'unknown', found 'unknown': it is reserved");
+        assertThat(gallery.subject("unknown")).isEmpty();
+    }
+
+    @Test
     void answersUnknownSubjectsRoutesAndMethods() throws Exception {
         assertError(get("/api/v1/subjects/nobody"), 404, "unknown subject nobody");
         assertError(send("DELETE", "/api/v1/subjects/nobody"), 404, "unknown subject nobody");

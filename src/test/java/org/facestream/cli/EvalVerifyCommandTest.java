@@ -81,6 +81,34 @@ class EvalVerifyCommandTest {
     }
 
     @Test
+    void aPairsFileThatIsNotExactlyBalancedIsEvaluatedWhole() throws Exception {
+        Path lfw = SharedData.faces().resolve("lfw-view1");
+        List<String> lines = Files.readAllLines(lfw.resolve("pairsDevTest.txt"));
+        int n = Integer.parseInt(lines.get(0).trim());
+        // LFW's header form, but 12 matched and 8 mismatched pairs (as files made for other photo sets often are)
+        List<String> subset = new ArrayList<>();
+        subset.add("12");
+        subset.addAll(lines.subList(1, 13));
+        subset.addAll(lines.subList(1 + n, 9 + n));
+        Path pairs = dir.resolve("unbalanced.txt");
+        Files.write(pairs, subset);
+        Run r = run(
+                "verify",
+                "--pairs",
+                pairs.toString(),
+                "--images",
+                lfw.resolve("images").toString(),
+                "--folds",
+                "4",
+                "--models",
+                SharedData.models().toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("pairs=20 ");
+        String[] stdout = r.out().strip().split("\\R");
+        assertThat(LAST_LINE.matcher(stdout[stdout.length - 1]).matches()).isTrue();
+    }
+
+    @Test
     void malformedPairsFileIsOneLineNamingTheLine() throws Exception {
         Path lfw = SharedData.faces().resolve("lfw-view1");
         Path pairs = dir.resolve("pairs.txt");

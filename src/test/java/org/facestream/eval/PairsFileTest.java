@@ -77,9 +77,24 @@ class PairsFileTest {
     }
 
     @Test
-    void countNotMatchingHeaderNamesFirstMissingLine() throws IOException {
-        assertThatThrownBy(() -> PairsFile.read(file("p.txt", "2\nAnn_A 1 2\nBob_B 1 2\nAnn_A 3 Cy_C 12\n"), images))
-                .hasMessage("p.txt line 5: expected 4 pair lines after the header '2' (1 x 2 x 2), found 3");
+    void view2CountNotMatchingHeaderNamesFirstMissingLine() throws IOException {
+        assertThatThrownBy(() -> PairsFile.read(file("p.txt", "1 2\nAnn_A 1 2\nBob_B 1 2\nAnn_A 3 Cy_C 12\n"), images))
+                .hasMessage("p.txt line 5: expected 4 pair lines after the header '1 2' (1 x 2 x 2), found 3");
+    }
+
+    @Test
+    void view1FilesThatAreNotExactlyBalancedAreReadByTheFormOfEachLine() throws IOException {
+        // 2 matched and 1 mismatched under a header of 2, mixed order: read, the count mismatch only logged
+        PairsFile f = PairsFile.read(file("deepface.txt", "2\nAnn_A 1 2\nAnn_A 3 Cy_C 12\nBob_B 1 2\n"), images);
+        assertThat(f.view()).isEqualTo(1);
+        assertThat(f.pairs()).extracting(FacePair::same).containsExactly(true, false, true);
+        assertThat(f.matched()).isEqualTo(2);
+        // and without a header at all
+        PairsFile bare = PairsFile.read(file("bare.txt", "Ann_A 1 Bob_B 1\nAnn_A 1 2\nCy_C 1 12\n"), images);
+        assertThat(bare.pairs()).extracting(FacePair::same).containsExactly(false, true, true);
+        assertThat(bare.pairs().get(0).source()).isEqualTo("bare.txt:1");
+        assertThatThrownBy(() -> PairsFile.read(file("h.txt", "3\n"), images))
+                .hasMessage("h.txt line 2: expected pair lines after the header, found none");
     }
 
     @Test
@@ -93,8 +108,8 @@ class PairsFileTest {
     }
 
     @Test
-    void pairOfTheWrongKindInABlockIsRejected() throws IOException {
-        assertThatThrownBy(() -> PairsFile.read(file("p.txt", "1\nAnn_A 1 Bob_B 1\nAnn_A 1 2\n"), images))
+    void view2PairOfTheWrongKindInABlockIsRejected() throws IOException {
+        assertThatThrownBy(() -> PairsFile.read(file("p.txt", "1 1\nAnn_A 1 Bob_B 1\nAnn_A 1 2\n"), images))
                 .hasMessage("p.txt line 2: expected a matched pair 'name n1 n2', found 'Ann_A 1 Bob_B 1'");
     }
 }
