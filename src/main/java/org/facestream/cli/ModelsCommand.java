@@ -59,9 +59,10 @@ final class ModelsCommand implements Callable<Integer> {
                 var dir = VisionSetup.modelsDir(common.resolve());
                 int bad = 0;
                 for (ModelPack p : ModelPacks.all()) {
-                    if (!p.isPinned()) {
+                    if (!ModelFiles.isPinned(p, dir)) {
                         System.out.printf(
-                                "%-24s not pinned (download pack: checksums must be pinned before use)%n", p.id());
+                                "%-24s not pinned (download pack: models pull %s --sha256 FILE=HEX pins its files)%n",
+                                p.id(), p.id());
                         continue;
                     }
                     try {

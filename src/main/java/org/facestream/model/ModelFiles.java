@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -30,13 +32,17 @@ public final class ModelFiles {
         return new VerifiedPack(pack, verify(pack.detector(), modelsDir), verify(pack.embedder(), modelsDir));
     }
 
-    /** Resolves one file in {@code modelsDir} and checks its sha256; returns its absolute path. */
+    /**
+     * Resolves one file in {@code modelsDir} and checks its sha256 (its pack's, or for a file its pack does not
+     * pin the operator's, {@link #operatorPin}); returns its absolute path.
+     */
     public static Path verify(ModelFile file, Path modelsDir) {
         Path dir = modelsDir.toAbsolutePath().normalize();
-        String expected = file.sha256();
+        String expected = file.sha256() != null ? file.sha256() : readOperatorPin(file, dir);
         if (expected == null) {
             throw new ModelFileException("model file " + file.fileName() + ": expected a pinned sha256, found none; "
-                    + "download it from " + file.upstreamUrl() + ", check it and pin its sha256 in the pack");
+                    + "download it with facestream models pull PACK --sha256 " + file.fileName() + "=HEX (the sha256 "
+                    + "you checked; it is kept as " + file.fileName() + ".sha256), or pin it in the pack");
         }
         Path path = dir.resolve(file.fileName());
         if (!Files.isRegularFile(path)) {
@@ -50,6 +56,44 @@ public final class ModelFiles {
                     + expected + ", found " + found);
         }
         return path;
+    }
+
+    /**
+     * Where the operator's checksum of a file its pack does not pin is kept: {@code FILE.sha256} beside it, in
+     * {@code sha256sum} format, written by {@link ModelPuller} after a download matched it. It guards against a
+     * truncated or swapped file as a pinned checksum does, but it lives with the models, so it is no defence
+     * against whoever can write the models directory.
+     */
+    public static Path operatorPin(ModelFile file, Path modelsDir) {
+        return modelsDir.resolve(file.fileName() + ".sha256");
+    }
+
+    /** True when every file of {@code pack} has a checksum, its own or the operator's. */
+    public static boolean isPinned(ModelPack pack, Path modelsDir) {
+        Path dir = modelsDir.toAbsolutePath().normalize();
+        for (ModelFile f : List.of(pack.detector(), pack.embedder())) {
+            if (f.sha256() == null && readOperatorPin(f, dir) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String readOperatorPin(ModelFile file, Path dir) {
+        Path pin = operatorPin(file, dir);
+        if (!Files.isRegularFile(pin)) {
+            return null;
+        }
+        try {
+            String hex = Files.readString(pin).strip().split("\\s+")[0].toLowerCase(Locale.ROOT);
+            if (!hex.matches("[0-9a-f]{64}")) {
+                throw new ModelFileException(
+                        "model file " + file.fileName() + ": expected a sha256 in " + pin + ", found '" + hex + "'");
+            }
+            return hex;
+        } catch (IOException e) {
+            throw new ModelFileException("model file " + file.fileName() + ": cannot read " + pin + ": " + e, e);
+        }
     }
 
     /** The sha256 of a file as lower-case hex, from the per-process cache when the file is unchanged. */

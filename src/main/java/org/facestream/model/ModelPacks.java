@@ -117,8 +117,9 @@ public final class ModelPacks {
 
     /**
      * Licence-clean default for deployments: OpenCV Zoo YuNet (MIT) + SFace (Apache-2.0), 128-d, RGB raw
-     * 0..255; OpenCV documents cosine 0.363 as SFace's same-person threshold. Not pinned: download, check and
-     * pin the sha256 before use.
+     * 0..255; OpenCV documents cosine 0.363 as SFace's same-person threshold. Not pinned here (its files could
+     * not be fetched where FaceStream is built): {@code models pull} with the operator's {@code --sha256} per
+     * file pins them for a models directory ({@link ModelFiles#operatorPin}). Accuracy not yet measured.
      */
     public static final ModelPack OPENCV_ZOO_YUNET_SFACE = new ModelPack(
             "opencv-zoo-yunet-sface",

@@ -19,7 +19,10 @@ import java.util.zip.ZipInputStream;
 /**
  * Downloads a model file from its upstream URL into a models directory, verifying its sha256 before the
  * file is moved into place: a mismatch is refused and nothing is installed. A URL ending in {@code .zip}
- * (InsightFace packs) is downloaded and the entry named like the file is extracted. Thread-safe.
+ * (InsightFace packs) is downloaded and the entry named like the file is extracted. A file its pack does not
+ * pin is installed only against a checksum the operator gives, which is then written beside it as {@code
+ * FILE.sha256} ({@code sha256sum} format), so every later start verifies the file against it
+ * ({@link ModelFiles#verify(ModelFile, Path)}). Thread-safe.
  */
 public final class ModelPuller {
     private final HttpClient http;
@@ -80,6 +83,9 @@ public final class ModelPuller {
             Path target = modelsDir.resolve(file.fileName());
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
+            if (file.sha256() == null) {
+                Files.writeString(ModelFiles.operatorPin(file, modelsDir), expected + "  " + file.fileName() + "\n");
+            }
             return target;
         } catch (IOException e) {
             throw new ModelFileException(

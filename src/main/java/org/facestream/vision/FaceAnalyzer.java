@@ -19,6 +19,7 @@ import org.facestream.events.FaceQuality;
 import org.facestream.metrics.LatencyHistogram;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ExecutionProvider;
+import org.facestream.model.LicenceNotice;
 import org.facestream.model.ModelFiles;
 import org.facestream.model.ModelPack;
 import org.facestream.model.OnnxOptions;
@@ -107,6 +108,7 @@ public final class FaceAnalyzer implements AutoCloseable {
             MetricsRegistry metrics,
             UnaryOperator<FaceDetector> detectorWrapper) {
         VerifiedPack files = ModelFiles.verify(pack, modelsDir);
+        LicenceNotice.onLoad(pack);
         OnnxOptions onnx =
                 new OnnxOptions(options.threads(), options.cuda() ? ExecutionProvider.CUDA : ExecutionProvider.CPU);
         DetectorSettings settings =

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.facestream.testing.SharedData;
@@ -105,5 +106,27 @@ class ModelPullerTest {
         Path p =
                 new ModelPuller().pull(unpinned, url("/yunet.onnx"), yunetFile().sha256(), dir, b -> {});
         assertThat(p.getFileName().toString()).isEqualTo("x.onnx");
+    }
+
+    @Test
+    void anOperatorChecksumPinsAnUnpinnedFileForEveryLaterStart() throws Exception {
+        ModelFile unpinned = new ModelFile("x.onnx", null, url("/yunet.onnx").toString());
+        assertThatThrownBy(() -> ModelFiles.verify(unpinned, dir))
+                .hasMessageContaining("expected a pinned sha256, found none")
+                .hasMessageContaining("models pull PACK --sha256 x.onnx=HEX");
+        new ModelPuller().pull(unpinned, url("/yunet.onnx"), yunetFile().sha256(), dir, b -> {});
+        assertThat(Files.readString(dir.resolve("x.onnx.sha256")))
+                .isEqualTo(yunetFile().sha256() + "  x.onnx\n");
+        assertThat(ModelFiles.verify(unpinned, dir))
+                .isEqualTo(dir.resolve("x.onnx").toAbsolutePath());
+        // the file swapped afterwards is refused at the next start, as a pinned one would be
+        byte[] other = yunet.clone();
+        other[1000] ^= 1;
+        FileTime before = Files.getLastModifiedTime(dir.resolve("x.onnx"));
+        Files.write(dir.resolve("x.onnx"), other);
+        // a later modification time, whatever the file system's clock granularity (the hash cache keys on it)
+        Files.setLastModifiedTime(dir.resolve("x.onnx"), FileTime.fromMillis(before.toMillis() + 2000));
+        assertThatThrownBy(() -> ModelFiles.verify(unpinned, dir))
+                .hasMessageContaining("expected sha256 " + yunetFile().sha256());
     }
 }
