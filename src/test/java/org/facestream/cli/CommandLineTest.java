@@ -2,18 +2,29 @@ package org.facestream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.facestream.events.TopicCatalogue;
 import org.facestream.events.Topics;
 import org.facestream.kafka.EmbeddedKafkaBroker;
+import org.facestream.testing.Await;
+import org.facestream.testing.ChildProcess;
 import org.facestream.testing.CliRun;
 import org.facestream.testing.SharedData;
 import org.junit.jupiter.api.Test;
@@ -99,7 +110,7 @@ class CommandLineTest {
     }
 
     @Test
-    void ingestOfAMissingFileFailsBeforeWritingAnyAuditRecord() throws Exception {
+    void ingestChecksAFileBeforeWritingAndWaitsForACameraThatIsDown() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"));
                 Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             TopicCatalogue.load().ensureTopics(admin);
@@ -124,6 +135,56 @@ class CommandLineTest {
                             .offset())
                     .as("records on %s", Topics.AUDIT)
                     .isZero();
+
+            // a camera that is down at start: waited for with backoff, said once, counted, FFmpeg's lines kept off
+            // stderr (in a process of its own: FFmpeg writes to the process's standard error, not to System.err)
+            int metricsPort;
+            try (var socket = new ServerSocket(0)) {
+                metricsPort = socket.getLocalPort();
+            }
+            Path log = dir.resolve("ingest-rtsp.log");
+            try (ChildProcess ingest = ChildProcess.start(
+                    log,
+                    "ingest",
+                    "--bootstrap",
+                    broker.bootstrapServers(),
+                    "--camera",
+                    "door",
+                    "--source",
+                    "rtsp://admin:hunter2@127.0.0.1:9/stream",
+                    "-D",
+                    "metrics.port=" + metricsPort)) {
+                HttpClient http = HttpClient.newHttpClient();
+                Await.until("three failed attempts counted", Duration.ofSeconds(60), () -> {
+                    assertThat(ingest.isAlive()).as(ingest.logText()).isTrue();
+                    try {
+                        String metrics = http.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body();
+                        Matcher m = Pattern.compile(
+                                        "facestream_ingest_connect_failures_total\\{camera=\"door\"} (\\d+)")
+                                .matcher(metrics);
+                        return m.find() && Long.parseLong(m.group(1)) >= 3;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+                String text = ingest.logText();
+                assertThat(text.lines().filter(l -> l.contains("does not answer")))
+                        .as("one line for the whole series of attempts")
+                        .singleElement()
+                        .asString()
+                        .contains("rtsp://admin:***@127.0.0.1:9/stream")
+                        .contains("(Connection refused)");
+                assertThat(text)
+                        .doesNotContain("hunter2")
+                        .doesNotContain("[tcp @")
+                        .doesNotContain("FFmpegLogCallback")
+                        .doesNotContain("\tat ");
+            }
         }
     }
 }
