@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.facestream.events.TopicCatalogue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 import picocli.CommandLine;
 
 /**
@@ -30,9 +31,15 @@ class DeploymentFilesTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern VAR = Pattern.compile("\\$\\{[A-Z_]+:-([^}]*)}");
 
+    /** docker-compose.yml as Compose reads it: anchors and merge keys ({@code <<: *role}) resolved. */
+    private static JsonNode compose() throws Exception {
+        Object tree = new Yaml().load(Files.readString(Path.of("docker-compose.yml")));
+        return new ObjectMapper().valueToTree(tree);
+    }
+
     @Test
     void composeServicesRunCommandsTheCliAccepts() throws Exception {
-        JsonNode compose = YAML.readTree(Path.of("docker-compose.yml").toFile());
+        JsonNode compose = compose();
         List<String> checked = new ArrayList<>();
         compose.get("services").properties().forEach(e -> {
             JsonNode svc = e.getValue();
@@ -50,28 +57,132 @@ class DeploymentFilesTest {
             assertThat(bootstrap)
                     .as("service %s talks to the compose broker", e.getKey())
                     .isEqualTo("kafka:9092");
-            checked.add(e.getKey());
+            checked.add(e.getKey() + "=" + parsed.subcommand().commandSpec().name());
         });
-        assertThat(checked).contains("ingest", "worker", "matcher");
+        assertThat(checked)
+                .containsExactlyInAnyOrder(
+                        "ingest=ingest", "worker-cpu=worker", "worker-gpu=worker", "matcher=matcher", "api=api");
         assertThat(compose.at("/services/kafka/image").asText()).startsWith("apache/kafka:4.");
-        assertThat(compose.at("/services/worker/deploy/resources/reservations/devices/0/capabilities/0")
+    }
+
+    @Test
+    void composeHasAnApiAndOneWorkerPerProfileOnlyTheGpuOneReservingAGpu() throws Exception {
+        JsonNode services = compose().get("services");
+        // the API: dashboard, REST enrollment and erasure, with the master key and an API key file
+        JsonNode api = services.get("api");
+        assertThat(api.get("command").toString())
+                .contains("\"--keys\",\"/run/secrets/facestream-api-keys\"")
+                .contains("security.master.key.file=/run/secrets/facestream-master-key");
+        assertThat(api.get("secrets").toString()).contains("facestream-master-key", "facestream-api-keys");
+        // the worker: cpu (the default, .env) or gpu; each the other's replacement under the one name Prometheus
+        // scrapes
+        List<String> gpuReserving = new ArrayList<>();
+        services.properties().forEach(e -> {
+            if (e.getValue().has("deploy")) {
+                gpuReserving.add(e.getKey());
+            }
+        });
+        assertThat(gpuReserving).containsExactly("worker-gpu");
+        assertThat(services.at("/worker-gpu/deploy/resources/reservations/devices/0/capabilities/0")
                         .asText())
                 .isEqualTo("gpu");
+        assertThat(services.at("/worker-gpu/profiles").toString()).isEqualTo("[\"gpu\"]");
+        assertThat(services.at("/worker-gpu/build/args/MAVEN_PROFILE").asText()).isEqualTo("cuda");
+        assertThat(services.at("/worker-cpu/profiles").toString()).isEqualTo("[\"cpu\"]");
+        for (String worker : List.of("worker-cpu", "worker-gpu")) {
+            assertThat(services.at("/" + worker + "/networks/default/aliases").toString())
+                    .isEqualTo("[\"worker\"]");
+        }
+        List<String> withoutProfile = new ArrayList<>();
+        services.properties().forEach(e -> {
+            if (!e.getValue().has("profiles")) {
+                withoutProfile.add(e.getKey());
+            }
+        });
+        assertThat(withoutProfile).doesNotContain("worker-cpu", "worker-gpu").contains("api", "matcher", "ingest");
+        assertThat(Files.readAllLines(Path.of(".env"))).contains("COMPOSE_PROFILES=cpu");
+    }
+
+    @Test
+    void composePublishesOnLoopbackOnlyRestartsItsServicesAndMountsWhatExists() throws Exception {
+        JsonNode compose = compose();
+        String setup = Files.readString(Path.of("ops/compose-setup.sh"));
+        compose.get("services").properties().forEach(e -> {
+            String name = e.getKey();
+            JsonNode svc = e.getValue();
+            if (svc.has("ports")) {
+                svc.get("ports")
+                        .forEach(port -> assertThat(port.asText())
+                                .as("port of %s: published on the host's loopback only", name)
+                                .startsWith("127.0.0.1:"));
+            }
+            assertThat(svc.path("restart").asText())
+                    .as("restart policy of %s", name)
+                    .isEqualTo(name.equals("create-topics") ? "no" : "unless-stopped");
+            if (svc.has("volumes")) {
+                svc.get("volumes").forEach(v -> {
+                    String host = withDefaults(v.asText()).split(":")[0];
+                    if (host.startsWith("./")) {
+                        assertThat(Files.exists(Path.of(host))
+                                        || setup.contains("mkdir -p videos models")
+                                                && (host.equals("./videos") || host.equals("./models")))
+                                .as("bind mount %s of %s exists or ops/compose-setup.sh makes it", host, name)
+                                .isTrue();
+                    }
+                });
+            }
+        });
+        compose.get("secrets")
+                .properties()
+                .forEach(e -> assertThat(setup)
+                        .as("ops/compose-setup.sh makes the secret %s", e.getKey())
+                        .contains(
+                                withDefaults(e.getValue().get("file").asText()).replace("./", "")));
+        // Kafka: the PLAINTEXT listener for containers is not published; the host one is on loopback
+        assertThat(compose.at("/services/kafka/environment/KAFKA_ADVERTISED_LISTENERS")
+                        .asText())
+                .isEqualTo("INTERNAL://kafka:9092,HOST://127.0.0.1:9094");
+        assertThat(compose.at("/services/kafka/ports").toString()).isEqualTo("[\"127.0.0.1:9094:9094\"]");
+        // Grafana: no anonymous viewers, an admin password from the secrets
+        JsonNode grafana = compose.at("/services/grafana/environment");
+        assertThat(grafana.get("GF_AUTH_ANONYMOUS_ENABLED").asText()).isEqualTo("false");
+        assertThat(grafana.get("GF_SECURITY_ADMIN_PASSWORD__FILE").asText())
+                .isEqualTo("/run/secrets/grafana-admin-password");
+        assertThat(grafana.has("GF_AUTH_ANONYMOUS_ORG_ROLE")).isFalse();
+    }
+
+    @Test
+    void dockerComposeV1ParsesTheFileWithEitherProfile() throws Exception {
+        Path v1 = MetricsExpositionTest.onPath("docker-compose");
+        assumeThat(v1)
+                .as("docker-compose (v1, Debian package docker-compose; .ci/run installs it) is not installed:"
+                        + " the file was not checked with it")
+                .isNotNull();
+        for (List<String> profile : List.of(List.<String>of(), List.of("--profile", "gpu"))) {
+            List<String> cmd = new ArrayList<>(List.of(v1.toString()));
+            cmd.addAll(profile);
+            cmd.addAll(List.of("config", "--quiet"));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor()).as("%s: %s", cmd, out).isZero();
+        }
     }
 
     @Test
     void prometheusScrapesTheMetricsPortOfEveryRoleService() throws Exception {
-        JsonNode compose = YAML.readTree(Path.of("docker-compose.yml").toFile());
+        JsonNode services = compose().get("services");
         JsonNode prom = YAML.readTree(Path.of("ops/prometheus/prometheus.yml").toFile());
         Set<String> targets = new HashSet<>();
         prom.get("scrape_configs")
                 .forEach(c ->
                         c.get("static_configs").forEach(s -> s.get("targets").forEach(t -> targets.add(t.asText()))));
-        for (String service : List.of("ingest", "worker", "matcher")) {
-            String command = compose.at("/services/" + service + "/command").toString();
+        for (String service : List.of("ingest", "worker-cpu", "worker-gpu", "matcher")) {
+            String command = services.at("/" + service + "/command").toString();
             assertThat(command).contains("metrics.port=9100").contains("metrics.host=0.0.0.0");
-            assertThat(targets).contains(service + ":9100");
         }
+        // the workers answer to the alias worker, whichever profile runs
+        assertThat(targets).containsExactlyInAnyOrder("ingest:9100", "worker:9100", "matcher:9100", "api:8080");
+        assertThat(services.at("/api/command").toString()).contains("\"--port\",\"8080\"");
     }
 
     @Test
@@ -127,7 +238,7 @@ class DeploymentFilesTest {
 
     @Test
     void promtoolAcceptsTheAlertRules() throws Exception {
-        Path promtool = MetricsExpositionTest.promtool();
+        Path promtool = MetricsExpositionTest.onPath("promtool");
         assumeThat(promtool)
                 .as("promtool is not installed (Debian package prometheus; .ci/run installs it): rules not checked")
                 .isNotNull();

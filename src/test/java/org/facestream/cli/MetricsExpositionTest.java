@@ -168,7 +168,7 @@ class MetricsExpositionTest {
                         .contains("facestream_api_auth_failures_total{reason=\"unknown-key\"}")
                         .contains("facestream_audit_write_failures_total");
 
-                Path promtool = promtool();
+                Path promtool = onPath("promtool");
                 assumeThat(promtool)
                         .as("promtool is not installed (Debian package prometheus; .ci/run installs it): the"
                                 + " exposition checks ran, `promtool check metrics` did not")
@@ -266,10 +266,10 @@ class MetricsExpositionTest {
         return p.exitValue() == 0 ? out.strip() : "exit " + p.exitValue() + ": " + out;
     }
 
-    /** promtool on the PATH, or null. */
-    static Path promtool() {
+    /** {@code program} on the PATH, or null. */
+    static Path onPath(String program) {
         for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            Path p = Path.of(d.isEmpty() ? "." : d, "promtool");
+            Path p = Path.of(d.isEmpty() ? "." : d, program);
             if (Files.isExecutable(p)) {
                 return p;
             }
