@@ -5,7 +5,10 @@
  * {@link org.facestream.events.Frame} records to {@code facestream.frames.v1}, keyed by camera id, so one camera's
  * frames stay in order on one partition. {@link org.facestream.ingest.CameraIngest} runs one camera with its
  * typed {@link org.facestream.config.IngestSettings}; its counters are exported by
- * {@link org.facestream.ingest.IngestMetrics}.
+ * {@link org.facestream.ingest.IngestMetrics}. Each {@code CameraIngest} is one ingest run: a random id every frame
+ * carries, so that frame and observation ids stay unique when a camera's ingest restarts and its sequence starts
+ * again at 0. A live camera that does not answer is retried with backoff ({@link org.facestream.ingest.RtspSource});
+ * FFmpeg's own log goes to the logger ({@link org.facestream.ingest.FfmpegLog}), not to standard error.
  *
  * <p>Two threads per camera: the grab thread decodes, samples and (for a real-time file) paces to media time;
  * the produce thread encodes and sends. Between them a {@link org.facestream.ingest.LatestFrameHandoff} keeps
