@@ -38,7 +38,8 @@ facestream_run_java() {
     exec cat
   ) >&2 &
   _filter=$!
-  exec 3<&0
+  # the JVM keeps the launcher's standard input (a background child would get /dev/null), unless it is closed
+  if (exec 4<&0) 2>/dev/null; then exec 3<&0; else exec 3</dev/null; fi
   "$_java" "$@" <&3 3<&- 2>"$_fifo_dir/stderr" &
   _jvm=$!
   exec 3<&-
