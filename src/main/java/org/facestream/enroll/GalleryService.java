@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -59,7 +60,10 @@ public final class GalleryService implements AutoCloseable {
         // one broker in the demo and tests; a production cluster overrides this with kafka.replication.factor
         p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
         // entry points wait for outcomes, which are visible once committed: commit often
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        // entry points wait while a stopped instance's partitions move: within 10 s, not the default 45
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         streams = new KafkaStreams(
                 GalleryCommandTopology.build(new GalleryCommandTopology.Spec(
