@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.facestream.audit.AuditLog;
 import org.facestream.audit.AuditLogs;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.MasterKeySetup;
@@ -93,8 +94,11 @@ final class EnrollCommand implements Callable<Integer> {
         }
         KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
         List<GalleryOutcome> enrolled = new ArrayList<>();
-        try (KafkaGalleryCommands commands =
-                KafkaGalleryCommands.start(cfg.kafkaClientSettings(), "facestream-enroll", Duration.ofSeconds(30))) {
+        // this process's own chain records its configuration; the enrollments' audit records are the gallery
+        // processor's
+        try (AuditLog audit = AuditLogs.open(cfg, "enroll", metrics);
+                KafkaGalleryCommands commands = KafkaGalleryCommands.start(
+                        cfg.kafkaClientSettings(), "facestream-enroll", Duration.ofSeconds(30))) {
             EnrollmentService service = new EnrollmentService(commands, keys, Enroller.MAX_SUB_CENTERS, WAIT);
             Origin origin = Origin.of(AuditLogs.person(actor), root != null ? "cli-bulk" : "cli");
             for (GalleryRecord p : photos.values()) {

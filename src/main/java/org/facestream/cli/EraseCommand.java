@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.facestream.audit.AuditLog;
 import org.facestream.audit.AuditLogs;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.enroll.Enroller;
@@ -15,6 +16,7 @@ import org.facestream.enroll.Origin;
 import org.facestream.events.GalleryOutcome;
 import org.facestream.events.TopicCatalogue;
 import org.facestream.kafka.KafkaReachability;
+import org.facestream.metrics.MetricsRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -60,8 +62,10 @@ final class EraseCommand implements Callable<Integer> {
             throw new IllegalArgumentException("expected enrolled subjects, found no gallery record or data key of "
                     + String.join(", ", unknown) + " (" + gallery.size() + " enrolled); nothing was erased");
         }
-        try (KafkaGalleryCommands commands =
-                KafkaGalleryCommands.start(cfg.kafkaClientSettings(), "facestream-erase", Duration.ofSeconds(30))) {
+        // this process's own chain records its configuration; the erasures' audit records are the gallery processor's
+        try (AuditLog audit = AuditLogs.open(cfg, "erase", new MetricsRegistry());
+                KafkaGalleryCommands commands = KafkaGalleryCommands.start(
+                        cfg.kafkaClientSettings(), "facestream-erase", Duration.ofSeconds(30))) {
             EnrollmentService service = new EnrollmentService(commands, null, Enroller.MAX_SUB_CENTERS, WAIT);
             Origin origin = Origin.of(AuditLogs.person(actor), "cli");
             for (String subject : subjects.stream().distinct().toList()) {
