@@ -44,6 +44,16 @@ public final class GalleryService implements AutoCloseable {
      */
     public GalleryService(
             Map<String, Object> kafkaSettings, MasterKeys keys, String instanceId, MetricsRegistry registry) {
+        this(kafkaSettings, keys, instanceId, registry, GalleryCommandTopology.ROLL_EVERY);
+    }
+
+    /** As the other constructor, each task appending its segment-roll tombstones every {@code rollEvery}. */
+    public GalleryService(
+            Map<String, Object> kafkaSettings,
+            MasterKeys keys,
+            String instanceId,
+            MetricsRegistry registry,
+            Duration rollEvery) {
         Objects.requireNonNull(keys, "keys");
         metrics = new GalleryMetrics(registry);
         try {
@@ -66,8 +76,8 @@ public final class GalleryService implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         streams = new KafkaStreams(
-                GalleryCommandTopology.build(new GalleryCommandTopology.Spec(
-                        keys, metrics, Clock.systemUTC(), GalleryCommandTopology.ROLL_EVERY)),
+                GalleryCommandTopology.build(
+                        new GalleryCommandTopology.Spec(keys, metrics, Clock.systemUTC(), rollEvery)),
                 p);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("gallery processor stream thread failed; replacing it", e);
