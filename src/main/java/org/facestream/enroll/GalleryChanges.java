@@ -111,7 +111,7 @@ public final class GalleryChanges {
      */
     public Change apply(
             GalleryCommand command, String where, SubjectEntry current, Predicate<String> destroyed, Instant now) {
-        return command.isEnroll()
+        return command.enrolls()
                 ? enroll(command, where, current, destroyed, now)
                 : erase(command, where, current, now);
     }

@@ -124,8 +124,8 @@ public record GalleryCommand(
                 requestId, ERASE, subjectId, submittedAt, null, actor, new TreeMap<>(details), false, 0, null, null);
     }
 
-    /** True for an enrollment. */
-    public boolean isEnroll() {
+    /** True for an enrollment (not a bean property: the JSON holds only the components). */
+    public boolean enrolls() {
         return ENROLL.equals(action);
     }
 
