@@ -47,6 +47,9 @@ public final class ErasureScope {
                         + " (the API no longer shows them; other consumers must honour " + Topics.ERASURES + ")",
                 Topics.DEADLETTER + ": dead-lettered frames and observations, up to "
                         + upTo(catalogue, Topics.DEADLETTER),
+                "with matcher.tracks=true, the matcher's track-by-camera store and its changelog: the fused embedding of"
+                        + " each camera's current tracks, until the camera's next face after the track ended (a camera"
+                        + " that goes silent keeps its last tracks)",
                 Topics.GALLERY_COMMANDS + ": the templates of " + subject
                         + "'s enrollment photos, sealed under one-time keys wrapped under the master key, up to "
                         + upTo(catalogue, Topics.GALLERY_COMMANDS),

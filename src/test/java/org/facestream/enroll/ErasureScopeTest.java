@@ -24,7 +24,7 @@ class ErasureScopeTest {
                 .isEqualTo("25 h 5 min");
         assertThat(ErasureScope.keyLife(catalogue)).isEqualTo("about 1 h 15 min");
         assertThat(ErasureScope.lines(catalogue, "obama"))
-                .hasSize(10)
+                .hasSize(11)
                 .allSatisfy(l -> assertThat(l).doesNotContain("null"));
     }
 
