@@ -240,7 +240,9 @@ public final class GalleryCommandTopology {
             GalleryChanges.Change change;
             try {
                 SubjectEntry current = bySubject.get(subject);
-                if (current != null && destroyed.get(current.key().keyId()) != null) {
+                if (command.enrolls()
+                        && current != null
+                        && destroyed.get(current.key().keyId()) != null) {
                     spec.metrics().destroyedKeyRefused();
                 }
                 change = changes.apply(command, where, current, id -> destroyed.get(id) != null, now);

@@ -38,12 +38,21 @@ import org.slf4j.LoggerFactory;
  * one subject ({@link #refresh}): a record whose key has not arrived waits in the store, not in the index,
  * and is indexed when the key arrives; a destroyed key drops the subject and deletes the ciphertext sealed
  * under it. A record that is unusable (unreadable, another pack or dimension, another subject's id, sealed
- * under a key this process saw destroyed, or failing authentication) supersedes the subject's earlier
- * record on the compacted topic, so the subject is erased, as it will be after compaction or a restart.
+ * under a destroyed key, or failing authentication) supersedes the subject's earlier record on the compacted topic,
+ * so the subject is erased, as it will be after compaction or a restart.
+ *
+ * <p>Destroyed keys: those of the erasures on {@code facestream.erasures.v1} ({@code destroyed-keys}, a durable
+ * global store restored before the other two, so they are known after any restart), plus those this process saw
+ * tombstoned or replaced. A key record or a sealed record naming one is refused ({@code key-destroyed}); an erasure
+ * record drops the subject when its current key or record is the destroyed key, whichever of the erasure record and
+ * the tombstones (other partitions) arrives first.
  */
 final class GalleryUnsealer {
     private static final Logger LOG = LoggerFactory.getLogger(GalleryUnsealer.class);
-    /** Destroyed key ids remembered to label replays; forgetting old ones only changes the label. */
+    /**
+     * Key ids this process saw tombstoned or replaced (erasures are also in {@code destroyed-keys}, for good); bounded,
+     * since forgetting old ones only changes how a replay of a replaced key is labelled.
+     */
     private static final int DESTROYED_REMEMBERED = 100_000;
 
     private final MatcherConfig cfg;
