@@ -61,7 +61,12 @@ class DeploymentFilesTest {
         });
         assertThat(checked)
                 .containsExactlyInAnyOrder(
-                        "ingest=ingest", "worker-cpu=worker", "worker-gpu=worker", "matcher=matcher", "api=api");
+                        "ingest=ingest",
+                        "worker-cpu=worker",
+                        "worker-gpu=worker",
+                        "matcher=matcher",
+                        "api=api",
+                        "gallery=gallery");
         assertThat(compose.at("/services/kafka/image").asText()).startsWith("apache/kafka:4.");
     }
 
@@ -99,7 +104,9 @@ class DeploymentFilesTest {
                 withoutProfile.add(e.getKey());
             }
         });
-        assertThat(withoutProfile).doesNotContain("worker-cpu", "worker-gpu").contains("api", "matcher", "ingest");
+        assertThat(withoutProfile)
+                .doesNotContain("worker-cpu", "worker-gpu")
+                .contains("api", "matcher", "ingest", "gallery");
         assertThat(Files.readAllLines(Path.of(".env"))).contains("COMPOSE_PROFILES=cpu");
     }
 
@@ -176,12 +183,13 @@ class DeploymentFilesTest {
         prom.get("scrape_configs")
                 .forEach(c ->
                         c.get("static_configs").forEach(s -> s.get("targets").forEach(t -> targets.add(t.asText()))));
-        for (String service : List.of("ingest", "worker-cpu", "worker-gpu", "matcher")) {
+        for (String service : List.of("ingest", "worker-cpu", "worker-gpu", "matcher", "gallery")) {
             String command = services.at("/" + service + "/command").toString();
             assertThat(command).contains("metrics.port=9100").contains("metrics.host=0.0.0.0");
         }
         // the workers answer to the alias worker, whichever profile runs
-        assertThat(targets).containsExactlyInAnyOrder("ingest:9100", "worker:9100", "matcher:9100", "api:8080");
+        assertThat(targets)
+                .containsExactlyInAnyOrder("ingest:9100", "worker:9100", "matcher:9100", "gallery:9100", "api:8080");
         assertThat(services.at("/api/command").toString()).contains("\"--port\",\"8080\"");
     }
 

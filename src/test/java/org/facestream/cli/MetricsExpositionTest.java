@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every role's {@code /metrics} as Prometheus scrapes it, each role in its own process against the real broker
- * (ingest, worker, matcher, api): {@code promtool check metrics} passes on it, and every counter series is
+ * (ingest, worker, matcher, gallery, api): {@code promtool check metrics} passes on it, and every counter series is
  * there at zero from the start, before the first event, so {@code rate()} and {@code increase()} see the first
  * one. promtool comes with Debian's {@code prometheus} package ({@code .ci/run} installs it); without it the
  * promtool part is skipped with a message, the rest still runs.
@@ -66,7 +66,7 @@ class MetricsExpositionTest {
             String bootstrap = broker.bootstrapServers();
             String models = SharedData.models().toString();
             Map<String, Integer> ports = new LinkedHashMap<>();
-            for (String role : List.of("worker", "matcher", "api", "ingest")) {
+            for (String role : List.of("worker", "matcher", "gallery", "api", "ingest")) {
                 ports.put(role, freePort());
             }
             List<ChildProcess> started = new ArrayList<>();
@@ -94,6 +94,15 @@ class MetricsExpositionTest {
                         "-D",
                         "metrics.port=" + ports.get("matcher")));
                 started.add(ChildProcess.start(
+                        dir.resolve("gallery.log"),
+                        "gallery",
+                        "--bootstrap",
+                        bootstrap,
+                        "-D",
+                        "security.master.key.file=" + key,
+                        "-D",
+                        "metrics.port=" + ports.get("gallery")));
+                started.add(ChildProcess.start(
                         dir.resolve("api.log"),
                         "api",
                         "--bootstrap",
@@ -107,7 +116,7 @@ class MetricsExpositionTest {
                         "-D",
                         "security.master.key.file=" + key));
                 Map<String, String> atStart = new TreeMap<>();
-                for (String role : List.of("worker", "matcher", "api")) {
+                for (String role : List.of("worker", "matcher", "gallery", "api")) {
                     atStart.put(role, scrape(role, ports.get(role), started));
                 }
                 started.add(ChildProcess.start(
@@ -164,6 +173,9 @@ class MetricsExpositionTest {
                 assertThat(counterSeries(atStart.get("matcher")))
                         .contains("facestream_deadletter_total{reason=\"model-pack-mismatch\"}")
                         .contains("facestream_matcher_observations_total");
+                assertThat(counterSeries(atStart.get("gallery")))
+                        .contains("facestream_gallery_commands_total{outcome=\"erase-erased\"}")
+                        .contains("facestream_audit_write_failures_total");
                 assertThat(counterSeries(atStart.get("api")))
                         .contains("facestream_api_auth_failures_total{reason=\"unknown-key\"}")
                         .contains("facestream_audit_write_failures_total");
