@@ -220,7 +220,7 @@ class ThresholdTopologyTest {
             TestRecord<String, NullScoreReport> report = reports.readRecord();
             assertThat(report.key()).isEqualTo("matcher-a");
             // two null scores per probe: the cohort's halves in both roles
-            assertThat(NullScoreReports.sketch(report.value()).count()).isEqualTo(6);
+            assertThat(NullScoreReports.count(report.value())).isEqualTo(6);
             assertThat(report.value().galleryN()).isEqualTo(2);
             assertThat(report.value().cohortK()).isEqualTo(10);
         }
