@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import org.facestream.config.VisionOptions;
@@ -41,6 +42,9 @@ public final class IdentifyExperiment {
      * @param flood faces a flooding camera sends per regular probe from the middle on, 0 for none
      * @param cameraQuota the estimator's per-camera quota factor; empty for the policy's
      * @param cameras regular cameras the probes are dealt to
+     * @param cohortSize deal the cohort again with this many identities, keeping {@code unknownSize} unknown people
+     *     ({@link IdentitySplit#withCohortSize}); empty for the split's own cohort
+     * @param unknownSize unknown people kept whatever the cohort size, with {@code cohortSize}
      * @param out where {@code det.png}, {@code scores.csv}, {@code summary.txt} and each seed's {@code
      *     trajectory-seed<N>.csv} and {@code .png} are written; empty for nowhere
      */
@@ -57,6 +61,8 @@ public final class IdentifyExperiment {
             int flood,
             OptionalDouble cameraQuota,
             int cameras,
+            OptionalInt cohortSize,
+            int unknownSize,
             Optional<Path> out) {
         public Options {
             if (!(targetFpir > 0 && targetFpir <= 0.5)) {
@@ -152,7 +158,11 @@ public final class IdentifyExperiment {
         Probes probes = new Probes(o.root(), clean, drifted);
         List<SeedResult> seeds = new ArrayList<>();
         for (long seed : o.seeds()) {
-            SeedResult r = seed(seed, IdentitySplit.of(acquired, seed), probes, policy, fixed, o, progress);
+            IdentitySplit split = IdentitySplit.of(acquired, seed);
+            if (o.cohortSize().isPresent()) {
+                split = split.withCohortSize(o.cohortSize().getAsInt(), o.unknownSize());
+            }
+            SeedResult r = seed(seed, split, probes, policy, fixed, o, progress);
             report.seed(r, fixed);
             seeds.add(r);
         }
