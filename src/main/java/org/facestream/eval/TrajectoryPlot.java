@@ -20,10 +20,10 @@ import javax.imageio.ImageIO;
  */
 final class TrajectoryPlot {
     private static final int W = 720;
-    private static final int H = 360;
+    private static final int H = 380;
     private static final int LEFT = 60;
     private static final int RIGHT = 20;
-    private static final int TOP = 50;
+    private static final int TOP = 66;
     private static final int BOTTOM = 50;
 
     /**
@@ -111,7 +111,7 @@ final class TrajectoryPlot {
             } finally {
                 c.dispose();
             }
-            legend(g, LEFT + pw - 250, TOP + 14);
+            legend(g, W - RIGHT - 150, 14); // above the plot, beside the title
         } finally {
             g.dispose();
         }
