@@ -32,6 +32,8 @@ def parse(path):
             s[g.group(1)] = (float(g.group(2)), float(g.group(3)), float(g.group(4)))
         elif (g := re.match(r'stranger-fpir \(best < ([0-9.]+)\) ' + NUM + r' over (\d+) probes; same-person hits (\d+)', rest)):
             s.update(stranger=float(g.group(2)), same_person=int(g.group(4)))
+        elif (g := re.match(r'stranger-oracle threshold ' + NUM + r'\s+FPIR ' + NUM + r'\s+DIR@1 ' + NUM, rest)):
+            s['stranger-oracle'] = (float(g.group(1)), float(g.group(2)), float(g.group(3)))
         elif (g := re.match(r'constant at equal FPIR .* threshold ' + NUM + r'\s+FPIR ' + NUM + r'\s+DIR@1 ' + NUM, rest)):
             s['constant'] = (float(g.group(1)), float(g.group(2)), float(g.group(3)))
         elif (g := re.match(r'trajectory: (\d+) publications, first ' + NUM + r' .*highest ' + NUM + r' .*capped identities at most (\d+), list exhausted in (\d+)', rest)):

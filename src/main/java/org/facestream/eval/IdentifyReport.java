@@ -188,6 +188,15 @@ final class IdentifyReport {
                 h.stranger().fpir(),
                 h.stranger().nonMated(),
                 h.samePersonHits().size()));
+        OpenSetEvaluation.Rates so = h.strangerOracle();
+        lines.add(String.format(
+                Locale.ROOT,
+                "seed %d: stranger-oracle threshold %.4f  FPIR %.4f  DIR@1 %.4f (the oracle with the same-person hits"
+                        + " left out)",
+                seed,
+                so.threshold(),
+                so.fpir(),
+                so.dirAtRank1()));
         OpenSetEvaluation.Rates c = h.constantAtEqualFpir();
         lines.add(String.format(
                 Locale.ROOT,

@@ -190,6 +190,9 @@ public final class OpenSetEvaluation {
      * @param samePersonCosine the cut-off of the stranger FPIR: a non-mated probe whose best gallery score reaches
      *     it is a same-person hit (label noise, one person under two names, a duplicate enrollment)
      * @param stranger the adaptive policy's rates with the same-person hits left out of the non-mated probes
+     * @param strangerOracle the lowest constant threshold with FPIR at most α on the non-mated probes without the
+     *     same-person hits (its rates over all probes): the reference where label noise decides the oracle, as at
+     *     α = 0.001 with one false alarm allowed per thousand
      * @param samePersonHits the rated non-mated probes at or above the cut-off, best first
      * @param constantAtEqualFpir the constant threshold with the best DIR among those with at most as many false
      *     alarms as the adaptive policy (chosen in hindsight): is the adaptive rule ever worse than a constant at
@@ -201,6 +204,7 @@ public final class OpenSetEvaluation {
             List<Publication> trajectory,
             double samePersonCosine,
             Rates stranger,
+            Rates strangerOracle,
             List<NonMatedHit> samePersonHits,
             Rates constantAtEqualFpir,
             TailComposition tail,
@@ -422,6 +426,15 @@ public final class OpenSetEvaluation {
                 adaptiveRates(
                         adaptiveThreshold,
                         outcomes.stream().filter(o -> !o.samePerson()).toList()),
+                fixedRates(
+                        "stranger-oracle",
+                        oracle(
+                                outcomes.stream()
+                                        .filter(o -> !o.mated() && !o.samePerson())
+                                        .mapToDouble(Outcome::best)
+                                        .toArray(),
+                                policy.alpha()),
+                        outcomes),
                 hits.stream().filter(h -> h.score() >= SAME_PERSON_COSINE).toList(),
                 constantAtEqualFpir(outcomes, Math.round(adaptiveRates.fpir() * adaptiveRates.nonMated())),
                 tailComposition(adaptive, state, order, rowSubject),
