@@ -130,5 +130,10 @@ class OpenSetEvaluationTest {
                 .allSatisfy(e -> assertThat(e.getKey()).matches("stranger-\\d+|s\\d+|\\(priming\\) s\\d+"));
         assertThat(h.constantAtEqualFpir().fpir())
                 .isLessThanOrEqualTo(report.adaptive().fpir());
+        // without the hit the oracle may only be lower: one score fewer above it
+        assertThat(h.strangerOracle().threshold())
+                .isLessThanOrEqualTo(report.oracle().threshold());
+        assertThat(h.strangerOracle().dirAtRank1())
+                .isGreaterThanOrEqualTo(report.oracle().dirAtRank1());
     }
 }
