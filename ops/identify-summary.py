@@ -34,6 +34,10 @@ def parse(path):
             s.update(stranger=float(g.group(2)), same_person=int(g.group(4)))
         elif (g := re.match(r'stranger-oracle threshold ' + NUM + r'\s+FPIR ' + NUM + r'\s+DIR@1 ' + NUM, rest)):
             s['stranger-oracle'] = (float(g.group(1)), float(g.group(2)), float(g.group(3)))
+        elif (g := re.match(r'constant at equal stranger FPIR .* threshold ' + NUM + r'\s+FPIR ' + NUM + r'\s+DIR@1 ' + NUM, rest)):
+            s['constant-stranger'] = (float(g.group(1)), float(g.group(2)), float(g.group(3)))
+        elif (g := re.match(r'constant at equal stranger FPIR .* threshold ' + NUM + r'\s+FPIR ' + NUM + r'\s+DIR@1 ' + NUM, rest)):
+            s['constant-stranger'] = (float(g.group(1)), float(g.group(2)), float(g.group(3)))
         elif (g := re.match(r'constant at equal FPIR .* threshold ' + NUM + r'\s+FPIR ' + NUM + r'\s+DIR@1 ' + NUM, rest)):
             s['constant'] = (float(g.group(1)), float(g.group(2)), float(g.group(3)))
         elif (g := re.match(r'trajectory: (\d+) publications, first ' + NUM + r' .*highest ' + NUM + r' .*capped identities at most (\d+), list exhausted in (\d+)', rest)):
@@ -58,6 +62,9 @@ def main():
     ap.add_argument('--replay', help='replay results (ops/threshold-study.py --json) to compare with')
     ap.add_argument('--replay-config', default='robust')
     ap.add_argument('--tail', action='store_true', help='add the tail composition per seed')
+    ap.add_argument('--stranger', action='store_true',
+                    help='judge and compare without the same-person hits: the stranger FPIR against the band, the '
+                         'stranger oracle and the constant at equal stranger FPIR (for small targets)')
     args = ap.parse_args()
     runs = {}
     for path in sorted(glob.glob(os.path.join(args.logs, 'identify-*.log'))):
@@ -72,8 +79,10 @@ def main():
                 replay[(r['set'], r['seed'])] = r
     names = args.sets.split(',') if args.sets else sorted(runs)
     a = args.target
-    print('| set | seed | non-mated (same-person) | oracle: τ, DIR@1 | adaptive: τ, FPIR (x), stranger FPIR, DIR@1 '
-          '| fixed 0.40: FPIR, DIR@1 | constant at equal FPIR: τ, DIR@1 | flagged, capped ids, highest τ | judged'
+    what = 'stranger ' if args.stranger else ''
+    print('| set | seed | non-mated (same-person) | %soracle: τ, DIR@1 | adaptive: τ, FPIR (x), stranger FPIR, DIR@1 '
+          '| fixed 0.40: FPIR, DIR@1 | constant at equal %sFPIR: τ, DIR@1 | flagged, capped ids, highest τ | judged%s'
+          % (what, what, ' on stranger FPIR' if args.stranger else '')
           + (' | replay τ, FPIR' if args.replay else '') + ' |')
     print('|---|---|---|---|---|---|---|---|---' + ('|---' if args.replay else '') + '|')
     summary = []
@@ -82,12 +91,13 @@ def main():
         for seed in sorted(runs.get(name, {})):
             s = runs[name][seed]
             t, f, d = s['adaptive-fpir']
-            ot, of, od = s['oracle']
+            ot, of, od = s['stranger-oracle'] if args.stranger else s['oracle']
             ft, ff, fd = s['fixed']
-            ct, cf, cd = s.get('constant', (float('nan'),) * 3)
-            ok = 0.5 * a <= f <= 2 * a and d >= od - 0.02
+            ct, cf, cd = s.get('constant-stranger' if args.stranger else 'constant', (float('nan'),) * 3)
+            judged_fpir = s['stranger'] if args.stranger else f
+            ok = 0.5 * a <= judged_fpir <= 2 * a and d >= od - 0.02
             passed += ok
-            ratios.append(f / a)
+            ratios.append(judged_fpir / a)
             row = ('| %s | %d | %d (%d) | %.3f, %.3f | %.3f, %.4f (%.2f), %.4f, %.3f | %.4f, %.3f | %.3f, %.3f | %d, %d, %.3f | %s'
                    % (name, seed, s['nonmated'], s.get('same_person', 0), ot, od, t, f, f / a, s.get('stranger', float('nan')),
                       d, ff, fd, ct, cd, s.get('flagged', 0), s.get('capped', 0), s.get('highest', float('nan')),
@@ -99,8 +109,8 @@ def main():
             if args.tail and 'tail' in s:
                 print('|  |  | tail: %d scores; cohort: %s; probes: %s |' % s['tail'])
         if name in runs:
-            summary.append('%s: FPIR/target per seed %s; %d/%d seeds pass' % (
-                name, ' '.join('%.2f' % x for x in ratios), passed, len(ratios)))
+            summary.append('%s: %sFPIR/target per seed %s; %d/%d seeds pass' % (
+                name, what, ' '.join('%.2f' % x for x in ratios), passed, len(ratios)))
     print()
     for line in summary:
         print('- ' + line)

@@ -207,6 +207,16 @@ final class IdentifyReport {
                 c.fpir(),
                 c.dirAtRank1(),
                 r.adaptive().dirAtRank1() - c.dirAtRank1()));
+        OpenSetEvaluation.Rates cs = h.constantAtEqualStrangerFpir();
+        lines.add(String.format(
+                Locale.ROOT,
+                "seed %d: constant at equal stranger FPIR (same-person hits left out) threshold %.4f  FPIR %.4f"
+                        + "  DIR@1 %.4f; adaptive DIR@1 %+.4f",
+                seed,
+                cs.threshold(),
+                cs.fpir(),
+                cs.dirAtRank1(),
+                r.adaptive().dirAtRank1() - cs.dirAtRank1()));
         List<OpenSetEvaluation.Publication> t = h.trajectory();
         if (!t.isEmpty()) {
             OpenSetEvaluation.Publication max = t.stream()

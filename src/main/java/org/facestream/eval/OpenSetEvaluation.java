@@ -197,6 +197,9 @@ public final class OpenSetEvaluation {
      * @param constantAtEqualFpir the constant threshold with the best DIR among those with at most as many false
      *     alarms as the adaptive policy (chosen in hindsight): is the adaptive rule ever worse than a constant at
      *     equal FPIR?
+     * @param constantAtEqualStrangerFpir the same among the constants with at most as many stranger false alarms
+     *     (same-person hits are false alarms no threshold below their score avoids, and at small α they decide
+     *     the comparison): rates over the probes without the same-person hits
      * @param tail the window's tail composition at the end of the stream
      * @param flags the cohort identities hygiene flagged at the end of the stream
      */
@@ -207,6 +210,7 @@ public final class OpenSetEvaluation {
             Rates strangerOracle,
             List<NonMatedHit> samePersonHits,
             Rates constantAtEqualFpir,
+            Rates constantAtEqualStrangerFpir,
             TailComposition tail,
             List<CohortHygiene.Flag> flags) {
         public Honesty {
@@ -437,6 +441,11 @@ public final class OpenSetEvaluation {
                         outcomes),
                 hits.stream().filter(h -> h.score() >= SAME_PERSON_COSINE).toList(),
                 constantAtEqualFpir(outcomes, Math.round(adaptiveRates.fpir() * adaptiveRates.nonMated())),
+                constantAtEqualFpir(
+                        outcomes.stream().filter(o -> !o.samePerson()).toList(),
+                        outcomes.stream()
+                                .filter(o -> !o.mated() && !o.samePerson() && o.adaptiveAccepted())
+                                .count()),
                 tailComposition(adaptive, state, order, rowSubject),
                 adaptive.cohortFlags());
         return new Report(

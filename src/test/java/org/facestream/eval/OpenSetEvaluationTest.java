@@ -135,5 +135,9 @@ class OpenSetEvaluationTest {
                 .isLessThanOrEqualTo(report.oracle().threshold());
         assertThat(h.strangerOracle().dirAtRank1())
                 .isGreaterThanOrEqualTo(report.oracle().dirAtRank1());
+        assertThat(h.constantAtEqualStrangerFpir().nonMated())
+                .isEqualTo(h.stranger().nonMated());
+        assertThat(h.constantAtEqualStrangerFpir().fpir())
+                .isLessThanOrEqualTo(h.stranger().fpir());
     }
 }
