@@ -36,8 +36,6 @@ def parse(path):
             s['stranger-oracle'] = (float(g.group(1)), float(g.group(2)), float(g.group(3)))
         elif (g := re.match(r'constant at equal stranger FPIR .* threshold ' + NUM + r'\s+FPIR ' + NUM + r'\s+DIR@1 ' + NUM, rest)):
             s['constant-stranger'] = (float(g.group(1)), float(g.group(2)), float(g.group(3)))
-        elif (g := re.match(r'constant at equal stranger FPIR .* threshold ' + NUM + r'\s+FPIR ' + NUM + r'\s+DIR@1 ' + NUM, rest)):
-            s['constant-stranger'] = (float(g.group(1)), float(g.group(2)), float(g.group(3)))
         elif (g := re.match(r'constant at equal FPIR .* threshold ' + NUM + r'\s+FPIR ' + NUM + r'\s+DIR@1 ' + NUM, rest)):
             s['constant'] = (float(g.group(1)), float(g.group(2)), float(g.group(3)))
         elif (g := re.match(r'trajectory: (\d+) publications, first ' + NUM + r' .*highest ' + NUM + r' .*capped identities at most (\d+), list exhausted in (\d+)', rest)):
