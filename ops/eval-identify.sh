@@ -11,10 +11,13 @@
 #             of its cohort identities, at least one): per seed, ops/inject-duplicates.py relabels one photo of
 #             gallery subjects (drawn by photo count) as a new identity that the seed's split puts in the cohort;
 #             it reads the cache for the failures to acquire, so run SET itself first
+#   cohortK-SET  SET with the cohort dealt again at K identities, 900 unknown people kept (--cohort-size K): how
+#             the threshold's stability depends on the cohort's size
 # and the drift and flood runs on LFW.
 # Usage: ops/eval-identify.sh [RUN...]  (default: orl people lfw all drift-blur drift-dark drift-downscale flood
 #        flood-no-quota)
 # Env:   SHARED (default ../shared), FACESTREAM_MODELS (default $SHARED/models), LOGS (default ../eval-logs),
+#        CACHE (default $LOGS/cache/embeddings),
 #        JAVA (default: the JDK 21+ scripts/find-jdk.sh finds), SEEDS (default 1,2,3), TARGET (default 0.01), SKIP_BUILD=1.
 # Embeddings are cached in LOGS/cache (per image and settings, re-embedded when an image changes), so `all`
 # after the others, and a second run of anything, only embed what they have not seen.
@@ -28,7 +31,7 @@ SEEDS=${SEEDS:-1,2,3}
 TARGET=${TARGET:-0.01}
 FACES=$SHARED/faces
 mkdir -p "$LOGS/cache" "$LOGS/datasets"
-CACHE=$LOGS/cache/embeddings
+CACHE=${CACHE:-$LOGS/cache/embeddings}
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then ./mvnw -B -q -o -DskipTests package; fi
 SNAP=$(mktemp -d) && cp target/facestream.jar "$SNAP/" && trap 'rm -rf "$SNAP"' EXIT
 CP="$SNAP/facestream.jar:target/lib/*"
@@ -83,6 +86,8 @@ for r in "${runs[@]}"; do
           --fraction "0.0$pct" --seed "$seed" --out "$LOGS/datasets/$r-seed$seed.csv"
         SEEDS=$seed run "$r-seed$seed" --root "$FACES" --dataset "$LOGS/datasets/$r-seed$seed.csv" --cache "$CACHE"
       done ;;
+    cohort[0-9]*-*) k=${r%%-*}; k=${k#cohort}; base=${r#*-}
+      run "$r" --root "$FACES" --dataset "$LOGS/datasets/$base.csv" --cache "$CACHE" --cohort-size "$k" --unknown-size 900 ;;
     drift-blur) lfw drift-blur --drift blur:4 ;;
     drift-dark) lfw drift-dark --drift dark:0.15 ;;
     drift-downscale) lfw drift-downscale --drift downscale:6 ;;

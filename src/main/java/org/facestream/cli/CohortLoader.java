@@ -2,6 +2,7 @@ package org.facestream.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.enroll.CohortPhotos;
@@ -36,6 +37,8 @@ final class CohortLoader {
         }
         System.err.println("facestream matcher: cohort of " + cohort.byPerson().size() + " people (" + cohort.faces()
                 + " faces) from " + dir + " (" + cohort.refused() + " photos refused)");
-        return Optional.of(CohortScorer.ofIdentities(cohort.identities(), CohortScorer.DEFAULT_SCALE));
+        // named by their folders: hygiene flags, tail lists and audit records say which cohort person it is
+        return Optional.of(CohortScorer.ofIdentities(
+                List.copyOf(cohort.byPerson().keySet()), cohort.identities(), CohortScorer.DEFAULT_SCALE));
     }
 }

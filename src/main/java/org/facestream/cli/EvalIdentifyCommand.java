@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.facestream.eval.IdentifyExperiment;
 import org.facestream.eval.ImageDegradation;
@@ -109,6 +110,21 @@ final class EvalIdentifyCommand implements Callable<Integer> {
             description = "Regular cameras the probes are " + "dealt to, round-robin (default ${DEFAULT-VALUE}).")
     int cameras;
 
+    @Option(
+            names = "--cohort-size",
+            paramLabel = "K",
+            description =
+                    "Deal the cohort again with K identities from the split's non-gallery people, keeping"
+                            + " --unknown-size of them unknown whatever K (the cohort-size study); default: the split's cohort.")
+    Integer cohortSize;
+
+    @Option(
+            names = "--unknown-size",
+            paramLabel = "U",
+            defaultValue = "900",
+            description = "Unknown people kept with --cohort-size (default ${DEFAULT-VALUE}).")
+    int unknownSize;
+
     @Override
     public Integer call() throws IOException {
         IdentifyExperiment.Options options = new IdentifyExperiment.Options(
@@ -124,6 +140,8 @@ final class EvalIdentifyCommand implements Callable<Integer> {
                 flood,
                 cameraQuota == null ? OptionalDouble.empty() : OptionalDouble.of(cameraQuota),
                 cameras,
+                cohortSize == null ? OptionalInt.empty() : OptionalInt.of(cohortSize),
+                unknownSize,
                 Optional.ofNullable(out));
         IdentifyExperiment.run(options, spec.commandLine().getOut(), System.err);
         return 0;

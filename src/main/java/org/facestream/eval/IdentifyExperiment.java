@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import org.facestream.config.VisionOptions;
@@ -41,7 +42,11 @@ public final class IdentifyExperiment {
      * @param flood faces a flooding camera sends per regular probe from the middle on, 0 for none
      * @param cameraQuota the estimator's per-camera quota factor; empty for the policy's
      * @param cameras regular cameras the probes are dealt to
-     * @param out where {@code det.png}, {@code scores.csv} and {@code summary.txt} are written; empty for nowhere
+     * @param cohortSize deal the cohort again with this many identities, keeping {@code unknownSize} unknown people
+     *     ({@link IdentitySplit#withCohortSize}); empty for the split's own cohort
+     * @param unknownSize unknown people kept whatever the cohort size, with {@code cohortSize}
+     * @param out where {@code det.png}, {@code scores.csv}, {@code summary.txt} and each seed's {@code
+     *     trajectory-seed<N>.csv} and {@code .png} are written; empty for nowhere
      */
     public record Options(
             Path root,
@@ -56,6 +61,8 @@ public final class IdentifyExperiment {
             int flood,
             OptionalDouble cameraQuota,
             int cameras,
+            OptionalInt cohortSize,
+            int unknownSize,
             Optional<Path> out) {
         public Options {
             if (!(targetFpir > 0 && targetFpir <= 0.5)) {
@@ -151,7 +158,11 @@ public final class IdentifyExperiment {
         Probes probes = new Probes(o.root(), clean, drifted);
         List<SeedResult> seeds = new ArrayList<>();
         for (long seed : o.seeds()) {
-            SeedResult r = seed(seed, IdentitySplit.of(acquired, seed), probes, policy, fixed, o);
+            IdentitySplit split = IdentitySplit.of(acquired, seed);
+            if (o.cohortSize().isPresent()) {
+                split = split.withCohortSize(o.cohortSize().getAsInt(), o.unknownSize());
+            }
+            SeedResult r = seed(seed, split, probes, policy, fixed, o, progress);
             report.seed(r, fixed);
             seeds.add(r);
         }
@@ -161,35 +172,43 @@ public final class IdentifyExperiment {
     }
 
     private static SeedResult seed(
-            long seed, IdentitySplit split, Probes probes, FpirPolicy policy, double fixed, Options o) {
+            long seed,
+            IdentitySplit split,
+            Probes probes,
+            FpirPolicy policy,
+            double fixed,
+            Options o,
+            PrintStream progress) {
         Map<String, List<float[]>> gallery = new LinkedHashMap<>();
         split.enrolled()
                 .forEach((id, list) ->
                         gallery.put(id, list.stream().map(probes::clean).toList()));
-        List<float[][]> cohort = split.cohort().values().stream()
-                .map(list -> list.stream().map(probes::clean).toArray(float[][]::new))
-                .toList();
+        Map<String, float[][]> cohort = new LinkedHashMap<>();
+        split.cohort()
+                .forEach((id, list) ->
+                        cohort.put(id, list.stream().map(probes::clean).toArray(float[][]::new)));
         List<OpenSetEvaluation.Probe> stream = new ArrayList<>();
-        split.mated().forEach((id, list) -> list.forEach(p -> stream.add(probes.probe(p, id))));
-        split.unknown().forEach((id, list) -> list.forEach(p -> stream.add(probes.probe(p, null))));
+        split.mated().forEach((id, list) -> list.forEach(p -> stream.add(probes.probe(p, id, id))));
+        split.unknown().forEach((id, list) -> list.forEach(p -> stream.add(probes.probe(p, null, id))));
         int warmup = Math.min(1000, stream.size() / 5);
         int publishEvery = Math.max(1, Math.min(100, stream.size() / 50));
         List<OpenSetEvaluation.Probe> floodFaces =
                 o.flood() == 0 ? List.of() : lookAlike(split.unknown(), gallery, probes);
-        OpenSetEvaluation.Report r = OpenSetEvaluation.runWithCohortIdentities(
+        OpenSetEvaluation.Report r = OpenSetEvaluation.runWithCohort(
                 gallery,
                 cohort,
                 stream,
                 policy,
                 fixed,
-                new OpenSetEvaluation.Stream(warmup, publishEvery, seed, o.cameras(), floodFaces, o.flood()));
+                new OpenSetEvaluation.Stream(warmup, publishEvery, seed, o.cameras(), floodFaces, o.flood()),
+                progress);
         List<ProbeScore> scores = stream.stream().map(p -> best(p, gallery)).toList();
         return new SeedResult(
                 seed,
                 gallery.size(),
                 gallery.values().stream().mapToInt(List::size).sum(),
                 cohort.size(),
-                cohort.stream().mapToInt(c -> c.length).sum(),
+                cohort.values().stream().mapToInt(c -> c.length).sum(),
                 split.unknown().size(),
                 r,
                 scores);
@@ -231,7 +250,8 @@ public final class IdentifyExperiment {
                 }
             }
         }
-        return unknown.get(worst).stream().map(p -> probes.probe(p, null)).toList();
+        String who = worst;
+        return unknown.get(worst).stream().map(p -> probes.probe(p, null, who)).toList();
     }
 
     private static ImageEmbeddings embed(
@@ -268,7 +288,7 @@ public final class IdentifyExperiment {
             return clean.face(image).face().embedding();
         }
 
-        OpenSetEvaluation.Probe probe(Path image, String subject) {
+        OpenSetEvaluation.Probe probe(Path image, String subject, String identity) {
             ImageFace face = clean.face(image);
             // a degraded image whose face is lost keeps its clean embedding: drift cannot invent a detection
             float[] degraded = drifted == null || drifted.face(image).fallback()
@@ -279,7 +299,8 @@ public final class IdentifyExperiment {
                     subject,
                     root.relativize(image).toString(),
                     face.face().quality(),
-                    degraded);
+                    degraded,
+                    identity);
         }
     }
 }

@@ -40,6 +40,35 @@ public record IdentitySplit(
     }
 
     /**
+     * The same gallery with the cohort dealt again, for measuring how the threshold depends on the cohort's size:
+     * the non-gallery identities in this split's order (cohort, then unknown) form a pool; the last {@code
+     * unknownKept} of it are the unknown people whatever the cohort size, and the cohort is the first {@code
+     * cohortSize} of the pool (an unknown person joining the cohort is enrolled from its first {@value
+     * #MAX_TEMPLATES} images; a cohort identity left unknown brings only its cohort images).
+     *
+     * @throws IllegalArgumentException when the pool holds fewer than {@code cohortSize + unknownKept} identities
+     */
+    public IdentitySplit withCohortSize(int cohortSize, int unknownKept) {
+        List<Map.Entry<String, List<Path>>> pool = new ArrayList<>(cohort.entrySet());
+        pool.addAll(unknown.entrySet());
+        if (cohortSize < 2 || unknownKept < 1 || cohortSize > pool.size() - unknownKept) {
+            throw new IllegalArgumentException("expected at least 2 cohort identities and 1 unknown, at most "
+                    + (pool.size() - unknownKept) + " cohort identities beside " + unknownKept
+                    + " unknown, found --cohort-size " + cohortSize + " and --unknown-size " + unknownKept);
+        }
+        Map<String, List<Path>> newCohort = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Path>> e : pool.subList(0, cohortSize)) {
+            List<Path> images = e.getValue();
+            newCohort.put(e.getKey(), List.copyOf(images.subList(0, Math.min(MAX_TEMPLATES, images.size()))));
+        }
+        Map<String, List<Path>> newUnknown = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Path>> e : pool.subList(pool.size() - unknownKept, pool.size())) {
+            newUnknown.put(e.getKey(), e.getValue());
+        }
+        return new IdentitySplit(enrolled, mated, newCohort, newUnknown);
+    }
+
+    /**
      * Splits identities with the given seed.
      *
      * @param images per identity its images (identities with none are ignored)

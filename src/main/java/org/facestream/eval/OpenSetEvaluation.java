@@ -1,10 +1,12 @@
 package org.facestream.eval;
 
+import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -19,10 +21,13 @@ import org.facestream.gallery.GalleryIndex;
 import org.facestream.gallery.Ranking;
 import org.facestream.match.AdaptiveThreshold;
 import org.facestream.match.Decision;
+import org.facestream.match.threshold.CohortHygiene;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.threshold.FpirThresholdEstimator;
-import org.facestream.match.threshold.NullScoreReports;
+import org.facestream.match.threshold.MergedWindow;
+import org.facestream.match.threshold.NullScoreWindow;
+import org.facestream.match.threshold.TailEntry;
 
 /**
  * Open-set evaluation over embeddings: streams probes (in a seeded order) through the same {@link
@@ -48,16 +53,24 @@ public final class OpenSetEvaluation {
      * @param quality the face's quality (decides whether it feeds the estimator), or null for a perfect face
      * @param drifted the embedding of the same image after the camera degraded (blur, dark, downscale), used in
      *     the second half of the stream; null to keep {@code embedding}
+     * @param identity who the probe shows, for the tail's composition (an unknown person's name); null for the
+     *     subject, or the label when there is none
      */
-    public record Probe(float[] embedding, String subjectId, String label, FaceQuality quality, float[] drifted) {
+    public record Probe(
+            float[] embedding, String subjectId, String label, FaceQuality quality, float[] drifted, String identity) {
         public Probe {
             embedding = embedding.clone();
             quality = quality == null ? EVAL_QUALITY : quality;
             drifted = drifted == null ? null : drifted.clone();
+            identity = identity != null ? identity : subjectId != null ? subjectId : label;
+        }
+
+        public Probe(float[] embedding, String subjectId, String label, FaceQuality quality, float[] drifted) {
+            this(embedding, subjectId, label, quality, drifted, null);
         }
 
         public Probe(float[] embedding, String subjectId, String label) {
-            this(embedding, subjectId, label, null, null);
+            this(embedding, subjectId, label, null, null, null);
         }
 
         @Override
@@ -126,6 +139,7 @@ public final class OpenSetEvaluation {
      * @param secondHalf the same after it (drifted, flooded)
      * @param floodFaces flooding faces decided
      * @param floodAccepted of those, accepted as someone (the flood's own false alarms under the adaptive policy)
+     * @param honesty what the adaptive threshold did and what its FPIR is made of
      */
     public record Report(
             Rates adaptive,
@@ -136,7 +150,78 @@ public final class OpenSetEvaluation {
             Halves firstHalf,
             Halves secondHalf,
             long floodFaces,
-            long floodAccepted) {}
+            long floodAccepted,
+            Honesty honesty) {}
+
+    /**
+     * One publication of the adaptive threshold during the stream.
+     *
+     * @param probe index of the probe after which it was published (0-based, over regular probes)
+     * @param state the published state
+     */
+    public record Publication(int probe, ThresholdState state) {}
+
+    /**
+     * Who supplies the window's scores above the last published threshold's level: the cohort identities that
+     * produced them and the people whose probes (or enrollment photos, "(priming)") they came from.
+     *
+     * @param level the residual score {@code τ - β·n̄} of the last published state
+     * @param scores scores at or above it (listed or dropped by the window; {@code unlisted} of them only in a
+     *     bucket's histogram, owner unknown)
+     * @param cohort the top cohort identities by scores, most first
+     * @param probes the top probe identities by scores, most first
+     */
+    public record TailComposition(
+            double level,
+            long scores,
+            long unlisted,
+            List<Map.Entry<String, Long>> cohort,
+            List<Map.Entry<String, Long>> probes) {
+        public TailComposition {
+            cohort = List.copyOf(cohort);
+            probes = List.copyOf(probes);
+        }
+    }
+
+    /**
+     * What an honest report adds to the rates.
+     *
+     * @param trajectory every publication, in order
+     * @param samePersonCosine the cut-off of the stranger FPIR: a non-mated probe whose best gallery score reaches
+     *     it is a same-person hit (label noise, one person under two names, a duplicate enrollment)
+     * @param stranger the adaptive policy's rates with the same-person hits left out of the non-mated probes
+     * @param strangerOracle the lowest constant threshold with FPIR at most α on the non-mated probes without the
+     *     same-person hits (its rates over all probes): the reference where label noise decides the oracle, as at
+     *     α = 0.001 with one false alarm allowed per thousand
+     * @param samePersonHits the rated non-mated probes at or above the cut-off, best first
+     * @param constantAtEqualFpir the constant threshold with the best DIR among those with at most as many false
+     *     alarms as the adaptive policy (chosen in hindsight): is the adaptive rule ever worse than a constant at
+     *     equal FPIR?
+     * @param constantAtEqualStrangerFpir the same among the constants with at most as many stranger false alarms
+     *     (same-person hits are false alarms no threshold below their score avoids, and at small α they decide
+     *     the comparison): rates over the probes without the same-person hits
+     * @param tail the window's tail composition at the end of the stream
+     * @param flags the cohort identities hygiene flagged at the end of the stream
+     */
+    public record Honesty(
+            List<Publication> trajectory,
+            double samePersonCosine,
+            Rates stranger,
+            Rates strangerOracle,
+            List<NonMatedHit> samePersonHits,
+            Rates constantAtEqualFpir,
+            Rates constantAtEqualStrangerFpir,
+            TailComposition tail,
+            List<CohortHygiene.Flag> flags) {
+        public Honesty {
+            trajectory = List.copyOf(trajectory);
+            samePersonHits = List.copyOf(samePersonHits);
+            flags = List.copyOf(flags);
+        }
+    }
+
+    /** The "same person" cut-off of the stranger FPIR: impostor pairs reach it at a rate of about 1e-6 (w600k). */
+    public static final double SAME_PERSON_COSINE = 0.50;
 
     /**
      * Rates over one half of the stream.
@@ -173,7 +258,8 @@ public final class OpenSetEvaluation {
                 probes,
                 policy,
                 fixedThreshold,
-                Stream.of(warmup, publishEvery, seed));
+                Stream.of(warmup, publishEvery, seed),
+                null);
     }
 
     /**
@@ -197,12 +283,44 @@ public final class OpenSetEvaluation {
                 probes,
                 policy,
                 fixedThreshold,
-                stream);
+                stream,
+                null);
+    }
+
+    /**
+     * As {@link #runWithCohortIdentities(Map, List, List, FpirPolicy, double, Stream)} with the cohort identities'
+     * names (the report's hygiene flags and tail composition name them) and a progress bar over the stream.
+     *
+     * @param cohort per cohort identity name its templates, in the cohort's order
+     * @param progress where the stream's progress is drawn, or null for nowhere
+     */
+    public static Report runWithCohort(
+            Map<String, List<float[]>> gallery,
+            Map<String, float[][]> cohort,
+            List<Probe> probes,
+            FpirPolicy policy,
+            double fixedThreshold,
+            Stream stream,
+            PrintStream progress) {
+        return run(
+                gallery,
+                CohortScorer.ofIdentities(
+                        List.copyOf(cohort.keySet()), List.copyOf(cohort.values()), policy.smoothMaxScale()),
+                probes,
+                policy,
+                fixedThreshold,
+                stream,
+                progress);
     }
 
     /** One decided regular probe, for the rates. */
     private record Outcome(
-            boolean mated, boolean rankOneCorrect, double best, boolean adaptiveAccepted, boolean secondHalf) {}
+            boolean mated,
+            boolean rankOneCorrect,
+            double best,
+            boolean adaptiveAccepted,
+            boolean secondHalf,
+            boolean samePerson) {}
 
     private static Report run(
             Map<String, List<float[]>> gallery,
@@ -210,16 +328,20 @@ public final class OpenSetEvaluation {
             List<Probe> probes,
             FpirPolicy policy,
             double fixedThreshold,
-            Stream stream) {
+            Stream stream,
+            PrintStream progress) {
         if (probes.size() <= stream.warmup()) {
             throw new IllegalArgumentException(
                     "expected more probes than the warm-up " + stream.warmup() + ", found " + probes.size());
         }
         GalleryIndex index = new GalleryIndex();
+        // the index appends each subject's rows in upsert order (nothing is removed), so row r is rowSubject[r]
+        List<String> rowSubject = new ArrayList<>();
         gallery.forEach((subject, embeddings) -> {
             List<Template> templates = new ArrayList<>();
             for (int i = 0; i < embeddings.size(); i++) {
                 templates.add(new Template(embeddings.get(i), subject + "/" + i, EVAL_QUALITY));
+                rowSubject.add(subject);
             }
             index.upsert(new GalleryRecord(subject, subject, templates, "eval", Instant.EPOCH));
         });
@@ -231,9 +353,11 @@ public final class OpenSetEvaluation {
         int middle = order.size() / 2;
         List<Outcome> outcomes = new ArrayList<>();
         List<NonMatedHit> hits = new ArrayList<>();
+        List<Publication> trajectory = new ArrayList<>();
         ThresholdState state = null;
         long floodFaces = 0;
         long floodAccepted = 0;
+        ProgressBar bar = progress == null ? null : new ProgressBar(progress, "stream", order.size(), "probes/s");
         for (int i = 0; i < order.size(); i++) {
             Probe p = order.get(i);
             boolean secondHalf = i >= middle;
@@ -247,7 +371,7 @@ public final class OpenSetEvaluation {
                             .get((int) (floodFaces % stream.flood().size()));
                     float[] e = face.drifted() != null ? face.drifted() : face.embedding();
                     floodAccepted += adaptive.decide(
-                                            observation("flood", (int) floodFaces, e, face.quality()),
+                                            observation(FLOOD_CAMERA, (int) floodFaces, e, face.quality()),
                                             index.search(e, 1))
                                     .isMatch()
                             ? 1
@@ -256,11 +380,11 @@ public final class OpenSetEvaluation {
                 }
             }
             if ((i + 1) % stream.publishEvery() == 0) {
-                var sketch = NullScoreReports.sketch(adaptive.report("eval", Instant.EPOCH));
+                MergedWindow window = MergedWindow.of(List.of(adaptive.report("eval", Instant.EPOCH)));
                 state = estimator.next(
                         state,
                         estimator.estimate(
-                                sketch,
+                                window,
                                 index.subjectCount(),
                                 index.templateCount(),
                                 adaptive.cohortK(),
@@ -269,16 +393,24 @@ public final class OpenSetEvaluation {
                         adaptive.cohortK(),
                         Instant.EPOCH.plusSeconds(i));
                 adaptive.apply(state);
+                trajectory.add(new Publication(i, state));
+            }
+            if (bar != null) {
+                bar.step();
             }
             if (i < stream.warmup()) {
                 continue;
             }
             boolean mated = p.subjectId() != null;
             boolean correct = mated && p.subjectId().equals(ranking.bestSubjectId());
-            outcomes.add(new Outcome(mated, correct, ranking.bestScore(), d.isMatch(), secondHalf));
+            boolean samePerson = !mated && ranking.bestScore() >= SAME_PERSON_COSINE;
+            outcomes.add(new Outcome(mated, correct, ranking.bestScore(), d.isMatch(), secondHalf, samePerson));
             if (!mated) {
                 hits.add(new NonMatedHit(p.label(), ranking.bestSubjectId(), ranking.bestScore()));
             }
+        }
+        if (bar != null) {
+            bar.done();
         }
         double oracle = oracle(hits.stream().mapToDouble(NonMatedHit::score).toArray(), policy.alpha());
         hits.sort(Comparator.comparingDouble(NonMatedHit::score).reversed());
@@ -291,8 +423,33 @@ public final class OpenSetEvaluation {
                         .mapToDouble(Outcome::best)
                         .toArray(),
                 policy.alpha());
+        Rates adaptiveRates = adaptiveRates(adaptiveThreshold, outcomes);
+        Honesty honesty = new Honesty(
+                trajectory,
+                SAME_PERSON_COSINE,
+                adaptiveRates(
+                        adaptiveThreshold,
+                        outcomes.stream().filter(o -> !o.samePerson()).toList()),
+                fixedRates(
+                        "stranger-oracle",
+                        oracle(
+                                outcomes.stream()
+                                        .filter(o -> !o.mated() && !o.samePerson())
+                                        .mapToDouble(Outcome::best)
+                                        .toArray(),
+                                policy.alpha()),
+                        outcomes),
+                hits.stream().filter(h -> h.score() >= SAME_PERSON_COSINE).toList(),
+                constantAtEqualFpir(outcomes, Math.round(adaptiveRates.fpir() * adaptiveRates.nonMated())),
+                constantAtEqualFpir(
+                        outcomes.stream().filter(o -> !o.samePerson()).toList(),
+                        outcomes.stream()
+                                .filter(o -> !o.mated() && !o.samePerson() && o.adaptiveAccepted())
+                                .count()),
+                tailComposition(adaptive, state, order, rowSubject),
+                adaptive.cohortFlags());
         return new Report(
-                adaptiveRates(adaptiveThreshold, outcomes),
+                adaptiveRates,
                 fixedRates("fixed", fixedThreshold, outcomes),
                 fixedRates("oracle", oracle, outcomes),
                 stream.warmup(),
@@ -306,7 +463,73 @@ public final class OpenSetEvaluation {
                         fixedRates("fixed", fixedThreshold, second),
                         fixedRates("tuned", tuned, second)),
                 floodFaces,
-                floodAccepted);
+                floodAccepted,
+                honesty);
+    }
+
+    /** The flooding camera's id in the stream. */
+    static final String FLOOD_CAMERA = "flood";
+
+    /**
+     * The constant threshold with the best DIR@1 among those that accept at most {@code falseAlarms} of the rated
+     * non-mated probes: just above the (falseAlarms+1)-th best non-mated score.
+     */
+    static Rates constantAtEqualFpir(List<Outcome> outcomes, long falseAlarms) {
+        double[] nonMated = outcomes.stream()
+                .filter(o -> !o.mated())
+                .mapToDouble(Outcome::best)
+                .sorted()
+                .toArray();
+        double t = falseAlarms < nonMated.length ? Math.nextUp(nonMated[nonMated.length - 1 - (int) falseAlarms]) : -1;
+        return fixedRates("constant", t, outcomes);
+    }
+
+    /**
+     * The scores of the final window at or above the last state's residual level, by cohort identity and by the
+     * probe (or priming template) they came from.
+     */
+    private static TailComposition tailComposition(
+            AdaptiveThreshold adaptive, ThresholdState state, List<Probe> order, List<String> rowSubject) {
+        if (state == null) {
+            return new TailComposition(Double.NaN, 0, 0, List.of(), List.of());
+        }
+        double level = state.value() - state.beta() * state.meanSmoothMax();
+        NullScoreWindow.Contents c = adaptive.windowContents();
+        Map<String, Long> cohort = new HashMap<>();
+        Map<String, Long> probes = new HashMap<>();
+        int primed = Math.min(AdaptiveThreshold.PRIME_MAX_TEMPLATES, rowSubject.size());
+        long scores = 0;
+        for (List<TailEntry> entries : List.of(c.listed(), c.dropped())) {
+            for (TailEntry e : entries) {
+                if (e.score() < level) {
+                    continue;
+                }
+                scores++;
+                cohort.merge(e.identity() < 0 ? "(none)" : adaptive.cohortName(e.identity()), 1L, Long::sum);
+                String who;
+                if (FLOOD_CAMERA.equals(e.camera())) {
+                    who = "(flood)";
+                } else if (e.source() < 0) {
+                    // templateSample(n) takes rows k·rows/n
+                    int row = (int) ((-e.source() - 1) * rowSubject.size() / primed);
+                    who = "(priming) " + rowSubject.get(row);
+                } else {
+                    who = order.get((int) e.source()).identity();
+                }
+                probes.merge(who, 1L, Long::sum);
+            }
+        }
+        long unlisted = Math.round(
+                c.histogram().fractionAtOrAbove(level) * c.histogram().count());
+        return new TailComposition(level, scores + unlisted, unlisted, top(cohort, 5), top(probes, 5));
+    }
+
+    private static List<Map.Entry<String, Long>> top(Map<String, Long> counts, int n) {
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(n)
+                .map(e -> Map.entry(e.getKey(), e.getValue()))
+                .toList();
     }
 
     /**

@@ -15,14 +15,21 @@ final class ProgressBar {
     private final PrintStream out;
     private final String label;
     private final int total;
+    private final String unit;
     private final long start = System.nanoTime();
     private final AtomicInteger done = new AtomicInteger();
     private long lastDraw;
 
     ProgressBar(PrintStream out, String label, int total) {
+        this(out, label, total, "img/s");
+    }
+
+    /** A bar whose rate is shown in {@code unit} (e.g. {@code probes/s}). */
+    ProgressBar(PrintStream out, String label, int total, String unit) {
         this.out = out;
         this.label = label;
         this.total = total;
+        this.unit = unit;
     }
 
     void step() {
@@ -55,13 +62,14 @@ final class ProgressBar {
         long eta = rate > 0 ? Math.round((total - n) / rate) : 0;
         out.print(String.format(
                 Locale.ROOT,
-                "\r%s [%s%s] %d/%d %5.1f img/s eta %d:%02d ",
+                "\r%s [%s%s] %d/%d %5.1f %s eta %d:%02d ",
                 label,
                 "#".repeat(filled),
                 ".".repeat(WIDTH - filled),
                 n,
                 total,
                 rate,
+                unit,
                 eta / 60,
                 eta % 60));
         out.flush();

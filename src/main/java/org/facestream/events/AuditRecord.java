@@ -65,6 +65,10 @@ public record AuditRecord(
     public static final String SUBJECT_ERASED = "subject-erased";
     /** The threshold aggregator published a threshold version. */
     public static final String THRESHOLD_PUBLISHED = "threshold-published";
+    /** A cohort identity looks like an enrolled subject (cohort hygiene) and is left out of the null scores. */
+    public static final String COHORT_IDENTITY_FLAGGED = "cohort-identity-flagged";
+    /** A flagged cohort identity no longer looks like an enrolled subject and is back in the null scores. */
+    public static final String COHORT_IDENTITY_CLEARED = "cohort-identity-cleared";
     /** Every action FaceStream writes (other writers may use others of the same form). */
     public static final List<String> ACTIONS = List.of(
             CHAIN_STARTED,
@@ -75,7 +79,9 @@ public record AuditRecord(
             API_KEYS_REJECTED,
             SUBJECT_ENROLLED,
             SUBJECT_ERASED,
-            THRESHOLD_PUBLISHED);
+            THRESHOLD_PUBLISHED,
+            COHORT_IDENTITY_FLAGGED,
+            COHORT_IDENTITY_CLEARED);
 
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9-]{0,63}");

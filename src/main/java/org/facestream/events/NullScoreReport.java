@@ -2,6 +2,7 @@ package org.facestream.events;
 
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * One matcher instance's window of null scores, the value of topic {@code facestream.null-scores.v1} keyed
@@ -17,11 +18,15 @@ import java.util.Base64;
  * @param sequence report counter of this instance, increasing (stale reports are ignored)
  * @param galleryN gallery identities the instance held when reporting
  * @param cohortK cohort identities (0 = leave-top-1-out fallback scores)
- * @param sketch the encoded null-score histogram, as base64
+ * @param sketch the encoded null-score histogram, as base64 (with a {@code tail}: the scores it does not list)
  * @param droppedByQuota scores the per-camera quota refused since the instance started
  * @param reportedAt when the report was made
  * @param galleryTemplates templates of those identities (0 in reports of earlier versions: counted as galleryN)
  * @param cohortTemplates templates behind one null score (0 in earlier reports: counted as cohortK)
+ * @param tail the window's listed tail scores with their cohort identities and cameras (issue 12); null in
+ *     reports of earlier versions and without a cohort, whose scores are all in the sketch and read uncapped
+ * @param cohortFlags the cohort identities the instance leaves out because they look like an enrolled subject
+ *     (cohort hygiene); null in reports of earlier versions
  */
 public record NullScoreReport(
         String instanceId,
@@ -33,7 +38,9 @@ public record NullScoreReport(
         long droppedByQuota,
         Instant reportedAt,
         int galleryTemplates,
-        int cohortTemplates) {
+        int cohortTemplates,
+        NullScoreTail tail,
+        List<CohortFlag> cohortFlags) {
     public NullScoreReport {
         if (instanceId == null || instanceId.isBlank()) {
             throw new IllegalArgumentException("expected an instance id, found none");
@@ -58,6 +65,39 @@ public record NullScoreReport(
         if (reportedAt == null) {
             throw new IllegalArgumentException("expected reportedAt, found none");
         }
+        cohortFlags = cohortFlags == null ? null : List.copyOf(cohortFlags);
+    }
+
+    /** A report without a tail list or cohort flags (as every report was before issue 12). */
+    public NullScoreReport(
+            String instanceId,
+            String policyId,
+            long sequence,
+            int galleryN,
+            int cohortK,
+            String sketch,
+            long droppedByQuota,
+            Instant reportedAt,
+            int galleryTemplates,
+            int cohortTemplates) {
+        this(
+                instanceId,
+                policyId,
+                sequence,
+                galleryN,
+                cohortK,
+                sketch,
+                droppedByQuota,
+                reportedAt,
+                galleryTemplates,
+                cohortTemplates,
+                null,
+                null);
+    }
+
+    /** {@link #cohortFlags()}, empty for a report that predates them. */
+    public List<CohortFlag> flags() {
+        return cohortFlags == null ? List.of() : cohortFlags;
     }
 
     /** {@link #galleryTemplates()}, or galleryN for a report that predates it. */

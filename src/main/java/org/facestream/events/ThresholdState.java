@@ -1,6 +1,7 @@
 package org.facestream.events;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,11 @@ import java.util.Objects;
  * @param method how the raw estimate was made: {@code empirical}, {@code tail} (GPD) or {@code insufficient}
  *     (too few samples: the previous or initial value is kept)
  * @param updatedAt when it was published
+ * @param recentRaw the last raw estimates (bounded), newest last, that the next publication takes the highest
+ *     of together with its own: the value follows the raw estimate down after a short run below it (null in
+ *     states of earlier versions)
+ * @param tail what the contamination rules did to the window this version read (null in states of earlier
+ *     versions and without tail lists)
  */
 public record ThresholdState(
         String policyId,
@@ -37,7 +43,9 @@ public record ThresholdState(
         double meanSmoothMax,
         double beta,
         String method,
-        Instant updatedAt) {
+        Instant updatedAt,
+        List<Double> recentRaw,
+        TailAudit tail) {
     public static final String EMPIRICAL = "empirical";
     public static final String TAIL = "tail";
     public static final String INSUFFICIENT = "insufficient";
@@ -73,5 +81,88 @@ public record ThresholdState(
             throw new IllegalArgumentException("expected method empirical, tail or insufficient, found " + method);
         }
         Objects.requireNonNull(updatedAt, "updatedAt");
+        if (recentRaw != null) {
+            recentRaw = List.copyOf(recentRaw);
+            if (recentRaw.stream().anyMatch(v -> !Double.isFinite(v))) {
+                throw new IllegalArgumentException("expected finite recent raw values, found " + recentRaw);
+            }
+        }
+    }
+
+    /** A state without run-length history or tail audit (as every state was before issue 12). */
+    public ThresholdState(
+            String policyId,
+            double value,
+            double rawValue,
+            long version,
+            double alpha,
+            double level,
+            int galleryN,
+            int cohortK,
+            long samples,
+            double meanSmoothMax,
+            double beta,
+            String method,
+            Instant updatedAt) {
+        this(
+                policyId,
+                value,
+                rawValue,
+                version,
+                alpha,
+                level,
+                galleryN,
+                cohortK,
+                samples,
+                meanSmoothMax,
+                beta,
+                method,
+                updatedAt,
+                null,
+                null);
+    }
+
+    /**
+     * What the contamination rules did to the merged window a version was read from, so each publication says
+     * how much of the tail was held back and whose.
+     *
+     * @param cappedIdentities cohort identities with at least one score dropped over their share of the tail
+     *     (in the matchers' window buckets or in the aggregator's read)
+     * @param cappedScores the scores so dropped
+     * @param cappedCameras scores the aggregator dropped over a camera's share of the tail
+     * @param excludedIdentities cohort identities the hygiene check left out (they look like an enrolled subject)
+     * @param samePersonExclusions cohort identities left out of a probe's scores as the probe's own person, in
+     *     the window
+     * @param listExhausted whether the read ran out of listed scores before the tail it needs (the rest of the
+     *     tail was read uncapped from the histogram)
+     * @param topCapped the identities with the most dropped scores, most first (at most five)
+     */
+    public record TailAudit(
+            int cappedIdentities,
+            long cappedScores,
+            long cappedCameras,
+            int excludedIdentities,
+            long samePersonExclusions,
+            boolean listExhausted,
+            List<CappedIdentity> topCapped) {
+        public TailAudit {
+            if (cappedIdentities < 0
+                    || cappedScores < 0
+                    || cappedCameras < 0
+                    || excludedIdentities < 0
+                    || samePersonExclusions < 0) {
+                throw new IllegalArgumentException("expected non-negative counts, found " + cappedIdentities + ", "
+                        + cappedScores + ", " + cappedCameras + ", " + excludedIdentities + ", "
+                        + samePersonExclusions);
+            }
+            topCapped = topCapped == null ? List.of() : List.copyOf(topCapped);
+        }
+    }
+
+    /** A cohort identity and how many of its tail scores were dropped. */
+    public record CappedIdentity(String identity, long scores) {
+        public CappedIdentity {
+            Objects.requireNonNull(identity, "identity");
+        }
     }
 }

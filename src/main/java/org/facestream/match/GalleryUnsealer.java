@@ -59,6 +59,7 @@ final class GalleryUnsealer {
     private final MasterKeys masterKeys;
     private final GalleryIndex index;
     private final MatcherMetrics metrics;
+    private final GalleryListener listener;
     private final GalleryCipher cipher = new GalleryCipher();
     private final Set<String> awaitingKey = new HashSet<>();
     private final Set<String> destroyedKeyIds = Collections.newSetFromMap(new LinkedHashMap<>() {
@@ -73,11 +74,17 @@ final class GalleryUnsealer {
     private KeyValueStore<String, SubjectKeyRecord> keys;
     private KeyValueStore<String, ErasureRecord> erasures;
 
-    GalleryUnsealer(MatcherConfig cfg, MasterKeys masterKeys, GalleryIndex index, MatcherMetrics metrics) {
+    GalleryUnsealer(
+            MatcherConfig cfg,
+            MasterKeys masterKeys,
+            GalleryIndex index,
+            MatcherMetrics metrics,
+            GalleryListener listener) {
         this.cfg = cfg;
         this.masterKeys = masterKeys;
         this.index = index;
         this.metrics = metrics;
+        this.listener = listener;
     }
 
     /** What a sealed record comes to, given the keys at hand. */
@@ -181,6 +188,7 @@ final class GalleryUnsealer {
             }
         }
         index.replaceAll(opened);
+        listener.galleryRebuilt();
         refused.forEach((subject, r) ->
                 skip(r.reason(), subject, r.detail(), "in store " + GalleryStoreNames.TEMPLATES_BY_SUBJECT));
         updateSizes();
@@ -328,11 +336,14 @@ final class GalleryUnsealer {
         switch (tryOpen(subjectId, sealed)) {
             case Outcome.Opened o -> {
                 index.upsert(o.record());
+                listener.subjectUpserted(o.record());
                 awaitingKey.remove(subjectId);
                 metrics.galleryUpsert();
             }
             case Outcome.AwaitingKey a -> {
-                index.remove(subjectId);
+                if (index.remove(subjectId)) {
+                    listener.subjectRemoved(subjectId);
+                }
                 if (awaitingKey.add(subjectId)) {
                     LOG.info(
                             "gallery record of subject {} ({}) waits for its data key {}",
@@ -395,7 +406,9 @@ final class GalleryUnsealer {
     }
 
     private void drop(String subjectId) {
-        index.remove(subjectId);
+        if (index.remove(subjectId)) {
+            listener.subjectRemoved(subjectId);
+        }
         if (gallery.get(subjectId) == null) {
             awaitingKey.remove(subjectId);
         }

@@ -105,7 +105,8 @@ public final class MatcherMetrics {
     /**
      * Exports the threshold in force ({@code matcher_threshold_cosine}); with the adaptive policy also its
      * version and the published moves of at least the policy's alert step it applied ({@code
-     * matcher_threshold_version}, {@code matcher_threshold_large_moves_total}).
+     * matcher_threshold_version}, {@code matcher_threshold_large_moves_total}), and cohort hygiene's flags ({@code
+     * matcher_cohort_flagged} now, {@code matcher_cohort_flag_events_total} since start).
      */
     public void follow(ThresholdMode mode) {
         String help = "Decision threshold in force (cosine)";
@@ -129,6 +130,19 @@ public final class MatcherMetrics {
                 LongAdder largeMoves = registry.counter(
                         "matcher_threshold_large_moves_total", "Threshold moves larger than the policy's alert step");
                 policy.onLargeMove(state -> largeMoves.increment());
+                registry.gauge(
+                        "matcher_cohort_flagged",
+                        "Cohort identities that look like an enrolled subject (left out of the null scores)",
+                        "",
+                        () -> policy.cohortFlags().size());
+                LongAdder flagEvents = registry.counter(
+                        "matcher_cohort_flag_events_total",
+                        "Times cohort hygiene flagged a cohort identity as looking like an enrolled subject");
+                policy.onCohortFlag(change -> {
+                    if (change.flagged()) {
+                        flagEvents.increment();
+                    }
+                });
             }
         }
     }

@@ -172,7 +172,12 @@ public final class MatcherTopology {
         MatcherMetrics metrics = spec.metrics();
         ObservationMatcher matcher =
                 new ObservationMatcher(cfg, spec.threshold().policy(), spec.index());
-        GalleryUnsealer unsealer = new GalleryUnsealer(cfg, spec.keys(), spec.index(), metrics);
+        GalleryUnsealer unsealer = new GalleryUnsealer(
+                cfg,
+                spec.keys(),
+                spec.index(),
+                metrics,
+                spec.threshold() instanceof ThresholdMode.Adaptive a ? a.policy() : GalleryListener.NONE);
         NullScoreReporter reporter = NullScoreReporter.of(spec.threshold(), spec.clock());
 
         // Changelogs disabled: a global store's changelog is its source topic.

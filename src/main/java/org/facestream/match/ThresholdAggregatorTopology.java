@@ -25,6 +25,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.facestream.events.AuditChain;
 import org.facestream.events.AuditEntry;
 import org.facestream.events.AuditRecord;
+import org.facestream.events.CohortFlag;
 import org.facestream.events.EventSerdes;
 import org.facestream.events.JsonSerde;
 import org.facestream.events.NullScoreReport;
@@ -32,6 +33,7 @@ import org.facestream.events.ThresholdState;
 import org.facestream.events.Topics;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.threshold.FpirThresholdEstimator;
+import org.facestream.match.threshold.MergedWindow;
 import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.match.threshold.NullScoreSketch;
 import org.facestream.metrics.MetricsRegistry;
@@ -55,6 +57,11 @@ import org.slf4j.LoggerFactory;
  *   <li>A report is an instance's whole window and replaces its previous one, so merging is a sum over the
  *       latest report per instance ({@code null-scores-by-instance}); reports older than the stored one are
  *       ignored and instances silent for {@code staleAfter} drop out, so a dead instance stops counting.
+ *   <li>Reports carry their windows' tail lists (the top scores with the cohort identity and camera behind
+ *       each): the merged lists are capped per cohort identity and per camera before the quantile is read
+ *       ({@link FpirThresholdEstimator#estimate(MergedWindow, int, int, int, int)}), so no duplicate identity in
+ *       the cohort and no single camera owns the tail, whichever instance saw it. Reports of earlier versions
+ *       carry no list and are read uncapped.
  *   <li>Every accepted report yields a new {@link ThresholdState} with the next version
  *       ({@code threshold-by-policy} holds the last one: rise-fast/fall-slow needs it, and versions must
  *       survive restarts).
@@ -63,6 +70,9 @@ import org.slf4j.LoggerFactory;
  *       threshold, the audit record and the new head commit together, so a restarted or moved task continues
  *       the chain where it stood, never forking it or leaving a gap. When the store is empty (a new
  *       application, or one reset) a new chain starts.
+ *   <li>Cohort hygiene flags travel in the reports; when a cohort identity starts (or stops) looking like an
+ *       enrolled subject in any live instance's report, the same chain gets a {@code cohort-identity-flagged}
+ *       (or {@code cohort-identity-cleared}) record naming the identity, the subject and the cosine.
  * </ul>
  * Unreadable reports are logged, counted ({@link ThresholdMetrics}) and skipped: a statistic missing one
  * window is harmless, a stopped aggregator is not.
@@ -194,8 +204,10 @@ public final class ThresholdAggregatorTopology {
             NullScoreSketch sketch;
             try {
                 sketch = NullScoreReports.sketch(report);
+                NullScoreReports.entries(report);
             } catch (IllegalArgumentException e) {
-                // the JSON read but the sketch inside it does not: merging it would fail every later estimate
+                // the JSON read but the sketch or the tail inside it does not: merging it would fail every later
+                // estimate
                 LOG.warn("skipping null-score report of instance {}: {}", record.key(), e.getMessage());
                 metrics.skipped();
                 return;
@@ -217,10 +229,11 @@ public final class ThresholdAggregatorTopology {
                 return; // reordered or replayed: the stored window is newer
             }
             metrics.accepted();
+            Map<String, CohortFlag> flagsBefore = flags(null);
             byInstance.put(report.instanceId(), report);
 
             Instant cutoff = report.reportedAt().minus(cfg.staleAfter());
-            List<NullScoreSketch> sketches = new ArrayList<>();
+            List<NullScoreReport> merged = new ArrayList<>();
             List<String> stale = new ArrayList<>();
             int galleryN = 0;
             int galleryTemplates = 0;
@@ -230,25 +243,25 @@ public final class ThresholdAggregatorTopology {
                     if (kv.value.reportedAt().isBefore(cutoff)) {
                         stale.add(kv.key);
                     } else if (kv.value.cohortK() == report.cohortK()) {
-                        sketches.add(NullScoreReports.sketch(
-                                kv.value)); // every stored report's sketch was read when accepted
+                        merged.add(kv.value); // every stored report's sketch and tail were read when accepted
                         galleryN = Math.max(galleryN, kv.value.galleryN());
                         galleryTemplates = Math.max(galleryTemplates, kv.value.effectiveGalleryTemplates());
                     }
                 }
             }
             stale.forEach(byInstance::delete);
-            NullScoreSketch merged = NullScoreSketch.sum(sketches);
+            Map<String, CohortFlag> flagsAfter = flags(cutoff);
+            MergedWindow window = MergedWindow.of(merged);
             ThresholdState last = byPolicy.get(policyId);
             FpirThresholdEstimator.Estimate e = estimator.estimate(
-                    merged,
+                    window,
                     Math.max(2, galleryN),
                     Math.max(2, galleryTemplates),
                     report.cohortK(),
                     report.effectiveCohortTemplates());
             ThresholdState next = estimator.next(last, e, galleryN, report.cohortK(), report.reportedAt());
             boolean largeMove = estimator.isLargeMove(last, next);
-            metrics.published(largeMove);
+            metrics.published(largeMove, next);
             if (largeMove) {
                 LOG.warn(
                         "threshold {} estimate moved from {} to {} (applied {}), version {}",
@@ -260,11 +273,33 @@ public final class ThresholdAggregatorTopology {
             }
             byPolicy.put(policyId, next);
             context.forward(new Record<>(policyId, next, record.timestamp()), THRESHOLDS_SINK);
-            audit(last, next, record.timestamp());
+            audit(last, next, flagsBefore, flagsAfter, record.timestamp());
         }
 
-        /** The version's audit record, after a genesis record when this writer has no chain yet. */
-        private void audit(ThresholdState last, ThresholdState next, long timestamp) {
+        /** The hygiene flags of the stored reports (those reported at or after {@code since}, when given), by identity. */
+        private Map<String, CohortFlag> flags(Instant since) {
+            Map<String, CohortFlag> out = new TreeMap<>();
+            try (KeyValueIterator<String, NullScoreReport> it = byInstance.all()) {
+                while (it.hasNext()) {
+                    NullScoreReport r = it.next().value;
+                    if (since == null || !r.reportedAt().isBefore(since)) {
+                        r.flags().forEach(f -> out.putIfAbsent(f.identity(), f));
+                    }
+                }
+            }
+            return out;
+        }
+
+        /**
+         * The version's audit record, after a genesis record when this writer has no chain yet, and the hygiene
+         * flags that appeared or went since the last report.
+         */
+        private void audit(
+                ThresholdState last,
+                ThresholdState next,
+                Map<String, CohortFlag> flagsBefore,
+                Map<String, CohortFlag> flagsAfter,
+                long timestamp) {
             String key = AUDIT_WRITER + "/" + next.policyId();
             AuditChain chain = chains.get(key);
             List<AuditRecord> out = new ArrayList<>();
@@ -279,19 +314,42 @@ public final class ThresholdAggregatorTopology {
                 out.add(genesis);
                 chain = chain.after(genesis);
             }
-            AuditRecord published = chain.seal(new AuditEntry(
+            List<AuditEntry> entries = new ArrayList<>();
+            flagsAfter.forEach((identity, f) -> {
+                if (!flagsBefore.containsKey(identity)) {
+                    entries.add(flagEntry(next, f, AuditRecord.COHORT_IDENTITY_FLAGGED));
+                }
+            });
+            flagsBefore.forEach((identity, f) -> {
+                if (!flagsAfter.containsKey(identity)) {
+                    entries.add(flagEntry(next, f, AuditRecord.COHORT_IDENTITY_CLEARED));
+                }
+            });
+            entries.add(new AuditEntry(
                     next.updatedAt(),
                     AUDIT_ACTOR,
                     AuditRecord.THRESHOLD_PUBLISHED,
                     null,
                     thresholdDetails(last, next)));
-            out.add(published);
-            chains.put(key, chain.after(published));
+            for (AuditEntry entry : entries) {
+                AuditRecord sealed = chain.seal(entry);
+                out.add(sealed);
+                chain = chain.after(sealed);
+            }
+            chains.put(key, chain);
             for (AuditRecord r : out) {
                 context.forward(new Record<>(r.chainId(), r, timestamp), AUDIT_SINK);
             }
             metrics.audited(out.size());
         }
+    }
+
+    private static AuditEntry flagEntry(ThresholdState next, CohortFlag f, String action) {
+        TreeMap<String, String> d = new TreeMap<>();
+        d.put("policy", next.policyId());
+        d.put("cohort.identity", f.identity());
+        d.put("cosine", Double.toString(f.cosine()));
+        return new AuditEntry(next.updatedAt(), AUDIT_ACTOR, action, f.subjectId(), d);
     }
 
     /** What an audit record of a threshold version says: enough to trace any decision to its estimate. */
@@ -310,6 +368,33 @@ public final class ThresholdAggregatorTopology {
         if (last != null) {
             d.put("previous.value", Double.toString(last.value()));
             d.put("previous.version", Long.toString(last.version()));
+        }
+        if (next.recentRaw() != null && !next.recentRaw().isEmpty()) {
+            d.put(
+                    "recent.raw",
+                    String.join(
+                            ",",
+                            next.recentRaw().stream()
+                                    .map(v -> Double.toString(v))
+                                    .toList()));
+        }
+        ThresholdState.TailAudit tail = next.tail();
+        if (tail != null) {
+            d.put("capped.identities", Integer.toString(tail.cappedIdentities()));
+            d.put("capped.scores", Long.toString(tail.cappedScores()));
+            d.put("capped.cameras", Long.toString(tail.cappedCameras()));
+            d.put("excluded.identities", Integer.toString(tail.excludedIdentities()));
+            d.put("same-person.exclusions", Long.toString(tail.samePersonExclusions()));
+            d.put("list.exhausted", Boolean.toString(tail.listExhausted()));
+            if (!tail.topCapped().isEmpty()) {
+                d.put(
+                        "top.capped",
+                        String.join(
+                                ",",
+                                tail.topCapped().stream()
+                                        .map(c -> c.identity() + ":" + c.scores())
+                                        .toList()));
+            }
         }
         return d;
     }

@@ -3,7 +3,9 @@ package org.facestream.match;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.facestream.events.ThresholdState;
 import org.facestream.metrics.MetricsRegistry;
 
 /**
@@ -20,6 +22,8 @@ public final class ThresholdMetrics {
     private final LongAdder publications;
     private final LongAdder largeMoves;
     private final LongAdder auditRecords;
+    private final AtomicLong cappedIdentities = new AtomicLong();
+    private final AtomicLong excludedIdentities = new AtomicLong();
 
     public ThresholdMetrics(MetricsRegistry registry) {
         Objects.requireNonNull(registry, "registry");
@@ -35,6 +39,26 @@ public final class ThresholdMetrics {
         auditRecords = registry.counter(
                 "threshold_audit_records_total",
                 "Audit records the threshold aggregator of this process wrote (chain starts, one per version)");
+        registry.gauge(
+                "threshold_capped_identities",
+                "Cohort identities whose tail scores were dropped over their share in the last published version",
+                "",
+                cappedIdentities::get);
+        registry.gauge(
+                "threshold_excluded_identities",
+                "Cohort identities left out of the null scores by cohort hygiene in the last published version",
+                "",
+                excludedIdentities::get);
+    }
+
+    /** Cohort identities capped in the last published version. */
+    public long cappedIdentities() {
+        return cappedIdentities.get();
+    }
+
+    /** Cohort identities hygiene left out in the last published version. */
+    public long excludedIdentities() {
+        return excludedIdentities.get();
     }
 
     /** Null-score reports merged. */
@@ -69,6 +93,8 @@ public final class ThresholdMetrics {
         out.put("publications", publications());
         out.put("large-moves", largeMoves());
         out.put("audit-records", auditRecords());
+        out.put("capped-identities", cappedIdentities());
+        out.put("excluded-identities", excludedIdentities());
         return out;
     }
 
@@ -84,7 +110,10 @@ public final class ThresholdMetrics {
         auditRecords.add(records);
     }
 
-    void published(boolean largeMove) {
+    void published(boolean largeMove, ThresholdState state) {
+        ThresholdState.TailAudit tail = state.tail();
+        cappedIdentities.set(tail == null ? 0 : tail.cappedIdentities());
+        excludedIdentities.set(tail == null ? 0 : tail.excludedIdentities());
         publications.increment();
         if (largeMove) {
             largeMoves.increment();

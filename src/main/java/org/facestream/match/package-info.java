@@ -6,8 +6,9 @@
  * org.facestream.match.MatcherService}, built from a {@link org.facestream.match.MatcherService.Spec}), and
  * the decision logic in plain classes ({@link org.facestream.match.ObservationMatcher}, {@link
  * org.facestream.match.ThresholdPolicy} with {@link org.facestream.match.FixedThreshold} and {@link
- * org.facestream.match.AdaptiveThreshold}). The estimation maths is in {@code org.facestream.match.threshold},
- * per-track fusion in {@code org.facestream.match.track}.
+ * org.facestream.match.AdaptiveThreshold}, which follows the gallery as a {@link
+ * org.facestream.match.GalleryListener} for its cohort hygiene). The estimation maths is in {@code
+ * org.facestream.match.threshold}, per-track fusion in {@code org.facestream.match.track}.
  *
  * <p>Matcher, application id {@code facestream-matcher}:
  * <ul>
@@ -31,7 +32,8 @@
  *
  * <p>Threshold aggregator, application id {@code facestream-thresholds}, run by the matcher service with the
  * adaptive threshold: in {@code facestream.null-scores.v1} (one partition, so one active aggregator); out
- * {@code facestream.thresholds.v1} and {@code facestream.audit.v1} (one audit record per published version);
+ * {@code facestream.thresholds.v1} and {@code facestream.audit.v1} (one audit record per published version, and
+ * one per cohort identity the matchers' hygiene flags or clears);
  * stores {@code null-scores-by-instance}, {@code threshold-by-policy} and {@code audit-chain-by-writer}, all
  * changelogged RocksDB.
  *

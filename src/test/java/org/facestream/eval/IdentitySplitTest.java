@@ -84,4 +84,26 @@ class IdentitySplitTest {
                 .hasMessageStartingWith(
                         "expected identities for at least 1 gallery subject (2+ images), 2 cohort identities and 1 unknown, found 1");
     }
+
+    @Test
+    void theCohortSizeStudyDealsTheNonGalleryPeopleAgainKeepingTheSameUnknowns() {
+        IdentitySplit s = IdentitySplit.of(data(), 3);
+        List<String> pool = new ArrayList<>(s.cohort().keySet());
+        pool.addAll(s.unknown().keySet()); // 8 + 12
+        IdentitySplit small = s.withCohortSize(2, 10);
+        IdentitySplit large = s.withCohortSize(10, 10);
+        assertThat(small.enrolled()).isEqualTo(s.enrolled());
+        assertThat(small.mated()).isEqualTo(s.mated());
+        assertThat(small.cohort().keySet()).containsExactlyElementsOf(pool.subList(0, 2));
+        assertThat(large.cohort().keySet()).containsExactlyElementsOf(pool.subList(0, 10));
+        assertThat(small.unknown().keySet()).containsExactlyElementsOf(pool.subList(10, 20));
+        assertThat(large.unknown()).isEqualTo(small.unknown());
+        // an unknown person in the cohort is enrolled from its first three images
+        String joined = pool.get(9);
+        List<Path> images = s.unknown().get(joined);
+        assertThat(large.cohort().get(joined)).isEqualTo(images.subList(0, Math.min(3, images.size())));
+        assertThatThrownBy(() -> s.withCohortSize(11, 10))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most 10 cohort identities beside 10 unknown");
+    }
 }

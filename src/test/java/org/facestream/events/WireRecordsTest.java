@@ -421,4 +421,71 @@ class WireRecordsTest {
                         "req-13", "erase", "obama", at, null, "user:dpo", null, false, 0, photos, null))
                 .hasMessageStartingWith("expected an erasure without expiry, rename, maxTemplates or photos");
     }
+
+    @Test
+    void thresholdStateWithRunAndTailAuditJsonIsStableAndAddsOnlyOptionalFields() {
+        ThresholdState st = new ThresholdState(
+                "default",
+                0.41,
+                0.43,
+                7,
+                0.01,
+                0.9996,
+                150,
+                30,
+                5000,
+                0.2,
+                0.5,
+                ThresholdState.EMPIRICAL,
+                Instant.parse("2025-03-01T12:00:00Z"),
+                List.of(0.39, 0.41),
+                new ThresholdState.TailAudit(
+                        2, 37, 0, 1, 12, false, List.of(new ThresholdState.CappedIdentity("Hank_Stram", 30))));
+        byte[] bytes = EventSerdes.thresholds().serialize(Topics.THRESHOLDS, st);
+        assertThat(new String(bytes, StandardCharsets.UTF_8))
+                .isEqualTo("{\"policyId\":\"default\",\"value\":0.41,\"rawValue\":0.43,"
+                        + "\"version\":7,\"alpha\":0.01,\"level\":0.9996,\"galleryN\":150,\"cohortK\":30,\"samples\":5000,\"meanSmoothMax\":0.2,"
+                        + "\"beta\":0.5,\"method\":\"empirical\",\"updatedAt\":\"2025-03-01T12:00:00Z\","
+                        + "\"recentRaw\":[0.39,0.41],\"tail\":{\"cappedIdentities\":2,\"cappedScores\":37,\"cappedCameras\":0,"
+                        + "\"excludedIdentities\":1,\"samePersonExclusions\":12,\"listExhausted\":false,"
+                        + "\"topCapped\":[{\"identity\":\"Hank_Stram\",\"scores\":30}]}}");
+        assertThat(EventSerdes.thresholds().deserialize(Topics.THRESHOLDS, bytes))
+                .isEqualTo(st);
+        // a state of an earlier version reads with neither
+        ThresholdState old = EventSerdes.thresholds()
+                .deserialize(
+                        Topics.THRESHOLDS,
+                        ("{\"policyId\":\"default\",\"value\":0.41,\"rawValue\":0.43,\"version\":7,\"alpha\":0.01,"
+                                        + "\"level\":0.9996,\"galleryN\":150,\"cohortK\":30,\"samples\":5000,\"meanSmoothMax\":0.2,"
+                                        + "\"beta\":0.5,\"method\":\"empirical\",\"updatedAt\":\"2025-03-01T12:00:00Z\"}")
+                                .getBytes(StandardCharsets.UTF_8));
+        assertThat(old.recentRaw()).isNull();
+        assertThat(old.tail()).isNull();
+    }
+
+    @Test
+    void nullScoreReportWithATailRoundTripsAndItsV1FormStaysTheSame() {
+        NullScoreReport r = new NullScoreReport(
+                "matcher-1",
+                "default",
+                4,
+                150,
+                30,
+                "AQAAIAAAAAAAAAAAAz/iZmZmZmZmgRABmRMBswYB",
+                2,
+                Instant.parse("2025-03-01T12:00:00Z"),
+                160,
+                31,
+                new NullScoreTail(61, "AQA=", List.of("c7"), List.of("cam-2"), Map.of("c7", 3L), Map.of()),
+                List.of(new CohortFlag("c5", "alice", 0.61)));
+        String json = new String(EventSerdes.nullScores().serialize(Topics.NULL_SCORES, r), StandardCharsets.UTF_8);
+        assertThat(json)
+                .startsWith(
+                        WireFixtures.NULL_SCORE_REPORT_V1.substring(0, WireFixtures.NULL_SCORE_REPORT_V1.length() - 1))
+                .endsWith(",\"tail\":{\"usableIdentities\":61,\"entries\":\"AQA=\",\"identities\":[\"c7\"],"
+                        + "\"cameras\":[\"cam-2\"],\"capped\":{\"c7\":3},\"samePerson\":{}},"
+                        + "\"cohortFlags\":[{\"identity\":\"c5\",\"subjectId\":\"alice\",\"cosine\":0.61}]}");
+        assertThat(EventSerdes.nullScores().deserialize(Topics.NULL_SCORES, json.getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(r);
+    }
 }

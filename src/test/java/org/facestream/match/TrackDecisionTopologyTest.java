@@ -288,7 +288,6 @@ class TrackDecisionTopologyTest {
                 .containsExactly("cam-3/t1#1", "cam-3/t1#2", "cam-3/t1#3", "cam-3/t2#1");
         driver.advanceWallClockTime(Duration.ofSeconds(11));
         // two tracks, two null scores each (the cohort's halves in both roles): per track, not per frame or decision
-        assertThat(NullScoreReports.sketch(reports.readRecord().value()).count())
-                .isEqualTo(4);
+        assertThat(NullScoreReports.count(reports.readRecord().value())).isEqualTo(4);
     }
 }

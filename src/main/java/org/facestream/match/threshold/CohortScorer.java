@@ -3,6 +3,7 @@ package org.facestream.match.threshold;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Scores a probe against an impostor cohort: identities disjoint from the gallery, supplied by the operator
@@ -27,6 +28,13 @@ import java.util.List;
  * the gallery scores a subject enrolled from several photos, so the null score is distributed like a
  * non-mated probe's gallery score. K stays the number of identities.
  *
+ * <p>Contamination (issue 12): a cohort identity that is really an enrolled person scores that person's probes
+ * as genuine, not null. {@link #score(float[], boolean[], FpirPolicy.Contamination)} leaves out of a probe's
+ * scores the identities the hygiene check excluded ({@link CohortHygiene}) and those at or above the
+ * same-person cosine for this probe (its own person under another name), and takes the guard smooth-max
+ * without its half's top identity; each null score names the identity that produced it, so the window can
+ * bound how many tail scores one identity owns.
+ *
  * <p>Immutable after construction (the cohort is copied) and thread-safe.
  */
 public final class CohortScorer {
@@ -40,13 +48,15 @@ public final class CohortScorer {
     private final int size;
     private final int dimension;
     private final double scale;
+    /** Identity names, by index: the operator's cohort folder names, stable across instances. */
+    private final List<String> names;
 
     /**
      * @param cohort one template per cohort identity, each of the same length; normalised here
      * @param scale the smooth-max scale s, positive
      */
     public CohortScorer(float[][] cohort, double scale) {
-        this(cohort, singletons(cohort), scale);
+        this(cohort, singletons(cohort), defaultNames(cohort == null ? 0 : cohort.length), scale);
     }
 
     /**
@@ -56,6 +66,15 @@ public final class CohortScorer {
      * @param scale the smooth-max scale s, positive
      */
     public static CohortScorer ofIdentities(List<float[][]> identities, double scale) {
+        return ofIdentities(defaultNames(identities == null ? 0 : identities.size()), identities, scale);
+    }
+
+    /**
+     * As {@link #ofIdentities(List, double)} with the identities' names (reports and audit records name them).
+     *
+     * @param names one distinct name per identity, in the same order
+     */
+    public static CohortScorer ofIdentities(List<String> names, List<float[][]> identities, double scale) {
         if (identities == null || identities.size() < 2) {
             throw new IllegalArgumentException("expected at least two cohort identities, found "
                     + (identities == null ? "none" : identities.size()));
@@ -72,7 +91,11 @@ public final class CohortScorer {
             all.addAll(Arrays.asList(templates));
         }
         starts[identities.size()] = all.size();
-        return new CohortScorer(all.toArray(float[][]::new), starts, scale);
+        return new CohortScorer(all.toArray(float[][]::new), starts, names, scale);
+    }
+
+    private static List<String> defaultNames(int n) {
+        return IntStream.range(0, n).mapToObj(i -> "cohort-" + i).toList();
     }
 
     private static int[] singletons(float[][] cohort) {
@@ -85,11 +108,20 @@ public final class CohortScorer {
         return starts;
     }
 
-    private CohortScorer(float[][] cohort, int[] starts, double scale) {
+    private CohortScorer(float[][] cohort, int[] starts, List<String> names, double scale) {
         if (cohort == null || cohort.length < 2) {
             throw new IllegalArgumentException(
                     "expected at least two cohort templates, found " + (cohort == null ? "none" : cohort.length));
         }
+        if (names == null || names.size() != starts.length - 1) {
+            throw new IllegalArgumentException("expected " + (starts.length - 1) + " cohort identity names, found "
+                    + (names == null ? "none" : names.size()));
+        }
+        if (names.stream().distinct().count() != names.size()
+                || names.stream().anyMatch(n -> n == null || n.isBlank())) {
+            throw new IllegalArgumentException("expected distinct non-blank cohort identity names, found " + names);
+        }
+        this.names = List.copyOf(names);
         if (!(scale > 0) || !Double.isFinite(scale)) {
             throw new IllegalArgumentException("expected a positive smooth-max scale, found " + scale);
         }
@@ -124,6 +156,44 @@ public final class CohortScorer {
         return size;
     }
 
+    /** Number of templates, all identities together. */
+    public int templateCount() {
+        return starts[size];
+    }
+
+    /** Templates of identity {@code i}. */
+    public int templateCount(int i) {
+        return starts[i + 1] - starts[i];
+    }
+
+    /** The name of identity {@code i} (its cohort folder, or {@code cohort-<i>}). */
+    public String name(int i) {
+        return names.get(i);
+    }
+
+    /** Identity names by index. */
+    public List<String> names() {
+        return names;
+    }
+
+    /** Identity {@code i}'s templates, L2-normalised copies. */
+    public List<float[]> templates(int i) {
+        List<float[]> out = new ArrayList<>(templateCount(i));
+        for (int r = starts[i]; r < starts[i + 1]; r++) {
+            out.add(Arrays.copyOfRange(rows, r * dimension, (r + 1) * dimension));
+        }
+        return out;
+    }
+
+    /** The best cosine between identity {@code i}'s templates and {@code template} (unit length). */
+    public double cosine(int i, float[] template) {
+        double best = Double.NEGATIVE_INFINITY;
+        for (int r = starts[i]; r < starts[i + 1]; r++) {
+            best = Math.max(best, dot(rows, r * dimension, template, dimension));
+        }
+        return Math.max(-1, Math.min(1, best));
+    }
+
     /** Identities in the null half: the K of the quantile level {@code (1-α)^(K/N)}. */
     public int nullIdentities() {
         return size / 2;
@@ -142,8 +212,38 @@ public final class CohortScorer {
         return scale;
     }
 
-    /** The probe's best and smooth-max cosines against the cohort; the probe need not be normalised. */
+    /** The probe's best and smooth-max cosines against the whole cohort; the probe need not be normalised. */
     public CohortScores score(float[] probe) {
+        return of(cosines(probe), scale);
+    }
+
+    /**
+     * The probe's scores under the contamination rules: identities {@code excluded} marks (hygiene) and those
+     * whose cosine reaches {@link FpirPolicy.Contamination#samePersonCosine()} (the probe's own person) are left
+     * out of both halves; the guard smooth-max leaves out its half's top {@link
+     * FpirPolicy.Contamination#guardLeaveOut()} usable identities when the half has more.
+     *
+     * @param excluded per identity whether it is left out of every probe's scores, or null for none
+     */
+    public CohortScores score(float[] probe, boolean[] excluded, FpirPolicy.Contamination rules) {
+        double[] cosines = cosines(probe);
+        boolean[] usable = new boolean[size];
+        List<Integer> samePerson = List.of();
+        for (int i = 0; i < size; i++) {
+            boolean out = excluded != null && excluded[i];
+            if (!out && rules.samePerson(cosines[i])) {
+                if (samePerson.isEmpty()) {
+                    samePerson = new ArrayList<>();
+                }
+                samePerson.add(i);
+                out = true;
+            }
+            usable[i] = !out;
+        }
+        return of(cosines, usable, scale, rules.guardLeaveOut(), samePerson);
+    }
+
+    private double[] cosines(float[] probe) {
         if (probe == null || probe.length != dimension) {
             throw new IllegalArgumentException(
                     "expected a probe of length " + dimension + ", found " + (probe == null ? "null" : probe.length));
@@ -160,7 +260,7 @@ public final class CohortScorer {
             }
             cosines[i] = Math.max(-1, Math.min(1, best));
         }
-        return of(cosines, scale);
+        return cosines;
     }
 
     /**
@@ -173,6 +273,67 @@ public final class CohortScorer {
         }
         return new CohortScores(
                 max(cosines, 1), smoothMax(cosines, 0, scale), max(cosines, 0), smoothMax(cosines, 1, scale));
+    }
+
+    /**
+     * As {@link #of(double[], double)} over the {@code usable} identities only, the guard smooth-maxes without
+     * each half's top {@code guardLeaveOut} usable identities (when the half has more). A half with no usable
+     * identity gives NaN: no null score from it as the null half, no probe-conditional shift as the guard.
+     *
+     * @param samePerson the identities left out as the probe's own person (counted by the window)
+     */
+    public static CohortScores of(
+            double[] cosines, boolean[] usable, double scale, int guardLeaveOut, List<Integer> samePerson) {
+        if (cosines.length < 2 || usable.length != cosines.length) {
+            throw new IllegalArgumentException("expected at least two cohort cosines and a usable flag each, found "
+                    + cosines.length + " and " + usable.length);
+        }
+        int nullBest = argmax(cosines, usable, 1, -1);
+        int guardBest = argmax(cosines, usable, 0, -1);
+        return new CohortScores(
+                nullBest < 0 ? Double.NaN : cosines[nullBest],
+                guard(cosines, usable, 0, scale, guardLeaveOut),
+                guardBest < 0 ? Double.NaN : cosines[guardBest],
+                guard(cosines, usable, 1, scale, guardLeaveOut),
+                nullBest,
+                guardBest,
+                samePerson);
+    }
+
+    /** Index of the highest usable cosine among every other from {@code first}, other than {@code skip}; -1 if none. */
+    private static int argmax(double[] cosines, boolean[] usable, int first, int skip) {
+        int best = -1;
+        for (int i = first; i < cosines.length; i += 2) {
+            if (usable[i] && i != skip && (best < 0 || cosines[i] > cosines[best])) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** The smooth-max over a half's usable identities, leaving out its top {@code leaveOut} when it has more. */
+    private static double guard(double[] cosines, boolean[] usable, int first, double scale, int leaveOut) {
+        int count = 0;
+        for (int i = first; i < cosines.length; i += 2) {
+            count += usable[i] ? 1 : 0;
+        }
+        if (count == 0) {
+            return Double.NaN;
+        }
+        boolean[] in = usable.clone();
+        if (count > leaveOut) {
+            for (int k = 0; k < leaveOut; k++) {
+                in[argmax(cosines, in, first, -1)] = false;
+            }
+        }
+        double m = cosines[argmax(cosines, in, first, -1)];
+        double sum = 0;
+        for (int i = first; i < cosines.length; i += 2) {
+            if (in[i]) {
+                sum += Math.exp(scale * (cosines[i] - m));
+            }
+        }
+        return m + Math.log(sum) / scale;
     }
 
     private static double max(double[] cosines, int first) {
@@ -202,21 +363,50 @@ public final class CohortScorer {
     }
 
     /**
-     * @param max the best cosine over the null half, in [-1, 1]: the probe's null score
-     * @param smoothMax {@code (1/s) log Σ exp(s cos_j)} over the guard half, n_q: what the decision uses
+     * @param max the best usable cosine over the null half, in [-1, 1]: the probe's null score (NaN: the half
+     *     has no usable identity for this probe, so it gives none)
+     * @param smoothMax {@code (1/s) log Σ exp(s cos_j)} over the guard half, n_q: what the decision uses (NaN: no
+     *     usable identity, no probe-conditional shift)
      * @param swappedMax the best cosine over the guard half: the null score with the halves' roles swapped
      * @param swappedSmoothMax the smooth-max over the null half, the guard of {@code swappedMax}
+     * @param maxIdentity the cohort identity behind {@code max}, -1 when unknown or none
+     * @param swappedMaxIdentity the cohort identity behind {@code swappedMax}, -1 when unknown or none
+     * @param samePerson identities left out as the probe's own person
      */
-    public record CohortScores(double max, double smoothMax, double swappedMax, double swappedSmoothMax) {
+    public record CohortScores(
+            double max,
+            double smoothMax,
+            double swappedMax,
+            double swappedSmoothMax,
+            int maxIdentity,
+            int swappedMaxIdentity,
+            List<Integer> samePerson) {
         public CohortScores {
-            if (!(max >= -1 && max <= 1) || !(swappedMax >= -1 && swappedMax <= 1)) {
+            if (!(Double.isNaN(max) || max >= -1 && max <= 1)
+                    || !(Double.isNaN(swappedMax) || swappedMax >= -1 && swappedMax <= 1)) {
                 throw new IllegalArgumentException(
-                        "expected cohort maxima in [-1, 1], found " + max + ", " + swappedMax);
+                        "expected cohort maxima in [-1, 1] or NaN, found " + max + ", " + swappedMax);
             }
-            if (!Double.isFinite(smoothMax) || !Double.isFinite(swappedSmoothMax)) {
+            if (Double.isInfinite(smoothMax) || Double.isInfinite(swappedSmoothMax)) {
                 throw new IllegalArgumentException(
-                        "expected finite smooth-maxima, found " + smoothMax + ", " + swappedSmoothMax);
+                        "expected finite smooth-maxima or NaN, found " + smoothMax + ", " + swappedSmoothMax);
             }
+            samePerson = List.copyOf(samePerson);
+        }
+
+        /** Scores of the whole cohort, without identities. */
+        public CohortScores(double max, double smoothMax, double swappedMax, double swappedSmoothMax) {
+            this(max, smoothMax, swappedMax, swappedSmoothMax, -1, -1, List.of());
+        }
+
+        /** Whether the null half gave a null score with a guard to go with it. */
+        public boolean hasNull() {
+            return !Double.isNaN(max) && !Double.isNaN(smoothMax);
+        }
+
+        /** Whether the swapped assignment gave a null score with a guard. */
+        public boolean hasSwappedNull() {
+            return !Double.isNaN(swappedMax) && !Double.isNaN(swappedSmoothMax);
         }
     }
 }

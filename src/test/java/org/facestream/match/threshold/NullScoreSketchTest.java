@@ -77,8 +77,12 @@ class NullScoreSketchTest {
         // counts that cannot be template counts (fewer templates than identities) fall back to identities
         assertThat(NullLevels.cohortMax(0.01, 60, 0, 150, 0))
                 .isCloseTo(NullLevels.cohortMax(0.01, 60, 150), within(1e-12));
+        // the policy weights identities 0.25 and templates 0.75 (issue 12): nearer the template count
         FpirPolicy p = FpirPolicy.defaults("p", 0.01);
-        assertThat(p.level(150, 225, 60, 60)).isEqualTo(level);
+        double weighted = p.level(150, 225, 60, 60);
+        assertThat(weighted).isCloseTo(Math.pow(0.99, 0.25 * 60.0 / 150 + 0.75 * 60.0 / 225), within(1e-12));
+        assertThat(weighted).isBetween(level, NullLevels.cohortMax(0.01, 60, 225));
+        assertThat(p.withLevelIdentityWeight(0.5).level(150, 225, 60, 60)).isCloseTo(level, within(1e-15));
         assertThat(p.windowSamples(150, 225, 60, 60)).isGreaterThan(p.windowSamples(150, 60));
     }
 }
