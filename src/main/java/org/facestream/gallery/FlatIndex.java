@@ -37,6 +37,8 @@ public final class FlatIndex {
   private static final int GRANULE = 2 * GROUP;
   private static final int PROBE_BLOCK = 64;
   private static final int TILE_GROUPS = 8;
+  /** Fewer probes than this are scored one at a time by the streaming kernel, more by the panel kernel. */
+  static final int PANEL_MIN_PROBES = 3;
 
   private final int dimension;
   private final SearchOptions options;
@@ -179,8 +181,7 @@ public final class FlatIndex {
       scanProbes = new float[probes.length][];
       for (int i = 0; i < probes.length; i++) {
         // unit max-abs keeps the fp16 bias-folded probe far from float overflow; ranking is unchanged
-        float[] p = scaledToUnitMaxAbs(probes[i]);
-        scanProbes[i] = storage == Storage.FP16 ? kernel.prepareFp16(p) : p;
+        scanProbes[i] = scaledToUnitMaxAbs(probes[i]);
       }
     }
     int n = probes.length;
@@ -230,7 +231,8 @@ public final class FlatIndex {
 
   /**
    * Scans all rows for every probe, one shard per thread, each shard feeding its own sink; returns the sinks
-   * (shard order). Probes must already be in the form the storage's kernel wants.
+   * (shard order). With compressed storage the probes should have a max-abs of at most 1 (fp16 folds a
+   * factor of 2^112 into them).
    */
   <S extends Sink> List<S> scanShards(float[][] probes, Storage storage, Supplier<S> newSink) {
     int usedPairs = (size + GRANULE - 1) / GRANULE;
@@ -266,10 +268,32 @@ public final class FlatIndex {
   }
 
   private void scan(float[][] probes, Storage storage, int gFrom, int gTo, Sink sink) {
-    float[] scores = new float[PROBE_BLOCK * TILE_GROUPS * GROUP];
     int n = probes.length;
-    for (int pb = 0; pb < n; pb += PROBE_BLOCK) {
-      int pn = Math.min(PROBE_BLOCK, n - pb);
+    int width = kernel.panelWidth();
+    int block = (PROBE_BLOCK + width - 1) / width * width;
+    int tileValues = TILE_GROUPS * GROUP;
+    float[] scores = new float[Math.min(block, (n + width - 1) / width * width) * tileValues];
+    float[] panel = null;
+    float[] wide = null;
+    float[][] halfProbes = null;
+    for (int pb = 0; pb < n; pb += block) {
+      int pn = Math.min(block, n - pb);
+      boolean usePanel = pn >= PANEL_MIN_PROBES;
+      int panelGroups = 0;
+      if (usePanel) {
+        if (panel == null) {
+          panel = new float[block * dimension];
+        }
+        panelGroups = TileKernel.packPanel(probes, pb, pn, width, dimension, panel);
+        if (storage != Storage.FP32 && wide == null) {
+          wide = new float[tileValues * dimension];
+        }
+      } else if (storage == Storage.FP16) {
+        halfProbes = new float[pn][];
+        for (int i = 0; i < pn; i++) {
+          halfProbes[i] = kernel.prepareFp16(probes[pb + i]);
+        }
+      }
       for (int g = gFrom; g < gTo; g += TILE_GROUPS) {
         int g1 = Math.min(g + TILE_GROUPS, gTo);
         int firstRow = g * GROUP;
@@ -277,12 +301,30 @@ public final class FlatIndex {
         if (count <= 0) {
           break;
         }
-        switch (storage) {
-          case FP32 -> kernel.fp32(data, dimension, g, g1, probes, pb, pn, scores);
-          case FP16 -> kernel.fp16(half, dimension, g, g1, probes, pb, pn, scores);
-          case INT8 -> kernel.int8(quant, dimension, g, g1, probes, pb, pn, scores);
-        }
         int tileRows = (g1 - g) * GROUP;
+        if (usePanel) {
+          // compressed rows are widened once per tile and panel, then share the fp32 micro-kernel
+          switch (storage) {
+            case FP32 -> kernel.fp32Panel(data, dimension, g, g1, panel, panelGroups, scores);
+            case FP16 -> {
+              kernel.widenFp16(half, dimension, g, g1, wide);
+              kernel.fp32Panel(wide, dimension, 0, g1 - g, panel, panelGroups, scores);
+            }
+            case INT8 -> {
+              kernel.widenInt8(quant, dimension, g, g1, wide);
+              kernel.fp32Panel(wide, dimension, 0, g1 - g, panel, panelGroups, scores);
+            }
+          }
+        } else {
+          for (int i = 0; i < pn; i++) {
+            int offset = i * tileRows;
+            switch (storage) {
+              case FP32 -> kernel.fp32One(data, dimension, g, g1, probes[pb + i], scores, offset);
+              case FP16 -> kernel.fp16One(half, dimension, g, g1, halfProbes[i], scores, offset);
+              case INT8 -> kernel.int8One(quant, dimension, g, g1, probes[pb + i], scores, offset);
+            }
+          }
+        }
         if (storage == Storage.INT8) {
           for (int i = 0; i < pn; i++) {
             int o = i * tileRows;
@@ -403,6 +445,7 @@ public final class FlatIndex {
    * is compared once against it. Ties prefer the lower row, so results do not depend on the shard split.
    */
   static final class TopRows implements Sink {
+    private static final TileKernel KERNEL = TileKernel.best();
     final float[][] scores;
     final int[][] rows;
     final int[] count;
@@ -424,16 +467,13 @@ public final class FlatIndex {
         offer(probe, firstRow + i, in[offset + i]);
         i++;
       }
-      float worst = s[0];
-      // rows arrive in increasing order, so an equal score never displaces the kept (lower) row
-      for (; i < n; i++) {
-        float v = in[offset + i];
-        if (v > worst) {
-          s[0] = v;
-          r[0] = firstRow + i;
-          siftDown(s, r, cap);
-          worst = s[0];
-        }
+      // rows arrive in increasing order, so an equal score never displaces the kept (lower) row; the kernel
+      // skips the scores not above the worst kept one in vector steps
+      int end = offset + n;
+      for (int at = KERNEL.nextAbove(in, offset + i, end, s[0]); at < end; at = KERNEL.nextAbove(in, at + 1, end, s[0])) {
+        s[0] = in[at];
+        r[0] = firstRow + at - offset;
+        siftDown(s, r, cap);
       }
     }
 

@@ -73,14 +73,22 @@ class FlatIndexTest {
   @Test
   void batchEqualsOneProbeAtATime() {
     Random random = new Random(11);
-    FlatIndex index = build(clustered(random, 700), SearchOptions.DEFAULT);
-    float[][] probes = new float[19][]; // two blocks of 8 probes plus 3 through the one-probe kernel
-    for (int i = 0; i < probes.length; i++) {
-      probes[i] = Embeddings.unit(random, D);
-    }
-    RowHits[] batch = index.search(probes, 10);
-    for (int i = 0; i < probes.length; i++) {
-      assertThat(index.search(new float[][] {probes[i]}, 10)[0]).isEqualTo(batch[i]);
+    List<float[]> rows = clustered(random, 700);
+    // 19 and 70 probes leave the last panel group partial (panels of 4, 6 or 8) and 70 spans two blocks;
+    // 2 probes take the one-probe kernel
+    for (int n : new int[] {19, 70, 2}) {
+      float[][] probes = new float[n][];
+      for (int i = 0; i < probes.length; i++) {
+        probes[i] = Embeddings.unit(random, D);
+      }
+      for (Storage storage : Storage.values()) {
+        FlatIndex index = build(rows, SearchOptions.DEFAULT.withStorage(storage));
+        RowHits[] batch = index.search(probes, 10);
+        for (int i = 0; i < probes.length; i++) {
+          assertThat(index.search(new float[][] {probes[i]}, 10)[0]).as("%s probe %d of %d", storage, i, n)
+              .isEqualTo(batch[i]);
+        }
+      }
     }
   }
 
