@@ -102,7 +102,7 @@ public class TileKernelBenchmark {
   /** Multiply-adds per second = this rate x 128 x 64 x 512. */
   @Benchmark
   public float[] panelFp32() {
-    k.fp32Panel(tile, DIM, 0, TILE_GROUPS, panel, panelGroups, tileScores);
+    k.fp32Panel(tile, DIM, 0, TILE_GROUPS, panel, panelGroups, tileScores, 0, TILE_GROUPS * FlatIndex.GROUP);
     return tileScores;
   }
 

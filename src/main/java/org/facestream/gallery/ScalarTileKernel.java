@@ -17,8 +17,13 @@ final class ScalarTileKernel implements TileKernel {
   }
 
   @Override
-  public void fp32Panel(float[] data, int dim, int g0, int g1, float[] panel, int panelGroups, float[] scores) {
-    int tileRows = (g1 - g0) * GROUP;
+  public int pairGroups() {
+    return 1;
+  }
+
+  @Override
+  public void fp32Panel(
+      float[] data, int dim, int g0, int g1, float[] panel, int panelGroups, float[] scores, int offset, int stride) {
     float[] acc = new float[P * GROUP];
     for (int g = g0; g < g1; g++) {
       int base = g * dim * GROUP;
@@ -36,7 +41,7 @@ final class ScalarTileKernel implements TileKernel {
           }
         }
         for (int p = 0; p < P; p++) {
-          System.arraycopy(acc, p * GROUP, scores, (pg * P + p) * tileRows + (g - g0) * GROUP, GROUP);
+          System.arraycopy(acc, p * GROUP, scores, offset + (pg * P + p) * stride + (g - g0) * GROUP, GROUP);
         }
       }
     }

@@ -11,20 +11,49 @@ package org.facestream.gallery;
  * the batched path. A single probe is scored by a streaming kernel: memory-bound, the one-at-a-time path,
  * where compressed storage pays off because it reads fewer bytes.
  *
- * <p>Every scoring method fills {@code scores[offset + i * tileRows + r]} with the dot product of probe
- * {@code i} and row {@code g0 * GROUP + r} ({@code r < tileRows = (g1 - g0) * GROUP}), each sum taken in the
- * rows' dimension order, so the panel and the one-probe kernels of one implementation agree to the bit;
- * {@code g1 - g0} is even. Implementations are stateless and thread-safe.
+ * <p>Every scoring method fills {@code scores[offset + i * stride + r]} with the dot product of probe
+ * {@code i} and row {@code g0 * GROUP + r} ({@code r < (g1 - g0) * GROUP}; the one-probe kernels have no
+ * stride), each sum taken in the rows' dimension order, so the panel and the one-probe kernels of one
+ * implementation agree to the bit; {@code g1 - g0} is a multiple of {@link #pairGroups}. Implementations are
+ * stateless and thread-safe.
  */
 interface TileKernel {
   /** Probes scored together by {@link #fp32Panel}: the micro-kernel's register block. */
   int panelWidth();
 
+  /** Groups spanned by the micro-kernel's two columns of rows: 1 with 256-bit vectors, 2 with 512-bit. */
+  int pairGroups();
+
   /**
    * Scores {@code panelGroups * panelWidth()} probes packed by {@link #packPanel} against groups
-   * {@code [g0, g1)} of fp32 rows ({@code offset} 0).
+   * {@code [g0, g1)} of fp32 rows.
    */
-  void fp32Panel(float[] data, int dim, int g0, int g1, float[] panel, int panelGroups, float[] scores);
+  void fp32Panel(
+      float[] data, int dim, int g0, int g1, float[] panel, int panelGroups, float[] scores, int offset, int stride);
+
+  /**
+   * {@link #fp32Panel} over half-precision rows: each column pair is widened exactly into {@code scratch}
+   * (at least {@code pairGroups() * GROUP * dim} floats, small enough to stay in L1/L2) just before its
+   * micro-kernels run, so the widening is paid once per panel rather than once per probe group.
+   */
+  default void fp16Panel(
+      short[] data, int dim, int g0, int g1, float[] panel, int panelGroups, float[] scores, int stride, float[] scratch) {
+    int step = pairGroups();
+    for (int g = g0; g < g1; g += step) {
+      widenFp16(data, dim, g, g + step, scratch);
+      fp32Panel(scratch, dim, 0, step, panel, panelGroups, scores, (g - g0) * FlatIndex.GROUP, stride);
+    }
+  }
+
+  /** {@link #fp16Panel} for int8 rows: raw byte dot products (the caller scales). */
+  default void int8Panel(
+      byte[] data, int dim, int g0, int g1, float[] panel, int panelGroups, float[] scores, int stride, float[] scratch) {
+    int step = pairGroups();
+    for (int g = g0; g < g1; g += step) {
+      widenInt8(data, dim, g, g + step, scratch);
+      fp32Panel(scratch, dim, 0, step, panel, panelGroups, scores, (g - g0) * FlatIndex.GROUP, stride);
+    }
+  }
 
   /** One fp32 probe against groups {@code [g0, g1)}. */
   void fp32One(float[] data, int dim, int g0, int g1, float[] probe, float[] scores, int offset);

@@ -84,18 +84,23 @@ final class VectorTileKernel implements TileKernel {
   }
 
   @Override
-  public void fp32Panel(float[] data, int dim, int g0, int g1, float[] panel, int panelGroups, float[] scores) {
-    int tileRows = (g1 - g0) * GROUP;
-    int cols = tileRows / L;
+  public int pairGroups() {
+    return 2 * L / GROUP;
+  }
+
+  @Override
+  public void fp32Panel(
+      float[] data, int dim, int g0, int g1, float[] panel, int panelGroups, float[] scores, int offset, int stride) {
+    int cols = (g1 - g0) * GROUP / L;
     for (int c = 0; c < cols; c += 2) {
       int b0 = columnBase(g0, c, dim);
       int b1 = columnBase(g0, c + 1, dim);
       for (int pg = 0; pg < panelGroups; pg++) {
-        int out = pg * P * tileRows + c * L;
+        int out = offset + pg * P * stride + c * L;
         if (P == 4) {
-          block4(data, dim, b0, b1, panel, pg * dim * P, scores, out, tileRows);
+          block4(data, dim, b0, b1, panel, pg * dim * P, scores, out, stride);
         } else {
-          block8(data, dim, b0, b1, panel, pg * dim * P, scores, out, tileRows);
+          block8(data, dim, b0, b1, panel, pg * dim * P, scores, out, stride);
         }
       }
     }

@@ -81,7 +81,7 @@ class TileKernelTest {
         int pgs = TileKernel.packPanel(q, 0, n, k.panelWidth(), dim, panel);
         assertThat(pgs).isEqualTo((n + k.panelWidth() - 1) / k.panelWidth());
         float[] scores = new float[pgs * k.panelWidth() * tileRows];
-        k.fp32Panel(data, dim, g0, g1, panel, pgs, scores);
+        k.fp32Panel(data, dim, g0, g1, panel, pgs, scores, 0, tileRows);
         float[] one = new float[3 + tileRows];
         for (int i = 0; i < n; i++) {
           k.fp32One(data, dim, g0, g1, q[i], one, 3);
@@ -111,7 +111,7 @@ class TileKernelTest {
 
   @ParameterizedTest
   @MethodSource("kernels")
-  void halfKernelsWidenExactlyAndScoreAsTheWidenedRows(TileKernel k) {
+  void halfKernelsWidenExactlyAndScoreAsTheWidenedRowsOneProbeAndPanel(TileKernel k) {
     Random random = new Random(2);
     for (int dim : DIMS) {
       int groups = 4;
@@ -136,12 +136,24 @@ class TileKernelTest {
         float[] v = rowOf(wide, r, dim);
         assertThat(scores[r]).as("%s dim %d row %d", k.name(), dim, r).isEqualTo(ref(k, v, q));
       }
+      float[][] qs = probes(random, k.panelWidth() + 1, dim);
+      float[] panel = new float[2 * k.panelWidth() * dim];
+      int pgs = TileKernel.packPanel(qs, 0, qs.length, k.panelWidth(), dim, panel);
+      int stride = 2 * GROUP;
+      float[] panelScores = new float[pgs * k.panelWidth() * stride];
+      k.fp16Panel(data, dim, 2, 4, panel, pgs, panelScores, stride, new float[k.pairGroups() * GROUP * dim]);
+      for (int i = 0; i < qs.length; i++) {
+        for (int r = 0; r < stride; r++) {
+          assertThat(panelScores[i * stride + r]).as("%s panel dim %d probe %d row %d", k.name(), dim, i, r)
+              .isEqualTo(ref(k, rowOf(wide, r, dim), qs[i]));
+        }
+      }
     }
   }
 
   @ParameterizedTest
   @MethodSource("kernels")
-  void int8KernelsWidenExactlyAndScoreAsTheWidenedRows(TileKernel k) {
+  void int8KernelsWidenExactlyAndScoreAsTheWidenedRowsOneProbeAndPanel(TileKernel k) {
     Random random = new Random(3);
     for (int dim : DIMS) {
       int groups = 4;
@@ -159,6 +171,18 @@ class TileKernelTest {
       k.int8One(data, dim, 0, 4, q, scores, 5);
       for (int r = 0; r < 4 * GROUP; r++) {
         assertThat(scores[5 + r]).as("%s dim %d row %d", k.name(), dim, r).isEqualTo(ref(k, rowOf(wide, r, dim), q));
+      }
+      float[][] qs = probes(random, 2 * k.panelWidth() - 1, dim);
+      float[] panel = new float[2 * k.panelWidth() * dim];
+      int pgs = TileKernel.packPanel(qs, 0, qs.length, k.panelWidth(), dim, panel);
+      int stride = 4 * GROUP;
+      float[] panelScores = new float[pgs * k.panelWidth() * stride];
+      k.int8Panel(data, dim, 0, 4, panel, pgs, panelScores, stride, new float[k.pairGroups() * GROUP * dim]);
+      for (int i = 0; i < qs.length; i++) {
+        for (int r = 0; r < stride; r++) {
+          assertThat(panelScores[i * stride + r]).as("%s panel dim %d probe %d row %d", k.name(), dim, i, r)
+              .isEqualTo(ref(k, rowOf(wide, r, dim), qs[i]));
+        }
       }
     }
   }
