@@ -63,14 +63,14 @@ class TileKernelTest {
   void fp32PanelAndOneProbeKernelsEqualTheReferenceToTheBit(TileKernel k) {
     Random random = new Random(1);
     for (int dim : DIMS) {
-      int groups = 6;
+      int groups = 12; // a tile of 10 groups: every one-probe width and its remainder run
       float[] data = new float[groups * GROUP * dim];
       for (int i = 0; i < data.length; i++) {
         data[i] = (float) random.nextGaussian();
       }
       int g0 = 2;
       data[at(g0 * GROUP + 1, 0, dim)] = Float.MIN_VALUE; // a subnormal row value
-      int g1 = 6;
+      int g1 = 12;
       int tileRows = (g1 - g0) * GROUP;
       for (int n : new int[] {1, k.panelWidth() - 1, k.panelWidth(), 2 * k.panelWidth() + 1}) {
         if (n < 1) {
@@ -114,7 +114,7 @@ class TileKernelTest {
   void halfKernelsWidenExactlyAndScoreAsTheWidenedRowsOneProbeAndPanel(TileKernel k) {
     Random random = new Random(2);
     for (int dim : DIMS) {
-      int groups = 4;
+      int groups = 12;
       short[] data = new short[groups * GROUP * dim];
       for (int i = 0; i < data.length; i++) {
         data[i] = Float.floatToFloat16((float) random.nextGaussian() * 0.1f);
@@ -124,24 +124,24 @@ class TileKernelTest {
       for (int s = 0; s < special.length && s < data.length; s++) {
         data[at(GROUP * 2 + s, 0, dim)] = special[s];
       }
-      float[] wide = new float[2 * GROUP * dim];
-      k.widenFp16(data, dim, 2, 4, wide);
+      float[] wide = new float[10 * GROUP * dim];
+      k.widenFp16(data, dim, 2, 12, wide);
       for (int i = 0; i < wide.length; i++) {
         assertThat(wide[i]).isEqualTo(Float.float16ToFloat(data[2 * GROUP * dim + i]));
       }
       float[] q = probe(random, dim);
-      float[] scores = new float[2 * GROUP];
-      k.fp16One(data, dim, 2, 4, k.prepareFp16(q), scores, 0);
-      for (int r = 0; r < 2 * GROUP; r++) {
+      float[] scores = new float[10 * GROUP];
+      k.fp16One(data, dim, 2, 12, k.prepareFp16(q), scores, 0);
+      for (int r = 0; r < 10 * GROUP; r++) {
         float[] v = rowOf(wide, r, dim);
         assertThat(scores[r]).as("%s dim %d row %d", k.name(), dim, r).isEqualTo(ref(k, v, q));
       }
       float[][] qs = probes(random, k.panelWidth() + 1, dim);
       float[] panel = new float[2 * k.panelWidth() * dim];
       int pgs = TileKernel.packPanel(qs, 0, qs.length, k.panelWidth(), dim, panel);
-      int stride = 2 * GROUP;
+      int stride = 10 * GROUP;
       float[] panelScores = new float[pgs * k.panelWidth() * stride];
-      k.fp16Panel(data, dim, 2, 4, panel, pgs, panelScores, stride, new float[k.pairGroups() * GROUP * dim]);
+      k.fp16Panel(data, dim, 2, 12, panel, pgs, panelScores, stride, new float[k.pairGroups() * GROUP * dim]);
       for (int i = 0; i < qs.length; i++) {
         for (int r = 0; r < stride; r++) {
           assertThat(panelScores[i * stride + r]).as("%s panel dim %d probe %d row %d", k.name(), dim, i, r)
@@ -156,28 +156,28 @@ class TileKernelTest {
   void int8KernelsWidenExactlyAndScoreAsTheWidenedRowsOneProbeAndPanel(TileKernel k) {
     Random random = new Random(3);
     for (int dim : DIMS) {
-      int groups = 4;
+      int groups = 10;
       byte[] data = new byte[groups * GROUP * dim];
       random.nextBytes(data);
       data[at(0, 0, dim)] = Byte.MIN_VALUE;
       data[at(1, 0, dim)] = Byte.MAX_VALUE;
-      float[] wide = new float[4 * GROUP * dim];
-      k.widenInt8(data, dim, 0, 4, wide);
+      float[] wide = new float[10 * GROUP * dim];
+      k.widenInt8(data, dim, 0, 10, wide);
       for (int i = 0; i < wide.length; i++) {
         assertThat(wide[i]).isEqualTo((float) data[i]);
       }
       float[] q = probe(random, dim);
-      float[] scores = new float[4 * GROUP + 5];
-      k.int8One(data, dim, 0, 4, q, scores, 5);
-      for (int r = 0; r < 4 * GROUP; r++) {
+      float[] scores = new float[10 * GROUP + 5];
+      k.int8One(data, dim, 0, 10, q, scores, 5);
+      for (int r = 0; r < 10 * GROUP; r++) {
         assertThat(scores[5 + r]).as("%s dim %d row %d", k.name(), dim, r).isEqualTo(ref(k, rowOf(wide, r, dim), q));
       }
       float[][] qs = probes(random, 2 * k.panelWidth() - 1, dim);
       float[] panel = new float[2 * k.panelWidth() * dim];
       int pgs = TileKernel.packPanel(qs, 0, qs.length, k.panelWidth(), dim, panel);
-      int stride = 4 * GROUP;
+      int stride = 10 * GROUP;
       float[] panelScores = new float[pgs * k.panelWidth() * stride];
-      k.int8Panel(data, dim, 0, 4, panel, pgs, panelScores, stride, new float[k.pairGroups() * GROUP * dim]);
+      k.int8Panel(data, dim, 0, 10, panel, pgs, panelScores, stride, new float[k.pairGroups() * GROUP * dim]);
       for (int i = 0; i < qs.length; i++) {
         for (int r = 0; r < stride; r++) {
           assertThat(panelScores[i * stride + r]).as("%s panel dim %d probe %d row %d", k.name(), dim, i, r)
