@@ -15,14 +15,15 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Kernels of the gallery search. {@code tileFp32} scores one L2-resident tile (128 rows x 64 probes): its
- * rate in multiply-adds per second ({@code 128 * 64 * 512} per operation) against the FMA units' peak shows
- * how close the micro-kernel gets. {@code search} runs whole searches over a synthetic gallery, batched or
- * one probe at a time, per storage.
+ * Whole searches over a synthetic gallery of unit vectors, per storage and probes per call: 1 is the
+ * one-at-a-time path (the streaming kernels, memory-bound), 4 a small poll, 512 the batched path (the panel
+ * micro-kernel, compute-bound); queries per second = this rate x batch. The kernels alone are in
+ * {@link TileKernelBenchmark}.
  *
- * <p>Run (the {@code jmh} profile adds this source root and the JMH annotation processor): {@code ./mvnw -B
- * -Pjmh -DskipTests package && java --add-modules jdk.incubator.vector -cp "target/facestream.jar:target/lib/*"
- * org.openjdk.jmh.Main FlatIndexBenchmark}.
+ * <p>Run (the {@code jmh} profile adds this source root and the JMH annotation processor; naming it turns
+ * the default {@code cpu} profile off, so name both): {@code ./mvnw -B -Pcpu,jmh -DskipTests package && java
+ * --add-modules jdk.incubator.vector -cp "target/facestream.jar:target/lib/*" org.openjdk.jmh.Main
+ * 'FlatIndexBenchmark|TileKernelBenchmark'}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -35,21 +36,17 @@ import org.openjdk.jmh.annotations.Warmup;
 public class FlatIndexBenchmark {
     private static final int DIM = 512;
 
-    @Param({"20000"})
+    @Param({"100000"})
     int rows;
 
     @Param({"FP32", "FP16", "INT8"})
     Storage storage;
 
-    @Param({"1", "64"})
+    @Param({"1", "4", "512"})
     int batch;
 
     private FlatIndex index;
     private float[][] probes;
-    private float[] tile;
-    private float[][] tileProbes;
-    private float[] scores;
-    private final TileKernel kernel = TileKernel.best();
 
     @Setup
     public void setUp() {
@@ -62,15 +59,6 @@ public class FlatIndexBenchmark {
         for (int i = 0; i < batch; i++) {
             probes[i] = unit(random);
         }
-        tile = new float[8 * FlatIndex.GROUP * DIM];
-        for (int i = 0; i < tile.length; i++) {
-            tile[i] = (float) random.nextGaussian();
-        }
-        tileProbes = new float[64][];
-        for (int i = 0; i < 64; i++) {
-            tileProbes[i] = unit(random);
-        }
-        scores = new float[64 * 8 * FlatIndex.GROUP];
     }
 
     private static float[] unit(Random random) {
@@ -90,12 +78,5 @@ public class FlatIndexBenchmark {
     @Benchmark
     public RowHits[] search() {
         return index.search(probes, 10);
-    }
-
-    /** Multiply-adds per second = this rate x 128 x 64 x 512. */
-    @Benchmark
-    public float[] tileFp32() {
-        kernel.fp32(tile, DIM, 0, 8, tileProbes, 0, 64, scores);
-        return scores;
     }
 }

@@ -155,6 +155,14 @@ final class BenchMatchCommand implements Callable<Integer> {
                 threads == 1 ? String.format(Locale.ROOT, ", %.1f queries per CPU second", q.length / cpuSeconds) : "",
                 index.memoryBytes() >> 20,
                 residentBytes() >> 20);
+        if (storage != Storage.FP32) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "re-scored %.1f candidates per query in fp32; %d of %d queries searched again in fp32%n",
+                    (double) index.rescoredCandidates() / q.length,
+                    index.exactFallbacks(),
+                    q.length);
+        }
         System.out.printf(Locale.ROOT, "qps=%.1f%n", qps);
         return 0;
     }

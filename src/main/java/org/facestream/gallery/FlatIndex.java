@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -19,11 +20,19 @@ import java.util.function.Supplier;
  * {@link Storage#FP32}: memory is the raw vectors plus padding to a multiple of 32 rows plus growth slack
  * (none when the capacity is given up front). Compressed storage adds its copy (half or a quarter more).
  *
- * <p>Search: probes are taken in blocks of {@value #PROBE_BLOCK}, rows in tiles of {@value #TILE_GROUPS}
- * groups (256 KiB of fp32 at dimension 512), so each tile is read from memory once per probe block and
- * then served from L2 to every probe of the block: the same blocking that lets a BLAS matrix product run
- * at the FMA units' speed rather than at memory speed. Each probe keeps a bounded min-heap of its best rows;
- * with several threads each thread scans one contiguous shard of rows with its own heaps, merged at the end.
+ * <p>Search: three probes or more are packed into panels of up to {@value #PROBE_BLOCK}, and the panel
+ * micro-kernel reads each group of rows from memory once per panel, in address order, then from cache for
+ * every probe of the panel: the blocking that lets a BLAS matrix product run at the FMA units' speed rather
+ * than at memory speed. One or two probes take the streaming kernel, which is bound by memory bandwidth.
+ * Each probe keeps a bounded min-heap of its best rows, fed through a vector gate that skips the scores
+ * below its worst kept row; with several threads each thread scans one contiguous shard of rows with its
+ * own heaps, merged at the end.
+ *
+ * <p>Compressed storage scans the fp16 or int8 copy, keeps {@link SearchOptions#rerankCandidates} candidates
+ * per probe, and re-scores them in fp32 best first until the remaining ones provably cannot enter the top k
+ * (an upper bound on the scan's error, kept from the rows' compression errors, against the k-th exact
+ * score); when the candidates cannot prove it, that probe is searched again in fp32. Results are therefore
+ * exactly those of fp32 storage, rows and scores.
  *
  * <p>Updates are incremental: {@link #add} appends, {@link #swapRemove} moves the last row into the freed
  * slot. Thread safety: not thread-safe; concurrent searches are safe only when no update runs at the same
@@ -35,9 +44,15 @@ public final class FlatIndex {
     public static final int GROUP = 16;
     /** Capacity granule: the kernel works on pairs of groups. */
     private static final int GRANULE = 2 * GROUP;
-
-    private static final int PROBE_BLOCK = 64;
+    /** Probes packed into one panel (1 MiB at dimension 512): the gallery is read from memory once per panel. */
+    private static final int PROBE_BLOCK = 512;
+    /** Rows handed to the sinks at once (128); the kernels' own order within a tile is theirs. */
     private static final int TILE_GROUPS = 8;
+    /**
+     * Fewer probes than this are scored one at a time by the streaming kernel, more by the panel kernel (with
+     * 2 probes both cost the same in fp32, and widening compressed rows for a panel of 2 does not pay).
+     */
+    static final int PANEL_MIN_PROBES = 3;
 
     private final int dimension;
     private final SearchOptions options;
@@ -49,6 +64,17 @@ public final class FlatIndex {
     private int size;
     private int capacity;
     private ExecutorService workers;
+    /**
+     * For compressed storage, maxima over every row written since construction (never lowered, so they stay
+     * upper bounds after removals): the Euclidean norm of the fp32 row, of its compressed form (as the scan
+     * reads it, scale included) and of the difference. They bound how far a scan score can be from the exact one.
+     */
+    private double maxRowNorm;
+
+    private double maxCompressedNorm;
+    private double maxErrorNorm;
+    private final LongAdder rescored = new LongAdder();
+    private final LongAdder fallbacks = new LongAdder();
 
     /**
      * An empty index.
@@ -168,60 +194,127 @@ public final class FlatIndex {
         for (float[] p : probes) {
             checkRow(p);
         }
-        RowHits[] out = new RowHits[probes.length];
         if (size == 0) {
+            RowHits[] out = new RowHits[probes.length];
             Arrays.fill(out, new RowHits(new int[0], new float[0]));
             return out;
         }
         Storage storage = options.storage();
         int candidates = Math.min(size, storage == Storage.FP32 ? k : Math.max(k, options.rerankCandidates()));
+        int n = probes.length;
         float[][] scanProbes = probes;
-        if (storage != Storage.FP32) {
-            scanProbes = new float[probes.length][];
-            for (int i = 0; i < probes.length; i++) {
-                // unit max-abs keeps the fp16 bias-folded probe far from float overflow; ranking is unchanged
-                float[] p = scaledToUnitMaxAbs(probes[i]);
-                scanProbes[i] = storage == Storage.FP16 ? kernel.prepareFp16(p) : p;
+        int[] exponents = new int[n];
+        if (storage == Storage.FP16) {
+            scanProbes = new float[n][];
+            for (int i = 0; i < n; i++) {
+                // the fp16 kernel folds 2^112 into the probe: probes beyond 2^15 are scaled down by a power of two
+                // (exact but for underflow, which the error bound covers), and the scores scaled back
+                float m = 0;
+                for (float v : probes[i]) {
+                    m = Math.max(m, Math.abs(v));
+                }
+                exponents[i] = m >= 0x1p15f ? Math.getExponent(m) + 1 : 0;
+                scanProbes[i] = exponents[i] == 0 ? probes[i] : scaled(probes[i], -exponents[i]);
             }
         }
-        int n = probes.length;
         final int cap = candidates;
         List<TopRows> shards = scanShards(scanProbes, storage, () -> new TopRows(n, cap));
         TopRows top = shards.get(0);
         for (int s = 1; s < shards.size(); s++) {
             top.mergeFrom(shards.get(s));
         }
+        RowHits[] out = new RowHits[n];
         for (int i = 0; i < n; i++) {
             if (storage == Storage.FP32) {
                 out[i] = top.sorted(i, k);
             } else {
-                out[i] = rerank(probes[i], top, i, k);
+                out[i] = rescore(probes[i], top, i, k, exponents[i]);
             }
         }
         return out;
     }
 
-    private RowHits rerank(float[] probe, TopRows approx, int i, int k) {
-        TopRows exact = new TopRows(1, Math.min(k, approx.count[i]));
-        int[] rows = approx.rows[i];
-        for (int c = 0; c < approx.count[i]; c++) {
-            exact.offer(0, rows[c], dot(rows[c], probe));
+    /**
+     * Exact top-k of probe {@code i} from its approximate candidates: candidates are re-scored in fp32, best
+     * approximate score first, until no remaining row can reach the k-th exact score, that is until a
+     * candidate's approximate score plus {@link #scanErrorBound} falls below it (every row outside the candidates
+     * scored at most the last candidate's approximate score). When the candidates run out before that is proven,
+     * the probe is searched again over the fp32 rows, so the result is always the exact top-k.
+     */
+    private RowHits rescore(float[] probe, TopRows approx, int i, int k, int exponent) {
+        int count = approx.count[i];
+        RowHits order = approx.sorted(i, count);
+        double bound = scanErrorBound(probe, exponent);
+        TopRows exact = new TopRows(1, Math.min(k, count));
+        boolean proven = false;
+        int c = 0;
+        for (; c < count; c++) {
+            double a = Math.scalb((double) order.score(c), exponent);
+            if (exact.count[0] == exact.cap && a + bound < exact.scores[0][0]) {
+                proven = true;
+                break;
+            }
+            int row = order.row(c);
+            exact.offer(0, row, dot(row, probe));
+        }
+        rescored.add(c);
+        if (!proven) {
+            double last = Math.scalb((double) order.score(count - 1), exponent);
+            proven = count == size || (exact.count[0] == exact.cap && last + bound < exact.scores[0][0]);
+        }
+        if (!proven) {
+            fallbacks.increment();
+            List<TopRows> shards =
+                    scanShards(new float[][] {probe}, Storage.FP32, () -> new TopRows(1, Math.min(k, size)));
+            exact = shards.get(0);
+            for (int s = 1; s < shards.size(); s++) {
+                exact.mergeFrom(shards.get(s));
+            }
         }
         return exact.sorted(0, k);
     }
 
-    private static float[] scaledToUnitMaxAbs(float[] p) {
-        float m = 0;
-        for (float v : p) {
-            m = Math.max(m, Math.abs(v));
+    /**
+     * An upper bound on |scan score - exact fp32 score| for any row and this probe: the compression error
+     * (Cauchy-Schwarz on the error vector), the rounding of the scan's and the exact score's fp32 sums of
+     * {@code dimension} fused multiply-adds (gamma_n = n u / (1 - n u), u = 2^-24, after Higham), the int8
+     * scale's multiply, and underflow of a probe scaled down by 2^exponent. Infinite when a row held a value
+     * beyond fp16's range or the sums could overflow.
+     */
+    private double scanErrorBound(float[] probe, int exponent) {
+        double q2 = 0;
+        for (float v : probe) {
+            q2 += (double) v * v;
         }
-        float[] out = p.clone();
-        if (m > 0) {
-            for (int j = 0; j < out.length; j++) {
-                out[j] /= m;
-            }
+        double q = Math.sqrt(q2) * (1 + 0x1p-40);
+        if (!(Math.max(maxRowNorm, maxCompressedNorm) * q < 0x1p100)) {
+            return Double.POSITIVE_INFINITY; // partial sums could overflow fp32: nothing can be proven
+        }
+        double u = 0x1p-24;
+        double gamma = (dimension + 2) * u / (1 - (dimension + 2) * u);
+        double e = maxErrorNorm * q + gamma * (maxCompressedNorm + maxRowNorm) * q + 2 * u * maxCompressedNorm * q;
+        if (exponent > 0) {
+            e += Math.scalb(Math.sqrt(dimension) * maxCompressedNorm, exponent - 149);
+        }
+        return e * (1 + 0x1p-30) + 0x1p-120;
+    }
+
+    private static float[] scaled(float[] p, int exponent) {
+        float[] out = new float[p.length];
+        for (int j = 0; j < p.length; j++) {
+            out[j] = Math.scalb(p[j], exponent);
         }
         return out;
+    }
+
+    /** Compressed storage: candidates re-scored in fp32 so far (a measure of the scan's precision). */
+    public long rescoredCandidates() {
+        return rescored.sum();
+    }
+
+    /** Compressed storage: probes whose candidates could not prove the top-k and were searched again in fp32. */
+    public long exactFallbacks() {
+        return fallbacks.sum();
     }
 
     /** Receives the scores of consecutive rows for one probe. */
@@ -231,7 +324,8 @@ public final class FlatIndex {
 
     /**
      * Scans all rows for every probe, one shard per thread, each shard feeding its own sink; returns the sinks
-     * (shard order). Probes must already be in the form the storage's kernel wants.
+     * (shard order). With fp16 storage the probes' values must stay below 2^15 in magnitude (the kernel folds a
+     * factor of 2^112 into them).
      */
     <S extends Sink> List<S> scanShards(float[][] probes, Storage storage, Supplier<S> newSink) {
         int usedPairs = (size + GRANULE - 1) / GRANULE;
@@ -267,10 +361,32 @@ public final class FlatIndex {
     }
 
     private void scan(float[][] probes, Storage storage, int gFrom, int gTo, Sink sink) {
-        float[] scores = new float[PROBE_BLOCK * TILE_GROUPS * GROUP];
         int n = probes.length;
-        for (int pb = 0; pb < n; pb += PROBE_BLOCK) {
-            int pn = Math.min(PROBE_BLOCK, n - pb);
+        int width = kernel.panelWidth();
+        int block = (PROBE_BLOCK + width - 1) / width * width;
+        int tileValues = TILE_GROUPS * GROUP;
+        float[] scores = new float[Math.min(block, (n + width - 1) / width * width) * tileValues];
+        float[] panel = null;
+        float[] wide = null;
+        float[][] halfProbes = null;
+        for (int pb = 0; pb < n; pb += block) {
+            int pn = Math.min(block, n - pb);
+            boolean usePanel = pn >= PANEL_MIN_PROBES;
+            int panelGroups = 0;
+            if (usePanel) {
+                if (panel == null) {
+                    panel = new float[block * dimension];
+                }
+                panelGroups = TileKernel.packPanel(probes, pb, pn, width, dimension, panel);
+                if (storage != Storage.FP32 && wide == null) {
+                    wide = new float[kernel.pairGroups() * GROUP * dimension];
+                }
+            } else if (storage == Storage.FP16) {
+                halfProbes = new float[pn][];
+                for (int i = 0; i < pn; i++) {
+                    halfProbes[i] = kernel.prepareFp16(probes[pb + i]);
+                }
+            }
             for (int g = gFrom; g < gTo; g += TILE_GROUPS) {
                 int g1 = Math.min(g + TILE_GROUPS, gTo);
                 int firstRow = g * GROUP;
@@ -278,12 +394,26 @@ public final class FlatIndex {
                 if (count <= 0) {
                     break;
                 }
-                switch (storage) {
-                    case FP32 -> kernel.fp32(data, dimension, g, g1, probes, pb, pn, scores);
-                    case FP16 -> kernel.fp16(half, dimension, g, g1, probes, pb, pn, scores);
-                    case INT8 -> kernel.int8(quant, dimension, g, g1, probes, pb, pn, scores);
-                }
                 int tileRows = (g1 - g) * GROUP;
+                if (usePanel) {
+                    // compressed rows are widened once per column pair and panel, then share the fp32 micro-kernel
+                    switch (storage) {
+                        case FP32 -> kernel.fp32Panel(data, dimension, g, g1, panel, panelGroups, scores, 0, tileRows);
+                        case FP16 ->
+                            kernel.fp16Panel(half, dimension, g, g1, panel, panelGroups, scores, tileRows, wide);
+                        case INT8 ->
+                            kernel.int8Panel(quant, dimension, g, g1, panel, panelGroups, scores, tileRows, wide);
+                    }
+                } else {
+                    for (int i = 0; i < pn; i++) {
+                        int offset = i * tileRows;
+                        switch (storage) {
+                            case FP32 -> kernel.fp32One(data, dimension, g, g1, probes[pb + i], scores, offset);
+                            case FP16 -> kernel.fp16One(half, dimension, g, g1, halfProbes[i], scores, offset);
+                            case INT8 -> kernel.int8One(quant, dimension, g, g1, probes[pb + i], scores, offset);
+                        }
+                    }
+                }
                 if (storage == Storage.INT8) {
                     for (int i = 0; i < pn; i++) {
                         int o = i * tileRows;
@@ -319,9 +449,17 @@ public final class FlatIndex {
         for (int j = 0; j < dimension; j++) {
             data[base + j * GROUP] = row[j];
         }
+        double x2 = 0;
+        double c2 = 0;
+        double e2 = 0;
         if (half != null) {
             for (int j = 0; j < dimension; j++) {
-                half[base + j * GROUP] = Float.floatToFloat16(row[j]);
+                short h = Float.floatToFloat16(row[j]);
+                half[base + j * GROUP] = h;
+                double c = Float.float16ToFloat(h); // infinite beyond fp16's range: the bound is then infinite too
+                x2 += (double) row[j] * row[j];
+                c2 += c * c;
+                e2 += (row[j] - c) * (row[j] - c);
             }
         }
         if (quant != null) {
@@ -331,9 +469,20 @@ public final class FlatIndex {
             }
             float scale = m / 127f;
             for (int j = 0; j < dimension; j++) {
-                quant[base + j * GROUP] = (byte) (m == 0 ? 0 : Math.round(row[j] / scale));
+                byte b = (byte) (scale == 0 ? 0 : Math.round(row[j] / scale));
+                quant[base + j * GROUP] = b;
+                double c = (double) scale * b;
+                x2 += (double) row[j] * row[j];
+                c2 += c * c;
+                e2 += (row[j] - c) * (row[j] - c);
             }
             quantScale[r] = scale;
+        }
+        if (half != null || quant != null) {
+            // sums of squares in double: a relative slack of 2^-40 covers their rounding
+            maxRowNorm = Math.max(maxRowNorm, Math.sqrt(x2) * (1 + 0x1p-40));
+            maxCompressedNorm = Math.max(maxCompressedNorm, Math.sqrt(c2) * (1 + 0x1p-40));
+            maxErrorNorm = Math.max(maxErrorNorm, Math.sqrt(e2) * (1 + 0x1p-40));
         }
     }
 
@@ -404,6 +553,7 @@ public final class FlatIndex {
      * is compared once against it. Ties prefer the lower row, so results do not depend on the shard split.
      */
     static final class TopRows implements Sink {
+        private static final TileKernel KERNEL = TileKernel.best();
         final float[][] scores;
         final int[][] rows;
         final int[] count;
@@ -425,16 +575,15 @@ public final class FlatIndex {
                 offer(probe, firstRow + i, in[offset + i]);
                 i++;
             }
-            float worst = s[0];
-            // rows arrive in increasing order, so an equal score never displaces the kept (lower) row
-            for (; i < n; i++) {
-                float v = in[offset + i];
-                if (v > worst) {
-                    s[0] = v;
-                    r[0] = firstRow + i;
-                    siftDown(s, r, cap);
-                    worst = s[0];
-                }
+            // rows arrive in increasing order, so an equal score never displaces the kept (lower) row; the kernel
+            // skips the scores not above the worst kept one in vector steps
+            int end = offset + n;
+            for (int at = KERNEL.nextAbove(in, offset + i, end, s[0]);
+                    at < end;
+                    at = KERNEL.nextAbove(in, at + 1, end, s[0])) {
+                s[0] = in[at];
+                r[0] = firstRow + at - offset;
+                siftDown(s, r, cap);
             }
         }
 

@@ -6,8 +6,9 @@ package org.facestream.gallery;
  * @param threads worker threads for one search call, each scanning one contiguous shard of rows; 1 scans
  *     on the caller's thread
  * @param storage what the scan reads; compressed forms re-score their best candidates exactly in fp32
- * @param rerankCandidates with compressed storage, how many approximate best rows per probe are re-scored
- *     exactly (at least k are); ignored for fp32
+ * @param rerankCandidates with compressed storage, how many approximate best rows per probe the scan keeps
+ *     (at least k); they are re-scored in fp32 only until the top k is proven, and a probe whose candidates
+ *     cannot prove it is searched again in fp32; ignored for fp32
  */
 public record SearchOptions(int threads, Storage storage, int rerankCandidates) {
     public static final SearchOptions DEFAULT = new SearchOptions(1, Storage.FP32, 64);

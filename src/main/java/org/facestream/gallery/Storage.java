@@ -1,9 +1,10 @@
 package org.facestream.gallery;
 
 /**
- * How {@link FlatIndex} holds the vectors it scans. Compressed forms only speed up the scan (fewer bytes
- * per row to stream from memory); the index always keeps the fp32 rows as well and re-scores the best
- * candidates exactly, so reported scores are exact fp32 inner products.
+ * How {@link FlatIndex} holds the vectors it scans. Compressed forms speed up the one-probe scan, which is
+ * bound by memory bandwidth (fewer bytes per row); a batched scan is bound by multiply-adds, which they do not
+ * reduce. The index always keeps the fp32 rows as well and re-scores candidates in fp32 until the top k is
+ * proven (or searches again in fp32), so results and scores are exactly those of {@link #FP32}.
  */
 public enum Storage {
     /** The fp32 rows only: exact scan, memory = the raw vectors. */

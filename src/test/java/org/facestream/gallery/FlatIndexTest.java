@@ -77,14 +77,23 @@ class FlatIndexTest {
     @Test
     void batchEqualsOneProbeAtATime() {
         Random random = new Random(11);
-        FlatIndex index = build(clustered(random, 700), SearchOptions.DEFAULT);
-        float[][] probes = new float[19][]; // two blocks of 8 probes plus 3 through the one-probe kernel
-        for (int i = 0; i < probes.length; i++) {
-            probes[i] = Embeddings.unit(random, D);
-        }
-        RowHits[] batch = index.search(probes, 10);
-        for (int i = 0; i < probes.length; i++) {
-            assertThat(index.search(new float[][] {probes[i]}, 10)[0]).isEqualTo(batch[i]);
+        List<float[]> rows = clustered(random, 700);
+        // 19 and 70 probes leave the last panel group partial (panels of 4, 6 or 8) and 70 spans two blocks;
+        // 2 probes take the one-probe kernel
+        for (int n : new int[] {19, 70, 2}) {
+            float[][] probes = new float[n][];
+            for (int i = 0; i < probes.length; i++) {
+                probes[i] = Embeddings.unit(random, D);
+            }
+            for (Storage storage : Storage.values()) {
+                FlatIndex index = build(rows, SearchOptions.DEFAULT.withStorage(storage));
+                RowHits[] batch = index.search(probes, 10);
+                for (int i = 0; i < probes.length; i++) {
+                    assertThat(index.search(new float[][] {probes[i]}, 10)[0])
+                            .as("%s probe %d of %d", storage, i, n)
+                            .isEqualTo(batch[i]);
+                }
+            }
         }
     }
 
@@ -102,7 +111,7 @@ class FlatIndexTest {
     }
 
     @Test
-    void compressedStorageKeepsRecallAtOneAndReportsExactScores() {
+    void compressedStorageReturnsExactlyTheFp32TopKAndProvesItWithFewCandidates() {
         Random random = new Random(5);
         List<float[]> rows = clustered(random, 1200);
         FlatIndex exact = build(rows, SearchOptions.DEFAULT);
@@ -115,18 +124,58 @@ class FlatIndexTest {
         for (Storage storage : List.of(Storage.FP16, Storage.INT8)) {
             FlatIndex compressed = build(rows, SearchOptions.DEFAULT.withStorage(storage));
             RowHits[] hits = compressed.search(probes, 10);
-            int same = 0;
             for (int i = 0; i < probes.length; i++) {
-                if (hits[i].row(0) == truth[i].row(0)) {
-                    same++;
-                    assertThat(hits[i].score(0)).isEqualTo(truth[i].score(0));
-                }
+                assertThat(hits[i]).as("%s probe %d", storage, i).isEqualTo(truth[i]); // rows and fp32 scores
             }
-            assertThat(same)
-                    .as("recall@1 of %s out of %d", storage, probes.length)
-                    .isGreaterThanOrEqualTo(99);
+            assertThat(compressed.exactFallbacks()).as("%s fallbacks", storage).isZero();
+            // fp16's error bound is ~1e-3 here: about k candidates are re-scored; int8's (~1e-2) needs more
+            assertThat(compressed.rescoredCandidates())
+                    .as("%s candidates re-scored", storage)
+                    .isBetween(10L * probes.length, (storage == Storage.FP16 ? 12L : 40L) * probes.length);
             assertThat(compressed.memoryBytes()).isGreaterThan(exact.memoryBytes());
         }
+    }
+
+    @Test
+    void compressedStorageFallsBackToAnExactScanWhenItsCandidatesCannotProveTheTopK() {
+        Random random = new Random(6);
+        List<float[]> rows = clustered(random, 600);
+        float[][] probes = new float[20][];
+        for (int i = 0; i < probes.length; i++) {
+            probes[i] = Embeddings.unit(random, D); // unrelated probes: the top scores lie within int8's error
+        }
+        RowHits[] truth = build(rows, SearchOptions.DEFAULT).search(probes, 5);
+        // 5 candidates for k = 5: the certificate needs the 5th approximate score to clear the error bound
+        FlatIndex tight = build(rows, new SearchOptions(1, Storage.INT8, 5));
+        assertThat(tight.search(probes, 5)).containsExactly(truth);
+        assertThat(tight.exactFallbacks()).isPositive();
+
+        // a value beyond fp16's range leaves the scan unbounded: every probe is searched again in fp32
+        List<float[]> withHuge = new ArrayList<>(rows);
+        float[] huge = Embeddings.unit(random, D);
+        huge[3] = 1e6f;
+        withHuge.add(huge);
+        FlatIndex half = build(withHuge, SearchOptions.DEFAULT.withStorage(Storage.FP16));
+        assertThat(half.search(probes, 5))
+                .containsExactly(build(withHuge, SearchOptions.DEFAULT).search(probes, 5));
+        assertThat(half.exactFallbacks()).isEqualTo(probes.length);
+    }
+
+    @Test
+    void fp16ProbesBeyondItsRangeAreScaledAndStillExact() {
+        Random random = new Random(8);
+        List<float[]> rows = clustered(random, 300);
+        float[][] probes = new float[5][];
+        for (int i = 0; i < probes.length; i++) {
+            probes[i] = Embeddings.unit(random, D);
+            for (int j = 0; j < D; j++) {
+                probes[i][j] *= 1e6f; // values up to ~1e5: the folded 2^112 would overflow without scaling
+            }
+        }
+        FlatIndex half = build(rows, SearchOptions.DEFAULT.withStorage(Storage.FP16));
+        assertThat(half.search(probes, 3))
+                .containsExactly(build(rows, SearchOptions.DEFAULT).search(probes, 3));
+        assertThat(half.exactFallbacks()).isZero();
     }
 
     @Test
