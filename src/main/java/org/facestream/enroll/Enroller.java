@@ -9,12 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Template;
 import org.facestream.gallery.SubCenterTemplates;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.vision.AnalyzedFace;
+import org.facestream.vision.DecodeBudgetException;
 import org.facestream.vision.FaceAnalyzer;
+import org.facestream.vision.FrameDecoder;
 import org.facestream.vision.UndecodableFrameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +35,9 @@ public final class Enroller {
     public static final String NO_FACE = "no-face";
     public static final String SEVERAL_FACES = "several-faces";
     public static final String UNREADABLE = "unreadable";
+    /** A picture over the decoder's budget (a JPEG with too many scans), refused before decoding. */
+    public static final String DECODE_BUDGET = "decode-budget";
+
     public static final String NO_IMAGES = "no-images";
     /** Sub-centre templates a subject keeps at most. */
     public static final int MAX_SUB_CENTERS = 5;
@@ -46,6 +52,7 @@ public final class Enroller {
 
     private final FaceAnalyzer analyzer;
     private final MetricsRegistry metrics;
+    private final LongAdder budgetRefusals;
 
     /** Enrollment with {@code analyzer}, which should use the pack's portrait settings; refusals count in a registry of their own. */
     public Enroller(FaceAnalyzer analyzer) {
@@ -56,6 +63,7 @@ public final class Enroller {
     public Enroller(FaceAnalyzer analyzer, MetricsRegistry metrics) {
         this.analyzer = analyzer;
         this.metrics = metrics;
+        this.budgetRefusals = FrameDecoder.budgetRefusals(metrics, "enroll");
     }
 
     /** An image refused for enrollment, with a message that names the image and why. */
@@ -88,6 +96,9 @@ public final class Enroller {
         List<AnalyzedFace> faces;
         try {
             faces = analyzer.analyze(image);
+        } catch (DecodeBudgetException e) {
+            budgetRefusals.increment();
+            throw refused(DECODE_BUDGET, source + ": " + e.getMessage());
         } catch (UndecodableFrameException e) {
             throw refused(NOT_AN_IMAGE, source + ": expected a JPEG or PNG image, found " + e.getMessage());
         }

@@ -37,6 +37,7 @@ import org.facestream.metrics.MetricsRegistry;
 import org.facestream.vision.AnalyzedFace;
 import org.facestream.vision.FaceAnalyzer;
 import org.facestream.vision.FaceObservations;
+import org.facestream.vision.FrameDecoder;
 import org.facestream.worker.BatchFallback.Done;
 import org.facestream.worker.BatchFallback.Failed;
 import org.facestream.worker.BatchFallback.Outcome;
@@ -77,6 +78,7 @@ public final class VisionWorker implements Runnable, AutoCloseable {
     private final MetricsRegistry metrics;
     private final LongAdder framesIn;
     private final LongAdder facesOut;
+    private final LongAdder decodeBudgetRefusals;
     private final LatencyHistogram decodeLatency;
     private final LatencyHistogram analyzeLatency;
     private final LatencyHistogram frameLatency;
@@ -93,6 +95,7 @@ public final class VisionWorker implements Runnable, AutoCloseable {
         this.metrics = metrics;
         this.framesIn = metrics.counter("worker_frames_total", "Frames the vision workers consumed");
         this.facesOut = metrics.counter("worker_faces_total", "Face observations produced");
+        this.decodeBudgetRefusals = FrameDecoder.budgetRefusals(metrics, "worker");
         this.decodeLatency = stage(metrics, "decode");
         this.analyzeLatency = stage(metrics, "detect_align_embed_batch");
         this.frameLatency = stage(metrics, "capture_to_observation");
@@ -175,7 +178,12 @@ public final class VisionWorker implements Runnable, AutoCloseable {
                             decodeLatency.recordMicros(a.decoding().toNanos() / 1000.0);
                             admitted.add(new AdmittedRecord(r, a));
                         }
-                        case Refused refused -> deadLetter(producer, r, refused.reason(), refused.detail());
+                        case Refused refused -> {
+                            if (refused.reason() == DeadLetters.Reason.DECODE_BUDGET_EXCEEDED) {
+                                decodeBudgetRefusals.increment();
+                            }
+                            deadLetter(producer, r, refused.reason(), refused.detail());
+                        }
                     }
                 }
                 analyzeAndProduce(admitted, producer);
