@@ -214,7 +214,7 @@ public final class BadBytes {
     }
     /**
      * A progressive JPEG of {@code width x height} (ImageIO's progressive mode, libjpeg's simple progression: 10
-     * scans for colour) of 8x8 blocks of seeded random grey levels.
+     * scans for colour) of 16x16 blocks of seeded random grey levels.
      */
     public static byte[] progressiveJpeg(int width, int height, long seed) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
@@ -222,10 +222,10 @@ public final class BadBytes {
         Random r = new Random(seed);
         byte[] row = new byte[width * 3];
         for (int y = 0; y < height; y++) {
-            if (y % 8 == 0) {
-                for (int x = 0; x < width; x += 8) {
+            if (y % 16 == 0) {
+                for (int x = 0; x < width; x += 16) {
                     byte level = (byte) r.nextInt(256);
-                    Arrays.fill(row, x * 3, Math.min(width, x + 8) * 3, level);
+                    Arrays.fill(row, x * 3, Math.min(width, x + 16) * 3, level);
                 }
             }
             System.arraycopy(row, 0, pixels, y * width * 3, row.length);
