@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.facestream.events.Json;
+import org.facestream.events.Printable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,13 +21,19 @@ final class Exchanges {
 
     private Exchanges() {}
 
-    /** Answers {@code {"error": message, "status": status}}, unless the headers are already sent. */
+    /** The most characters of an error message a client gets back: messages quote input, input is unbounded. */
+    static final int MAX_ERROR_CHARS = 1000;
+
+    /**
+     * Answers {@code {"error": message, "status": status}}, unless the headers are already sent; the message cut to
+     * {@value #MAX_ERROR_CHARS} characters and its control characters escaped ({@link #printable}).
+     */
     static void sendError(HttpExchange ex, int status, String message) {
         if (ex.getResponseCode() != -1) {
             return; // headers already sent: nothing more can be said
         }
         ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("error", message);
+        body.put("error", printable(message));
         body.put("status", status);
         try {
             sendJson(ex, status, body);
@@ -73,8 +80,13 @@ final class Exchanges {
         return a == null || a.getAddress() == null ? "?" : a.getAddress().getHostAddress();
     }
 
-    /** {@code s}, cut to 80 characters: what a message repeats of the client's input. */
+    /** {@code s}, cut to 80 characters and its control characters escaped: what a message repeats of the client's input. */
     static String truncate(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+        return Printable.of(s, 80);
+    }
+
+    /** {@code s} cut to {@value #MAX_ERROR_CHARS} characters, control characters escaped: what an error body may say. */
+    static String printable(String s) {
+        return Printable.of(s, MAX_ERROR_CHARS);
     }
 }

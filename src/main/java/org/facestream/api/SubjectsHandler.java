@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -45,10 +44,17 @@ final class SubjectsHandler {
     private final EnrollmentService service;
     private final MatcherProbe matcher;
     private final ReentrantLock enrollLock = new ReentrantLock();
+    private final UploadGate uploads;
 
     SubjectsHandler(
-            ApiSettings settings, GalleryView gallery, GalleryWriter writer, Enrollment photos, MatcherProbe matcher) {
+            ApiSettings settings,
+            GalleryView gallery,
+            GalleryWriter writer,
+            Enrollment photos,
+            MatcherProbe matcher,
+            UploadGate uploads) {
         this.settings = settings;
+        this.uploads = uploads;
         this.gallery = gallery;
         this.photos = photos;
         this.matcher = matcher;
@@ -106,7 +112,15 @@ final class SubjectsHandler {
 
     void addFaces(HttpExchange ex, Matcher m, Principal who) throws Exception {
         String id = subjectId(m);
-        MultipartForm form = MultipartForm.parse(ex.getRequestHeaders().getFirst("Content-Type"), readBody(ex));
+        long deadline = uploads.deadlineFromNow();
+        try (UploadGate.Slot slot = uploads.enter(ex)) {
+            if (slot != null) {
+                addFaces(ex, id, uploads.read(ex, deadline), who);
+            }
+        }
+    }
+
+    private void addFaces(HttpExchange ex, String id, MultipartForm form, Principal who) throws Exception {
         List<MultipartForm.Part> images = form.parts("image");
         if (images.isEmpty()) {
             throw new ApiException(
@@ -115,6 +129,7 @@ final class SubjectsHandler {
                             + form.parts().stream()
                                     .map(MultipartForm.Part::name)
                                     .distinct()
+                                    .map(Exchanges::truncate)
                                     .toList());
         }
         Map<String, byte[]> bySource = new LinkedHashMap<>();
@@ -126,8 +141,10 @@ final class SubjectsHandler {
                         "image '" + Exchanges.truncate(p.sourceName()) + "': expected a JPEG or PNG image, found "
                                 + (data.length == 0
                                         ? "an empty file"
-                                        : (p.contentType() == null ? "no content type" : p.contentType()) + ", "
-                                                + data.length + " bytes"));
+                                        : (p.contentType() == null
+                                                        ? "no content type"
+                                                        : Exchanges.truncate(p.contentType()))
+                                                + ", " + data.length + " bytes"));
             }
             bySource.put(Enroller.uniqueSource(bySource.keySet(), p.sourceName()), data);
         }
@@ -203,33 +220,5 @@ final class SubjectsHandler {
         ArrayNode sources = n.putArray("sources");
         r.templates().forEach(t -> sources.add(t.source()));
         return n;
-    }
-
-    private byte[] readBody(HttpExchange ex) throws IOException {
-        long limit = settings.maxUploadBytes();
-        String declared = ex.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > limit) {
-                    throw tooLarge(declared.trim());
-                }
-            } catch (NumberFormatException e) {
-                throw new ApiException(
-                        400, "expected a numeric Content-Length, found '" + Exchanges.truncate(declared) + "'");
-            }
-        }
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (body.length > limit) {
-                throw tooLarge("more");
-            }
-            return body;
-        }
-    }
-
-    private ApiException tooLarge(String found) {
-        return new ApiException(
-                413,
-                "expected an upload of at most " + settings.maxUploadBytes() + " bytes, found " + found + " bytes");
     }
 }
