@@ -173,7 +173,9 @@ public final class ApiServer implements AutoCloseable {
         ApiSettings.Limits limits = settings.limits();
         int maxConnections = connectionCap(limits.maxConnections());
         guard = new ConnectionGuard(maxConnections, limits.headerTimeout(), metrics);
-        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        // Jetty's threads parse request heads and wake the virtual threads reading bodies: enough of them that new
+        // connections' heads are not queued behind hundreds of uploads' reads
+        QueuedThreadPool threads = new QueuedThreadPool(64, 2);
         threads.setName("api-http");
         threads.setDaemon(true);
         server = new Server(threads);
@@ -291,6 +293,11 @@ public final class ApiServer implements AutoCloseable {
             response.write(true, ByteBuffer.wrap(bytes), callback);
             return true;
         }
+    }
+
+    /** Connections open now (for tests of the connection limits). */
+    int openConnections() {
+        return guard.openConnections();
     }
 
     /** Every route the server answers, in match order. */

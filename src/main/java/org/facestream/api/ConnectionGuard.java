@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.io.Connection;
@@ -29,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * uploads are admitted a few at a time.
  *
  * <p>Every close is counted in {@code api_connections_closed_total{reason}}: {@code header-timeout},
- * {@code limit} (evicted or refused at the cap), {@code request-timeout} (an upload that did not arrive in
- * time) and {@code other} (the client closed, an error, the end of a response that closes). Thread-safe: Jetty
+ * {@code limit} (evicted or refused at the cap) and {@code other} (the client closed, an error, Jetty's idle
+ * timeout, the end of a response that closes; an upload that did not arrive in time is also counted in
+ * {@code api_uploads_refused_total{reason="timeout"}}). Thread-safe: Jetty
  * calls {@link #onOpened} and {@link #onClosed} from its selector threads, handlers call
  * {@link #requestStarted} and {@link #requestDone}, one scheduler thread sweeps.
  */
@@ -38,17 +40,30 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
 
     /** The reasons of {@code api_connections_closed_total}. */
-    static final List<String> REASONS = List.of("header-timeout", "limit", "request-timeout", "other");
+    static final List<String> REASONS = List.of("header-timeout", "limit", "other");
 
     private static final class Tracked {
         final Connection connection;
         volatile boolean handling;
         volatile long waitingSinceNanos;
-        volatile String closeReason;
+        private String closeReason;
 
         Tracked(Connection connection, long now) {
             this.connection = connection;
             this.waitingSinceNanos = now;
+        }
+
+        /** Marks it closing for {@code reason}; false when it already was. */
+        synchronized boolean closing(String reason) {
+            if (closeReason != null) {
+                return false;
+            }
+            closeReason = reason;
+            return true;
+        }
+
+        synchronized String closeReason() {
+            return closeReason;
         }
     }
 
@@ -56,6 +71,9 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
     private final long headerTimeoutNanos;
     private final LongSupplier nanoClock;
     private final Map<Connection, Tracked> open = new ConcurrentHashMap<>();
+    /** Open connections not yet being closed: what holds file descriptors. */
+    private final AtomicInteger live = new AtomicInteger();
+
     private final Map<String, LongAdder> closed = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
 
@@ -86,11 +104,11 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
                     metrics.counter(
                             "api_connections_closed_total",
                             "API connections closed, by reason: header-timeout (no complete request head in time),"
-                                    + " limit (evicted or refused at the connection cap), request-timeout (an"
-                                    + " upload that did not arrive in time), other (client, error, end of response)",
+                                    + " limit (evicted or refused at the connection cap), other (client, error, idle"
+                                    + " timeout, end of response)",
                             MetricsRegistry.label("reason", reason)));
         }
-        metrics.gauge("api_connections_open", "API connections open", "", open::size);
+        metrics.gauge("api_connections_open", "API connections open", "", live::get);
         if (sweep) {
             long period = Math.max(50, Math.min(1000, headerTimeout.toMillis() / 4));
             sweeper = Executors.newSingleThreadScheduledExecutor(
@@ -103,15 +121,28 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
 
     @Override
     public void onOpened(Connection connection) {
-        open.put(connection, new Tracked(connection, nanoClock.getAsLong()));
-        if (open.size() > maxConnections) {
+        Tracked fresh = new Tracked(connection, nanoClock.getAsLong());
+        open.put(connection, fresh);
+        if (live.incrementAndGet() > maxConnections) {
+            makeRoomFor(fresh);
+        }
+    }
+
+    /**
+     * Closes connections until the cap holds again: the one waiting longest without a request first, the newcomer
+     * when every other is handling one. Serialised, since Jetty may open connections on several threads at once
+     * and two of them must not pick the same victim (the cap would then slip by one).
+     */
+    private synchronized void makeRoomFor(Tracked fresh) {
+        while (live.get() > maxConnections) {
             Tracked victim = open.values().stream()
-                    .filter(t -> !t.handling && t.closeReason == null && t.connection != connection)
+                    .filter(t -> !t.handling && t != fresh && t.closeReason() == null)
                     .min(Comparator.comparingLong(t -> t.waitingSinceNanos))
-                    .orElse(open.get(connection));
-            if (victim != null) {
-                close(victim, "limit");
+                    .orElse(fresh.closeReason() == null ? fresh : null);
+            if (victim == null) {
+                return;
             }
+            close(victim, "limit");
         }
     }
 
@@ -119,7 +150,10 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
     public void onClosed(Connection connection) {
         Tracked t = open.remove(connection);
         if (t != null) {
-            closed.get(t.closeReason == null ? "other" : t.closeReason).increment();
+            if (t.closing("other")) {
+                live.decrementAndGet();
+            }
+            closed.get(t.closeReason()).increment();
         }
     }
 
@@ -140,17 +174,9 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
         }
     }
 
-    /** The request on {@code connection} ran out of time: close it, counted as {@code request-timeout}. */
-    void timedOut(Connection connection) {
-        Tracked t = open.get(connection);
-        if (t != null) {
-            close(t, "request-timeout");
-        }
-    }
-
-    /** Connections open now. */
+    /** Connections open now and not being closed. */
     int openConnections() {
-        return open.size();
+        return live.get();
     }
 
     /** Closes every connection that has waited longer than the header timeout for its request head. */
@@ -158,7 +184,7 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
         long now = nanoClock.getAsLong();
         try {
             for (Tracked t : open.values()) {
-                if (!t.handling && t.closeReason == null && now - t.waitingSinceNanos > headerTimeoutNanos) {
+                if (!t.handling && now - t.waitingSinceNanos > headerTimeoutNanos) {
                     close(t, "header-timeout");
                 }
             }
@@ -167,11 +193,11 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
         }
     }
 
-    private static void close(Tracked t, String reason) {
-        if (t.closeReason == null) {
-            t.closeReason = reason;
+    private void close(Tracked t, String reason) {
+        if (t.closing(reason)) {
+            live.decrementAndGet();
+            t.connection.getEndPoint().close();
         }
-        t.connection.getEndPoint().close();
     }
 
     @Override

@@ -32,13 +32,22 @@ final class Exchanges {
         if (ex.getResponseCode() != -1) {
             return; // headers already sent: nothing more can be said
         }
+        try {
+            send(ex, status, "application/json; charset=utf-8", errorBody(status, message));
+        } catch (IOException e) {
+            LOG.debug("could not send error {}: {}", status, e.toString());
+        }
+    }
+
+    /** The bytes of {@code {"error": message, "status": status}}, the message bounded and escaped. */
+    static byte[] errorBody(int status, String message) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("error", printable(message));
         body.put("status", status);
         try {
-            sendJson(ex, status, body);
+            return Json.MAPPER.writeValueAsBytes(body);
         } catch (IOException e) {
-            LOG.debug("could not send error {}: {}", status, e.toString());
+            throw new IllegalStateException("cannot write an error body", e);
         }
     }
 
@@ -67,11 +76,20 @@ final class Exchanges {
         }
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
             out.put(k, v);
         }
         return out;
+    }
+
+    /** A percent-encoded URL part, decoded; a malformed escape ({@code %zz}) is a 400, not a failure of the server. */
+    static String decode(String encoded) {
+        try {
+            return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "expected percent-encoded text, found '" + truncate(encoded) + "'");
+        }
     }
 
     /** The client's address, as audit records name it, or {@code ?}. */

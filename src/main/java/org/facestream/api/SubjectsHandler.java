@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.facestream.audit.AuditLog;
 import org.facestream.config.ApiSettings;
 import org.facestream.enroll.Enroller;
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SubjectsHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SubjectsHandler.class);
-    private static final Pattern SUBJECT_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
 
     private final ApiSettings settings;
     private final GalleryView gallery;
@@ -195,12 +192,13 @@ final class SubjectsHandler {
         }
     }
 
+    /** The path's subject id, checked by the gallery record's own rule (so no id passes here that a record refuses). */
     private static String subjectId(Matcher m) {
-        String id = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
-        if (!SUBJECT_ID.matcher(id).matches()) {
+        String id = Exchanges.decode(m.group(1));
+        if (!GalleryRecord.isSubjectId(id)) {
             throw new ApiException(
                     400,
-                    "expected a subject id of 1-128 characters [A-Za-z0-9._:@-], found '" + Exchanges.truncate(id)
+                    "expected a subject id of " + GalleryRecord.SUBJECT_ID_RULE + ", found '" + Exchanges.truncate(id)
                             + "'");
         }
         return id;

@@ -89,13 +89,11 @@ final class UploadGate {
         if (!free.tryAcquire()) {
             refused.get("busy").increment();
             ex.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-            ex.getResponseHeaders().set("Connection", "close");
-            Exchanges.sendError(
+            answerThenDiscard(
                     ex,
                     503,
                     "expected a free upload slot, found all " + slots + " taken by other enrollments; retry after "
                             + RETRY_AFTER_SECONDS + " s");
-            discard(ex);
             return null;
         }
         return free::release;
@@ -118,6 +116,21 @@ final class UploadGate {
     /** The deadline of an upload whose request head arrived now. */
     long deadlineFromNow() {
         return System.nanoTime() + uploadTimeout.toNanos();
+    }
+
+    /**
+     * Sends the whole error answer (its length declared, so the client has all of it) but keeps the response open
+     * while the body is read and dropped: a server that completes its response and closes while the client is
+     * still sending resets the connection, and the client loses the answer.
+     */
+    private void answerThenDiscard(HttpExchange ex, int status, String message) throws IOException {
+        ex.getResponseHeaders().set("Connection", "close");
+        byte[] body = Exchanges.errorBody(status, message);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(status, body.length);
+        ex.getResponseBody().write(body);
+        ex.getResponseBody().flush();
+        discard(ex);
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.facestream.audit.AuditLog;
 import org.facestream.audit.AuditLogs;
+import org.facestream.config.AuditKeySetup;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.MasterKeySetup;
 import org.facestream.crypto.MasterKeys;
@@ -80,6 +81,7 @@ final class EnrollCommand implements Callable<Integer> {
         }
         FaceStreamConfig cfg = common.resolve();
         MasterKeys keys = MasterKeySetup.require(cfg, "enroll command");
+        var auditKeys = AuditKeySetup.require(cfg, "enroll command");
         MetricsRegistry metrics = new MetricsRegistry();
         // one template per photo; the service clusters them with each subject's current templates
         Map<String, GalleryRecord> photos;
@@ -93,7 +95,7 @@ final class EnrollCommand implements Callable<Integer> {
         // what each subject holds now: its templates (opened with the master key) and its data key, kept
         GallerySnapshot current = GallerySnapshot.read(cfg.kafkaClientSettings(), keys, Duration.ofSeconds(60));
         List<EnrollmentService.Enrolled> enrolled = new ArrayList<>();
-        try (AuditLog audit = AuditLogs.open(cfg, "enroll", metrics)) {
+        try (AuditLog audit = AuditLogs.open(cfg, "enroll", auditKeys, metrics)) {
             EnrollmentService service = new EnrollmentService(
                     current, new GalleryPublisher(audit, keys, current), Enroller.MAX_SUB_CENTERS);
             Origin origin = Origin.of(AuditLogs.person(actor), root != null ? "cli-bulk" : "cli");

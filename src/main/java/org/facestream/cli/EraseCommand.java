@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.facestream.audit.AuditLog;
 import org.facestream.audit.AuditLogs;
+import org.facestream.config.AuditKeySetup;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.enroll.Enroller;
 import org.facestream.enroll.EnrollmentService;
@@ -56,7 +57,8 @@ final class EraseCommand implements Callable<Integer> {
             throw new IllegalArgumentException("expected enrolled subjects, found no gallery record or data key of "
                     + String.join(", ", unknown) + " (" + gallery.size() + " enrolled); nothing was erased");
         }
-        try (AuditLog audit = AuditLogs.open(cfg, "erase", new MetricsRegistry())) {
+        try (AuditLog audit =
+                AuditLogs.open(cfg, "erase", AuditKeySetup.require(cfg, "erase command"), new MetricsRegistry())) {
             EnrollmentService service = new EnrollmentService(
                     gallery, GalleryPublisher.forErasure(audit, gallery), Enroller.MAX_SUB_CENTERS);
             Origin origin = Origin.of(AuditLogs.person(actor), "cli");

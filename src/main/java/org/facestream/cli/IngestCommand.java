@@ -3,6 +3,7 @@ package org.facestream.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.facestream.audit.AuditLogs;
+import org.facestream.config.AuditKeySetup;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.IngestSettings;
 import org.facestream.ingest.CameraIngest;
@@ -51,7 +52,7 @@ final class IngestCommand implements Callable<Integer> {
                 IngestSettings.fromConfig(cfg, camera).withLoop(loop).withRealtime(realtime);
         MetricsRegistry metrics = new MetricsRegistry();
         try (ShutdownSignal signal = new ShutdownSignal();
-                var audit = AuditLogs.open(cfg, "ingest", metrics);
+                var audit = AuditLogs.open(cfg, "ingest", AuditKeySetup.require(cfg, "ingest"), metrics);
                 var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics);
                 CameraIngest ingest = CameraIngest.open(
                         source, cfg.kafkaClientSettings(), cfg.string(FaceStreamConfig.BOOTSTRAP), settings)) {

@@ -30,6 +30,11 @@ public final class EventSerdes {
         return new JsonSerde<>(AuditRecord.class);
     }
 
+    /** The audit-heads topic's values: each audit chain's checkpointed head. */
+    public static JsonSerde<AuditHead> auditHeads() {
+        return new JsonSerde<>(AuditHead.class);
+    }
+
     /** The null-score topic's values: one matcher instance's null-score sketch (adaptive threshold). */
     public static JsonSerde<NullScoreReport> nullScores() {
         return new JsonSerde<>(NullScoreReport.class);

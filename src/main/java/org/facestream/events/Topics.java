@@ -30,6 +30,8 @@ public final class Topics {
      * API key changes, hash-chained per writer. Key: chain id. Value: {@link AuditRecord}.
      */
     public static final String AUDIT = "facestream.audit.v1";
+    /** Compacted: the checkpointed head of every audit chain ({@link AuditHead}), keyed by chain id. */
+    public static final String AUDIT_HEADS = "facestream.audit-heads.v1";
     /** Records no stage could process, with the reason in headers (see {@link DeadLetters}). */
     public static final String DEADLETTER = "facestream.deadletter.v1";
 

@@ -37,6 +37,7 @@ import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ModelPacks;
 import org.facestream.testing.Await;
 import org.facestream.testing.SharedData;
+import org.facestream.testing.TestAuditKeys;
 import org.facestream.vision.FaceAnalyzer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,7 +81,7 @@ class ApiAccessFaultTest {
                 FaceAnalyzer.open(ModelPacks.DEFAULT, SharedData.models(), VisionOptions.defaults(ModelPacks.DEFAULT));
         masterKeys = MasterKeys.ephemeral();
         gallery = KafkaGalleryView.start(kafka, masterKeys);
-        audit = AuditLog.open(kafka, "api", metrics);
+        audit = AuditLog.open(kafka, "api", TestAuditKeys.keys(), metrics);
         live = LiveFeed.defaults();
         probe = new AdminClusterProbe(kafka, "facestream-worker");
         server = ApiServer.start(
@@ -406,7 +407,7 @@ class ApiAccessFaultTest {
         assertThat(gallery.subject("erase-me")).isEmpty();
 
         List<AuditRecord> about = new ArrayList<>();
-        ChainVerifier verifier = new ChainVerifier();
+        ChainVerifier verifier = new ChainVerifier(TestAuditKeys.keys());
         AuditTopic.readAll(kafka, Topics.AUDIT, r -> {
             verifier.accept(new ChainVerifier.Position(r.topic(), r.partition(), r.offset()), r.key(), r.value());
             AuditRecord a = EventSerdes.audit().deserialize(r.topic(), r.value());
@@ -459,7 +460,7 @@ class ApiAccessFaultTest {
                                 .header("Authorization", "Bearer " + ApiFixtures.OPERATOR_KEY))
                         .statusCode())
                 .isEqualTo(201);
-        AuditLog closed = AuditLog.open(kafka, "api", new MetricsRegistry());
+        AuditLog closed = AuditLog.open(kafka, "api", TestAuditKeys.keys(), new MetricsRegistry());
         closed.close();
         try (ApiServer broken = ApiServer.start(
                 ApiSettings.defaults(0),
@@ -517,7 +518,7 @@ class ApiAccessFaultTest {
         String bob = ApiKeys.mint();
         Files.writeString(
                 file, ApiKeys.line("alice", Role.ADMIN, alice) + "\n" + ApiKeys.line("bob", Role.VIEWER, bob) + "\n");
-        try (AuditLog keysAudit = AuditLog.open(kafka, "api", new MetricsRegistry());
+        try (AuditLog keysAudit = AuditLog.open(kafka, "api", TestAuditKeys.keys(), new MetricsRegistry());
                 ApiKeyFile keys = ApiKeyFile.load(file, keysAudit, "service:facestream-api")) {
             assertThat(keys.authenticate(bob)).contains(new Principal("bob", Role.VIEWER));
             assertThat(keys.reloadIfChanged()).as("unchanged").isFalse();

@@ -40,6 +40,7 @@ import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ModelPacks;
 import org.facestream.testing.Await;
 import org.facestream.testing.SharedData;
+import org.facestream.testing.TestAuditKeys;
 import org.facestream.vision.FaceAnalyzer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,7 +85,7 @@ class ApiServerTest {
                 FaceAnalyzer.open(ModelPacks.DEFAULT, SharedData.models(), VisionOptions.defaults(ModelPacks.DEFAULT));
         MasterKeys keys = MasterKeys.ephemeral();
         gallery = KafkaGalleryView.start(kafka, keys);
-        audit = AuditLog.open(kafka, "api", registry);
+        audit = AuditLog.open(kafka, "api", TestAuditKeys.keys(), registry);
         writer = new GalleryPublisher(audit, keys, gallery);
         live = new LiveFeed(
                 new EventRing(100),

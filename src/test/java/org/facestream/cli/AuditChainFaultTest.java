@@ -39,6 +39,7 @@ import org.facestream.match.threshold.NullScoreSketch;
 import org.facestream.testing.Await;
 import org.facestream.testing.CliRun;
 import org.facestream.testing.SharedData;
+import org.facestream.testing.TestAuditKeys;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,7 +103,7 @@ class AuditChainFaultTest {
         p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1000);
         KafkaStreams streams = new KafkaStreams(
                 ThresholdAggregatorTopology.build(
-                        new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5))),
+                        new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5), TestAuditKeys.keys())),
                 p);
         streams.start();
         return streams;
@@ -236,7 +237,8 @@ class AuditChainFaultTest {
             assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
             assertThat(ok.out())
                     .contains("audit verify: OK: " + log.size()
-                            + " records of facestream.audit.v1 in 3 chains, every hash and link holds")
+                            + " records of facestream.audit.v1 in 3 chains, every hash, link and mac holds under audit key "
+                            + TestAuditKeys.keys().currentKeyId() + ", every checkpointed head is there")
                     .contains("(writer enroll): 4 records, sequence 0..3")
                     .contains("(writer erase): 4 records, sequence 0..3")
                     .contains("(writer thresholds): 3 records, sequence 0..2");
@@ -293,10 +295,19 @@ class AuditChainFaultTest {
                     "user:mallory",
                     erasure.action(),
                     erasure.subject(),
-                    erasure.details());
+                    erasure.details(),
+                    erasure.keyId(),
+                    erasure.mac());
+            // a well-hashed record of a topic writer without the audit key (a key of its own)
             AuditRecord replay = new AuditChain(erasure.chainId(), erasure.sequence(), erasure.prevHash())
-                    .seal(new AuditEntry(
-                            erasure.at(), "user:mallory", AuditRecord.SUBJECT_ERASED, "biden", erasure.details()));
+                    .seal(
+                            new AuditEntry(
+                                    erasure.at(),
+                                    "user:mallory",
+                                    AuditRecord.SUBJECT_ERASED,
+                                    "biden",
+                                    erasure.details()),
+                            org.facestream.crypto.AuditKeys.ephemeral());
             long forgedAt;
             long replayAt;
             try (var producer = new KafkaProducer<>(
@@ -320,7 +331,7 @@ class AuditChainFaultTest {
                             + " (recomputed over the record), found hash " + erasure.hash());
             assertThat(forged.out())
                     .contains("also: facestream.audit.v1-0@" + replayAt + " (chain " + erasure.chainId()
-                            + ", sequence 2): expected no record after the chain was closed at facestream.audit.v1-0@");
+                            + ", sequence 2): expected a record authenticated under the audit key");
             assertThat(forged.out()).contains("audit verify: 2 problem(s) in 13 records of facestream.audit.v1");
         }
     }

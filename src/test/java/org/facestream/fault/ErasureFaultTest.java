@@ -92,6 +92,7 @@ import org.facestream.testing.Await;
 import org.facestream.testing.Bytes;
 import org.facestream.testing.Galleries;
 import org.facestream.testing.SharedData;
+import org.facestream.testing.TestAuditKeys;
 import org.facestream.vision.FaceAnalyzer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -151,7 +152,7 @@ class ErasureFaultTest {
         startMatcher();
         MatcherConfig cfg = matcherConfig();
         view = KafkaGalleryView.start(kafka, masterKeys);
-        audit = AuditLog.open(kafka, "api", new MetricsRegistry());
+        audit = AuditLog.open(kafka, "api", TestAuditKeys.keys(), new MetricsRegistry());
         writer = new GalleryPublisher(audit, masterKeys, view);
         probe = new AdminClusterProbe(kafka, "facestream-worker");
         live = new LiveFeed(
