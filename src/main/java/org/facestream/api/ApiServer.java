@@ -109,9 +109,12 @@ public final class ApiServer implements AutoCloseable {
     private record Binding(Route route, Pattern pattern, RouteHandler handler) {}
 
     private static final int MAX_REQUEST_HEAD_BYTES = 8192;
+    private static final String HEALTH = "/api/v1/health";
     private static final int ACCEPT_QUEUE = 1024;
 
     private final MetricsRegistry metrics;
+    private final long maxUploadBytes;
+    private final long uploadTimeoutNanos;
     private final Authentication authentication;
     private final Server server;
     private final ServerConnector connector;
@@ -122,6 +125,8 @@ public final class ApiServer implements AutoCloseable {
 
     private ApiServer(ApiSettings settings, Collaborators c) {
         this.metrics = c.metrics();
+        this.maxUploadBytes = settings.maxUploadBytes();
+        this.uploadTimeoutNanos = settings.limits().uploadTimeout().toNanos();
         this.authentication = new Authentication(c.credentials(), c.metrics(), settings.maxUploadBytes());
         SystemHandler system = new SystemHandler(c.gallery(), c.cluster(), c.matcher(), c.metrics(), this::routes);
         SubjectsHandler subjects = new SubjectsHandler(
@@ -129,7 +134,7 @@ public final class ApiServer implements AutoCloseable {
         EventsHandler events = new EventsHandler(c.live(), () -> !closing);
         ThresholdHandler threshold = new ThresholdHandler(c.threshold());
         StatsHandler stats = new StatsHandler(c.live(), c.gallery(), c.cluster());
-        bind("GET", "/api/v1/health", "/api/v1/health", null, system::health);
+        bind("GET", HEALTH, HEALTH, null, system::health);
         bind("GET", "/api/v1/whoami", "/api/v1/whoami", Role.VIEWER, system::whoami);
         bind("GET", "/api/v1/subjects", "/api/v1/subjects", Role.VIEWER, subjects::list);
         bind("GET", "/api/v1/subjects/{id}", "/api/v1/subjects/([^/]+)", Role.VIEWER, subjects::get);
@@ -175,7 +180,7 @@ public final class ApiServer implements AutoCloseable {
         guard = new ConnectionGuard(maxConnections, limits.headerTimeout(), metrics);
         // Jetty's threads parse request heads and wake the virtual threads reading bodies: enough of them that new
         // connections' heads are not queued behind hundreds of uploads' reads
-        QueuedThreadPool threads = new QueuedThreadPool(64, 2);
+        QueuedThreadPool threads = new QueuedThreadPool(64, 8);
         threads.setName("api-http");
         threads.setDaemon(true);
         server = new Server(threads);
@@ -241,7 +246,11 @@ public final class ApiServer implements AutoCloseable {
         return connector.getLocalPort();
     }
 
-    /** Hands each request to a virtual thread, which answers it through the router and completes it. */
+    /**
+     * Hands each request to a virtual thread, which answers it through the router and completes it; the liveness
+     * probe ({@value #HEALTH}) is answered on Jetty's own thread instead, so that hundreds of requests keeping the
+     * virtual threads' few carriers busy (uploads being read) cannot delay it.
+     */
     private final class Dispatcher extends Handler.Abstract.NonBlocking {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
@@ -254,6 +263,16 @@ public final class ApiServer implements AutoCloseable {
                 return true;
             }
             guard.requestStarted(connection);
+            if ("GET".equals(request.getMethod())
+                    && HEALTH.equals(request.getHttpURI().getPath())) {
+                try {
+                    dispatch(exchange);
+                } finally {
+                    guard.requestDone(connection);
+                    callback.succeeded();
+                }
+                return true;
+            }
             try {
                 executor.execute(() -> {
                     try {
@@ -346,7 +365,13 @@ public final class ApiServer implements AutoCloseable {
                 status = ex.getResponseCode();
             } catch (ApiException e) {
                 status = e.status();
-                Exchanges.sendError(ex, e.status(), e.getMessage());
+                if (Exchanges.hasBody(ex)) {
+                    // an early answer to an upload: the client gets it, not a reset
+                    Exchanges.sendErrorThenDiscard(
+                            ex, e.status(), e.getMessage(), 4 * maxUploadBytes, System.nanoTime() + uploadTimeoutNanos);
+                } else {
+                    Exchanges.sendError(ex, e.status(), e.getMessage());
+                }
             } catch (IOException e) {
                 // the client went away (an SSE tab closed, an upload cancelled)
                 status = 499;

@@ -38,6 +38,7 @@ public final class CameraStats {
     private final Duration staleAfter;
     private final Map<String, Camera> cameras = new TreeMap<>();
     private long ignoredFuture;
+    private long touches;
 
     /**
      * One camera's figures.
@@ -71,6 +72,7 @@ public final class CameraStats {
         long lastSequence = -1;
         long facesTotal;
         Instant lastArrival;
+        long lastTouch;
     }
 
     /**
@@ -137,13 +139,14 @@ public final class CameraStats {
             forgetStale(now);
             if (cameras.size() >= maxCameras) {
                 cameras.entrySet().stream()
-                        .min(Map.Entry.comparingByValue(Comparator.comparing((Camera k) -> k.lastArrival)))
+                        .min(Map.Entry.comparingByValue(Comparator.comparingLong((Camera k) -> k.lastTouch)))
                         .ifPresent(e -> cameras.remove(e.getKey()));
             }
             c = new Camera();
             cameras.put(cameraId, c);
         }
         c.lastArrival = now;
+        c.lastTouch = ++touches;
         return c;
     }
 

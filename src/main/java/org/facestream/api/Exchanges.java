@@ -3,6 +3,7 @@ package org.facestream.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -36,6 +37,56 @@ final class Exchanges {
             send(ex, status, "application/json; charset=utf-8", errorBody(status, message));
         } catch (IOException e) {
             LOG.debug("could not send error {}: {}", status, e.toString());
+        }
+    }
+
+    /**
+     * Answers an error to a request whose body may still be arriving: the whole answer is written (its length
+     * declared, so the client has all of it) and flushed, then the rest of the body is read and dropped, at most
+     * {@code maxBytes} and until {@code deadlineNanos}, and only then does the response end. A server that ends its
+     * response and closes while the client is still sending resets the connection, and the client loses the answer.
+     */
+    static void sendErrorThenDiscard(HttpExchange ex, int status, String message, long maxBytes, long deadlineNanos) {
+        if (ex.getResponseCode() != -1) {
+            return;
+        }
+        ex.getResponseHeaders().set("Connection", "close");
+        byte[] body = errorBody(status, message);
+        try {
+            ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            ex.sendResponseHeaders(status, body.length);
+            ex.getResponseBody().write(body);
+            ex.getResponseBody().flush();
+        } catch (IOException e) {
+            LOG.debug("could not send error {}: {}", status, e.toString());
+            return;
+        }
+        discardBody(ex, maxBytes, deadlineNanos);
+    }
+
+    /** Whether the request declares a body (a Content-Length above 0, or chunked). */
+    static boolean hasBody(HttpExchange ex) {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        return ex.getRequestHeaders().containsKey("Transfer-Encoding")
+                || (length != null && !length.strip().equals("0"));
+    }
+
+    /** Reads and drops what is left of the request body: at most {@code maxBytes}, until {@code deadlineNanos}. */
+    static void discardBody(HttpExchange ex, long maxBytes, long deadlineNanos) {
+        byte[] buf = new byte[64 * 1024];
+        long left = maxBytes;
+        try (InputStream in = ex.getRequestBody()) {
+            int n;
+            while (left > 0
+                    && System.nanoTime() - deadlineNanos < 0
+                    && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                left -= n;
+                // hundreds of refused uploads drain at once: let every other request have its turn in between
+                Thread.yield();
+            }
+        } catch (IOException e) {
+            // the client went away or stopped sending: it has its answer
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.Objects;
  * parts are separated by {@code CRLF--boundary}, each part has headers up to an empty line. Each part's bytes
  * are held once, in an array of exactly its size (filled from 64 kB pieces as they arrive), and the whole body
  * is bounded: more than {@code maxBytes} is 413 as soon as the excess arrives, a body that has not arrived by
- * its deadline is 408, part headers over 8 kB, file names over 255 characters or more than 64 parts are 400.
+ * its deadline is 408, part headers over 8 kB, file names over 255 characters or with control characters (a
+ * carriage return, an escape sequence), or more than 64 parts are 400.
  * Lenient on bare LF line ends (some clients send them), strict on structure: anything else is a 400 naming
  * what was expected. Immutable once read.
  */
@@ -179,6 +180,12 @@ public final class MultipartForm {
                             + "'");
         }
         String filename = params.get("filename");
+        if (filename != null && filename.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+            // a carriage return or an escape sequence in a name that is logged, audited and shown back
+            throw new ApiException(
+                    400,
+                    "expected a file name without control characters, found '" + Exchanges.truncate(filename) + "'");
+        }
         if (filename != null && filename.length() > MAX_FILENAME_CHARS) {
             throw new ApiException(
                     400,

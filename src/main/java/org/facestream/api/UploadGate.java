@@ -27,7 +27,6 @@ final class UploadGate {
     /** Seconds a refused client is asked to wait: about one enrollment. */
     static final int RETRY_AFTER_SECONDS = 5;
 
-    private static final int DISCARD_BUFFER = 64 * 1024;
     private static final int DISCARD_LIMIT_FACTOR = 4;
 
     private final long maxUploadBytes;
@@ -101,7 +100,9 @@ final class UploadGate {
 
     /** Reads the admitted upload of {@code ex} as a form, within the limit and the upload timeout. */
     MultipartForm read(HttpExchange ex, long deadlineNanos) throws IOException {
-        try (InputStream in = ex.getRequestBody()) {
+        // not closed here: after a refusal the router reads and drops the rest, so the client gets the answer
+        InputStream in = ex.getRequestBody();
+        try {
             return MultipartForm.read(
                     ex.getRequestHeaders().getFirst("Content-Type"), in, maxUploadBytes, deadlineNanos);
         } catch (ApiException e) {
@@ -118,38 +119,12 @@ final class UploadGate {
         return System.nanoTime() + uploadTimeout.toNanos();
     }
 
-    /**
-     * Sends the whole error answer (its length declared, so the client has all of it) but keeps the response open
-     * while the body is read and dropped: a server that completes its response and closes while the client is
-     * still sending resets the connection, and the client loses the answer.
-     */
-    private void answerThenDiscard(HttpExchange ex, int status, String message) throws IOException {
-        ex.getResponseHeaders().set("Connection", "close");
-        byte[] body = Exchanges.errorBody(status, message);
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(status, body.length);
-        ex.getResponseBody().write(body);
-        ex.getResponseBody().flush();
-        discard(ex);
+    private void answerThenDiscard(HttpExchange ex, int status, String message) {
+        Exchanges.sendErrorThenDiscard(ex, status, message, discardLimit(), deadlineFromNow());
     }
 
-    /**
-     * Reads and drops a refused body, at most {@value #DISCARD_LIMIT_FACTOR} times the upload limit and within the
-     * upload timeout: a client that is still sending when the server closes gets a reset instead of the answer.
-     */
-    private void discard(HttpExchange ex) {
-        long deadline = deadlineFromNow();
-        byte[] buf = new byte[DISCARD_BUFFER];
-        long left = DISCARD_LIMIT_FACTOR * maxUploadBytes;
-        try (InputStream in = ex.getRequestBody()) {
-            int n;
-            while (left > 0
-                    && System.nanoTime() - deadline < 0
-                    && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
-                left -= n;
-            }
-        } catch (IOException e) {
-            // the client went away or stopped sending: it has its answer
-        }
+    /** The most of a refused body read and dropped: {@value #DISCARD_LIMIT_FACTOR} times the upload limit. */
+    long discardLimit() {
+        return DISCARD_LIMIT_FACTOR * maxUploadBytes;
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.facestream.events.GalleryRecord;
+import org.facestream.events.Printable;
 import org.facestream.events.Template;
 import org.facestream.gallery.SubCenterTemplates;
 import org.facestream.metrics.MetricsRegistry;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Enrollment through the production detect-align-embed path: every image must show exactly one face, which
  * becomes one template; of a subject's photos the dominant cluster is kept as up to {@value #MAX_SUB_CENTERS}
- * sub-centre templates and the others are reported as outliers ({@link #subCenters}). {@link GalleryPublisher} seals the subject's record and writes it, in one transaction
+ * sub-centre templates and the others are reported as outliers ({@link #subCenters}). Photo names come from
+ * outside (uploads, file names): messages and logs show them escaped ({@link Printable}). {@link GalleryPublisher} seals the subject's record and writes it, in one transaction
  * with its audit record. Not thread-safe.
  */
 public final class Enroller {
@@ -98,14 +100,15 @@ public final class Enroller {
             faces = analyzer.analyze(image);
         } catch (DecodeBudgetException e) {
             budgetRefusals.increment();
-            throw refused(DECODE_BUDGET, source + ": " + e.getMessage());
+            throw refused(DECODE_BUDGET, Printable.of(source) + ": " + e.getMessage());
         } catch (UndecodableFrameException e) {
-            throw refused(NOT_AN_IMAGE, source + ": expected a JPEG or PNG image, found " + e.getMessage());
+            throw refused(
+                    NOT_AN_IMAGE, Printable.of(source) + ": expected a JPEG or PNG image, found " + e.getMessage());
         }
         if (faces.size() != 1) {
             throw refused(
                     faces.isEmpty() ? NO_FACE : SEVERAL_FACES,
-                    source + ": expected exactly one face, found " + faces.size()
+                    Printable.of(source) + ": expected exactly one face, found " + faces.size()
                             + (faces.isEmpty() ? " (use a clear, frontal photo)" : " (crop the photo to the subject)"));
         }
         AnalyzedFace face = faces.get(0);
@@ -216,7 +219,7 @@ public final class Enroller {
             LOG.warn(
                     "subject {}: photo(s) {} look like someone else (cosine below {} to the subject's other photos): left out, check their labels",
                     subjectId,
-                    s.outliers().stream().map(Template::source).toList(),
+                    s.outliers().stream().map(t -> Printable.of(t.source())).toList(),
                     SAME_PERSON_COSINE);
         }
         return new Enrollment(

@@ -5,8 +5,8 @@ package org.facestream.events;
  * to clients: control characters escaped, so a carriage return, a line feed or a terminal escape sequence
  * (ESC, CSI) in a file name can neither forge a log line nor drive the terminal that shows it, bidirectional
  * overrides escaped so the text reads as it is stored, and the length bounded, so an input of megabytes is not
- * repeated back. Escapes: {@code \r}, {@code \n}, {@code \t}, {@code \\}, other such characters as
- * {@code \}{@code uXXXX}.
+ * repeated back. Escapes: {@code \r}, {@code \n}, {@code \t}, other such characters as {@code \}{@code uXXXX};
+ * a backslash stays as it is, so text escaped once is not escaped again when it is shown a second time.
  */
 public final class Printable {
     private Printable() {}
@@ -53,8 +53,6 @@ public final class Printable {
                 return "\\n";
             case '\t':
                 return "\\t";
-            case '\\':
-                return "\\\\";
             default:
                 break;
         }

@@ -352,6 +352,7 @@ class ApiLimitsFaultTest {
      */
     private static List<SocketChannel> openIdle(int port, int n, Selector selector) throws IOException {
         List<SocketChannel> out = new ArrayList<>(n);
+        Map<String, Integer> failed = new TreeMap<>();
         byte[] partial =
                 "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < n; i++) {
@@ -359,7 +360,8 @@ class ApiLimitsFaultTest {
             try {
                 c = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
             } catch (IOException e) {
-                continue; // refused while the server was closing others: it still never held it
+                failed.merge(e.toString(), 1, Integer::sum);
+                continue;
             }
             if (i % 2 == 1) {
                 try {
@@ -371,6 +373,9 @@ class ApiLimitsFaultTest {
             c.configureBlocking(false);
             c.register(selector, SelectionKey.OP_READ);
             out.add(c);
+        }
+        if (!failed.isEmpty()) {
+            System.out.printf("%d of %d connections could not be opened: %s%n", n - out.size(), n, failed);
         }
         return out;
     }
@@ -416,6 +421,7 @@ class ApiLimitsFaultTest {
         private final AtomicInteger mostUploads = new AtomicInteger();
         private final AtomicLong mostHeap = new AtomicLong();
         private volatile boolean running = true;
+        private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
         private final Thread thread;
 
         HealthProbe(int port, MetricsRegistry metrics) {
@@ -427,9 +433,20 @@ class ApiLimitsFaultTest {
             this.metrics = metrics;
             this.sample = sample;
             this.thread = Thread.ofPlatform().name("health-probe").start(this::loop);
+            try {
+                ready.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private void loop() {
+            try {
+                probe(); // the server answers before the flood starts (a warm one, as in production)
+            } catch (IOException e) {
+                record("the warm-up probe failed: " + e);
+            }
+            ready.countDown();
             while (running) {
                 long t0 = System.nanoTime();
                 try {
