@@ -319,6 +319,11 @@ public final class ApiServer implements AutoCloseable {
         return guard.openConnections();
     }
 
+    /** The most connections open at once so far (for tests of the connection limits). */
+    int mostOpenConnections() {
+        return guard.mostOpenConnections();
+    }
+
     /** Every route the server answers, in match order. */
     public List<Route> routes() {
         return bindings.stream().map(Binding::route).toList();

@@ -73,6 +73,8 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
     private final Map<Connection, Tracked> open = new ConcurrentHashMap<>();
     /** Open connections not yet being closed: what holds file descriptors. */
     private final AtomicInteger live = new AtomicInteger();
+    /** The most connections that were ever open at once (not being closed). */
+    private final AtomicInteger mostLive = new AtomicInteger();
 
     private final Map<String, LongAdder> closed = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
@@ -119,21 +121,17 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
         }
     }
 
+    /**
+     * Counts the new connection and, above the cap, closes connections until the cap holds again: the one waiting
+     * longest without a request first, the newcomer when every other is handling one. Serialised, since Jetty may
+     * open connections on several threads at once: counted and evicted together, the cap is never exceeded by
+     * more than the newcomer.
+     */
     @Override
-    public void onOpened(Connection connection) {
+    public synchronized void onOpened(Connection connection) {
         Tracked fresh = new Tracked(connection, nanoClock.getAsLong());
         open.put(connection, fresh);
-        if (live.incrementAndGet() > maxConnections) {
-            makeRoomFor(fresh);
-        }
-    }
-
-    /**
-     * Closes connections until the cap holds again: the one waiting longest without a request first, the newcomer
-     * when every other is handling one. Serialised, since Jetty may open connections on several threads at once
-     * and two of them must not pick the same victim (the cap would then slip by one).
-     */
-    private synchronized void makeRoomFor(Tracked fresh) {
+        mostLive.accumulateAndGet(live.incrementAndGet(), Math::max);
         while (live.get() > maxConnections) {
             Tracked victim = open.values().stream()
                     .filter(t -> !t.handling && t != fresh && t.closeReason() == null)
@@ -177,6 +175,11 @@ final class ConnectionGuard implements Connection.Listener, AutoCloseable {
     /** Connections open now and not being closed. */
     int openConnections() {
         return live.get();
+    }
+
+    /** The most connections open at once so far, counting each one from its opening to its eviction. */
+    int mostOpenConnections() {
+        return mostLive.get();
     }
 
     /** Closes every connection that has waited longer than the header timeout for its request head. */
