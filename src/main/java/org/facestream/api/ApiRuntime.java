@@ -11,14 +11,16 @@ import org.facestream.config.ApiSettings;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.WorkerConfig;
 import org.facestream.crypto.MasterKeys;
-import org.facestream.enroll.GalleryPublisher;
+import org.facestream.enroll.EnrollmentService;
+import org.facestream.enroll.KafkaGalleryCommands;
 import org.facestream.events.AuditEntry;
 import org.facestream.events.AuditRecord;
 import org.facestream.metrics.MetricsRegistry;
 
 /**
- * The API server wired to Kafka: the gallery view, the audited and encrypting gallery writer
- * ({@link GalleryPublisher}), the live feeds, the cluster probe and the API keys. What depends on the process
+ * The API server wired to Kafka: the gallery view, the enrollment service submitting gallery commands
+ * ({@link KafkaGalleryCommands}: the gallery processor applies them), the live feeds (hiding erased subjects),
+ * the cluster probe and the API keys. What depends on the process
  * around it (the enroller and its analyzer, a matcher in the same process, where the threshold comes from)
  * it is given as a {@link Wiring}. Used by {@code facestream api} and {@code demo --port}. The audit log and
  * the wiring's analyzer belong to the caller. Closing stops the server first, then its consumers.
@@ -52,6 +54,7 @@ public final class ApiRuntime implements AutoCloseable {
     }
 
     private final KafkaGalleryView gallery;
+    private final KafkaGalleryCommands commands;
     private final LiveFeed live;
     private final KafkaFeeds feeds;
     private final AdminClusterProbe probe;
@@ -63,21 +66,24 @@ public final class ApiRuntime implements AutoCloseable {
             MasterKeys masterKeys,
             ApiSettings settings,
             Wiring wiring,
-            AuditLog audit,
             Credentials credentials,
             ApiKeyFile keyFile,
-            MetricsRegistry metrics) {
+            MetricsRegistry metrics)
+            throws InterruptedException {
         Map<String, Object> kafka = cfg.kafkaClientSettings();
         this.keyFile = keyFile;
         gallery = KafkaGalleryView.start(kafka, masterKeys);
-        live = LiveFeed.defaults();
+        live = LiveFeed.defaults(gallery::hides);
+        gallery.onErasure(live::erase);
+        commands = KafkaGalleryCommands.start(kafka, "facestream-api", Duration.ofSeconds(30));
         feeds = KafkaFeeds.start(kafka, live, wiring.published());
         probe = new AdminClusterProbe(kafka, WorkerConfig.GROUP_ID);
         server = ApiServer.start(
                 settings,
                 new ApiServer.Collaborators(
                         gallery,
-                        new GalleryPublisher(audit, masterKeys, gallery),
+                        new EnrollmentService(
+                                commands, masterKeys, settings.maxTemplatesPerSubject(), settings.applyTimeout()),
                         wiring.enrollment(),
                         live,
                         wiring.threshold(),
@@ -106,7 +112,7 @@ public final class ApiRuntime implements AutoCloseable {
                             + FaceStreamConfig.API_KEYS_FILE
                             + "=api-keys.txt (or --keys api-keys.txt)");
         }
-        return create(cfg, masterKeys, settings, wiring, audit, keys, keys, metrics);
+        return create(cfg, masterKeys, settings, wiring, keys, keys, metrics);
     }
 
     /**
@@ -137,7 +143,7 @@ public final class ApiRuntime implements AutoCloseable {
             err.println("  " + secret);
             err.flush();
         }
-        return create(cfg, masterKeys, settings, wiring, audit, credentials, keys, metrics);
+        return create(cfg, masterKeys, settings, wiring, credentials, keys, metrics);
     }
 
     private static ApiRuntime create(
@@ -145,12 +151,17 @@ public final class ApiRuntime implements AutoCloseable {
             MasterKeys masterKeys,
             ApiSettings settings,
             Wiring wiring,
-            AuditLog audit,
             Credentials credentials,
             ApiKeyFile keys,
             MetricsRegistry metrics) {
         try {
-            return new ApiRuntime(cfg, masterKeys, settings, wiring, audit, credentials, keys, metrics);
+            return new ApiRuntime(cfg, masterKeys, settings, wiring, credentials, keys, metrics);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (keys != null) {
+                keys.close();
+            }
+            throw new IllegalStateException("interrupted while starting the API", e);
         } catch (RuntimeException e) {
             if (keys != null) {
                 keys.close();
@@ -180,6 +191,7 @@ public final class ApiRuntime implements AutoCloseable {
         }
         feeds.close();
         live.close();
+        commands.close();
         gallery.close();
         probe.close();
     }

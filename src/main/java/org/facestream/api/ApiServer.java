@@ -32,7 +32,7 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.facestream.config.ApiSettings;
-import org.facestream.enroll.GalleryWriter;
+import org.facestream.enroll.EnrollmentService;
 import org.facestream.events.Json;
 import org.facestream.metrics.MetricsRegistry;
 import org.slf4j.Logger;
@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * {@code WWW-Authenticate}, a weaker role 403. Open are only what holds no data and must work without
  * credentials: {@code /api/v1/health} (orchestrators' liveness probes; up/down and counts), {@code /metrics}
  * (Prometheus scrapers; counters and gauges, no subject ids or faces), the OpenAPI document and the dashboard's
- * static files (its data calls authenticate). Handlers get the request's {@link Principal}, and enrollments
- * and erasures are written together with their audit record under its key id.
+ * static files (its data calls authenticate). Handlers get the request's {@link Principal}; enrollments and
+ * erasures are gallery commands whose audit records name its key id.
  *
  * <p>Errors are JSON {@code {"error": "...", "status": N}}, also those Jetty answers itself (a request head
  * over 8 KB, a malformed request); a 500 is logged with its stack trace and answered with a generic message.
@@ -74,7 +74,7 @@ public final class ApiServer implements AutoCloseable {
      * What the server reads and writes; the command line wires each to Kafka, tests may pass their own.
      *
      * @param gallery the gallery view (subjects, erasure applied)
-     * @param writer writes gallery records and tombstones with their audit records
+     * @param service enrollment and erasure: gallery commands submitted, their outcomes awaited
      * @param enrollment images to templates through the production path
      * @param live recent events, SSE, thumbnails, camera rates, dead letters
      * @param threshold the matcher's threshold and its history
@@ -85,7 +85,7 @@ public final class ApiServer implements AutoCloseable {
      */
     public record Collaborators(
             GalleryView gallery,
-            GalleryWriter writer,
+            EnrollmentService service,
             Enrollment enrollment,
             LiveFeed live,
             ThresholdSource threshold,
@@ -96,7 +96,7 @@ public final class ApiServer implements AutoCloseable {
         public Collaborators {
             Objects.requireNonNull(credentials, "credentials");
             Objects.requireNonNull(gallery, "gallery");
-            Objects.requireNonNull(writer, "writer");
+            Objects.requireNonNull(service, "service");
             Objects.requireNonNull(enrollment, "enrollment");
             Objects.requireNonNull(live, "live");
             Objects.requireNonNull(threshold, "threshold");
@@ -130,7 +130,7 @@ public final class ApiServer implements AutoCloseable {
         this.authentication = new Authentication(c.credentials(), c.metrics(), settings.maxUploadBytes());
         SystemHandler system = new SystemHandler(c.gallery(), c.cluster(), c.matcher(), c.metrics(), this::routes);
         SubjectsHandler subjects = new SubjectsHandler(
-                settings, c.gallery(), c.writer(), c.enrollment(), c.matcher(), new UploadGate(settings, c.metrics()));
+                settings, c.gallery(), c.service(), c.enrollment(), c.matcher(), new UploadGate(settings, c.metrics()));
         EventsHandler events = new EventsHandler(c.live(), () -> !closing);
         ThresholdHandler threshold = new ThresholdHandler(c.threshold());
         StatsHandler stats = new StatsHandler(c.live(), c.gallery(), c.cluster());

@@ -51,7 +51,7 @@ final class EventsHandler {
         String camera = q.get("camera");
         Predicate<IdentityEvent> filter = e -> (subject == null || subject.equals(e.subjectOrUnknown()))
                 && (camera == null || camera.equals(e.cameraId()));
-        List<IdentityEvent> found = live.events().newest(limit, filter);
+        List<IdentityEvent> found = live.shownEvents(limit, filter);
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("count", found.size());
         ArrayNode arr = body.putArray("events");
@@ -73,12 +73,11 @@ final class EventsHandler {
 
     void thumbnail(HttpExchange ex, Matcher m, Principal who) throws IOException {
         String id = Exchanges.decode(m.group(1));
-        byte[] jpeg = live.thumbnails()
-                .get(id)
+        byte[] jpeg = live.shownThumbnail(id)
                 .orElseThrow(() -> new ApiException(
                         404,
                         "no thumbnail for observation " + Exchanges.truncate(id)
-                                + " (thumbnails need worker.thumbnails=true and are kept for recent faces only)"));
+                                + " (thumbnails need worker.thumbnails=true and are kept for the recent events only)"));
         ex.getResponseHeaders().set("Cache-Control", "private, max-age=3600");
         Exchanges.send(ex, 200, "image/jpeg", jpeg);
     }

@@ -1,31 +1,45 @@
 package org.facestream.api;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.SortedMap;
-import org.facestream.enroll.GalleryWriter;
-import org.facestream.enroll.SubjectRecords;
+import org.facestream.events.GalleryOutcome;
 import org.facestream.events.GalleryRecord;
 
 /**
  * The gallery as the API sees it: subject id to its current record, built by reading the compacted
- * {@code facestream.gallery.v1} topic from the beginning (a tombstone removes the subject). Also what the
- * enrollment service clusters a subject's new photos with. Implementations are thread-safe.
+ * {@code facestream.gallery.v1} topic from the beginning (a tombstone removes the subject), and the erasures of
+ * {@code facestream.erasures.v1}, which decide what the API may still show of a subject. Implementations are
+ * thread-safe.
  */
-public interface GalleryView extends SubjectRecords {
+public interface GalleryView {
     /** Every subject and its record, sorted by subject id (a snapshot). */
     SortedMap<String, GalleryRecord> subjects();
 
     /** The subject's current record, if enrolled. */
-    @Override
     Optional<GalleryRecord> subject(String subjectId);
 
     /**
-     * Waits until the view has applied the record written at {@code written} (it has read past that offset).
+     * Waits until the view has applied the record an enrollment wrote (the version its outcome names).
      *
      * @return true when applied within {@code timeout}, false when the wait timed out
      */
-    boolean awaitApplied(GalleryWriter.Written written, Duration timeout) throws InterruptedException;
+    boolean awaitEnrolled(GalleryOutcome enrolled, Duration timeout) throws InterruptedException;
+
+    /**
+     * Waits until the view has applied an erasure (the subject dropped, its events hidden).
+     *
+     * @return true when applied within {@code timeout}, false when the wait timed out
+     */
+    boolean awaitErased(GalleryOutcome erased, Duration timeout) throws InterruptedException;
+
+    /**
+     * Whether what names {@code subjectId} and was decided at {@code decidedAt} must not be shown: the subject was
+     * erased at or after that time, or was erased and is not enrolled again. Identity events, their thumbnails and
+     * candidate lists follow it.
+     */
+    boolean hides(String subjectId, Instant decidedAt);
 
     /** True once the view has read up to the end offsets it saw when it started. */
     boolean caughtUp();

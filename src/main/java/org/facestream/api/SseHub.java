@@ -24,15 +24,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class SseHub implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SseHub.class);
-    private static final byte[] CLOSE = new byte[0];
+    private static final Frame CLOSE = new Frame(new byte[0], Set.of());
     private final int queueCapacity;
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService heartbeat;
     private final LongAdder dropped = new LongAdder();
     private volatile boolean closed;
 
+    /** Bytes to send, and the subjects they name (so an erasure can drop them before they are sent). */
+    private record Frame(byte[] bytes, Set<String> subjects) {}
+
     private static final class Client {
-        final BlockingQueue<byte[]> queue;
+        final BlockingQueue<Frame> queue;
 
         Client(int capacity) {
             queue = new ArrayBlockingQueue<>(capacity);
@@ -48,15 +51,31 @@ public final class SseHub implements AutoCloseable {
                 Thread.ofPlatform().daemon().name("sse-heartbeat").factory());
         long ms = heartbeatInterval.toMillis();
         heartbeat.scheduleAtFixedRate(
-                () -> broadcast(": heartbeat\n\n".getBytes(StandardCharsets.UTF_8)), ms, ms, TimeUnit.MILLISECONDS);
+                () -> broadcast(new Frame(": heartbeat\n\n".getBytes(StandardCharsets.UTF_8), Set.of())),
+                ms,
+                ms,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Sends {@code json} as one {@code data:} line to every client (JSON from Jackson has no raw newlines). */
     public void publish(String json) {
-        broadcast(("data: " + json.replace("\n", "") + "\n\n").getBytes(StandardCharsets.UTF_8));
+        publish(json, Set.of());
     }
 
-    private void broadcast(byte[] frame) {
+    /** As {@link #publish(String)}, for a message that names {@code subjects} ({@link #purge} drops it while queued). */
+    public void publish(String json, Set<String> subjects) {
+        broadcast(new Frame(
+                ("data: " + json.replace("\n", "") + "\n\n").getBytes(StandardCharsets.UTF_8), Set.copyOf(subjects)));
+    }
+
+    /** Drops every queued message that names {@code subjectId} from every client's queue (an erasure). */
+    public void purge(String subjectId) {
+        for (Client c : clients) {
+            c.queue.removeIf(f -> f.subjects().contains(subjectId));
+        }
+    }
+
+    private void broadcast(Frame frame) {
         for (Client c : clients) {
             if (!c.queue.offer(frame)) {
                 drop(c);
@@ -98,12 +117,12 @@ public final class SseHub implements AutoCloseable {
             out.write(first.getBytes(StandardCharsets.UTF_8));
             out.flush();
             while (true) {
-                byte[] frame = c.queue.poll(1, TimeUnit.SECONDS);
+                Frame frame = c.queue.poll(1, TimeUnit.SECONDS);
                 if (frame == CLOSE || closed || !open.getAsBoolean()) {
                     return;
                 }
                 if (frame != null) {
-                    out.write(frame);
+                    out.write(frame.bytes());
                     out.flush();
                 }
             }

@@ -49,7 +49,7 @@ final class StatsHandler {
     }
 
     void stats(HttpExchange ex, Matcher m, Principal who) throws IOException {
-        List<IdentityEvent> recent = live.events().newest(EventsHandler.MAX_EVENTS, e -> true);
+        List<IdentityEvent> recent = live.shownEvents(EventsHandler.MAX_EVENTS, e -> true);
         long[] matches = new long[HISTOGRAM_BINS];
         long[] unknowns = new long[HISTOGRAM_BINS];
         for (IdentityEvent e : recent) {

@@ -9,14 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
-import org.facestream.audit.AuditLog;
 import org.facestream.config.ApiSettings;
 import org.facestream.enroll.Enroller;
 import org.facestream.enroll.EnrollmentService;
-import org.facestream.enroll.GalleryWriter;
+import org.facestream.enroll.GalleryCommandException;
 import org.facestream.enroll.Origin;
+import org.facestream.events.GalleryOutcome;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.ImageFormats;
 import org.facestream.events.Json;
@@ -25,12 +24,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code /api/v1/subjects}: list, one subject, enrollment by multipart upload, erasure, each through the
- * {@link EnrollmentService}. A write is answered once applied: an enrollment once the gallery view has read
- * it back (so a GET right after sees it), an erasure once the view has read the tombstone and the in-process
- * matcher (when there is one) no longer holds the subject; 202 when that takes longer than
- * {@link ApiSettings#applyTimeout()}. Enrollments run one at a time: the analyzer is not thread-safe, and
- * a subject's new templates join its current ones, which the next enrollment must see. Embeddings never
- * leave the process. Thread-safe.
+ * {@link EnrollmentService}, which submits a gallery command and waits for the gallery processor's outcome (the
+ * processor orders every change of a subject, whichever API instance or command line submitted it). A write is
+ * answered once applied: an enrollment once the gallery view has read the record back (so a GET right after sees
+ * it), an erasure once the view has read it (the subject, its events and thumbnails gone from every route) and the
+ * in-process matcher (when there is one) no longer holds the subject; 202 when that takes longer than {@link
+ * ApiSettings#applyTimeout()}, or when no gallery processor answered an erasure (it stays queued). Photos are
+ * analysed one request at a time (the analyzer is not thread-safe). Embeddings never leave the process.
+ * Thread-safe.
  */
 final class SubjectsHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SubjectsHandler.class);
@@ -40,13 +41,13 @@ final class SubjectsHandler {
     private final Enrollment photos;
     private final EnrollmentService service;
     private final MatcherProbe matcher;
-    private final ReentrantLock enrollLock = new ReentrantLock();
+    private final ReentrantLock analyzerLock = new ReentrantLock();
     private final UploadGate uploads;
 
     SubjectsHandler(
             ApiSettings settings,
             GalleryView gallery,
-            GalleryWriter writer,
+            EnrollmentService service,
             Enrollment photos,
             MatcherProbe matcher,
             UploadGate uploads) {
@@ -55,7 +56,7 @@ final class SubjectsHandler {
         this.gallery = gallery;
         this.photos = photos;
         this.matcher = matcher;
-        this.service = new EnrollmentService(gallery, writer, settings.maxTemplatesPerSubject());
+        this.service = service;
     }
 
     void list(HttpExchange ex, Matcher m, Principal who) throws IOException {
@@ -76,23 +77,39 @@ final class SubjectsHandler {
         String id = subjectId(m);
         gallery.subject(id).orElseThrow(() -> unknownSubject(id));
         long deadline = System.nanoTime() + settings.applyTimeout().toNanos();
-        GalleryWriter.Written written =
-                writing(() -> service.erase(id, origin(ex, who))).written();
-        boolean viewApplied = gallery.awaitApplied(written, settings.applyTimeout());
-        boolean matcherApplied = viewApplied && awaitMatcherDropped(id, deadline);
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("erased", id);
+        GalleryOutcome erased;
+        try {
+            erased = service.erase(id, origin(ex, who));
+        } catch (GalleryCommandException e) {
+            if (e.kind() != GalleryCommandException.Kind.TIMED_OUT) {
+                throw failed(e);
+            }
+            // queued: the gallery processor applies it when it runs
+            body.put("applied", false);
+            body.put("pending", "gallery processor");
+            body.put("message", e.getMessage());
+            LOG.warn("erasure of subject {} by key {} is queued: {}", id, who.keyId(), e.getMessage());
+            Exchanges.sendJson(ex, 202, body);
+            return;
+        }
+        boolean viewApplied = gallery.awaitErased(erased, settings.applyTimeout());
+        boolean matcherApplied = viewApplied && awaitMatcherDropped(id, deadline);
         body.put("applied", matcherApplied);
-        body.put("galleryOffset", written.offset());
+        if (erased.keyId() != null) {
+            body.put("keyDestroyed", erased.keyId());
+        }
+        body.put("audit", erased.audit());
         if (!matcherApplied) {
             body.put("pending", viewApplied ? "matcher" : "gallery view");
         }
         LOG.info(
-                "erased subject {} by key {} (tombstone at {}@{}, applied {})",
+                "erased subject {} by key {} (key {}, {}, applied {})",
                 id,
                 who.keyId(),
-                written.partition(),
-                written.offset(),
+                erased.keyId(),
+                erased.command(),
                 matcherApplied);
         Exchanges.sendJson(ex, matcherApplied ? 200 : 202, body);
     }
@@ -151,45 +168,50 @@ final class SubjectsHandler {
                 .filter(s -> !s.isEmpty())
                 .orElse(null);
 
-        enrollLock.lockInterruptibly();
+        GalleryRecord fresh;
+        analyzerLock.lockInterruptibly();
         try {
-            GalleryRecord fresh;
-            try {
-                fresh = photos.enroll(id, bySource);
-            } catch (Enroller.EnrollmentException e) {
-                throw new ApiException(422, e.getMessage());
-            }
-            EnrollmentService.Enrolled enrolled = writing(() -> service.enroll(fresh, displayName, origin(ex, who)));
-            boolean applied = gallery.awaitApplied(enrolled.written(), settings.applyTimeout());
-            ObjectNode out = subjectJson(enrolled.record());
-            out.put("added", enrolled.added());
-            out.put("dropped", enrolled.dropped());
-            ArrayNode outliers = out.putArray("outliers");
-            enrolled.outliers().forEach(outliers::add);
-            out.put("applied", applied);
-            LOG.info(
-                    "enrolled {} template(s) for subject {} by key {} ({} in all)",
-                    enrolled.added(),
-                    id,
-                    who.keyId(),
-                    enrolled.record().templates().size());
-            Exchanges.sendJson(ex, !applied ? 202 : enrolled.hadRecord() ? 200 : 201, out);
+            fresh = photos.enroll(id, bySource);
+        } catch (Enroller.EnrollmentException e) {
+            throw new ApiException(422, e.getMessage());
         } finally {
-            enrollLock.unlock();
+            analyzerLock.unlock();
         }
+        GalleryOutcome enrolled;
+        try {
+            enrolled = service.enroll(fresh, displayName, origin(ex, who));
+        } catch (GalleryCommandException e) {
+            throw failed(e);
+        }
+        boolean applied = gallery.awaitEnrolled(enrolled, settings.applyTimeout());
+        ObjectNode out = gallery.subject(id)
+                .filter(r -> applied)
+                .map(SubjectsHandler::subjectJson)
+                .orElseGet(() -> outcomeJson(enrolled));
+        out.put("added", enrolled.added());
+        out.put("dropped", enrolled.dropped());
+        ArrayNode outliers = out.putArray("outliers");
+        enrolled.outliers().forEach(outliers::add);
+        out.put("applied", applied);
+        LOG.info(
+                "enrolled {} template(s) for subject {} by key {} ({} in all)",
+                enrolled.added(),
+                id,
+                who.keyId(),
+                enrolled.templates());
+        Exchanges.sendJson(ex, !applied ? 202 : enrolled.hadRecord() ? 200 : 201, out);
     }
 
     private static Origin origin(HttpExchange ex, Principal who) {
         return Origin.of(who.actor(), "api").with("remote", Exchanges.remote(ex));
     }
 
-    /** Runs a gallery write; one whose audit record cannot be written was not made, and is 503. */
-    private static <T> T writing(Supplier<T> write) {
-        try {
-            return write.get();
-        } catch (AuditLog.AuditWriteException e) {
-            throw new ApiException(503, "cannot write the gallery change with its audit record: " + e.getMessage());
-        }
+    /**
+     * A gallery command that changed nothing: refused by the gallery processor (422, its reason), or not applied in
+     * time or not submitted (503).
+     */
+    private static ApiException failed(GalleryCommandException e) {
+        return new ApiException(e.kind() == GalleryCommandException.Kind.REFUSED ? 422 : 503, e.getMessage());
     }
 
     /** The path's subject id, checked by the gallery record's own rule (so no id passes here that a record refuses). */
@@ -206,6 +228,16 @@ final class SubjectsHandler {
 
     private static ApiException unknownSubject(String id) {
         return new ApiException(404, "unknown subject " + id);
+    }
+
+    /** What an enrollment's outcome says of the subject, when the view has not read the record back. */
+    private static ObjectNode outcomeJson(GalleryOutcome o) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("id", o.subjectId());
+        n.put("templates", o.templates());
+        n.put("modelPackId", o.modelPackId());
+        n.put("enrolledAt", o.enrolledAt().toString());
+        return n;
     }
 
     private static ObjectNode subjectJson(GalleryRecord r) {

@@ -37,6 +37,14 @@ public final class ThumbnailCache {
         }
     }
 
+    /** Drops the thumbnail of {@code observationId}, if held (an erased subject's). */
+    public synchronized void remove(String observationId) {
+        byte[] old = byId.remove(observationId);
+        if (old != null) {
+            bytes -= old.length;
+        }
+    }
+
     public synchronized Optional<byte[]> get(String observationId) {
         byte[] b = byId.get(observationId);
         return b == null ? Optional.empty() : Optional.of(b.clone());

@@ -3,17 +3,18 @@
  * adapter over the {@link org.facestream.enroll.EnrollmentService} and the live topics.
  *
  * <p>Reads, each through a {@link org.facestream.kafka.TopicTail} (assigned, no consumer group,
- * {@code isolation.level=read_committed}): {@code facestream.gallery.v1} and {@code facestream.subject-keys.v1}
- * from the beginning ({@link org.facestream.api.KafkaGalleryView}, which opens each subject's record with its
- * data key); {@code facestream.identities.v1} (recent events and the live feed), {@code facestream.faces.v1}
+ * {@code isolation.level=read_committed}): {@code facestream.erasures.v1} (to its end first), {@code
+ * facestream.gallery.v1} and {@code facestream.subject-keys.v1} from the beginning ({@link
+ * org.facestream.api.KafkaGalleryView}, which opens each subject's record with its data key, refuses keys and
+ * records an erasure destroyed, and decides which events of erased subjects are hidden); {@code facestream.identities.v1} (recent events and the live feed), {@code facestream.faces.v1}
  * (camera rates and face thumbnails), {@code facestream.deadletter.v1} (counts by reason) and, when the
  * matcher runs elsewhere and decides adaptively, {@code facestream.thresholds.v1}
- * ({@link org.facestream.api.KafkaFeeds}). Writes {@code facestream.subject-keys.v1},
- * {@code facestream.gallery.v1} and {@code facestream.audit.v1} only through the enrollment service and its
- * {@link org.facestream.enroll.GalleryPublisher} (enrollment: the subject's new photos clustered with its
- * current templates and sealed under its data key; erasure: the key destroyed, then the record tombstoned),
- * each change in one transaction with its audit record. Embeddings never leave the process in responses. No
- * stores: everything it keeps is bounded and in memory. Dashboard assets are plain files under
+ * ({@link org.facestream.api.KafkaFeeds}); {@code facestream.gallery-outcomes.v1} from its end. Writes only
+ * {@code facestream.gallery-commands.v1}, through the {@link org.facestream.enroll.EnrollmentService} (enrollment:
+ * the new photos' templates, sealed; erasure), which the gallery processor applies in order with every other change
+ * of the subject, and the API key file's audit records. An erasure drops the subject's events, thumbnails and queued
+ * server-sent events at once ({@link org.facestream.api.LiveFeed#erase}). Embeddings never leave the process in
+ * responses. No stores: everything it keeps is bounded and in memory. Dashboard assets are plain files under
  * {@code src/main/resources/web}.
  *
  * <p>The server is an embedded Jetty (core, no servlets) whose requests handlers see as JDK
@@ -33,7 +34,7 @@
  * {@link org.facestream.api.Principal}.
  *
  * <p>The server takes its collaborators as small interfaces ({@link org.facestream.api.GalleryView},
- * {@link org.facestream.enroll.GalleryWriter}, {@link org.facestream.api.Enrollment},
+ * {@link org.facestream.enroll.EnrollmentService}, {@link org.facestream.api.Enrollment},
  * {@link org.facestream.api.ThresholdSource}, {@link org.facestream.api.ClusterProbe},
  * {@link org.facestream.api.MatcherProbe}, {@link org.facestream.api.Credentials}).
  * {@link org.facestream.api.ApiRuntime} wires them to Kafka; what only the process around it knows (the

@@ -21,10 +21,10 @@ import org.facestream.config.MasterKeySetup;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.enroll.Enroller;
 import org.facestream.enroll.EnrollmentService;
-import org.facestream.enroll.GalleryPublisher;
-import org.facestream.enroll.GallerySnapshot;
+import org.facestream.enroll.KafkaGalleryCommands;
 import org.facestream.enroll.Origin;
 import org.facestream.enroll.PhotoFolder;
+import org.facestream.events.GalleryOutcome;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Template;
 import org.facestream.kafka.KafkaReachability;
@@ -37,17 +37,20 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code facestream enroll --subject ID IMAGE...}: photos added to a subject's enrollment, as
- * {@code POST /api/v1/subjects/{id}/faces} adds them ({@link EnrollmentService}): clustered with the subject's
- * current templates, sealed under its data key; or {@code facestream enroll --dir ROOT}: bulk enrollment of a
- * {@link PhotoFolder}. Needs the master key ({@code security.master.key.file}). Each subject's key record (when
- * it has no key yet), sealed record and audit record (actor {@code --actor} or the OS user) are written in one
- * transaction ({@link GalleryPublisher}). The photos are analysed before Kafka is asked anything, so a bad
- * photo or model fails in a second.
+ * {@code POST /api/v1/subjects/{id}/faces} adds them ({@link EnrollmentService}): one enroll command per subject to
+ * the gallery processor, which clusters the new templates with the subject's current ones and seals the record
+ * under its data key, in order with every other change of the subject; or {@code facestream enroll --dir ROOT}:
+ * bulk enrollment of a {@link PhotoFolder}. Needs the master key ({@code security.master.key.file}: the photos'
+ * templates travel sealed). The audit record names actor {@code --actor} or the OS user. The photos are analysed
+ * before Kafka is asked anything, so a bad photo or model fails in a second.
  */
 @Command(
         name = "enroll",
         description = "Enroll a subject from photos (each must show exactly one face), or a folder tree with --dir.")
 final class EnrollCommand implements Callable<Integer> {
+    /** How long each enrollment waits for the gallery processor (then it expires). */
+    static final Duration WAIT = Duration.ofSeconds(60);
+
     @Mixin
     CommonOptions common;
 
@@ -74,7 +77,7 @@ final class EnrollCommand implements Callable<Integer> {
     String actor;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         if ((subject == null) == (root == null)) {
             throw new IllegalArgumentException("expected either --subject ID IMAGE... or --dir ROOT, found "
                     + (subject == null ? "neither" : "both"));
@@ -92,26 +95,28 @@ final class EnrollCommand implements Callable<Integer> {
                     : templatesOfTree(enroller);
         }
         KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
-        // what each subject holds now: its templates (opened with the master key) and its data key, kept
-        GallerySnapshot current = GallerySnapshot.read(cfg.kafkaClientSettings(), keys, Duration.ofSeconds(60));
-        List<EnrollmentService.Enrolled> enrolled = new ArrayList<>();
-        try (AuditLog audit = AuditLogs.open(cfg, "enroll", auditKeys, metrics)) {
-            EnrollmentService service = new EnrollmentService(
-                    current, new GalleryPublisher(audit, keys, current), Enroller.MAX_SUB_CENTERS);
+        List<GalleryOutcome> enrolled = new ArrayList<>();
+        // this process's own chain records its configuration; the enrollments' audit records are the gallery
+        // processor's
+        try (AuditLog audit = AuditLogs.open(cfg, "enroll", auditKeys, metrics);
+                KafkaGalleryCommands commands = KafkaGalleryCommands.start(
+                        cfg.kafkaClientSettings(), "facestream-enroll", Duration.ofSeconds(30))) {
+            EnrollmentService service = new EnrollmentService(commands, keys, Enroller.MAX_SUB_CENTERS, WAIT);
             Origin origin = Origin.of(AuditLogs.person(actor), root != null ? "cli-bulk" : "cli");
-            photos.values().forEach(p -> enrolled.add(service.enroll(p, null, origin)));
+            for (GalleryRecord p : photos.values()) {
+                enrolled.add(service.enroll(p, null, origin));
+            }
         }
-        for (EnrollmentService.Enrolled e : enrolled) {
+        for (GalleryOutcome e : enrolled) {
             if (!e.outliers().isEmpty()) {
-                System.err.println("facestream enroll: " + e.record().subjectId() + ": left out " + e.outliers()
+                System.err.println("facestream enroll: " + e.subjectId() + ": left out " + e.outliers()
                         + ": they look like someone" + " else (cosine below " + Enroller.SAME_PERSON_COSINE
                         + " to the subject's other photos); check their labels");
             }
         }
-        enrolled.forEach(
-                e -> System.err.println("facestream enroll: " + e.record().subjectId() + " enrolled with "
-                        + e.record().templates().size() + " template(s), pack "
-                        + e.record().modelPackId()));
+        enrolled.forEach(e -> System.err.println("facestream enroll: " + e.subjectId() + " enrolled with "
+                + e.templates() + " template(s), pack " + e.modelPackId() + " (" + e.command() + ", audited as "
+                + e.audit() + ")"));
         return 0;
     }
 

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             IngestCommand.class,
             WorkerCommand.class,
             MatcherCommand.class,
+            GalleryProcessorCommand.class,
             EnrollCommand.class,
             EraseCommand.class,
             KeysCommand.class,

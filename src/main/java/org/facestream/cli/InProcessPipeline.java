@@ -28,9 +28,9 @@ import org.facestream.config.WorkerConfig;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.enroll.Enroller;
 import org.facestream.enroll.EnrollmentService;
-import org.facestream.enroll.GalleryPublisher;
+import org.facestream.enroll.GalleryService;
+import org.facestream.enroll.KafkaGalleryCommands;
 import org.facestream.enroll.Origin;
-import org.facestream.enroll.SubjectRecords;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.TopicCatalogue;
 import org.facestream.events.Topics;
@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole pipeline in one JVM, as {@code demo}, {@code bench pipeline} and {@code bench soak} run it: a
  * real broker with the catalogue's topics, the pipeline's audit chain (writer {@code demo}, its redacted
- * configuration first), the gallery enrolled through the {@link EnrollmentService} (sealed, each subject with
- * its audit record), the matcher running with it loaded, the identity tap reading, optionally the API (with the
+ * configuration first), the gallery processor, the gallery enrolled through the {@link EnrollmentService}
+ * (sealed, each subject with its audit record), the matcher running with it loaded, the identity tap reading, optionally the API (with the
  * keys of {@code api.keys.file}, or one ephemeral admin key printed to stderr), and the worker pool; cameras
  * are added with {@link #openCamera}. {@link #close} stops everything in reverse order, the audit chain just
  * before the broker. Not thread-safe; one owner.
@@ -118,14 +118,15 @@ final class InProcessPipeline implements AutoCloseable {
             p.admin = p.keep(Admin.create(p.cfg.kafkaClientSettings()));
             TopicCatalogue.load().ensureTopics(p.admin);
             p.audit = p.keep(AuditLogs.open(p.cfg, AUDIT_WRITER, auditKeys, metrics));
-            // a fresh broker: no subject has a record or a key yet
-            EnrollmentService enrollment = new EnrollmentService(
-                    SubjectRecords.NONE,
-                    new GalleryPublisher(p.audit, keys, subject -> Optional.empty()),
-                    Enroller.MAX_SUB_CENTERS);
-            gallery.values()
-                    .forEach(
-                            photos -> enrollment.enroll(photos, null, Origin.of(AuditLogs.person(null), AUDIT_WRITER)));
+            p.keep(new GalleryService(p.cfg.kafkaClientSettings(), keys, auditKeys, "demo", metrics))
+                    .start(Duration.ofMinutes(2));
+            KafkaGalleryCommands commands = p.keep(
+                    KafkaGalleryCommands.start(p.cfg.kafkaClientSettings(), "facestream-demo", Duration.ofSeconds(30)));
+            EnrollmentService enrollment =
+                    new EnrollmentService(commands, keys, Enroller.MAX_SUB_CENTERS, Duration.ofMinutes(1));
+            for (GalleryRecord photos : gallery.values()) {
+                enrollment.enroll(photos, null, Origin.of(AuditLogs.person(null), AUDIT_WRITER));
+            }
             LOG.info("enrolled {}", gallery.keySet());
             p.matcher = p.keep(MatcherService.fromConfig(
                     p.cfg, keys, auditKeys, "demo", () -> CohortLoader.fromConfig(p.cfg), metrics));

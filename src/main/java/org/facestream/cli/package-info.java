@@ -2,7 +2,7 @@
  * The command line, and the only package that wires stages together.
  *
  * <p>Commands: one picocli subcommand per role ({@code broker}, {@code ingest}, {@code worker}, {@code matcher},
- * {@code enroll}, {@code erase}, {@code api}, {@code api-key}, {@code keys}, {@code audit}, {@code demo},
+ * {@code gallery} (the gallery processor), {@code enroll}, {@code erase}, {@code api}, {@code api-key}, {@code keys}, {@code audit}, {@code demo},
  * {@code eval}, {@code bench}, {@code models}, {@code config}; {@link org.facestream.cli.FaceStreamCli} is the
  * root and maps failures to exit codes). A command parses its options into a typed record and calls one service
  * of a stage package (the eval commands call {@code eval}'s experiments, {@code ingest} calls
@@ -13,7 +13,7 @@
  * {@link org.facestream.cli.EvalOptions} ({@code --pack}, {@code --models}).
  *
  * <p>Wiring of the one-JVM run: {@link org.facestream.cli.InProcessPipeline} starts the whole pipeline on a real
- * in-process broker (the catalogue's topics, the audit chain, the enrolled gallery, the matcher, optionally the
+ * in-process broker (the catalogue's topics, the audit chain, the gallery processor, the enrolled gallery, the matcher, optionally the
  * API, the identity tap and the worker pool); {@link org.facestream.cli.InProcessRun} runs one camera through it
  * ({@code demo}, {@code bench pipeline}) and {@link org.facestream.cli.SoakRun} several ({@code bench soak}).
  *

@@ -255,7 +255,7 @@ public final class FaceStreamConfig {
                     "",
                     Importance.HIGH,
                     "File holding the master key (one line of base64, 32 random bytes; facestream keys create --out FILE makes one). It wraps every "
-                            + "subject's data key, so the gallery cannot be read without it. Required by enroll, matcher and api, which refuse to start "
+                            + "subject's data key, so the gallery cannot be read without it. Required by enroll, gallery, matcher and api, which refuse to start "
                             + "without it; the demo mints an ephemeral one when empty. Keep it apart from backups of the topics.")
             .define(
                     PREVIOUS_MASTER_KEY_FILES,

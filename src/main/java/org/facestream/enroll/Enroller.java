@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Enrollment through the production detect-align-embed path: every image must show exactly one face, which
  * becomes one template; of a subject's photos the dominant cluster is kept as up to {@value #MAX_SUB_CENTERS}
- * sub-centre templates and the others are reported as outliers ({@link #subCenters}). Photo names come from
- * outside (uploads, file names): messages and logs show them escaped ({@link Printable}). {@link GalleryPublisher} seals the subject's record and writes it, in one transaction
- * with its audit record. Not thread-safe.
+ * sub-centre templates and the others are reported as outliers ({@link #subCenters}). The gallery processor
+ * ({@link GalleryChanges}) clusters a subject's new templates with its current ones and seals the record. Photo
+ * names come from outside (uploads, file names): messages and logs show them escaped ({@link Printable}). Not
+ * thread-safe.
  */
 public final class Enroller {
     /** Refusal reasons, the {@code reason} label of {@code facestream_enroll_refused_total}. */

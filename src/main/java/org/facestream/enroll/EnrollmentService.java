@@ -1,145 +1,162 @@
 package org.facestream.enroll;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
-import org.facestream.audit.AuditLog;
-import org.facestream.events.AuditEntry;
-import org.facestream.events.AuditRecord;
+import java.util.UUID;
+import org.facestream.crypto.GalleryCipher;
+import org.facestream.crypto.MasterKeys;
+import org.facestream.crypto.SubjectKey;
+import org.facestream.events.GalleryCommand;
+import org.facestream.events.GalleryOutcome;
 import org.facestream.events.GalleryRecord;
-import org.facestream.events.Template;
 
 /**
  * The one enrollment and erasure of FaceStream, whichever entry point asks ({@code POST
  * /api/v1/subjects/{id}/faces} and {@code DELETE /api/v1/subjects/{id}}, {@code facestream enroll} and
- * {@code erase}, the demo and bench pipelines).
+ * {@code erase}, the demo and bench pipelines): it submits a {@link GalleryCommand} and waits for its outcome.
+ * The gallery processor ({@link GalleryCommandTopology}, {@link GalleryChanges}) applies the commands of one
+ * subject one at a time, in the order they landed, from every process that submits them, so an enrollment and an
+ * erasure of one subject are always ordered: an erasure answered {@code erased} is never undone, and an enrollment
+ * that lands after it makes a new subject of only its own photos under a fresh data key.
  *
- * <p>Enrollment adds photos to a subject: the templates of the new photos (one per photo, made by
- * {@link Enroller} through the production detect-align-embed path) are clustered together with the
- * subject's current templates (those of the same model pack and dimension; another pack's are not
- * comparable, so a re-enrollment with a new pack replaces them), the dominant cluster is kept as up to
- * {@code maxTemplatesPerSubject} sub-centre templates, and photos outside it are reported as outliers, never
- * enrolled ({@link Enroller#subCenters}). The subject keeps its display name unless a new one is given. The
- * record goes to the gallery with its {@code subject-enrolled} audit record in one write: the origin's
- * details, {@code templates.added}, {@code templates}, {@code templates.dropped}, {@code templates.outliers}
- * and {@code model.pack}. Erasure writes the tombstone with its {@code subject-erased} audit record: the
- * origin's details and, when the reader knows them, the record's {@code templates} and {@code model.pack}.
+ * <p>Enrollment sends the templates of the new photos (one per photo, made by {@link Enroller} through the
+ * production detect-align-embed path: the entry point runs the models, the processor never does), sealed under a
+ * one-time key wrapped under the master key; the processor clusters them with the subject's current templates (those
+ * of the same model pack and dimension), keeps the dominant cluster as up to {@code maxTemplatesPerSubject}
+ * sub-centres and reports the photos outside it as outliers, never enrolled. The subject keeps its display name
+ * unless a new one is given. An enrollment expires when its wait ends, so an entry point that gave up can say it was
+ * not applied. An erasure never expires: one that timed out stays queued.
  *
- * <p>Thread-safe as far as its collaborators are, but two enrollments of one subject must not overlap: the
- * second would cluster with a gallery that lacks the first one's templates. Callers serialize them until
- * each is read back (the API under one lock); one-shot writers enroll each subject once.
+ * <p>Thread-safe; enrollments of one subject may overlap (the processor orders them).
  */
 public final class EnrollmentService {
-    private final SubjectRecords current;
-    private final GalleryWriter writer;
+    /** How long an entry point keeps waiting after an enrollment expired, for an outcome decided just before. */
+    static final Duration EXPIRY_GRACE = Duration.ofSeconds(5);
+
+    private final GalleryCommands commands;
+    private final MasterKeys masterKeys;
     private final int maxTemplatesPerSubject;
+    private final Duration timeout;
+    private final Clock clock;
+    private final GalleryCipher cipher = new GalleryCipher();
 
     /**
-     * What an enrollment wrote.
-     *
-     * @param record the subject's record as written, its templates the chosen sub-centres
-     * @param added templates of the new photos
-     * @param dropped templates of the dominant cluster left out beyond {@code maxTemplatesPerSubject}
-     * @param outliers the photos (template sources) left out as looking like someone else
-     * @param hadRecord whether the subject had a record before (the new photos were added to it)
-     * @param written where the record went
-     */
-    public record Enrolled(
-            GalleryRecord record,
-            int added,
-            int dropped,
-            List<String> outliers,
-            boolean hadRecord,
-            GalleryWriter.Written written) {
-        public Enrolled {
-            Objects.requireNonNull(record, "record");
-            Objects.requireNonNull(written, "written");
-            outliers = List.copyOf(outliers);
-        }
-    }
-
-    /**
-     * What an erasure wrote.
-     *
-     * @param subjectId the erased subject
-     * @param written where the tombstones went
-     */
-    public record Erased(String subjectId, GalleryWriter.Written written) {
-        public Erased {
-            Objects.requireNonNull(subjectId, "subjectId");
-            Objects.requireNonNull(written, "written");
-        }
-    }
-
-    /**
-     * @param current the subjects' current records (the API's gallery view, a snapshot of the topics, or
-     *     {@link SubjectRecords#NONE} for a gallery that starts empty)
-     * @param writer writes each change with its audit record ({@link GalleryPublisher})
+     * @param commands where commands go and outcomes come from
+     * @param masterKeys seal the photos of an enrollment (the gallery processor's master keys); null for an entry
+     *     point that only erases (erasure needs no master key)
      * @param maxTemplatesPerSubject most sub-centre templates a subject keeps
+     * @param timeout how long to wait for an outcome; an enrollment expires when it ends
      */
-    public EnrollmentService(SubjectRecords current, GalleryWriter writer, int maxTemplatesPerSubject) {
-        if (maxTemplatesPerSubject < 1) {
-            throw new IllegalArgumentException(
-                    "expected at least 1 template per subject, found " + maxTemplatesPerSubject);
+    public EnrollmentService(
+            GalleryCommands commands, MasterKeys masterKeys, int maxTemplatesPerSubject, Duration timeout) {
+        this(commands, masterKeys, maxTemplatesPerSubject, timeout, Clock.systemUTC());
+    }
+
+    EnrollmentService(
+            GalleryCommands commands,
+            MasterKeys masterKeys,
+            int maxTemplatesPerSubject,
+            Duration timeout,
+            Clock clock) {
+        if (maxTemplatesPerSubject < 1 || maxTemplatesPerSubject > GalleryCommand.MAX_TEMPLATES) {
+            throw new IllegalArgumentException("expected 1-" + GalleryCommand.MAX_TEMPLATES
+                    + " templates per subject, found " + maxTemplatesPerSubject);
         }
-        this.current = Objects.requireNonNull(current, "current");
-        this.writer = Objects.requireNonNull(writer, "writer");
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("expected a positive timeout, found " + timeout);
+        }
+        this.commands = Objects.requireNonNull(commands, "commands");
+        this.masterKeys = masterKeys;
         this.maxTemplatesPerSubject = maxTemplatesPerSubject;
+        this.timeout = timeout;
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
-     * Adds the templates of new photos to their subject's enrollment and writes the result.
+     * Adds the templates of new photos to their subject's enrollment (a new subject when it has none).
      *
      * @param photos one template per new photo ({@link Enroller#everyTemplate}), of the subject to enroll
      * @param displayName the subject's name from now on, or null to keep its current one (its id for a new subject)
      * @param origin who asks, and through which entry point
-     * @throws AuditLog.AuditWriteException when the record and its audit record could not be written (then neither was)
+     * @return the outcome, status {@value GalleryOutcome#ENROLLED}: templates, outliers, data key, audit record
+     * @throws GalleryCommandException when it was refused, expired, timed out or could not be submitted: the message
+     *     says which (then nothing was enrolled)
      */
-    public Enrolled enroll(GalleryRecord photos, String displayName, Origin origin) {
-        String id = photos.subjectId();
-        Optional<GalleryRecord> existing = current.subject(id);
-        List<Template> templates = new ArrayList<>();
-        existing.filter(r -> r.modelPackId().equals(photos.modelPackId()) && r.dimension() == photos.dimension())
-                .ifPresent(r -> templates.addAll(r.templates()));
-        templates.addAll(photos.templates());
-        String name = displayName != null
-                ? displayName
-                : existing.map(GalleryRecord::displayName).orElse(id);
-        Enroller.Enrollment chosen = Enroller.subCenters(
-                id, name, templates, photos.modelPackId(), maxTemplatesPerSubject, photos.enrolledAt());
-        GalleryRecord record = chosen.record();
-        int dropped =
-                templates.size() - record.templates().size() - chosen.outliers().size();
-        Map<String, String> details = new LinkedHashMap<>(origin.details());
-        details.put("templates.added", Integer.toString(photos.templates().size()));
-        details.put("templates", Integer.toString(record.templates().size()));
-        details.put("templates.dropped", Integer.toString(dropped));
-        details.put("templates.outliers", String.join(" ", chosen.outlierSources()));
-        details.put("model.pack", record.modelPackId());
-        GalleryWriter.Written written =
-                writer.write(id, record, AuditEntry.of(origin.actor(), AuditRecord.SUBJECT_ENROLLED, id, details));
-        return new Enrolled(
-                record, photos.templates().size(), dropped, chosen.outlierSources(), existing.isPresent(), written);
+    public GalleryOutcome enroll(GalleryRecord photos, String displayName, Origin origin) throws InterruptedException {
+        if (masterKeys == null) {
+            throw new IllegalStateException(
+                    "expected master keys to enroll " + photos.subjectId() + ", found none (this service only erases)");
+        }
+        Instant now = clock.instant();
+        Instant expires = now.plus(timeout);
+        GalleryRecord named = displayName == null
+                ? photos
+                : new GalleryRecord(
+                        photos.subjectId(), displayName, photos.templates(), photos.modelPackId(), photos.enrolledAt());
+        SubjectKey once = SubjectKey.generate(photos.subjectId());
+        GalleryCommand command = GalleryCommand.enroll(
+                UUID.randomUUID().toString(),
+                now,
+                expires,
+                origin.actor(),
+                origin.details(),
+                displayName != null,
+                maxTemplatesPerSubject,
+                cipher.seal(named, once),
+                masterKeys.wrap(once, now));
+        GalleryOutcome outcome;
+        try {
+            outcome = commands.apply(command, timeout.plus(EXPIRY_GRACE));
+        } catch (GalleryCommandException e) {
+            if (e.kind() != GalleryCommandException.Kind.TIMED_OUT) {
+                throw e;
+            }
+            throw new GalleryCommandException(
+                    GalleryCommandException.Kind.TIMED_OUT,
+                    e.getMessage() + " The enrollment expired at " + expires
+                            + ": the gallery processor refuses it after that, so it was not applied.",
+                    e);
+        }
+        return switch (outcome.status()) {
+            case GalleryOutcome.ENROLLED -> outcome;
+            case GalleryOutcome.EXPIRED ->
+                throw new GalleryCommandException(GalleryCommandException.Kind.EXPIRED, outcome.message());
+            default -> throw new GalleryCommandException(GalleryCommandException.Kind.REFUSED, outcome.message());
+        };
     }
 
     /**
-     * Erases a subject: its data key destroyed and its record tombstoned, with the audit record. Whether the
-     * subject is there to erase is the caller's question (the API answers 404, the command refuses every
-     * subject before erasing any).
+     * Erases a subject: the gallery processor destroys its data key, tombstones its record and records the erasure,
+     * with the audit record, in one transaction. Applied whether or not the processor holds the subject (the
+     * outcome's {@code hadRecord} says which); whether it is there to erase is the caller's question (the API
+     * answers 404, the command refuses every subject before erasing any).
      *
-     * @throws AuditLog.AuditWriteException when the tombstones and their audit record could not be written
+     * @return the outcome, status {@value GalleryOutcome#ERASED}
+     * @throws GalleryCommandException {@link GalleryCommandException.Kind#TIMED_OUT} when no outcome came in time (the
+     *     erasure stays queued and will be applied), {@link GalleryCommandException.Kind#UNAVAILABLE} when it could
+     *     not be submitted
      */
-    public Erased erase(String subjectId, Origin origin) {
-        Map<String, String> details = new LinkedHashMap<>(origin.details());
-        current.summary(subjectId).ifPresent(s -> {
-            details.put("templates", Integer.toString(s.templates()));
-            details.put("model.pack", s.modelPackId());
-        });
-        GalleryWriter.Written written = writer.write(
-                subjectId, null, AuditEntry.of(origin.actor(), AuditRecord.SUBJECT_ERASED, subjectId, details));
-        return new Erased(subjectId, written);
+    public GalleryOutcome erase(String subjectId, Origin origin) throws InterruptedException {
+        GalleryCommand command = GalleryCommand.erase(
+                UUID.randomUUID().toString(), subjectId, clock.instant(), origin.actor(), origin.details());
+        GalleryOutcome outcome;
+        try {
+            outcome = commands.apply(command, timeout);
+        } catch (GalleryCommandException e) {
+            if (e.kind() != GalleryCommandException.Kind.TIMED_OUT) {
+                throw e;
+            }
+            throw new GalleryCommandException(
+                    GalleryCommandException.Kind.TIMED_OUT,
+                    e.getMessage() + " The erasure stays queued on the commands topic and is applied when the gallery"
+                            + " processor runs; check with 'facestream audit show --subject " + subjectId + "'.",
+                    e);
+        }
+        if (!GalleryOutcome.ERASED.equals(outcome.status())) {
+            throw new GalleryCommandException(GalleryCommandException.Kind.REFUSED, outcome.message());
+        }
+        return outcome;
     }
 }

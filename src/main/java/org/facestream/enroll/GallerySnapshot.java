@@ -21,11 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The gallery and subject-keys topics read once to their end (read_committed): which subjects still have a
  * gallery record or a data key, and the clear fields of their sealed records (model pack, template count, key
- * id). Without a master key, for erasure, which needs none and must refuse a subject that is not there; with
- * one, for the enroll command, whose new photos join the subject's opened record. Also the
- * {@link SubjectKeyLookup} of what it read. Immutable once read; thread-safe.
+ * id). Without a master key, for {@code facestream erase}, which needs none and refuses a subject that is not there
+ * before submitting anything; with one, to open what a copy of the topics holds (tests, audits). Also the {@link
+ * SubjectKeyLookup} of what it read. Immutable once read; thread-safe.
  */
-public final class GallerySnapshot implements SubjectKeyLookup, SubjectRecords {
+public final class GallerySnapshot implements SubjectKeyLookup {
     private static final Logger LOG = LoggerFactory.getLogger(GallerySnapshot.class);
     private final Set<String> withRecord;
     private final Map<String, SealedGalleryRecord> sealed;
@@ -100,7 +100,6 @@ public final class GallerySnapshot implements SubjectKeyLookup, SubjectRecords {
      * (its key destroyed or replaced, or it does not authenticate), which counts as erased as the API's view and
      * the matcher count it.
      */
-    @Override
     public Optional<GalleryRecord> subject(String subjectId) {
         Optional<SealedGalleryRecord> s = sealed(subjectId);
         if (masterKeys == null || s.isEmpty()) {
@@ -113,12 +112,6 @@ public final class GallerySnapshot implements SubjectKeyLookup, SubjectRecords {
                     "gallery record of subject {} cannot be opened ({}): treated as erased", subjectId, e.getMessage());
             return Optional.empty();
         }
-    }
-
-    /** The clear fields of the subject's sealed record: no master key needed. */
-    @Override
-    public Optional<Summary> summary(String subjectId) {
-        return sealed(subjectId).map(s -> new Summary(s.templateCount(), s.modelPackId()));
     }
 
     @Override

@@ -35,6 +35,21 @@ public final class EventSerdes {
         return new JsonSerde<>(AuditHead.class);
     }
 
+    /** The gallery command topic's values: enrollments (templates sealed) and erasures, keyed by subject. */
+    public static JsonSerde<GalleryCommand> galleryCommands() {
+        return new JsonSerde<>(GalleryCommand.class);
+    }
+
+    /** The gallery outcome topic's values: what became of each command. */
+    public static JsonSerde<GalleryOutcome> galleryOutcomes() {
+        return new JsonSerde<>(GalleryOutcome.class);
+    }
+
+    /** The erasure topic's values: one per erasure, with the destroyed key's id. */
+    public static JsonSerde<ErasureRecord> erasures() {
+        return new JsonSerde<>(ErasureRecord.class);
+    }
+
     /** The null-score topic's values: one matcher instance's null-score sketch (adaptive threshold). */
     public static JsonSerde<NullScoreReport> nullScores() {
         return new JsonSerde<>(NullScoreReport.class);

@@ -129,6 +129,27 @@ public record IdentityEvent(
                 track);
     }
 
+    /** A copy listing only {@code kept} of its candidates (a reader leaving out an erased subject). */
+    public IdentityEvent withCandidates(List<Candidate> kept) {
+        return new IdentityEvent(
+                id,
+                subjectId,
+                score,
+                bestCandidateId,
+                threshold,
+                cameraId,
+                frameSequence,
+                faceIndex,
+                capturedAt,
+                decidedAt,
+                box,
+                quality,
+                modelPackId,
+                galleryVersion,
+                kept,
+                track);
+    }
+
     /** True when an enrolled subject passed the threshold. */
     public boolean isMatch() {
         return subjectId != null;

@@ -16,5 +16,12 @@ public final class GalleryStoreNames {
      */
     public static final String KEYS_BY_SUBJECT = "keys-by-subject";
 
+    /**
+     * Global persistent (RocksDB) key-value store: data key id to the {@link org.facestream.events.ErasureRecord}
+     * that destroyed it, from the append-only {@code facestream.erasures.v1}. A key record or a gallery record naming
+     * one of these keys (a replay, a restored backup) is refused, also after a restart. Holds no key material.
+     */
+    public static final String DESTROYED_KEYS = "destroyed-keys";
+
     private GalleryStoreNames() {}
 }

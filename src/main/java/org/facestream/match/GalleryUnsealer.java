@@ -18,6 +18,7 @@ import org.facestream.crypto.InvalidPayloadException;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.crypto.SubjectKey;
 import org.facestream.events.DeadLetters;
+import org.facestream.events.ErasureRecord;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.SealedGalleryRecord;
 import org.facestream.events.SubjectKeyRecord;
@@ -37,12 +38,21 @@ import org.slf4j.LoggerFactory;
  * one subject ({@link #refresh}): a record whose key has not arrived waits in the store, not in the index,
  * and is indexed when the key arrives; a destroyed key drops the subject and deletes the ciphertext sealed
  * under it. A record that is unusable (unreadable, another pack or dimension, another subject's id, sealed
- * under a key this process saw destroyed, or failing authentication) supersedes the subject's earlier
- * record on the compacted topic, so the subject is erased, as it will be after compaction or a restart.
+ * under a destroyed key, or failing authentication) supersedes the subject's earlier record on the compacted topic,
+ * so the subject is erased, as it will be after compaction or a restart.
+ *
+ * <p>Destroyed keys: those of the erasures on {@code facestream.erasures.v1} ({@code destroyed-keys}, a durable
+ * global store restored before the other two, so they are known after any restart), plus those this process saw
+ * tombstoned or replaced. A key record or a sealed record naming one is refused ({@code key-destroyed}); an erasure
+ * record drops the subject when its current key or record is the destroyed key, whichever of the erasure record and
+ * the tombstones (other partitions) arrives first.
  */
 final class GalleryUnsealer {
     private static final Logger LOG = LoggerFactory.getLogger(GalleryUnsealer.class);
-    /** Destroyed key ids remembered to label replays; forgetting old ones only changes the label. */
+    /**
+     * Key ids this process saw tombstoned or replaced (erasures are also in {@code destroyed-keys}, for good); bounded,
+     * since forgetting old ones only changes how a replay of a replaced key is labelled.
+     */
     private static final int DESTROYED_REMEMBERED = 100_000;
 
     private final MatcherConfig cfg;
@@ -61,6 +71,7 @@ final class GalleryUnsealer {
     });
     private KeyValueStore<String, SealedGalleryRecord> gallery;
     private KeyValueStore<String, SubjectKeyRecord> keys;
+    private KeyValueStore<String, ErasureRecord> erasures;
 
     GalleryUnsealer(MatcherConfig cfg, MasterKeys masterKeys, GalleryIndex index, MatcherMetrics metrics) {
         this.cfg = cfg;
@@ -84,8 +95,63 @@ final class GalleryUnsealer {
      * then wait for their keys, which the key store's own restore delivers next.
      */
     void attach(ProcessorContext<?, ?> context) {
+        erasures = context.getStateStore(GalleryStoreNames.DESTROYED_KEYS);
         gallery = context.getStateStore(GalleryStoreNames.TEMPLATES_BY_SUBJECT);
         keys = context.getStateStore(GalleryStoreNames.KEYS_BY_SUBJECT);
+    }
+
+    /**
+     * Whether data key {@code keyId} was destroyed: by an erasure ({@code destroyed-keys}, durable, restored
+     * first), or replaced or tombstoned while this process ran.
+     */
+    private boolean destroyed(String keyId) {
+        return destroyedKeyIds.contains(keyId) || (erasures != null && erasures.get(keyId) != null);
+    }
+
+    /**
+     * A value of {@code facestream.erasures.v1}: the key it destroyed is remembered for good, and the subject leaves
+     * the index and the stores when its key or record is that key (a later enrollment's fresh key, which a reader may
+     * see first, is not touched). Tombstones and unreadable values are skipped.
+     */
+    void onErasureValue(String subjectId, LenientValue<ErasureRecord> value, String where) {
+        switch (value) {
+            case null -> LOG.warn("skipping a tombstone on {} at {}: erasures are never undone", where, subjectId);
+            case LenientValue.Unreadable<ErasureRecord> u -> {
+                metrics.gallerySkip(DeadLetters.Reason.DESERIALIZATION_FAILED);
+                LOG.warn("skipping unreadable erasure record {} of subject {}: {}", where, subjectId, u.detail());
+            }
+            case LenientValue.Readable<ErasureRecord> r -> applyErasure(subjectId, r.value(), where);
+        }
+        updateSizes();
+    }
+
+    private void applyErasure(String subjectId, ErasureRecord erasure, String where) {
+        if (!subjectId.equals(erasure.subjectId()) || erasure.keyId() == null) {
+            return; // the tombstones written with it erase the subject; nothing to remember
+        }
+        String keyId = erasure.keyId();
+        erasures.put(keyId, erasure);
+        destroyedKeyIds.add(keyId);
+        SubjectKeyRecord key = keys == null ? null : keys.get(subjectId);
+        SealedGalleryRecord sealed = gallery == null ? null : gallery.get(subjectId);
+        boolean held = false;
+        if (key != null && key.keyId().equals(keyId)) {
+            keys.delete(subjectId);
+            held = true;
+        }
+        if (sealed != null && sealed.keyId().equals(keyId)) {
+            gallery.delete(subjectId);
+            awaitingKey.remove(subjectId);
+            held = true;
+        }
+        if (held) {
+            drop(subjectId);
+            LOG.info(
+                    "data key {} of subject {} destroyed by erasure {}: the subject is erased",
+                    keyId,
+                    subjectId,
+                    where);
+        }
     }
 
     /** Re-derives the whole index from the stores (the index is memory only; the stores survive restarts). */
@@ -167,7 +233,7 @@ final class GalleryUnsealer {
                     where);
             return;
         }
-        if (destroyedKeyIds.contains(sealed.keyId())) {
+        if (destroyed(sealed.keyId())) {
             skip(
                     DeadLetters.Reason.KEY_DESTROYED,
                     subjectId,
@@ -196,6 +262,22 @@ final class GalleryUnsealer {
                     subjectId,
                     "expected a data key of subject " + subjectId + " (the key), found one of " + key.subjectId(),
                     where);
+            return;
+        }
+        if (destroyed(key.keyId())) {
+            metrics.gallerySkip(DeadLetters.Reason.KEY_DESTROYED);
+            keys.delete(subjectId);
+            drop(subjectId);
+            if (gallery.get(subjectId) != null) {
+                awaitingKey.add(subjectId);
+            }
+            LOG.warn(
+                    "skipping data key record {} for subject {} ({}): data key {} was destroyed by an erasure (a replay"
+                            + " or a restored backup); the subject is erased until a usable key arrives",
+                    where,
+                    subjectId,
+                    DeadLetters.Reason.KEY_DESTROYED,
+                    key.keyId());
             return;
         }
         try {

@@ -12,6 +12,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.facestream.crypto.MasterKeys;
+import org.facestream.events.ErasureRecord;
 import org.facestream.events.EventSerdes;
 import org.facestream.events.JsonSerde;
 import org.facestream.events.SealedGalleryRecord;
@@ -28,9 +29,10 @@ import org.facestream.metrics.MetricsRegistry;
  * Its described form is checked in as {@code topologies/matcher.txt}.
  *
  * <pre>
+ * facestream.erasures.v1     -> erasures-source     -> erasure-loader     -> [destroyed-keys] (global, RocksDB, key ids)
  * facestream.gallery.v1      -> gallery-source      -> gallery-loader     -> [templates-by-subject] (global, RocksDB, sealed)
  * facestream.subject-keys.v1 -> subject-keys-source -> subject-key-loader -> [keys-by-subject] (global, in memory, wrapped)
- *                                        both loaders -> GalleryUnsealer   -> GalleryIndex (in memory, the only clear copy)
+ *                                       three loaders -> GalleryUnsealer   -> GalleryIndex (in memory, the only clear copy)
  * facestream.faces.v1   -> faces-source   -> match-observation -> identities-sink -> facestream.identities.v1
  *                                                              \-> deadletter-sink -> facestream.deadletter.v1
  * </pre>
@@ -43,7 +45,9 @@ import org.facestream.metrics.MetricsRegistry;
  *       them: a record may arrive before its key (it waits in the store, and is indexed when the key comes)
  *       or after its key was destroyed (it is refused and counted); both loaders run on the single global
  *       thread and share one {@link GalleryUnsealer}. The key store is in memory, so no key is ever on the
- *       matcher's disk and every start re-reads the key topic, which never resurrects a destroyed key.
+ *       matcher's disk and every start re-reads the key topic. Every key an erasure destroyed is remembered for
+ *       good ({@code destroyed-keys}, from the append-only erasure topic, registered and restored first): a key
+ *       record or a gallery record naming one (a replay, a restored backup) is refused, also after a restart.
  *   <li>The gallery is a <em>global</em> store: observations are keyed (and partitioned) by camera, so
  *       every task may see any subject, and each instance needs the whole gallery. The store is RocksDB so
  *       a restart restores only what changed since its checkpoint rather than re-reading the topic.
@@ -62,6 +66,8 @@ import org.facestream.metrics.MetricsRegistry;
  * store is outside transactions by design (it is re-derivable from the compacted topic).
  */
 public final class MatcherTopology {
+    public static final String ERASURES_SOURCE = "erasures-source";
+    public static final String ERASURE_LOADER = "erasure-loader";
     public static final String GALLERY_SOURCE = "gallery-source";
     public static final String GALLERY_LOADER = "gallery-loader";
     public static final String SUBJECT_KEYS_SOURCE = "subject-keys-source";
@@ -182,7 +188,22 @@ public final class MatcherTopology {
                         EventSerdes.subjectKeys())
                 .withLoggingDisabled();
 
+        // First: restored before the others, so a replayed key or record is refused during their restore too.
+        StoreBuilder<KeyValueStore<String, ErasureRecord>> destroyedKeys = Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(GalleryStoreNames.DESTROYED_KEYS),
+                        Serdes.String(),
+                        EventSerdes.erasures())
+                .withLoggingDisabled();
+
         Topology topology = new Topology();
+        topology.addGlobalStore(
+                destroyedKeys,
+                ERASURES_SOURCE,
+                new StringDeserializer(),
+                new LenientDeserializer<>(EventSerdes.erasures()),
+                Topics.ERASURES,
+                ERASURE_LOADER,
+                () -> new ErasureLoader(unsealer));
         topology.addGlobalStore(
                 templatesBySubject,
                 GALLERY_SOURCE,

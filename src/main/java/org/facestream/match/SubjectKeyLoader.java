@@ -4,6 +4,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.facestream.events.SubjectKeyRecord;
+import org.facestream.events.Topics;
 
 /**
  * The {@code subject-key-loader} global processor: hands each wrapped data key (or its tombstone) to the
@@ -27,6 +28,9 @@ final class SubjectKeyLoader implements Processor<String, LenientValue<SubjectKe
 
     @Override
     public void process(Record<String, LenientValue<SubjectKeyRecord>> record) {
+        if (Topics.SEGMENT_ROLL_KEY.equals(record.key())) {
+            return; // the gallery processor's append that lets the segment roll: not a subject
+        }
         if (record.key() == null) {
             unsealer.skipKeyless(GalleryLoader.where(context));
             return;

@@ -11,16 +11,18 @@
  *
  * <p>Matcher, application id {@code facestream-matcher}:
  * <ul>
- *   <li>In: {@code facestream.faces.v1} (observations, keyed by camera); {@code facestream.gallery.v1}
- *       (compacted, sealed gallery records) and {@code facestream.subject-keys.v1} (compacted, wrapped data
- *       keys), each read into a global store; with the adaptive threshold also {@code
- *       facestream.thresholds.v1} (compacted, published thresholds) into a third.
+ *   <li>In: {@code facestream.faces.v1} (observations, keyed by camera); {@code facestream.erasures.v1}
+ *       (append-only, the data keys erasures destroyed), {@code facestream.gallery.v1} (compacted, sealed gallery
+ *       records) and {@code facestream.subject-keys.v1} (compacted, wrapped data keys), each read into a global
+ *       store; with the adaptive threshold also {@code facestream.thresholds.v1} (compacted, published thresholds)
+ *       into a fourth.
  *   <li>Out: {@code facestream.identities.v1} (identity events, keyed by camera), {@code
  *       facestream.deadletter.v1} (observations that cannot be compared, reasons from {@link
  *       org.facestream.events.DeadLetters.Reason}); with the adaptive threshold also {@code
  *       facestream.null-scores.v1} (this instance's null-score window, keyed by instance id, every few seconds).
- *   <li>Stores: global RocksDB {@code templates-by-subject} (subject id to sealed gallery record, ciphertext
- *       only), global in-memory {@code keys-by-subject} (subject id to wrapped data key, so no key reaches the
+ *   <li>Stores: global RocksDB {@code destroyed-keys} (data key id to the erasure that destroyed it: a key or
+ *       record naming one is refused, also after a restart), global RocksDB {@code templates-by-subject} (subject
+ *       id to sealed gallery record, ciphertext only), global in-memory {@code keys-by-subject} (subject id to wrapped data key, so no key reaches the
  *       disk), plus the in-memory {@link org.facestream.gallery.GalleryIndex} of the templates that decrypt,
  *       the only clear copy; global RocksDB {@code thresholds-by-policy} with the adaptive threshold;
  *       changelogged RocksDB {@code track-by-camera} when deciding per track ({@link

@@ -26,7 +26,9 @@ import org.facestream.config.ApiSettings;
 import org.facestream.config.VisionOptions;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.enroll.Enroller;
-import org.facestream.enroll.GalleryPublisher;
+import org.facestream.enroll.EnrollmentService;
+import org.facestream.enroll.GalleryService;
+import org.facestream.enroll.KafkaGalleryCommands;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.EventSerdes;
 import org.facestream.events.Json;
@@ -64,6 +66,8 @@ class ApiAccessFaultTest {
     static MasterKeys masterKeys;
     static KafkaGalleryView gallery;
     static AuditLog audit;
+    static GalleryService processor;
+    static KafkaGalleryCommands commands;
     static LiveFeed live;
     static AdminClusterProbe probe;
     static ApiServer server;
@@ -82,13 +86,16 @@ class ApiAccessFaultTest {
         masterKeys = MasterKeys.ephemeral();
         gallery = KafkaGalleryView.start(kafka, masterKeys);
         audit = AuditLog.open(kafka, "api", TestAuditKeys.keys(), metrics);
+        processor = new GalleryService(kafka, masterKeys, TestAuditKeys.keys(), "test", new MetricsRegistry());
+        processor.start(Duration.ofSeconds(60));
+        commands = KafkaGalleryCommands.start(kafka, "test-api", Duration.ofSeconds(30));
         live = LiveFeed.defaults();
         probe = new AdminClusterProbe(kafka, "facestream-worker");
         server = ApiServer.start(
                 ApiSettings.defaults(0),
                 new ApiServer.Collaborators(
                         gallery,
-                        new GalleryPublisher(audit, masterKeys, gallery),
+                        new EnrollmentService(commands, masterKeys, 10, Duration.ofSeconds(30)),
                         new Enroller(analyzer)::enroll,
                         live,
                         ThresholdSource.fixed(ApiFixtures.THRESHOLD, Instant.now()),
@@ -108,6 +115,8 @@ class ApiAccessFaultTest {
     static void stop() {
         server.close();
         live.close();
+        commands.close();
+        processor.close();
         gallery.close();
         audit.close();
         probe.close();
@@ -402,8 +411,7 @@ class ApiAccessFaultTest {
                 .header("Authorization", "Bearer " + ApiFixtures.ADMIN_KEY));
         Instant after = Instant.now();
         assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
-        long galleryOffset =
-                Json.MAPPER.readTree(erased.body()).get("galleryOffset").asLong();
+        JsonNode answer = Json.MAPPER.readTree(erased.body());
         assertThat(gallery.subject("erase-me")).isEmpty();
 
         List<AuditRecord> about = new ArrayList<>();
@@ -422,21 +430,25 @@ class ApiAccessFaultTest {
                 .containsEntry("via", "api")
                 .containsEntry("templates.added", "1")
                 .containsEntry("remote", "127.0.0.1");
-        // a new subject: its data key went in the same transaction, and the record names where
-        long keyWritten = offsetIn(enrollment.details().get("subject-key"), Topics.SUBJECT_KEYS);
+        // the gallery processor wrote both, on its own chain, naming the command and the data key
+        String keyId = enrollment.details().get("key.id");
+        assertThat(keyId).startsWith("dek-");
+        assertThat(enrollment.details().get("command")).startsWith(Topics.GALLERY_COMMANDS + "-");
         AuditRecord erasure = about.get(1);
         assertThat(erasure.actor()).isEqualTo("api-key:admin-1");
-        assertThat(erasure.chainId()).isEqualTo(audit.chainId());
+        assertThat(erasure.chainId()).startsWith("gallery-").isEqualTo(enrollment.chainId());
         assertThat(erasure.at()).isBetween(before, after);
         assertThat(erasure.details())
                 .containsEntry("via", "api")
                 .containsEntry("templates", "1")
-                .containsEntry("gallery", Topics.GALLERY + "-0@" + galleryOffset)
-                .containsEntry("model.pack", ModelPacks.DEFAULT.id());
-        // crypto-shredding in the same transaction: the key tombstone comes after the key
-        assertThat(offsetIn(erasure.details().get("subject-key"), Topics.SUBJECT_KEYS))
-                .isGreaterThan(keyWritten);
+                .containsEntry("found", "record")
+                .containsEntry("key.id", keyId)
+                .containsEntry("model.pack", ModelPacks.DEFAULT.id())
+                .containsKey("request.id");
+        assertThat(answer.get("keyDestroyed").asText()).isEqualTo(keyId);
+        assertThat(answer.get("audit").asText()).isEqualTo(erasure.chainId() + "#" + erasure.sequence());
         assertThat(gallery.current("erase-me")).as("the data key is destroyed").isEmpty();
+        assertThat(gallery.destroyed(keyId)).as("and remembered as destroyed").isTrue();
         assertThat(erasure.hashHolds()).isTrue();
         ChainVerifier.Result verified =
                 AuditTopic.verify(kafka, Topics.AUDIT, Topics.AUDIT_HEADS, TestAuditKeys.keys());
@@ -444,7 +456,7 @@ class ApiAccessFaultTest {
     }
 
     @Test
-    void aGalleryChangeWhoseAuditRecordCannotBeWrittenIsNotMade() throws Exception {
+    void aGalleryChangeThatCannotBeQueuedIsNotMadeAndAnswers503() throws Exception {
         assertThat(send(new Call(
                                         "POST",
                                         "/api/v1/subjects/kept/faces",
@@ -458,13 +470,13 @@ class ApiAccessFaultTest {
                                 .header("Authorization", "Bearer " + ApiFixtures.OPERATOR_KEY))
                         .statusCode())
                 .isEqualTo(201);
-        AuditLog closed = AuditLog.open(kafka, "api", TestAuditKeys.keys(), new MetricsRegistry());
+        KafkaGalleryCommands closed = KafkaGalleryCommands.start(kafka, "test-closed", Duration.ofSeconds(30));
         closed.close();
         try (ApiServer broken = ApiServer.start(
                 ApiSettings.defaults(0),
                 new ApiServer.Collaborators(
                         gallery,
-                        new GalleryPublisher(closed, masterKeys, gallery),
+                        new EnrollmentService(closed, masterKeys, 10, Duration.ofSeconds(5)),
                         new Enroller(analyzer)::enroll,
                         live,
                         ThresholdSource.fixed(ApiFixtures.THRESHOLD, Instant.now()),
@@ -476,11 +488,10 @@ class ApiAccessFaultTest {
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + broken.port() + "/api/v1/subjects/kept"))
                             .DELETE()
                             .header("Authorization", "Bearer " + ApiFixtures.ADMIN_KEY));
-            assertJsonError(
-                    r,
-                    503,
-                    "cannot write the gallery change with its audit record: audit log " + closed.chainId()
-                            + " is closed; nothing was written");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+            assertThat(Json.MAPPER.readTree(r.body()).get("error").asText())
+                    .startsWith("cannot submit erase of kept to " + Topics.GALLERY_COMMANDS + ": ")
+                    .endsWith("; nothing was queued");
         }
         // a barrier instead of a pause: the server answers a gallery change once the shared view has applied it, and
         // the gallery and key topics have one partition each, so the view has then read anything written before
@@ -497,16 +508,8 @@ class ApiAccessFaultTest {
                                 .header("Authorization", "Bearer " + ApiFixtures.OPERATOR_KEY))
                         .statusCode())
                 .isEqualTo(201);
-        assertThat(gallery.subject("kept"))
-                .as("no tombstone without its audit record")
-                .isPresent();
+        assertThat(gallery.subject("kept")).as("no erasure that was not queued").isPresent();
         assertThat(gallery.current("kept")).as("nor a destroyed key").isPresent();
-    }
-
-    /** The offset of {@code where} ({@code topic-partition@offset}), which must be on partition 0 of {@code topic}. */
-    private static long offsetIn(String where, String topic) {
-        assertThat(where).as("where a record of %s went", topic).startsWith(topic + "-0@");
-        return Long.parseLong(where.substring(where.indexOf('@') + 1));
     }
 
     @Test

@@ -4,15 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.facestream.enroll.GalleryWriter;
-import org.facestream.events.AuditEntry;
+import org.facestream.enroll.EnrollmentService;
 import org.facestream.events.BoundingBox;
 import org.facestream.events.FaceObservation;
+import org.facestream.events.GalleryOutcome;
 import org.facestream.events.IdentityEvent;
 import org.facestream.events.ThresholdRef;
 import org.facestream.events.WireFixtures;
@@ -126,11 +125,9 @@ final class ApiFixtures {
         }
     }
 
-    /** A gallery without Kafka: writes apply at once; audit entries are kept in {@link #audited()}. */
-    static final class InMemoryGallery implements GalleryView, GalleryWriter {
+    /** A gallery view without Kafka: records written apply at once; hides nothing. */
+    static final class InMemoryGallery implements GalleryView {
         private final SortedMap<String, org.facestream.events.GalleryRecord> subjects = new TreeMap<>();
-        private final List<String> log = new ArrayList<>();
-        private final List<AuditEntry> audited = new ArrayList<>();
 
         @Override
         public synchronized SortedMap<String, org.facestream.events.GalleryRecord> subjects() {
@@ -143,8 +140,18 @@ final class ApiFixtures {
         }
 
         @Override
-        public boolean awaitApplied(Written written, Duration timeout) {
+        public boolean awaitEnrolled(GalleryOutcome enrolled, Duration timeout) {
             return true;
+        }
+
+        @Override
+        public boolean awaitErased(GalleryOutcome erased, Duration timeout) {
+            return true;
+        }
+
+        @Override
+        public boolean hides(String subjectId, Instant decidedAt) {
+            return false;
         }
 
         @Override
@@ -152,33 +159,20 @@ final class ApiFixtures {
             return true;
         }
 
-        @Override
-        public synchronized Written write(
-                String subjectId, org.facestream.events.GalleryRecord record, AuditEntry audit) {
-            audited.add(audit);
-            if (record == null) {
-                subjects.remove(subjectId);
-            } else {
-                subjects.put(subjectId, record);
-            }
-            log.add(subjectId);
-            return new Written(0, log.size() - 1);
+        /** Shows {@code record} as the subject's. */
+        synchronized void write(String subjectId, org.facestream.events.GalleryRecord record) {
+            subjects.put(subjectId, record);
         }
+    }
 
-        /** Writes a record as an enrollment by a test user. */
-        Written write(String subjectId, org.facestream.events.GalleryRecord record) {
-            return write(
-                    subjectId,
-                    record,
-                    AuditEntry.of(
-                            AuditEntry.user("test"),
-                            org.facestream.events.AuditRecord.SUBJECT_ENROLLED,
-                            subjectId,
-                            java.util.Map.of()));
-        }
-
-        synchronized List<AuditEntry> audited() {
-            return List.copyOf(audited);
-        }
+    /** An enrollment service whose commands fail: for tests that do not enroll or erase. */
+    static EnrollmentService noGalleryChanges() {
+        return new EnrollmentService(
+                (command, timeout) -> {
+                    throw new AssertionError("no gallery change in this test, found " + command);
+                },
+                null,
+                10,
+                Duration.ofSeconds(1));
     }
 }

@@ -14,13 +14,18 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.OptionalLong;
 import org.facestream.config.ApiSettings;
 import org.facestream.config.VisionOptions;
+import org.facestream.crypto.MasterKeys;
 import org.facestream.enroll.Enroller;
+import org.facestream.enroll.EnrollmentService;
+import org.facestream.enroll.InMemoryGalleryProcessor;
+import org.facestream.events.GalleryCommand;
 import org.facestream.events.Json;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ModelPacks;
@@ -41,6 +46,7 @@ import org.junit.jupiter.api.Test;
 class ApiInputFaultTest {
     static FaceAnalyzer analyzer;
     static ApiFixtures.InMemoryGallery gallery;
+    static InMemoryGalleryProcessor processor;
     static ApiServer server;
     static final HttpClient http = HttpClient.newHttpClient();
 
@@ -49,11 +55,13 @@ class ApiInputFaultTest {
         analyzer =
                 FaceAnalyzer.open(ModelPacks.DEFAULT, SharedData.models(), VisionOptions.defaults(ModelPacks.DEFAULT));
         gallery = new ApiFixtures.InMemoryGallery();
+        MasterKeys masterKeys = MasterKeys.ephemeral();
+        processor = new InMemoryGalleryProcessor(masterKeys, Clock.systemUTC());
         server = ApiServer.start(
                 ApiSettings.defaults(0),
                 new ApiServer.Collaborators(
                         gallery,
-                        gallery,
+                        new EnrollmentService(processor, masterKeys, 10, Duration.ofSeconds(30)),
                         new Enroller(analyzer)::everyTemplate,
                         LiveFeed.defaults(),
                         ThresholdSource.fixed(ApiFixtures.THRESHOLD, Instant.now()),
@@ -118,8 +126,9 @@ class ApiInputFaultTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(get.statusCode()).as("DELETE " + raw + ": " + get.body()).isEqualTo(400);
         }
-        assertThat(gallery.subjects().keySet())
-                .as("nothing written")
+        assertThat(processor.commands())
+                .extracting(GalleryCommand::subjectId)
+                .as("nothing submitted")
                 .doesNotContain("..", "-x", ".hidden", "_x", "@x", "..x");
         // ".." percent-encoded is refused by the server itself (an ambiguous path segment), as JSON
         HttpResponse<String> encoded = http.send(

@@ -97,7 +97,7 @@ class ApiLimitsFaultTest {
                 ApiSettings.defaults(0).withLimits(limits),
                 new ApiServer.Collaborators(
                         gallery,
-                        gallery,
+                        ApiFixtures.noGalleryChanges(),
                         new Enroller(analyzer, metrics)::everyTemplate,
                         LiveFeed.defaults(),
                         ThresholdSource.fixed(ApiFixtures.THRESHOLD, Instant.now()),

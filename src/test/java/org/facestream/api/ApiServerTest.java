@@ -23,12 +23,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.facestream.audit.AuditLog;
 import org.facestream.config.ApiSettings;
 import org.facestream.config.VisionOptions;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.enroll.Enroller;
-import org.facestream.enroll.GalleryPublisher;
+import org.facestream.enroll.EnrollmentService;
+import org.facestream.enroll.GalleryService;
+import org.facestream.enroll.KafkaGalleryCommands;
 import org.facestream.events.EventSerdes;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.IdentityEvent;
@@ -64,12 +65,13 @@ class ApiServerTest {
     static EmbeddedKafkaBroker broker;
     static FaceAnalyzer analyzer;
     static KafkaGalleryView gallery;
-    static GalleryPublisher writer;
+    static GalleryService processor;
+    static KafkaGalleryCommands commands;
+    static EnrollmentService service;
     static LiveFeed live;
     static KafkaFeeds feeds;
     static AdminClusterProbe probe;
     static ApiServer server;
-    static AuditLog audit;
     static MetricsRegistry registry = new MetricsRegistry();
     static final HttpClient http = HttpClient.newHttpClient();
     static Map<String, Object> kafka;
@@ -85,8 +87,10 @@ class ApiServerTest {
                 FaceAnalyzer.open(ModelPacks.DEFAULT, SharedData.models(), VisionOptions.defaults(ModelPacks.DEFAULT));
         MasterKeys keys = MasterKeys.ephemeral();
         gallery = KafkaGalleryView.start(kafka, keys);
-        audit = AuditLog.open(kafka, "api", TestAuditKeys.keys(), registry);
-        writer = new GalleryPublisher(audit, keys, gallery);
+        processor = new GalleryService(kafka, keys, TestAuditKeys.keys(), "test", new MetricsRegistry());
+        processor.start(Duration.ofSeconds(60));
+        commands = KafkaGalleryCommands.start(kafka, "test-api", Duration.ofSeconds(30));
+        service = new EnrollmentService(commands, keys, 10, Duration.ofSeconds(30));
         live = new LiveFeed(
                 new EventRing(100),
                 new SseHub(16, Duration.ofMillis(500)),
@@ -99,7 +103,7 @@ class ApiServerTest {
                 ApiSettings.defaults(0).withMaxUploadBytes(2L << 20),
                 new ApiServer.Collaborators(
                         gallery,
-                        writer,
+                        service,
                         enroller::everyTemplate,
                         live,
                         ThresholdSource.fixed(ApiFixtures.THRESHOLD, Instant.parse("2026-01-01T00:00:00Z")),
@@ -119,7 +123,8 @@ class ApiServerTest {
         feeds.close();
         live.close();
         gallery.close();
-        audit.close();
+        commands.close();
+        processor.close();
         probe.close();
         analyzer.close();
         broker.close();
@@ -259,7 +264,7 @@ class ApiServerTest {
                 ApiSettings.defaults(0).withApplyTimeout(Duration.ofMillis(300)),
                 new ApiServer.Collaborators(
                         gallery,
-                        writer,
+                        service,
                         new Enroller(analyzer)::enroll,
                         live,
                         ThresholdSource.fixed(ApiFixtures.THRESHOLD, Instant.now()),

@@ -107,7 +107,7 @@ class DashboardScreenshotTest {
                         ApiSettings.defaults(0),
                         new ApiServer.Collaborators(
                                 gallery,
-                                gallery,
+                                ApiFixtures.noGalleryChanges(),
                                 (id, images) -> fail("no enrollment in this test"),
                                 live,
                                 threshold,

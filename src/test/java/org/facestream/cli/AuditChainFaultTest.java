@@ -24,6 +24,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.facestream.audit.AuditTopic;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.crypto.MasterKey;
+import org.facestream.crypto.MasterKeys;
+import org.facestream.enroll.GalleryService;
 import org.facestream.events.AuditChain;
 import org.facestream.events.AuditEntry;
 import org.facestream.events.AuditRecord;
@@ -36,6 +38,7 @@ import org.facestream.match.ThresholdAggregatorTopology;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.match.threshold.NullScoreSketch;
+import org.facestream.metrics.MetricsRegistry;
 import org.facestream.testing.Await;
 import org.facestream.testing.CliRun;
 import org.facestream.testing.SharedData;
@@ -139,10 +142,19 @@ class AuditChainFaultTest {
         return file;
     }
 
+    /** The gallery processor that applies what enroll and erase submit, with the master key enroll seals with. */
+    private GalleryService galleryProcessor(Map<String, Object> kafka) throws InterruptedException {
+        GalleryService g = new GalleryService(
+                kafka, MasterKeys.of(MasterKey.read(masterKey())), TestAuditKeys.keys(), "test", new MetricsRegistry());
+        g.start(Duration.ofSeconds(60));
+        return g;
+    }
+
     @Test
     void theChainVerifiesAfterEnrollEraseAndThresholdPublicationsAndVerifyNamesAForgedAndAMissingRecord()
             throws Exception {
-        try (EmbeddedKafkaBroker broker = broker(dir)) {
+        try (EmbeddedKafkaBroker broker = broker(dir);
+                GalleryService gallery = galleryProcessor(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             String bootstrap = broker.bootstrapServers();
             Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrap);
             CliRun enrolled = CliRun.run(
@@ -162,9 +174,10 @@ class AuditChainFaultTest {
             CliRun erased = CliRun.run("erase", "--bootstrap", bootstrap, "--actor", "bob", "--subject", "obama");
             assertThat(erased.exit()).as(erased.err()).isZero();
             assertThat(erased.err())
-                    .contains("facestream erase: obama erased (key tombstone facestream.subject-keys.v1-0@")
-                    .contains(", gallery tombstone facestream.gallery.v1-0@")
-                    .contains(", audited on chain erase-");
+                    .contains("facestream erase: obama erased (data key dek-")
+                    .contains(" destroyed, facestream.gallery-commands.v1-")
+                    .contains(", audited as gallery-");
+            assertThat(erased.out()).startsWith("What remains of obama after the erasure, and for how long:\n- ");
             CliRun unknown = CliRun.run("erase", "--bootstrap", bootstrap, "--subject", "obama");
             assertThat(unknown.exit())
                     .as("an erased subject is not erased again")
@@ -212,15 +225,16 @@ class AuditChainFaultTest {
             assertThat(enrollment.details())
                     .containsEntry("via", "cli")
                     .containsEntry("templates", "1")
-                    .containsKeys("gallery", "subject-key");
+                    .containsKeys("command", "request.id", "key.id");
             assertThat(erasure.actor()).isEqualTo("user:bob");
             assertThat(erasure.subject()).isEqualTo("obama");
-            // the key destroyed is the one the record was sealed under; both tombstones went with the record
+            // the key destroyed is the one the record was sealed under; the gallery processor wrote both, on its chain
             assertThat(erasure.details())
                     .containsEntry("via", "cli")
                     .containsEntry("templates", "1")
                     .containsEntry("key.id", enrollment.details().get("key.id"))
-                    .containsKeys("gallery", "subject-key");
+                    .containsKeys("command", "request.id");
+            assertThat(erasure.chainId()).startsWith("gallery-").isEqualTo(enrollment.chainId());
             assertThat(erasure.details().get("key.id")).startsWith("dek-");
             assertThat(erasure.at()).isAfter(enrollment.at());
             CliRun show = CliRun.run("audit", "show", "--bootstrap", bootstrap, "--subject", "obama");
@@ -231,18 +245,19 @@ class AuditChainFaultTest {
                             l -> assertThat(l).contains("user:alice  subject-enrolled  obama"),
                             l -> assertThat(l).contains("user:bob  subject-erased  obama"));
 
-            // every chain holds: enroll's and erase's (start, configuration, action, close), the aggregator's (start,
-            // two versions)
+            // every chain holds: enroll's and erase's (start, configuration, close), the gallery processor's (start,
+            // enrollment, erasure), the aggregator's (start, two versions)
             CliRun ok = CliRun.run("audit", "verify", "--bootstrap", bootstrap);
             assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
             assertThat(ok.out())
                     .contains("audit verify: OK: " + log.size()
-                            + " records of facestream.audit.v1 in 3 chains, every hash, link and mac holds under audit key "
+                            + " records of facestream.audit.v1 in 4 chains, every hash, link and mac holds under audit key "
                             + TestAuditKeys.keys().currentKeyId() + ", every checkpointed head is there")
-                    .contains("(writer enroll): 4 records, sequence 0..3")
-                    .contains("(writer erase): 4 records, sequence 0..3")
+                    .contains("(writer enroll): 3 records, sequence 0..2")
+                    .contains("(writer erase): 3 records, sequence 0..2")
+                    .contains("(writer gallery): 3 records, sequence 0..2")
                     .contains("(writer thresholds): 3 records, sequence 0..2");
-            assertThat(log).hasSize(11);
+            assertThat(log).hasSize(12);
 
             // a copy that lacks one record (enroll's configuration): the gap is named at the record after it
             Located missing = log.stream()
@@ -281,7 +296,7 @@ class AuditChainFaultTest {
                             "audit verify: BROKEN: audit-copy-0@" + nextOffset + " (chain "
                                     + missing.record().chainId()
                                     + ", sequence 2): expected sequence 1, found sequence 2: 1 record(s) missing after audit-copy-0@");
-            assertThat(gap.out()).contains("audit verify: 1 problem(s) in 10 records of audit-copy");
+            assertThat(gap.out()).contains("audit verify: 1 problem(s) in 11 records of audit-copy");
 
             // forged records produced into the audit topic: bob's erasure claimed by mallory, and a well-hashed replay
             Located real =
@@ -332,13 +347,14 @@ class AuditChainFaultTest {
             assertThat(forged.out())
                     .contains("also: facestream.audit.v1-0@" + replayAt + " (chain " + erasure.chainId()
                             + ", sequence 2): expected a record authenticated under the audit key");
-            assertThat(forged.out()).contains("audit verify: 2 problem(s) in 13 records of facestream.audit.v1");
+            assertThat(forged.out()).contains("audit verify: 2 problem(s) in 14 records of facestream.audit.v1");
         }
     }
 
     @Test
     void eachCommandRecordsItsResolvedConfigurationAndDigestWithSecretsRedacted() throws Exception {
-        try (EmbeddedKafkaBroker broker = broker(dir)) {
+        try (EmbeddedKafkaBroker broker = broker(dir);
+                GalleryService gallery = galleryProcessor(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             String bootstrap = broker.bootstrapServers();
             Map<String, Object> kafka = Map.of("bootstrap.servers", bootstrap);
             String[] args = {

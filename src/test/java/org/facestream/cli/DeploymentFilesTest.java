@@ -51,7 +51,7 @@ class DeploymentFilesTest {
                     .isEqualTo("kafka:9092");
             checked.add(e.getKey());
         });
-        assertThat(checked).contains("ingest", "worker", "matcher");
+        assertThat(checked).contains("ingest", "worker", "matcher", "gallery");
         assertThat(compose.at("/services/kafka/image").asText()).startsWith("apache/kafka:4.");
         assertThat(compose.at("/services/worker/deploy/resources/reservations/devices/0/capabilities/0")
                         .asText())
@@ -66,7 +66,7 @@ class DeploymentFilesTest {
         prom.get("scrape_configs")
                 .forEach(c ->
                         c.get("static_configs").forEach(s -> s.get("targets").forEach(t -> targets.add(t.asText()))));
-        for (String service : List.of("ingest", "worker", "matcher")) {
+        for (String service : List.of("ingest", "worker", "matcher", "gallery")) {
             String command = compose.at("/services/" + service + "/command").toString();
             assertThat(command).contains("metrics.port=9100").contains("metrics.host=0.0.0.0");
             assertThat(targets).contains(service + ":9100");

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.facestream.audit.AuditTopic;
 import org.facestream.crypto.MasterKey;
 import org.facestream.crypto.MasterKeys;
+import org.facestream.enroll.GalleryService;
 import org.facestream.enroll.GallerySnapshot;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.EventSerdes;
@@ -20,15 +21,17 @@ import org.facestream.events.Template;
 import org.facestream.events.TopicCatalogue;
 import org.facestream.events.Topics;
 import org.facestream.kafka.EmbeddedKafkaBroker;
+import org.facestream.metrics.MetricsRegistry;
 import org.facestream.testing.CliRun;
 import org.facestream.testing.SharedData;
+import org.facestream.testing.TestAuditKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code facestream enroll} on the real broker with the real models enrolls as the API does: a second run
- * adds its photos to the subject's current templates (same data key), and {@code --dir} reads a photo
- * folder by the one rule (a photo in the folder is one subject, a sub-folder one subject's photos).
+ * {@code facestream enroll} on the real broker with the real models and the gallery processor enrolls as the API
+ * does: a second run adds its photos to the subject's current templates (same data key), and {@code --dir} reads a
+ * photo folder by the one rule (a photo in the folder is one subject, a sub-folder one subject's photos).
  */
 class EnrollCommandTest {
     @TempDir
@@ -45,6 +48,10 @@ class EnrollCommandTest {
             try (Admin admin = Admin.create(kafka)) {
                 TopicCatalogue.load().ensureTopics(admin);
             }
+            // the gallery processor applies what the command submits ('facestream gallery' in a deployment)
+            GalleryService gallery =
+                    new GalleryService(kafka, MasterKeys.of(key), TestAuditKeys.keys(), "test", new MetricsRegistry());
+            gallery.start(Duration.ofSeconds(60));
             String[] common = {
                 "enroll",
                 "--bootstrap",
@@ -126,6 +133,7 @@ class EnrollCommandTest {
                     .satisfies(a -> assertThat(a.details())
                             .containsEntry("via", "cli-bulk")
                             .containsEntry("templates", "1"));
+            gallery.close();
         }
     }
 

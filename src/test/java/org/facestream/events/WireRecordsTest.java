@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -249,5 +250,102 @@ class WireRecordsTest {
                         + "\"beta\":0.5,\"method\":\"empirical\",\"updatedAt\":\"2025-03-01T12:00:00Z\"}");
         assertThat(EventSerdes.thresholds().deserialize(Topics.THRESHOLDS, bytes))
                 .isEqualTo(st);
+    }
+
+    @Test
+    void erasureRecordV1JsonIsStableAndItsKeyMayBeAbsent() {
+        ErasureRecord e = new ErasureRecord(
+                "obama", "dek-3f9c0e1a5b7d4c2e8f6a1b0c9d8e7f60", Instant.parse("2026-05-01T09:12:44.051Z"), "req-7");
+        byte[] bytes = EventSerdes.erasures().serialize(Topics.ERASURES, e);
+        assertThat(new String(bytes, StandardCharsets.UTF_8))
+                .isEqualTo("{\"subjectId\":\"obama\",\"keyId\":\"dek-3f9c0e1a5b7d4c2e8f6a1b0c9d8e7f60\","
+                        + "\"erasedAt\":\"2026-05-01T09:12:44.051Z\",\"requestId\":\"req-7\"}");
+        assertThat(EventSerdes.erasures().deserialize(Topics.ERASURES, bytes)).isEqualTo(e);
+        ErasureRecord none = new ErasureRecord("obama", null, e.erasedAt(), "req-8");
+        assertThat(new String(EventSerdes.erasures().serialize(Topics.ERASURES, none), StandardCharsets.UTF_8))
+                .doesNotContain("keyId");
+    }
+
+    @Test
+    void galleryOutcomeV1JsonIsStable() {
+        GalleryOutcome o = new GalleryOutcome(
+                "req-1",
+                "obama",
+                GalleryCommand.ENROLL,
+                GalleryOutcome.ENROLLED,
+                null,
+                Instant.parse("2026-05-01T08:00:00.310Z"),
+                "facestream.gallery-commands.v1-2@41",
+                "dek-3f9c0e1a5b7d4c2e8f6a1b0c9d8e7f60",
+                Instant.parse("2026-05-01T08:00:00.080Z"),
+                "yunet-w600k-int8",
+                3,
+                2,
+                0,
+                List.of("other.jpg"),
+                true,
+                "gallery-2-5b0e1c2d3f4a6b7c#17");
+        byte[] bytes = EventSerdes.galleryOutcomes().serialize(Topics.GALLERY_OUTCOMES, o);
+        assertThat(new String(bytes, StandardCharsets.UTF_8))
+                .isEqualTo(
+                        "{\"requestId\":\"req-1\",\"subjectId\":\"obama\",\"action\":\"enroll\","
+                                + "\"status\":\"enrolled\",\"appliedAt\":\"2026-05-01T08:00:00.310Z\","
+                                + "\"command\":\"facestream.gallery-commands.v1-2@41\","
+                                + "\"keyId\":\"dek-3f9c0e1a5b7d4c2e8f6a1b0c9d8e7f60\",\"enrolledAt\":\"2026-05-01T08:00:00.080Z\","
+                                + "\"modelPackId\":\"yunet-w600k-int8\",\"templates\":3,\"added\":2,\"dropped\":0,"
+                                + "\"outliers\":[\"other.jpg\"],\"hadRecord\":true,\"audit\":\"gallery-2-5b0e1c2d3f4a6b7c#17\"}");
+        assertThat(EventSerdes.galleryOutcomes().deserialize(Topics.GALLERY_OUTCOMES, bytes))
+                .isEqualTo(o);
+        assertThatThrownBy(() -> GalleryOutcome.unapplied(
+                        GalleryCommand.erase("req-2", "obama", o.appliedAt(), "user:dpo", Map.of()),
+                        GalleryOutcome.ERASED,
+                        "why",
+                        o.appliedAt(),
+                        o.command()))
+                .hasMessageStartingWith("expected a message exactly when nothing changed");
+    }
+
+    @Test
+    void anEraseCommandV1JsonIsStableAndAnEnrollmentCarriesSealedPhotosThatMustMatchIt() {
+        Instant at = Instant.parse("2026-05-01T08:00:00.120Z");
+        GalleryCommand erase = GalleryCommand.erase("req-9", "obama", at, "api-key:admin-1", Map.of("via", "api"));
+        byte[] bytes = EventSerdes.galleryCommands().serialize(Topics.GALLERY_COMMANDS, erase);
+        assertThat(new String(bytes, StandardCharsets.UTF_8))
+                .isEqualTo("{\"requestId\":\"req-9\",\"action\":\"erase\",\"subjectId\":\"obama\","
+                        + "\"submittedAt\":\"2026-05-01T08:00:00.120Z\",\"actor\":\"api-key:admin-1\","
+                        + "\"details\":{\"via\":\"api\"},\"rename\":false,\"maxTemplates\":0}");
+        assertThat(EventSerdes.galleryCommands().deserialize(Topics.GALLERY_COMMANDS, bytes))
+                .isEqualTo(erase);
+
+        SealedGalleryRecord photos = new SealedGalleryRecord(
+                "obama",
+                "yunet-w600k-int8",
+                512,
+                1,
+                at,
+                SealedGalleryRecord.CIPHER,
+                "dek-once",
+                new byte[12],
+                new byte[40]);
+        SubjectKeyRecord once = new SubjectKeyRecord(
+                "obama", "dek-once", "kek-1", SealedGalleryRecord.CIPHER, new byte[12], new byte[48], at);
+        GalleryCommand enroll = GalleryCommand.enroll(
+                "req-10", at, at.plusSeconds(15), "user:alice", Map.of("via", "cli"), false, 5, photos, once);
+        assertThat(EventSerdes.galleryCommands()
+                        .deserialize(
+                                Topics.GALLERY_COMMANDS,
+                                EventSerdes.galleryCommands().serialize(Topics.GALLERY_COMMANDS, enroll)))
+                .isEqualTo(enroll);
+        assertThatThrownBy(() -> GalleryCommand.enroll(
+                        "req-11", at, at, "user:alice", Map.of("via", "cli"), false, 5, photos, once))
+                .hasMessageStartingWith("expected an enrollment to expire after it was submitted");
+        SubjectKeyRecord other = new SubjectKeyRecord(
+                "obama", "dek-other", "kek-1", SealedGalleryRecord.CIPHER, new byte[12], new byte[48], at);
+        assertThatThrownBy(() -> GalleryCommand.enroll(
+                        "req-12", at, at.plusSeconds(15), "user:alice", Map.of("via", "cli"), false, 5, photos, other))
+                .hasMessage("expected photos sealed under the key that travels with them (dek-other), found dek-once");
+        assertThatThrownBy(() -> new GalleryCommand(
+                        "req-13", "erase", "obama", at, null, "user:dpo", null, false, 0, photos, null))
+                .hasMessageStartingWith("expected an erasure without expiry, rename, maxTemplates or photos");
     }
 }

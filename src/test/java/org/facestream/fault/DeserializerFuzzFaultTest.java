@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
@@ -31,6 +32,7 @@ import org.facestream.events.EventSerdes;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.FaceQuality;
 import org.facestream.events.Frame;
+import org.facestream.events.GalleryCommand;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.IdentityEvent;
 import org.facestream.events.Json;
@@ -160,6 +162,49 @@ class DeserializerFuzzFaultTest {
             try {
                 SubjectKey back = masterKeys.unwrap(k);
                 return back.keyId().equals(key.keyId()) && back.subjectId().equals(key.subjectId());
+            } catch (DecryptionException e) {
+                return e.getMessage() != null;
+            }
+        });
+    }
+
+    /**
+     * The gallery command topic, which any entry point writes: bad bytes read as a valid {@link GalleryCommand} (whose
+     * photos then open to the very photos under their one-time key, or are refused) or throw, so the gallery
+     * processor dead-letters them instead of stopping.
+     */
+    @Test
+    void galleryCommandsReadOrThrowSerializationExceptionForEveryBadInput() {
+        MasterKeys masterKeys = MasterKeys.ephemeral();
+        SubjectKey once = SubjectKey.generate("alice");
+        GalleryRecord photos = new GalleryRecord(
+                "alice",
+                "alice",
+                List.of(new Template(Embeddings.unit(new Random(6), 16), "a.jpg", QUALITY)),
+                "yunet-w600k-int8",
+                T0);
+        GalleryCommand c = GalleryCommand.enroll(
+                "req-1",
+                T0,
+                T0.plusSeconds(30),
+                "user:alice",
+                Map.of("via", "cli"),
+                false,
+                5,
+                new GalleryCipher().seal(photos, once),
+                masterKeys.wrap(once, T0));
+        byte[] valid = EventSerdes.galleryCommands().serialize(Topics.GALLERY_COMMANDS, c);
+        List<BadBytes.Input> inputs = BadBytes.around(valid, 12, 300, 600);
+        inputs.addAll(BadBytes.jsonMutations(valid));
+        assertStrict(EventSerdes.galleryCommands(), Topics.GALLERY_COMMANDS, inputs, back -> {
+            if (!back.enrolls()) {
+                return back.photos() == null;
+            }
+            try {
+                return new GalleryCipher()
+                        .open(back.photos(), masterKeys.unwrap(back.photosKey()))
+                        .subjectId()
+                        .equals(back.subjectId());
             } catch (DecryptionException e) {
                 return e.getMessage() != null;
             }

@@ -63,7 +63,10 @@ import org.facestream.crypto.GalleryCipher;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.crypto.SubjectKey;
 import org.facestream.enroll.Enroller;
-import org.facestream.enroll.GalleryPublisher;
+import org.facestream.enroll.EnrollmentService;
+import org.facestream.enroll.GalleryService;
+import org.facestream.enroll.KafkaGalleryCommands;
+import org.facestream.enroll.Origin;
 import org.facestream.enroll.SubjectKeySnapshot;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.BoundingBox;
@@ -91,6 +94,7 @@ import org.facestream.model.ModelPacks;
 import org.facestream.testing.Await;
 import org.facestream.testing.Bytes;
 import org.facestream.testing.Galleries;
+import org.facestream.testing.GalleryPublisher;
 import org.facestream.testing.SharedData;
 import org.facestream.testing.TestAuditKeys;
 import org.facestream.vision.FaceAnalyzer;
@@ -126,7 +130,9 @@ class ErasureFaultTest {
     static KafkaStreams matcher;
     static KafkaGalleryView view;
     static AuditLog audit;
-    static GalleryPublisher writer;
+    static GalleryService processor;
+    static KafkaGalleryCommands commands;
+    static EnrollmentService enrollment;
     static AdminClusterProbe probe;
     static LiveFeed live;
     static ApiServer api;
@@ -153,13 +159,18 @@ class ErasureFaultTest {
         MatcherConfig cfg = matcherConfig();
         view = KafkaGalleryView.start(kafka, masterKeys);
         audit = AuditLog.open(kafka, "api", TestAuditKeys.keys(), new MetricsRegistry());
-        writer = new GalleryPublisher(audit, masterKeys, view);
+        processor = new GalleryService(kafka, masterKeys, TestAuditKeys.keys(), "test", new MetricsRegistry());
+        processor.start(WAIT);
+        commands = KafkaGalleryCommands.start(kafka, "test-api", WAIT);
+        enrollment = new EnrollmentService(commands, masterKeys, 10, WAIT);
         probe = new AdminClusterProbe(kafka, "facestream-worker");
         live = new LiveFeed(
                 new EventRing(100),
                 new SseHub(16, Duration.ofMillis(500)),
                 new ThumbnailCache(10, 1 << 20),
-                new CameraStats());
+                new CameraStats(),
+                view::hides);
+        view.onErasure(live::erase);
         MatcherProbe inProcess = new MatcherProbe() {
             @Override
             public Optional<String> state() {
@@ -175,7 +186,7 @@ class ErasureFaultTest {
                 ApiSettings.defaults(0),
                 new ApiServer.Collaborators(
                         view,
-                        writer,
+                        enrollment,
                         enroller::everyTemplate,
                         live,
                         ThresholdSource.fixed(
@@ -232,7 +243,8 @@ class ErasureFaultTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {api, view, audit, probe, raw, identities, live}) {
+        for (AutoCloseable c :
+                new AutoCloseable[] {api, commands, processor, view, audit, probe, raw, identities, live}) {
             try {
                 if (c != null) {
                     c.close();
@@ -284,7 +296,7 @@ class ErasureFaultTest {
                 .as("last key record of obama")
                 .isEqualTo(Optional.empty());
         assertThat(send("GET", "/api/v1/subjects/obama").statusCode()).isEqualTo(404);
-        // audited in the same transaction: who, which key was destroyed, where both tombstones went
+        // audited in the same transaction by the gallery processor: who, which key was destroyed, which command
         List<AuditRecord> trail = auditOf("obama");
         assertThat(trail)
                 .extracting(AuditRecord::action)
@@ -294,17 +306,20 @@ class ErasureFaultTest {
         assertThat(trail.get(1).details())
                 .containsEntry("key.id", keyId)
                 .containsEntry("via", "api")
-                .containsEntry(
-                        "gallery",
-                        Topics.GALLERY + "-0@"
-                                + json(erased).get("galleryOffset").asLong())
-                .hasEntrySatisfying("subject-key", where -> assertThat(where).startsWith(Topics.SUBJECT_KEYS + "-0@"));
+                .containsEntry("found", "record")
+                .hasEntrySatisfying("command", where -> assertThat(where).startsWith(Topics.GALLERY_COMMANDS + "-"));
+        assertThat(json(erased).get("keyDestroyed").asText()).isEqualTo(keyId);
+        assertThat(json(erased).get("audit").asText())
+                .isEqualTo(trail.get(1).chainId() + "#" + trail.get(1).sequence());
     }
 
     // (b) crypto-shredding: a backup taken before erasure cannot be decrypted and does not bring the subject back
     @Test
     void aBackupTakenBeforeErasureStaysUndecryptableAndRestoringItDoesNotBringTheSubjectBack() throws Exception {
-        publish(enroller.enroll("biden", List.of(SharedData.face("people/biden/biden.jpg"))));
+        enrollment.enroll(
+                enroller.everyTemplate("biden", List.of(SharedData.face("people/biden/biden.jpg"))),
+                null,
+                Origin.of("user:test", "test"));
         await("matcher holds biden", () -> index.contains("biden"));
         assertThat(decide(probeEmbedding("people/biden/biden2.jpg")).subjectId())
                 .isEqualTo("biden");

@@ -22,6 +22,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.events.BoundingBox;
 import org.facestream.events.DeadLetters;
+import org.facestream.events.ErasureRecord;
 import org.facestream.events.EventSerdes;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.FaceQuality;
@@ -186,6 +187,54 @@ class GalleryEncryptionTopologyTest {
         gallery.pipeInput("alice", backup); // the old copy supersedes the new record on the topic: refused, and erases
         assertThat(metrics.gallerySkipped(DeadLetters.Reason.KEY_DESTROYED)).isEqualTo(2);
         assertThat(index.contains("alice")).isFalse();
+    }
+
+    @Test
+    void aReplayedKeyAndRecordOfAnErasedSubjectAreRefusedWhicheverArrivesFirstAndTheErasureIsNeverForgotten() {
+        enroll("alice", alice);
+        byte[] key = keys.keyBytes("alice");
+        byte[] record = keys.sealedBytes(record("alice", alice));
+        String keyId = keys.key("alice").keyId();
+        TestInputTopic<String, byte[]> erasures =
+                driver.createInputTopic(Topics.ERASURES, new StringSerializer(), new ByteArraySerializer());
+        // the erasure record arrives before the tombstones (another partition), which a reader may see later
+        erasures.pipeInput(
+                "alice",
+                EventSerdes.erasures().serialize(Topics.ERASURES, new ErasureRecord("alice", keyId, T, "req-1")));
+        assertThat(index.contains("alice"))
+                .as("dropped by the erasure record alone")
+                .isFalse();
+        assertThat(store().get("alice")).isNull();
+        KeyValueStore<String, ErasureRecord> destroyed = driver.getKeyValueStore(GalleryStoreNames.DESTROYED_KEYS);
+        assertThat(destroyed.get(keyId).subjectId()).isEqualTo("alice");
+
+        subjectKeys.pipeInput("alice", key); // replayed: key first, then record
+        gallery.pipeInput("alice", record);
+        assertThat(metrics.gallerySkipped(DeadLetters.Reason.KEY_DESTROYED)).isEqualTo(2);
+        assertThat(index.contains("alice")).isFalse();
+        assertThat(decide(Embeddings.atCosine(alice, 0.8, random))).isEqualTo("unknown");
+
+        // a tombstone on the erasure topic (a forger) forgets nothing
+        erasures.pipeInput("alice", (byte[]) null);
+        gallery.pipeInput("alice", record);
+        assertThat(metrics.gallerySkipped(DeadLetters.Reason.KEY_DESTROYED)).isEqualTo(3);
+        assertThat(destroyed.get(keyId)).isNotNull();
+    }
+
+    @Test
+    void anErasureOfAnotherKeyLeavesTheSubjectsNewEnrollmentAlone() {
+        enroll("alice", alice);
+        String old = keys.key("alice").keyId();
+        subjectKeys.pipeInput("alice", (byte[]) null);
+        gallery.pipeInput("alice", (byte[]) null);
+        keys.forget("alice");
+        enroll("alice", alice); // re-enrolled under a new key, read before the erasure record of the old one
+        driver.createInputTopic(Topics.ERASURES, new StringSerializer(), new ByteArraySerializer())
+                .pipeInput(
+                        "alice",
+                        EventSerdes.erasures().serialize(Topics.ERASURES, new ErasureRecord("alice", old, T, "req-1")));
+        assertThat(index.contains("alice")).isTrue();
+        assertThat(decide(Embeddings.atCosine(alice, 0.8, random))).isEqualTo("alice");
     }
 
     @Test

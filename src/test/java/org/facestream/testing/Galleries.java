@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.facestream.audit.AuditLog;
 import org.facestream.crypto.MasterKeys;
-import org.facestream.enroll.GalleryPublisher;
 import org.facestream.events.AuditEntry;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.GalleryRecord;

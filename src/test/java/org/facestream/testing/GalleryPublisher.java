@@ -1,4 +1,4 @@
-package org.facestream.enroll;
+package org.facestream.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -17,6 +17,7 @@ import org.facestream.crypto.DecryptionException;
 import org.facestream.crypto.GalleryCipher;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.crypto.SubjectKey;
+import org.facestream.enroll.SubjectKeyLookup;
 import org.facestream.events.AuditEntry;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.EventSerdes;
@@ -25,29 +26,17 @@ import org.facestream.events.SubjectKeyRecord;
 import org.facestream.events.Topics;
 
 /**
- * Writes the gallery, encrypted and audited: the one writer of {@code facestream.gallery.v1} and
- * {@code facestream.subject-keys.v1}, the {@link GalleryWriter} of the {@link EnrollmentService} that the
- * enroll and erase commands, the in-process pipelines (demo, bench) and the API use. It writes through the caller's {@link AuditLog}: every change is one Kafka transaction
- * of that chain's producer (idempotent, {@code acks=all}) holding the change's records and its audit record,
- * so no gallery or key change exists without its audit record, and none is half written.
+ * Writes gallery and key records directly, as the gallery processor writes them (a record sealed under its subject's
+ * data key, a new subject's key first, each with its audit record in one transaction of the caller's {@link
+ * AuditLog}), but without the processor: for tests of the readers (matcher, API view) that need a gallery, and for
+ * writing what a replay or a raw topic writer would. Production changes the gallery only through the gallery
+ * processor ({@code org.facestream.enroll.GalleryCommandTopology}).
  *
- * <p>Enrollment reuses the subject's data key when it has one, or makes one; a new key is sent (and
- * acknowledged) before the record sealed under it, then the {@code subject-enrolled} record. Erasure sends
- * the key tombstone (the write that makes every copy of the subject's records unreadable), then the gallery
- * tombstone, then {@code subject-erased}. Readers see a transaction once it commits, read_committed, each
- * partition as its commit marker lands: the matchers and the API's view hold a sealed record whose key they
- * have not read yet until it comes, so the order in which the two topics become visible does not matter. An
- * aborted transaction leaves nothing: the subject stays as it was (an erasure that failed destroyed nothing
- * and is reported as failed).
- *
- * <p>The audit records name the data key ({@code details.key.id}) and where each record went:
- * {@code details.gallery} and, when a key record was written, {@code details.subject-key}
- * ({@code topic-partition@offset}).
- *
- * <p>Thread-safe: writes are serialized, so two enrollments of a new subject cannot make two keys. The audit
- * log belongs to the caller.
+ * <p>Enrollment reuses the subject's data key when the lookup has one, or makes one; erasure sends the key
+ * tombstone, then the gallery tombstone. The audit records name the data key ({@code details.key.id}) and where
+ * each record went ({@code details.gallery}, {@code details.subject-key}). Thread-safe: writes are serialized.
  */
-public final class GalleryPublisher implements GalleryWriter {
+public final class GalleryPublisher {
     private final AuditLog audit;
     private final MasterKeys masterKeys;
     private final SubjectKeyLookup lookup;
@@ -160,30 +149,6 @@ public final class GalleryPublisher implements GalleryWriter {
                     return withWhere(entry, keyId, md);
                 });
         return new Erasure(subjectId, written.get(0), written.get(1), audited);
-    }
-
-    /**
-     * {@link #publish} a record, or {@link #erase} the subject when it is null: the {@link GalleryWriter} the
-     * enrollment service writes through.
-     */
-    @Override
-    public Written write(String subjectId, GalleryRecord record, AuditEntry entry) {
-        if (record == null) {
-            Erasure e = erase(subjectId, entry);
-            return written(e.galleryTombstone(), e.keyTombstone(), e.audit());
-        }
-        if (!record.subjectId().equals(subjectId)) {
-            throw new IllegalArgumentException(
-                    "expected a record of subject " + subjectId + ", found one of " + record.subjectId());
-        }
-        Publication p = publish(record, entry);
-        return written(p.galleryRecord(), p.keyRecord(), p.audit());
-    }
-
-    private static Written written(RecordMetadata gallery, RecordMetadata key, AuditRecord audit) {
-        return key == null
-                ? new Written(gallery.partition(), gallery.offset(), -1, -1, audit)
-                : new Written(gallery.partition(), gallery.offset(), key.partition(), key.offset(), audit);
     }
 
     private static void requireEntry(AuditEntry entry, String action, String subjectId) {
