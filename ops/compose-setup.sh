@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes, once, what docker-compose.yml mounts and reads: ./videos and ./models (bind mounts; Docker would make
-# missing ones itself, owned by root), and in ./secrets (owner-only) the master key, an admin API key file and
+# missing ones itself, owned by root), and in ./secrets (owner-only) the master and audit keys, an admin API key file and
 # Grafana's admin password. Existing files are kept. Usage: ops/compose-setup.sh (then: docker-compose up)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,9 @@ if [ ! -e secrets/master.key ]; then
   ./facestream keys create --out secrets/master.key # makes secrets/ owner-only
 fi
 chmod 700 secrets
+if [ ! -e secrets/audit.key ]; then
+  ./facestream keys create --audit --out secrets/audit.key
+fi
 if [ ! -e secrets/api.keys ]; then
   echo "compose-setup: the admin API key (shown once; the file keeps only its hash):"
   ./facestream api-key create --role admin --id admin-1 --file secrets/api.keys

@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -20,8 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ClusterProbe} through the Admin API, answers cached for a few seconds so a dashboard polling every
- * second costs the cluster little. A camera's frames all go to one partition (the key is the camera id and
+ * {@link ClusterProbe} through the Admin API. A thread of its own asks the cluster every few seconds and requests
+ * read the last answer, so neither a dashboard polling every second nor a flood of health probes costs the
+ * cluster more, and no request waits on a slow or unreachable broker (a {@code /health} probe must answer within
+ * a second whatever Kafka does). A camera's frames all go to one partition (the key is the camera id and
  * producers use Kafka's default murmur2 partitioner), so its lag is that partition's lag. Thread-safe.
  */
 public final class AdminClusterProbe implements ClusterProbe, AutoCloseable {
@@ -29,9 +34,10 @@ public final class AdminClusterProbe implements ClusterProbe, AutoCloseable {
     private static final long CACHE_NANOS = TimeUnit.SECONDS.toNanos(3);
     private final Admin admin;
     private final String workerGroup;
-    private long checkedAt = Long.MIN_VALUE;
-    private boolean reachable;
-    private Map<Integer, Long> lagByPartition = Map.of();
+    private final ScheduledExecutorService refresher;
+    private final CountDownLatch firstAnswer = new CountDownLatch(1);
+    private volatile boolean reachable;
+    private volatile Map<Integer, Long> lagByPartition = Map.of();
 
     public AdminClusterProbe(Map<String, Object> kafkaSettings, String workerGroup) {
         Map<String, Object> m = new HashMap<>(kafkaSettings);
@@ -40,17 +46,40 @@ public final class AdminClusterProbe implements ClusterProbe, AutoCloseable {
         m.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
         this.admin = Admin.create(m);
         this.workerGroup = workerGroup;
+        this.refresher = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("api-cluster-probe").factory());
+        refresher.scheduleWithFixedDelay(this::refreshSafely, 0, CACHE_NANOS, TimeUnit.NANOSECONDS);
+    }
+
+    /** Waits for the first answer (only right after start, at most 3 s). */
+    private void awaitFirstAnswer() {
+        try {
+            firstAnswer.await(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void refreshSafely() {
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            LOG.warn("probing the cluster failed; trying again", e);
+        } finally {
+            firstAnswer.countDown();
+        }
     }
 
     @Override
-    public synchronized boolean brokerReachable() {
-        refresh();
+    public boolean brokerReachable() {
+        awaitFirstAnswer();
         return reachable;
     }
 
     @Override
-    public synchronized OptionalLong workerLag(String cameraId) {
-        refresh();
+    public OptionalLong workerLag(String cameraId) {
+        awaitFirstAnswer();
+        Map<Integer, Long> lagByPartition = this.lagByPartition;
         if (lagByPartition.isEmpty()) {
             return OptionalLong.empty();
         }
@@ -61,11 +90,6 @@ public final class AdminClusterProbe implements ClusterProbe, AutoCloseable {
     }
 
     private void refresh() {
-        long now = System.nanoTime();
-        if (checkedAt != Long.MIN_VALUE && now - checkedAt < CACHE_NANOS) {
-            return;
-        }
-        checkedAt = now;
         try {
             admin.describeCluster().clusterId().get(2, TimeUnit.SECONDS);
             reachable = true;
@@ -108,6 +132,7 @@ public final class AdminClusterProbe implements ClusterProbe, AutoCloseable {
 
     @Override
     public void close() {
+        refresher.shutdownNow();
         admin.close(Duration.ofSeconds(5));
     }
 }

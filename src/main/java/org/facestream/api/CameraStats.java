@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,12 +17,31 @@ import java.util.TreeMap;
  * numbers (they count every sampled frame): sequences advanced per second of capture time, within the
  * newest ingest run (sequences restart at 0 when a camera's ingest restarts). The newest frame is the one
  * captured last, whatever its run and sequence. The window is the last minute of capture time (camera clocks
- * are assumed roughly right). Thread-safe.
+ * are assumed roughly right).
+ *
+ * <p>Bounded, since any producer of the topics can name cameras: a camera nothing arrived from for
+ * {@link #STALE_AFTER} is forgotten, at most {@link #MAX_CAMERAS} are kept (a new one evicts the one heard
+ * from least recently), each keeps at most {@link #MAX_SAMPLES} samples of each kind in its window, and a
+ * record stamped more than {@link #MAX_CLOCK_AHEAD} in the future is ignored
+ * (its capture time would otherwise keep it in the window for ever). Thread-safe.
  */
 public final class CameraStats {
     static final Duration WINDOW = Duration.ofMinutes(1);
+    /** A camera nothing arrived from for this long is forgotten. */
+    static final Duration STALE_AFTER = Duration.ofMinutes(10);
+    /** Most cameras kept. */
+    static final int MAX_CAMERAS = 1000;
+    /** Most samples of each kind kept per camera within the window (the rates of a flood are still floods). */
+    static final int MAX_SAMPLES = 10_000;
+    /** How far ahead of this clock a capture time may be before the record is ignored. */
+    static final Duration MAX_CLOCK_AHEAD = Duration.ofMinutes(1);
+
     private final Clock clock;
+    private final int maxCameras;
+    private final Duration staleAfter;
     private final Map<String, Camera> cameras = new TreeMap<>();
+    private long ignoredFuture;
+    private long touches;
 
     /**
      * One camera's figures.
@@ -57,10 +77,25 @@ public final class CameraStats {
         String lastRun;
         long lastSequence = -1;
         long facesTotal;
+        Instant lastArrival;
+        long lastTouch;
+    }
+
+    /**
+     * @param maxCameras most cameras kept
+     * @param staleAfter a camera nothing arrived from for this long is forgotten
+     */
+    public CameraStats(Clock clock, int maxCameras, Duration staleAfter) {
+        if (maxCameras < 1) {
+            throw new IllegalArgumentException("expected maxCameras >= 1, found " + maxCameras);
+        }
+        this.clock = clock;
+        this.maxCameras = maxCameras;
+        this.staleAfter = staleAfter;
     }
 
     public CameraStats(Clock clock) {
-        this.clock = clock;
+        this(clock, MAX_CAMERAS, STALE_AFTER);
     }
 
     public CameraStats() {
@@ -69,9 +104,15 @@ public final class CameraStats {
 
     /** One face observation of {@code cameraId}'s frame {@code sequence} of ingest run {@code run} (or null). */
     public synchronized void observation(String cameraId, String run, long sequence, Instant capturedAt) {
-        Camera c = cameras.computeIfAbsent(cameraId, k -> new Camera());
         Instant now = clock.instant();
+        Camera c = camera(cameraId, capturedAt, now);
+        if (c == null) {
+            return;
+        }
         c.faces.addLast(new Sample(now, run, sequence, capturedAt));
+        if (c.faces.size() > MAX_SAMPLES) {
+            c.faces.removeFirst();
+        }
         c.facesTotal++;
         frameSeen(c, run, sequence, capturedAt);
         evict(c, now);
@@ -79,11 +120,50 @@ public final class CameraStats {
 
     /** One identity event of {@code cameraId}'s frame {@code sequence} of ingest run {@code run} (or null). */
     public synchronized void decision(String cameraId, String run, long sequence, Instant capturedAt, boolean match) {
-        Camera c = cameras.computeIfAbsent(cameraId, k -> new Camera());
         Instant now = clock.instant();
-        (match ? c.matches : c.unknowns).addLast(now);
+        Camera c = camera(cameraId, capturedAt, now);
+        if (c == null) {
+            return;
+        }
+        ArrayDeque<Instant> decisions = match ? c.matches : c.unknowns;
+        decisions.addLast(now);
+        if (decisions.size() > MAX_SAMPLES) {
+            decisions.removeFirst();
+        }
         frameSeen(c, run, sequence, capturedAt);
         evict(c, now);
+    }
+
+    /** The camera a record arriving now belongs to, made room for when new; null when the record is ignored. */
+    private Camera camera(String cameraId, Instant capturedAt, Instant now) {
+        if (capturedAt.isAfter(now.plus(MAX_CLOCK_AHEAD))) {
+            ignoredFuture++;
+            return null;
+        }
+        Camera c = cameras.get(cameraId);
+        if (c == null) {
+            forgetStale(now);
+            if (cameras.size() >= maxCameras) {
+                cameras.entrySet().stream()
+                        .min(Map.Entry.comparingByValue(Comparator.comparingLong((Camera k) -> k.lastTouch)))
+                        .ifPresent(e -> cameras.remove(e.getKey()));
+            }
+            c = new Camera();
+            cameras.put(cameraId, c);
+        }
+        c.lastArrival = now;
+        c.lastTouch = ++touches;
+        return c;
+    }
+
+    private void forgetStale(Instant now) {
+        Instant cutoff = now.minus(staleAfter);
+        cameras.values().removeIf(c -> c.lastArrival.isBefore(cutoff));
+    }
+
+    /** Records ignored for a capture time more than {@link #MAX_CLOCK_AHEAD} ahead of this clock. */
+    public synchronized long ignoredFromTheFuture() {
+        return ignoredFuture;
     }
 
     private static void frameSeen(Camera c, String run, long sequence, Instant capturedAt) {
@@ -107,9 +187,10 @@ public final class CameraStats {
         }
     }
 
-    /** Every camera seen, by id. */
+    /** Every camera heard from within {@link #STALE_AFTER}, by id. */
     public synchronized List<Snapshot> snapshot() {
         Instant now = clock.instant();
+        forgetStale(now);
         List<Snapshot> out = new ArrayList<>();
         cameras.forEach((id, c) -> {
             evict(c, now);

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -74,7 +72,7 @@ final class EventsHandler {
     }
 
     void thumbnail(HttpExchange ex, Matcher m, Principal who) throws IOException {
-        String id = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+        String id = Exchanges.decode(m.group(1));
         byte[] jpeg = live.shownThumbnail(id)
                 .orElseThrow(() -> new ApiException(
                         404,

@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.facestream.config.ApiSettings;
 import org.facestream.enroll.Enroller;
 import org.facestream.enroll.EnrollmentService;
@@ -38,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SubjectsHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SubjectsHandler.class);
-    private static final Pattern SUBJECT_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
 
     private final ApiSettings settings;
     private final GalleryView gallery;
@@ -46,14 +42,17 @@ final class SubjectsHandler {
     private final EnrollmentService service;
     private final MatcherProbe matcher;
     private final ReentrantLock analyzerLock = new ReentrantLock();
+    private final UploadGate uploads;
 
     SubjectsHandler(
             ApiSettings settings,
             GalleryView gallery,
             EnrollmentService service,
             Enrollment photos,
-            MatcherProbe matcher) {
+            MatcherProbe matcher,
+            UploadGate uploads) {
         this.settings = settings;
+        this.uploads = uploads;
         this.gallery = gallery;
         this.photos = photos;
         this.matcher = matcher;
@@ -132,7 +131,15 @@ final class SubjectsHandler {
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, e.getMessage());
         }
-        MultipartForm form = MultipartForm.parse(ex.getRequestHeaders().getFirst("Content-Type"), readBody(ex));
+        long deadline = uploads.deadlineFromNow();
+        try (UploadGate.Slot slot = uploads.enter(ex)) {
+            if (slot != null) {
+                addFaces(ex, id, uploads.read(ex, deadline), who);
+            }
+        }
+    }
+
+    private void addFaces(HttpExchange ex, String id, MultipartForm form, Principal who) throws Exception {
         List<MultipartForm.Part> images = form.parts("image");
         if (images.isEmpty()) {
             throw new ApiException(
@@ -141,6 +148,7 @@ final class SubjectsHandler {
                             + form.parts().stream()
                                     .map(MultipartForm.Part::name)
                                     .distinct()
+                                    .map(Exchanges::truncate)
                                     .toList());
         }
         Map<String, byte[]> bySource = new LinkedHashMap<>();
@@ -152,8 +160,10 @@ final class SubjectsHandler {
                         "image '" + Exchanges.truncate(p.sourceName()) + "': expected a JPEG or PNG image, found "
                                 + (data.length == 0
                                         ? "an empty file"
-                                        : (p.contentType() == null ? "no content type" : p.contentType()) + ", "
-                                                + data.length + " bytes"));
+                                        : (p.contentType() == null
+                                                        ? "no content type"
+                                                        : Exchanges.truncate(p.contentType()))
+                                                + ", " + data.length + " bytes"));
             }
             bySource.put(Enroller.uniqueSource(bySource.keySet(), p.sourceName()), data);
         }
@@ -209,12 +219,13 @@ final class SubjectsHandler {
         return new ApiException(e.kind() == GalleryCommandException.Kind.REFUSED ? 422 : 503, e.getMessage());
     }
 
+    /** The path's subject id, checked by the gallery record's own rule (so no id passes here that a record refuses). */
     private static String subjectId(Matcher m) {
-        String id = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
-        if (!SUBJECT_ID.matcher(id).matches()) {
+        String id = Exchanges.decode(m.group(1));
+        if (!GalleryRecord.isSubjectId(id)) {
             throw new ApiException(
                     400,
-                    "expected a subject id of 1-128 characters [A-Za-z0-9._:@-], found '" + Exchanges.truncate(id)
+                    "expected a subject id of " + GalleryRecord.SUBJECT_ID_RULE + ", found '" + Exchanges.truncate(id)
                             + "'");
         }
         return id;
@@ -244,33 +255,5 @@ final class SubjectsHandler {
         ArrayNode sources = n.putArray("sources");
         r.templates().forEach(t -> sources.add(t.source()));
         return n;
-    }
-
-    private byte[] readBody(HttpExchange ex) throws IOException {
-        long limit = settings.maxUploadBytes();
-        String declared = ex.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > limit) {
-                    throw tooLarge(declared.trim());
-                }
-            } catch (NumberFormatException e) {
-                throw new ApiException(
-                        400, "expected a numeric Content-Length, found '" + Exchanges.truncate(declared) + "'");
-            }
-        }
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (body.length > limit) {
-                throw tooLarge("more");
-            }
-            return body;
-        }
-    }
-
-    private ApiException tooLarge(String found) {
-        return new ApiException(
-                413,
-                "expected an upload of at most " + settings.maxUploadBytes() + " bytes, found " + found + " bytes");
     }
 }

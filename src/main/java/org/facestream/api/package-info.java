@@ -17,6 +17,13 @@
  * responses. No stores: everything it keeps is bounded and in memory. Dashboard assets are plain files under
  * {@code src/main/resources/web}.
  *
+ * <p>The server is an embedded Jetty (core, no servlets) whose requests handlers see as JDK
+ * {@code HttpExchange}s ({@code JettyExchange}); what one client can hold of it is bounded
+ * ({@link org.facestream.config.ApiSettings.Limits}): request heads within a header timeout, a connection cap at
+ * which the longest-idle connection is evicted ({@code ConnectionGuard}), an idle timeout, uploads admitted a few at
+ * a time and read into bounded memory ({@code UploadGate}, {@link org.facestream.api.MultipartForm}), error bodies
+ * bounded and escaped, a camera table of bounded size ({@link org.facestream.api.CameraStats}).
+ *
  * <p>{@link org.facestream.api.ApiServer} is the router: it matches a route, has
  * {@code Authentication} check its role, and calls the handler of its resource
  * ({@code SubjectsHandler}, {@code EventsHandler},

@@ -32,6 +32,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.facestream.events.AuditChain;
 import org.facestream.events.AuditEntry;
+import org.facestream.events.AuditHead;
+import org.facestream.events.AuditKeyring;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.EventSerdes;
 import org.facestream.events.JsonSerde;
@@ -47,8 +49,10 @@ import org.slf4j.LoggerFactory;
  * closes it with {@code chain-closed}. A new chain per instance means no two processes ever append to one
  * chain, so chains cannot fork, and a restart needs no read-back of the topic.
  *
- * <p>Every append is one Kafka transaction on a producer whose transactional id is the chain id (idempotent,
- * {@code acks=all}). {@link #appendWith} puts other records in the same transaction, e.g. a subject's data key
+ * <p>Every record is sealed under the audit key ({@link AuditKeyring}: HMAC-SHA256, so no writer without the key
+ * can forge or extend a chain) and its chain's new head is checkpointed on {@link Topics#AUDIT_HEADS}
+ * ({@link AuditHead}) in the same transaction, so a chain later cut at its tail shows. Every append is one Kafka
+ * transaction on a producer whose transactional id is the chain id (idempotent, {@code acks=all}). {@link #appendWith} puts other records in the same transaction, e.g. a subject's data key
  * and its sealed gallery record, or an erasure's two tombstones, so the change and its audit record are written
  * together or not at all. The chain head only
  * moves once the transaction committed: an aborted record is invisible to read_committed readers, so the
@@ -66,8 +70,10 @@ public final class AuditLog implements AutoCloseable {
 
     private final Map<String, Object> kafkaSettings;
     private final String writer;
+    private final AuditKeyring keys;
     private final MetricsRegistry metrics;
     private final JsonSerde<AuditRecord> serde = EventSerdes.audit();
+    private final JsonSerde<AuditHead> heads = EventSerdes.auditHeads();
     private KafkaProducer<byte[], byte[]> producer;
     private AuditChain chain;
     private AuditChain abandoned;
@@ -83,9 +89,10 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    private AuditLog(Map<String, Object> kafkaSettings, String writer, MetricsRegistry metrics) {
+    private AuditLog(Map<String, Object> kafkaSettings, String writer, AuditKeyring keys, MetricsRegistry metrics) {
         this.kafkaSettings = Map.copyOf(kafkaSettings);
         this.writer = writer;
+        this.keys = Objects.requireNonNull(keys, "keys");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         // at zero from the start: the alert on increase() of the failures must see the first one
         writeFailures();
@@ -105,17 +112,18 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Opens a new chain for {@code writer} (a role: {@code api}, {@code enroll}, {@code worker}, ...) and writes
-     * its genesis record.
+     * Opens a new chain for {@code writer} (a role: {@code api}, {@code enroll}, {@code worker}, ...), sealed under
+     * {@code keys}, and writes its genesis record.
      *
-     * @throws IllegalStateException when the audit topic does not exist (it must be created with its
-     *     append-only settings, never auto-created)
+     * @throws IllegalStateException when the audit topics do not exist (they must be created with their settings,
+     *     append-only and compacted, never auto-created)
      * @throws AuditWriteException when the genesis record cannot be written
      */
-    public static AuditLog open(Map<String, Object> kafkaSettings, String writer, MetricsRegistry metrics) {
+    public static AuditLog open(
+            Map<String, Object> kafkaSettings, String writer, AuditKeyring keys, MetricsRegistry metrics) {
         Objects.requireNonNull(writer, "writer");
         requireTopic(kafkaSettings);
-        AuditLog log = new AuditLog(kafkaSettings, writer, metrics);
+        AuditLog log = new AuditLog(kafkaSettings, writer, keys, metrics);
         synchronized (log) {
             log.startChain();
         }
@@ -128,11 +136,14 @@ public final class AuditLog implements AutoCloseable {
         a.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         a.keySet().retainAll(AdminClientConfig.configNames());
         try (Admin admin = Admin.create(a)) {
-            admin.describeTopics(List.of(Topics.AUDIT)).allTopicNames().get(20, TimeUnit.SECONDS);
+            admin.describeTopics(List.of(Topics.AUDIT, Topics.AUDIT_HEADS))
+                    .allTopicNames()
+                    .get(20, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new IllegalStateException("expected topic " + Topics.AUDIT
-                        + " (the append-only audit log), found none on " + kafkaSettings.get("bootstrap.servers")
+                throw new IllegalStateException("expected topics " + Topics.AUDIT + " and " + Topics.AUDIT_HEADS
+                        + " (the append-only audit log and its chains' checkpoints), found them missing on "
+                        + kafkaSettings.get("bootstrap.servers")
                         + "; create the catalogue's topics (ops/create-topics.sh)");
             }
             throw new IllegalStateException(
@@ -190,11 +201,11 @@ public final class AuditLog implements AutoCloseable {
             for (ProducerRecord<byte[], byte[]> companion : companions) {
                 md.add(producer.send(companion).get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS));
             }
-            record = chain.seal(entryFor.apply(List.copyOf(md)));
+            record = chain.seal(entryFor.apply(List.copyOf(md)), keys);
+            byte[] key = chain.chainId().getBytes(StandardCharsets.UTF_8);
+            producer.send(new ProducerRecord<>(Topics.AUDIT, key, serde.serialize(Topics.AUDIT, record)));
             producer.send(new ProducerRecord<>(
-                    Topics.AUDIT,
-                    chain.chainId().getBytes(StandardCharsets.UTF_8),
-                    serde.serialize(Topics.AUDIT, record)));
+                    Topics.AUDIT_HEADS, key, heads.serialize(Topics.AUDIT_HEADS, AuditHead.of(record, keys))));
             committing = true;
             producer.commitTransaction();
             chain = chain.after(record);

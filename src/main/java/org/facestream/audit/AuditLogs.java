@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.events.AuditEntry;
+import org.facestream.events.AuditKeyring;
 import org.facestream.events.AuditRecord;
 import org.facestream.metrics.MetricsRegistry;
 
@@ -13,11 +14,11 @@ public final class AuditLogs {
     private AuditLogs() {}
 
     /**
-     * A new chain for {@code role} whose first record after the genesis is {@code config-resolved}: the digest of
-     * the redacted configuration and every value ({@code config.<key>}).
+     * A new chain for {@code role}, sealed under {@code keys}, whose first record after the genesis is
+     * {@code config-resolved}: the digest of the redacted configuration and every value ({@code config.<key>}).
      */
-    public static AuditLog open(FaceStreamConfig cfg, String role, MetricsRegistry metrics) {
-        AuditLog log = AuditLog.open(cfg.kafkaClientSettings(), role, metrics);
+    public static AuditLog open(FaceStreamConfig cfg, String role, AuditKeyring keys, MetricsRegistry metrics) {
+        AuditLog log = AuditLog.open(cfg.kafkaClientSettings(), role, keys, metrics);
         try {
             Map<String, String> d = new TreeMap<>();
             d.put("role", role);

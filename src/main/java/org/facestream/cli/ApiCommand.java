@@ -9,6 +9,7 @@ import org.facestream.api.ApiKeys;
 import org.facestream.api.ApiRuntime;
 import org.facestream.audit.AuditLogs;
 import org.facestream.config.ApiSettings;
+import org.facestream.config.AuditKeySetup;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.MasterKeySetup;
 import org.facestream.enroll.Enroller;
@@ -76,13 +77,14 @@ final class ApiCommand implements Callable<Integer> {
         // a bad key file fails here, in a second, naming its line
         ApiKeys.read(Path.of(cfg.string(FaceStreamConfig.API_KEYS_FILE)));
         var masterKeys = MasterKeySetup.require(cfg, "api");
+        var auditKeys = AuditKeySetup.require(cfg, "api");
         KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
         ApiSettings settings = ApiSettings.defaults(cfg.integer(FaceStreamConfig.API_PORT))
                 .withHost(host)
                 .withMaxUploadBytes((long) maxUploadMb << 20);
         MetricsRegistry metrics = new MetricsRegistry();
         try (ShutdownSignal signal = new ShutdownSignal();
-                var audit = AuditLogs.open(cfg, "api", metrics);
+                var audit = AuditLogs.open(cfg, "api", auditKeys, metrics);
                 FaceAnalyzer analyzer = FaceAnalyzer.forPortraits(cfg, metrics);
                 ApiRuntime api = ApiRuntime.start(
                         cfg,

@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.common.errors.SerializationException;
 import org.facestream.audit.AuditTopic;
 import org.facestream.audit.ChainVerifier;
+import org.facestream.config.AuditKeySetup;
 import org.facestream.config.FaceStreamConfig;
+import org.facestream.crypto.AuditKeys;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.EventSerdes;
 import org.facestream.events.Json;
@@ -37,13 +39,14 @@ final class AuditCommand implements Runnable {
     }
 
     /**
-     * {@code facestream audit verify}: reads the whole topic and verifies every chain; prints a summary and exits
-     * 0, or prints each problem (the first ones, topic-partition@offset, expected, found) and exits 1.
+     * {@code facestream audit verify}: reads the checkpoints and the whole topic and verifies every chain under the
+     * audit key; prints a summary and exits 0, or prints each problem (the first ones, topic-partition@offset,
+     * expected, found) and exits 1.
      */
     @Command(
             name = "verify",
-            description =
-                    "Verify every hash chain of the audit topic: exit 0 when all hold, 1 naming the first broken record.")
+            description = "Verify every chain of the audit topic (hashes, links, the audit key's macs, the checkpointed"
+                    + " heads): exit 0 when all hold, 1 naming the first bad record.")
     static final class Verify implements Callable<Integer> {
         @Mixin
         CommonOptions common;
@@ -55,17 +58,19 @@ final class AuditCommand implements Runnable {
                 description = "Topic to verify (default ${DEFAULT-VALUE}; e.g. a mirrored copy).")
         String topic;
 
+        @Option(
+                names = "--heads-topic",
+                defaultValue = Topics.AUDIT_HEADS,
+                paramLabel = "TOPIC",
+                description = "Topic of the chains' checkpointed heads (default ${DEFAULT-VALUE}).")
+        String headsTopic;
+
         @Override
         public Integer call() {
             FaceStreamConfig cfg = common.resolve();
+            AuditKeys keys = AuditKeySetup.require(cfg, "audit verify");
             KafkaReachability.require(cfg.string(FaceStreamConfig.BOOTSTRAP), Duration.ofSeconds(5));
-            ChainVerifier verifier = new ChainVerifier();
-            AuditTopic.readAll(
-                    cfg.kafkaClientSettings(),
-                    topic,
-                    r -> verifier.accept(
-                            new ChainVerifier.Position(r.topic(), r.partition(), r.offset()), r.key(), r.value()));
-            ChainVerifier.Result result = verifier.result();
+            ChainVerifier.Result result = AuditTopic.verify(cfg.kafkaClientSettings(), topic, headsTopic, keys);
             var out = System.out;
             if (!result.verified()) {
                 out.println("audit verify: BROKEN: " + result.problems().get(0));
@@ -82,10 +87,12 @@ final class AuditCommand implements Runnable {
                 out.println("  chain " + c.chainId() + " (writer " + c.writer() + "): " + c.records()
                         + " records, sequence "
                         + c.firstSequence() + ".." + c.headSequence() + ", " + c.firstAt() + " .. " + c.lastAt() + ", "
-                        + (c.closed() ? "closed" : "open") + ", head " + c.headHash());
+                        + (c.closed() ? "closed" : "open") + ", checkpointed at " + c.checkpointSequence() + ", head "
+                        + c.headHash());
             }
             out.println("audit verify: OK: " + result.records() + " records of " + topic + " in "
-                    + result.chains().size() + " chains, every hash and link holds");
+                    + result.chains().size() + " chains, every hash, link and mac holds under audit key "
+                    + keys.currentKeyId() + ", every checkpointed head is there");
             out.flush();
             return 0;
         }

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.facestream.audit.AuditLog;
 import org.facestream.audit.AuditLogs;
+import org.facestream.config.AuditKeySetup;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.MasterKeySetup;
 import org.facestream.crypto.MasterKeys;
@@ -86,6 +87,7 @@ final class EnrollCommand implements Callable<Integer> {
         }
         FaceStreamConfig cfg = common.resolve();
         MasterKeys keys = MasterKeySetup.require(cfg, "enroll command");
+        var auditKeys = AuditKeySetup.require(cfg, "enroll command");
         MetricsRegistry metrics = new MetricsRegistry();
         // one template per photo; the service clusters them with each subject's current templates
         Map<String, GalleryRecord> photos;
@@ -99,7 +101,7 @@ final class EnrollCommand implements Callable<Integer> {
         List<GalleryOutcome> enrolled = new ArrayList<>();
         // this process's own chain records its configuration; the enrollments' audit records are the gallery
         // processor's
-        try (AuditLog audit = AuditLogs.open(cfg, "enroll", metrics);
+        try (AuditLog audit = AuditLogs.open(cfg, "enroll", auditKeys, metrics);
                 KafkaGalleryCommands commands = KafkaGalleryCommands.start(
                         cfg.kafkaClientSettings(), "facestream-enroll", Duration.ofSeconds(30))) {
             EnrollmentService service = new EnrollmentService(commands, keys, Enroller.MAX_SUB_CENTERS, WAIT);

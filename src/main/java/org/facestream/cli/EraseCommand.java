@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.facestream.audit.AuditLog;
 import org.facestream.audit.AuditLogs;
+import org.facestream.config.AuditKeySetup;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.enroll.Enroller;
 import org.facestream.enroll.EnrollmentService;
@@ -63,7 +64,8 @@ final class EraseCommand implements Callable<Integer> {
                     + String.join(", ", unknown) + " (" + gallery.size() + " enrolled); nothing was erased");
         }
         // this process's own chain records its configuration; the erasures' audit records are the gallery processor's
-        try (AuditLog audit = AuditLogs.open(cfg, "erase", new MetricsRegistry());
+        try (AuditLog audit = AuditLogs.open(
+                        cfg, "erase", AuditKeySetup.require(cfg, "erase command"), new MetricsRegistry());
                 KafkaGalleryCommands commands = KafkaGalleryCommands.start(
                         cfg.kafkaClientSettings(), "facestream-erase", Duration.ofSeconds(30))) {
             EnrollmentService service = new EnrollmentService(commands, null, Enroller.MAX_SUB_CENTERS, WAIT);

@@ -3,6 +3,7 @@ package org.facestream.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.facestream.audit.AuditLogs;
+import org.facestream.config.AuditKeySetup;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.InstanceIds;
 import org.facestream.config.MasterKeySetup;
@@ -30,12 +31,13 @@ final class GalleryProcessorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         FaceStreamConfig cfg = common.resolve();
         MasterKeys keys = MasterKeySetup.require(cfg, "gallery processor");
+        var auditKeys = AuditKeySetup.require(cfg, "gallery processor");
         KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
         MetricsRegistry metrics = new MetricsRegistry();
         try (ShutdownSignal signal = new ShutdownSignal();
-                var audit = AuditLogs.open(cfg, "gallery", metrics);
-                GalleryService gallery =
-                        new GalleryService(cfg.kafkaClientSettings(), keys, InstanceIds.ofThisHost(), metrics);
+                var audit = AuditLogs.open(cfg, "gallery", auditKeys, metrics);
+                GalleryService gallery = new GalleryService(
+                        cfg.kafkaClientSettings(), keys, auditKeys, InstanceIds.ofThisHost(), metrics);
                 // served once every series exists: a scrape never sees a counter appear with its first event
                 var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics)) {
             gallery.start(Duration.ofMinutes(2));

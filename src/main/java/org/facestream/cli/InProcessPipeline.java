@@ -20,6 +20,7 @@ import org.facestream.api.ApiRuntime;
 import org.facestream.audit.AuditLog;
 import org.facestream.audit.AuditLogs;
 import org.facestream.config.ApiSettings;
+import org.facestream.config.AuditKeySetup;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.IngestSettings;
 import org.facestream.config.MasterKeySetup;
@@ -112,10 +113,12 @@ final class InProcessPipeline implements AutoCloseable {
             p.cfg = common.resolve(o);
             // one master key for enrollment, matcher and API; ephemeral unless configured, so the gallery dies with it
             MasterKeys keys = MasterKeySetup.orEphemeral(p.cfg);
+            // likewise the audit key: the demo's audit log lives and dies with its broker
+            var auditKeys = AuditKeySetup.orEphemeral(p.cfg);
             p.admin = p.keep(Admin.create(p.cfg.kafkaClientSettings()));
             TopicCatalogue.load().ensureTopics(p.admin);
-            p.audit = p.keep(AuditLogs.open(p.cfg, AUDIT_WRITER, metrics));
-            p.keep(new GalleryService(p.cfg.kafkaClientSettings(), keys, "demo", metrics))
+            p.audit = p.keep(AuditLogs.open(p.cfg, AUDIT_WRITER, auditKeys, metrics));
+            p.keep(new GalleryService(p.cfg.kafkaClientSettings(), keys, auditKeys, "demo", metrics))
                     .start(Duration.ofMinutes(2));
             KafkaGalleryCommands commands = p.keep(
                     KafkaGalleryCommands.start(p.cfg.kafkaClientSettings(), "facestream-demo", Duration.ofSeconds(30)));
@@ -125,8 +128,8 @@ final class InProcessPipeline implements AutoCloseable {
                 enrollment.enroll(photos, null, Origin.of(AuditLogs.person(null), AUDIT_WRITER));
             }
             LOG.info("enrolled {}", gallery.keySet());
-            p.matcher = p.keep(
-                    MatcherService.fromConfig(p.cfg, keys, "demo", () -> CohortLoader.fromConfig(p.cfg), metrics));
+            p.matcher = p.keep(MatcherService.fromConfig(
+                    p.cfg, keys, auditKeys, "demo", () -> CohortLoader.fromConfig(p.cfg), metrics));
             p.matcher.start(Duration.ofMinutes(2));
             awaitGallery(p.matcher, gallery.size());
             if (setup.apiPort().isPresent()) {

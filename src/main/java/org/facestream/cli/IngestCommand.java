@@ -3,6 +3,7 @@ package org.facestream.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.facestream.audit.AuditLogs;
+import org.facestream.config.AuditKeySetup;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.IngestSettings;
 import org.facestream.ingest.CameraIngest;
@@ -55,7 +56,7 @@ final class IngestCommand implements Callable<Integer> {
         try (ShutdownSignal signal = new ShutdownSignal();
                 CameraIngest ingest = CameraIngest.open(
                         source, cfg.kafkaClientSettings(), cfg.string(FaceStreamConfig.BOOTSTRAP), settings);
-                var audit = AuditLogs.open(cfg, "ingest", metrics)) {
+                var audit = AuditLogs.open(cfg, "ingest", AuditKeySetup.require(cfg, "ingest"), metrics)) {
             IngestMetrics.register(metrics, camera, ingest);
             // served once every series exists: a scrape never sees a counter appear with its first event
             var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics);

@@ -6,9 +6,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.facestream.audit.AuditLogs;
+import org.facestream.config.AuditKeySetup;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.InstanceIds;
 import org.facestream.config.MasterKeySetup;
+import org.facestream.crypto.AuditKeys;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.kafka.KafkaReachability;
 import org.facestream.match.MatcherService;
@@ -45,12 +47,13 @@ final class MatcherCommand implements Callable<Integer> {
         }
         FaceStreamConfig cfg = common.resolve(o);
         MasterKeys keys = MasterKeySetup.require(cfg, "matcher");
+        AuditKeys auditKeys = AuditKeySetup.require(cfg, "matcher");
         KafkaReachability.require(cfg.kafkaClientSettings(), Duration.ofSeconds(5));
         MetricsRegistry metrics = new MetricsRegistry();
         try (ShutdownSignal signal = new ShutdownSignal();
-                var audit = AuditLogs.open(cfg, "matcher", metrics);
+                var audit = AuditLogs.open(cfg, "matcher", auditKeys, metrics);
                 MatcherService matcher = MatcherService.fromConfig(
-                        cfg, keys, InstanceIds.ofThisHost(), () -> CohortLoader.fromConfig(cfg), metrics);
+                        cfg, keys, auditKeys, InstanceIds.ofThisHost(), () -> CohortLoader.fromConfig(cfg), metrics);
                 // served once every series exists: a scrape never sees a counter appear with its first event
                 var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics)) {
             matcher.start(Duration.ofMinutes(2));

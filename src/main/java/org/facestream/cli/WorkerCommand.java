@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.facestream.audit.AuditLogs;
+import org.facestream.config.AuditKeySetup;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.InstanceIds;
 import org.facestream.kafka.KafkaReachability;
@@ -42,7 +43,7 @@ final class WorkerCommand implements Callable<Integer> {
         String id = instanceId != null ? instanceId : InstanceIds.ofThisHost();
         MetricsRegistry metrics = new MetricsRegistry();
         try (ShutdownSignal signal = new ShutdownSignal();
-                var audit = AuditLogs.open(cfg, "worker", metrics);
+                var audit = AuditLogs.open(cfg, "worker", AuditKeySetup.require(cfg, "worker"), metrics);
                 WorkerPool pool = WorkerPool.start(cfg, id, metrics);
                 // served once every series exists: a scrape never sees a counter appear with its first event
                 var metricsServer = MetricsEndpoint.startIfConfigured(cfg, metrics)) {

@@ -62,6 +62,8 @@ public final class FaceStreamConfig {
     public static final String API_PORT = "api.port";
     public static final String MASTER_KEY_FILE = "security.master.key.file";
     public static final String PREVIOUS_MASTER_KEY_FILES = "security.master.key.previous.files";
+    public static final String AUDIT_KEY_FILE = "security.audit.key.file";
+    public static final String PREVIOUS_AUDIT_KEY_FILES = "security.audit.key.previous.files";
     public static final String KAFKA_PREFIX = "kafka.";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -263,6 +265,23 @@ public final class FaceStreamConfig {
                     Importance.MEDIUM,
                     "Earlier master key files (comma-separated) still accepted to unwrap data keys wrapped before a rotation; new keys are always "
                             + "wrapped under security.master.key.file.")
+            .define(
+                    AUDIT_KEY_FILE,
+                    Type.STRING,
+                    "",
+                    Importance.HIGH,
+                    "File holding the audit key (one line of base64, 32 random bytes; facestream keys create --audit --out FILE makes one). "
+                            + "Every audit record and chain checkpoint is authenticated under it (HMAC-SHA256), so a writer of the audit topic "
+                            + "without it can neither forge a chain nor append to one. Required by every role that writes the audit log (api, enroll, "
+                            + "erase, worker, matcher, ingest) and by facestream audit verify; the demo mints an ephemeral one when empty. "
+                            + "Use a key of its own, not the master key.")
+            .define(
+                    PREVIOUS_AUDIT_KEY_FILES,
+                    Type.LIST,
+                    "",
+                    Importance.MEDIUM,
+                    "Earlier audit key files (comma-separated) that still verify records sealed before a rotation; new records are always "
+                            + "sealed under security.audit.key.file.")
             .define(
                     API_KEYS_FILE,
                     Type.STRING,

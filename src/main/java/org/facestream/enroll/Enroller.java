@@ -11,11 +11,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.facestream.events.GalleryRecord;
+import org.facestream.events.Printable;
 import org.facestream.events.Template;
 import org.facestream.gallery.SubCenterTemplates;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.vision.AnalyzedFace;
+import org.facestream.vision.DecodeBudgetException;
 import org.facestream.vision.FaceAnalyzer;
+import org.facestream.vision.FrameDecoder;
 import org.facestream.vision.UndecodableFrameException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Enrollment through the production detect-align-embed path: every image must show exactly one face, which
  * becomes one template; of a subject's photos the dominant cluster is kept as up to {@value #MAX_SUB_CENTERS}
  * sub-centre templates and the others are reported as outliers ({@link #subCenters}). The gallery processor
- * ({@link GalleryChanges}) clusters a subject's new templates with its current ones and seals the record. Not
+ * ({@link GalleryChanges}) clusters a subject's new templates with its current ones and seals the record. Photo
+ * names come from outside (uploads, file names): messages and logs show them escaped ({@link Printable}). Not
  * thread-safe.
  */
 public final class Enroller {
@@ -34,6 +38,9 @@ public final class Enroller {
     public static final String NO_FACE = "no-face";
     public static final String SEVERAL_FACES = "several-faces";
     public static final String UNREADABLE = "unreadable";
+    /** A picture over the decoder's budget (a JPEG with too many scans), refused before decoding. */
+    public static final String DECODE_BUDGET = "decode-budget";
+
     public static final String NO_IMAGES = "no-images";
     /** Sub-centre templates a subject keeps at most. */
     public static final int MAX_SUB_CENTERS = 5;
@@ -48,6 +55,7 @@ public final class Enroller {
 
     private final FaceAnalyzer analyzer;
     private final MetricsRegistry metrics;
+    private final LongAdder budgetRefusals;
 
     /** Enrollment with {@code analyzer}, which should use the pack's portrait settings; refusals count in a registry of their own. */
     public Enroller(FaceAnalyzer analyzer) {
@@ -61,6 +69,7 @@ public final class Enroller {
         for (String reason : List.of(NOT_AN_IMAGE, NO_FACE, SEVERAL_FACES, UNREADABLE, NO_IMAGES)) {
             refusals(reason); // at zero from the start
         }
+        this.budgetRefusals = FrameDecoder.budgetRefusals(metrics, "enroll");
     }
 
     /** An image refused for enrollment, with a message that names the image and why. */
@@ -93,13 +102,17 @@ public final class Enroller {
         List<AnalyzedFace> faces;
         try {
             faces = analyzer.analyze(image);
+        } catch (DecodeBudgetException e) {
+            budgetRefusals.increment();
+            throw refused(DECODE_BUDGET, Printable.of(source) + ": " + e.getMessage());
         } catch (UndecodableFrameException e) {
-            throw refused(NOT_AN_IMAGE, source + ": expected a JPEG or PNG image, found " + e.getMessage());
+            throw refused(
+                    NOT_AN_IMAGE, Printable.of(source) + ": expected a JPEG or PNG image, found " + e.getMessage());
         }
         if (faces.size() != 1) {
             throw refused(
                     faces.isEmpty() ? NO_FACE : SEVERAL_FACES,
-                    source + ": expected exactly one face, found " + faces.size()
+                    Printable.of(source) + ": expected exactly one face, found " + faces.size()
                             + (faces.isEmpty() ? " (use a clear, frontal photo)" : " (crop the photo to the subject)"));
         }
         AnalyzedFace face = faces.get(0);
@@ -210,7 +223,7 @@ public final class Enroller {
             LOG.warn(
                     "subject {}: photo(s) {} look like someone else (cosine below {} to the subject's other photos): left out, check their labels",
                     subjectId,
-                    s.outliers().stream().map(Template::source).toList(),
+                    s.outliers().stream().map(t -> Printable.of(t.source())).toList(),
                     SAME_PERSON_COSINE);
         }
         return new Enrollment(

@@ -27,6 +27,8 @@ import org.apache.kafka.streams.state.Stores;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.events.AuditChain;
 import org.facestream.events.AuditEntry;
+import org.facestream.events.AuditHead;
+import org.facestream.events.AuditKeyring;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.DeadLetters;
 import org.facestream.events.ErasureRecord;
@@ -51,6 +53,7 @@ import org.slf4j.LoggerFactory;
  *          [gallery-by-subject] [destroyed-keys] [audit-chain-by-writer]         \-> gallery-sink      -> facestream.gallery.v1
  *                                                                               \-> erasures-sink     -> facestream.erasures.v1
  *                                                                               \-> audit-sink        -> facestream.audit.v1
+ *                                                                               \-> audit-heads-sink  -> facestream.audit-heads.v1
  *                                                                               \-> outcomes-sink     -> facestream.gallery-outcomes.v1
  *                                                                               \-> deadletter-sink   -> facestream.deadletter.v1
  * </pre>
@@ -91,6 +94,7 @@ public final class GalleryCommandTopology {
     public static final String GALLERY_SINK = "gallery-sink";
     public static final String ERASURES_SINK = "erasures-sink";
     public static final String AUDIT_SINK = "audit-sink";
+    public static final String AUDIT_HEADS_SINK = "audit-heads-sink";
     public static final String OUTCOMES_SINK = "outcomes-sink";
     public static final String DEADLETTER_SINK = "deadletter-sink";
     /** How often each task appends a segment-roll tombstone (wall clock). */
@@ -123,10 +127,13 @@ public final class GalleryCommandTopology {
      * @param metrics where it counts
      * @param clock the processor's time: expiry of enrollments, {@code erasedAt}, audit times
      * @param rollEvery how often each task appends a segment-roll tombstone ({@link #ROLL_EVERY})
+     * @param auditKeys the audit key the processor's audit records and their chain checkpoints are sealed under
      */
-    public record Spec(MasterKeys keys, GalleryMetrics metrics, Clock clock, Duration rollEvery) {
+    public record Spec(
+            MasterKeys keys, GalleryMetrics metrics, Clock clock, Duration rollEvery, AuditKeyring auditKeys) {
         public Spec {
             Objects.requireNonNull(keys, "keys");
+            Objects.requireNonNull(auditKeys, "auditKeys");
             Objects.requireNonNull(metrics, "metrics");
             Objects.requireNonNull(clock, "clock");
             if (rollEvery == null || rollEvery.isNegative() || rollEvery.isZero()) {
@@ -135,8 +142,8 @@ public final class GalleryCommandTopology {
         }
 
         /** Counting into a registry of its own, on the system clock, rolling every {@link #ROLL_EVERY}. */
-        public static Spec of(MasterKeys keys) {
-            return new Spec(keys, new GalleryMetrics(new MetricsRegistry()), Clock.systemUTC(), ROLL_EVERY);
+        public static Spec of(MasterKeys keys, AuditKeyring auditKeys) {
+            return new Spec(keys, new GalleryMetrics(new MetricsRegistry()), Clock.systemUTC(), ROLL_EVERY, auditKeys);
         }
     }
 
@@ -171,6 +178,7 @@ public final class GalleryCommandTopology {
         topology.addSink(GALLERY_SINK, Topics.GALLERY, new StringSerializer(), EventSerdes.gallery(), APPLY);
         topology.addSink(ERASURES_SINK, Topics.ERASURES, new StringSerializer(), EventSerdes.erasures(), APPLY);
         topology.addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), EventSerdes.audit(), APPLY);
+        topology.addSink(AUDIT_HEADS_SINK, Topics.AUDIT_HEADS, new StringSerializer(), EventSerdes.auditHeads(), APPLY);
         topology.addSink(
                 OUTCOMES_SINK, Topics.GALLERY_OUTCOMES, new StringSerializer(), EventSerdes.galleryOutcomes(), APPLY);
         topology.addSink(
@@ -301,14 +309,17 @@ public final class GalleryCommandTopology {
                         GalleryService.APPLICATION_ID,
                         "partition",
                         Integer.toString(partition)));
-                AuditRecord genesis =
-                        chain.seal(new AuditEntry(entry.at(), AUDIT_ACTOR, AuditRecord.CHAIN_STARTED, null, d));
+                AuditRecord genesis = chain.seal(
+                        new AuditEntry(entry.at(), AUDIT_ACTOR, AuditRecord.CHAIN_STARTED, null, d), spec.auditKeys());
                 context.forward(new Record<>(genesis.chainId(), genesis, ts), AUDIT_SINK);
                 chain = chain.after(genesis);
             }
-            AuditRecord sealed = chain.seal(entry);
+            AuditRecord sealed = chain.seal(entry, spec.auditKeys());
             chains.put(key, chain.after(sealed));
             context.forward(new Record<>(sealed.chainId(), sealed, ts), AUDIT_SINK);
+            // the chain's new head, committed with the record: a later cut of the chain's tail shows
+            context.forward(
+                    new Record<>(sealed.chainId(), AuditHead.of(sealed, spec.auditKeys()), ts), AUDIT_HEADS_SINK);
             return sealed;
         }
 

@@ -15,6 +15,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.facestream.crypto.MasterKeys;
+import org.facestream.events.AuditKeyring;
 import org.facestream.metrics.MetricsRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,18 +40,24 @@ public final class GalleryService implements AutoCloseable {
      *
      * @param kafkaSettings Kafka client settings (bootstrap, security)
      * @param keys the master keys (the same the entry points seal photos with and the matchers unwrap with)
+     * @param auditKeys the audit key its audit records are sealed under
      * @param instanceId this instance's id (client ids)
      * @param registry where it counts
      */
     public GalleryService(
-            Map<String, Object> kafkaSettings, MasterKeys keys, String instanceId, MetricsRegistry registry) {
-        this(kafkaSettings, keys, instanceId, registry, GalleryCommandTopology.ROLL_EVERY);
+            Map<String, Object> kafkaSettings,
+            MasterKeys keys,
+            AuditKeyring auditKeys,
+            String instanceId,
+            MetricsRegistry registry) {
+        this(kafkaSettings, keys, auditKeys, instanceId, registry, GalleryCommandTopology.ROLL_EVERY);
     }
 
     /** As the other constructor, each task appending its segment-roll tombstones every {@code rollEvery}. */
     public GalleryService(
             Map<String, Object> kafkaSettings,
             MasterKeys keys,
+            AuditKeyring auditKeys,
             String instanceId,
             MetricsRegistry registry,
             Duration rollEvery) {
@@ -77,7 +84,7 @@ public final class GalleryService implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         streams = new KafkaStreams(
                 GalleryCommandTopology.build(
-                        new GalleryCommandTopology.Spec(keys, metrics, Clock.systemUTC(), rollEvery)),
+                        new GalleryCommandTopology.Spec(keys, metrics, Clock.systemUTC(), rollEvery, auditKeys)),
                 p);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("gallery processor stream thread failed; replacing it", e);

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * The head of one writer's audit chain: the id, the sequence number the next record gets and the hash it must
- * link to. Immutable: {@link #seal} makes the next record, {@link #after} the head once that record is
+ * link to. Holds no key: it is kept in state stores. Immutable: {@link #seal} makes the next record, {@link #after} the head once that record is
  * durably written, so a write that failed (an aborted transaction) leaves the head where it was.
  *
  * @param chainId the chain
@@ -30,8 +30,9 @@ public record AuditChain(String chainId, long nextSequence, String prevHash) {
         return new AuditChain(chainId, 0, AuditRecord.GENESIS_PREV_HASH);
     }
 
-    /** The next record of this chain for {@code entry}, its hash computed. */
-    public AuditRecord seal(AuditEntry entry) {
+    /** The next record of this chain for {@code entry}, its hash computed and sealed under {@code keys}' current key. */
+    public AuditRecord seal(AuditEntry entry, AuditKeyring keys) {
+        String keyId = keys.currentKeyId();
         AuditRecord unsealed = new AuditRecord(
                 chainId,
                 nextSequence,
@@ -41,17 +42,22 @@ public record AuditChain(String chainId, long nextSequence, String prevHash) {
                 entry.actor(),
                 entry.action(),
                 entry.subject(),
-                entry.details());
+                entry.details(),
+                keyId,
+                AuditRecord.GENESIS_PREV_HASH);
+        byte[] canonical = unsealed.canonicalBytes();
         return new AuditRecord(
                 chainId,
                 nextSequence,
                 prevHash,
-                unsealed.computeHash(),
+                AuditRecord.sha256Hex(canonical),
                 entry.at(),
                 entry.actor(),
                 entry.action(),
                 entry.subject(),
-                entry.details());
+                entry.details(),
+                keyId,
+                keys.mac(canonical));
     }
 
     /** The head once {@code written}, sealed by this head, is durable. */

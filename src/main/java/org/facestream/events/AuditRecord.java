@@ -18,7 +18,11 @@ import java.util.regex.Pattern;
  * subject, and when. Records are hash-chained per writer: {@code hash} is the SHA-256 of
  * {@link #canonicalBytes()}, which include {@code prevHash}, the hash of the previous record of the same
  * chain, so changing, removing or reordering a record breaks every later link of its chain
- * ({@code facestream audit verify}).
+ * ({@code facestream audit verify}). And they are authenticated: {@code mac} is the HMAC-SHA256 of the same
+ * bytes under the audit key {@code keyId} names ({@link AuditKeyring}), which only FaceStream's writers hold, so
+ * a topic writer without it can compute a hash but not a mac: it can neither forge a chain nor append to one.
+ * Each record's chain head is also checkpointed on {@link Topics#AUDIT_HEADS} ({@link AuditHead}), so a chain
+ * cut at its tail shows.
  *
  * <p>The constructor checks form only (alphabets, lengths, hex): a record whose hash does not recompute is
  * still a record, so the verifier can name it. Every string is free of control characters, which keeps the
@@ -33,6 +37,9 @@ import java.util.regex.Pattern;
  * @param action what, kebab-case: one of the constants below (readers accept others)
  * @param subject the subject id the action concerns, or null
  * @param details further facts, string to string, sorted by key (keys {@code [a-z0-9][a-z0-9_.-]*})
+ * @param keyId the audit key the record is sealed under ({@code audit-} and 16 hex digits), null in records
+ *     written before audit keys (which verify as unauthenticated)
+ * @param mac HMAC-SHA256 of {@link #canonicalBytes()} under {@code keyId}, 64 lower-case hex digits; null with it
  */
 public record AuditRecord(
         String chainId,
@@ -43,7 +50,9 @@ public record AuditRecord(
         String actor,
         String action,
         String subject,
-        SortedMap<String, String> details) {
+        SortedMap<String, String> details,
+        String keyId,
+        String mac) {
     /** The {@code prevHash} of a chain's first record: 64 zeros. */
     public static final String GENESIS_PREV_HASH = "0".repeat(64);
 
@@ -86,6 +95,7 @@ public record AuditRecord(
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9-]{0,63}");
     private static final Pattern DETAIL_KEY = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,127}");
+    private static final Pattern KEY_ID = Pattern.compile("audit-[0-9a-f]{16}");
     private static final int MAX_TEXT = 8192;
 
     public AuditRecord {
@@ -108,6 +118,21 @@ public record AuditRecord(
             Validation.requireId("subject", subject);
         }
         details = copyDetails(details);
+        if ((keyId == null) != (mac == null)) {
+            throw new IllegalArgumentException("expected keyId and mac together, found "
+                    + (keyId == null ? "a mac without a keyId" : "a keyId without a mac"));
+        }
+        if (keyId != null) {
+            requireKeyId(keyId);
+            requireHex("mac", mac);
+        }
+    }
+
+    static void requireKeyId(String keyId) {
+        if (keyId == null || !KEY_ID.matcher(keyId).matches()) {
+            throw new IllegalArgumentException("expected an audit key id audit-<16 hex digits>, found "
+                    + (keyId == null ? "null" : "'" + Printable.of(keyId, 80) + "'"));
+        }
     }
 
     private static void requireHex(String what, String hex) {
@@ -156,12 +181,13 @@ public record AuditRecord(
     }
 
     /**
-     * The bytes {@link #hash} is computed over: UTF-8 of a JSON object of every field but {@code hash}, keys in
-     * lexicographic order ({@code action, actor, at, chainId, details, prevHash, sequence, subject}), details'
-     * keys sorted too, no whitespace, {@code subject} left out when null, {@code sequence} an integer, {@code at}
-     * as {@link Instant#toString()} prints it ({@code 2026-01-01T09:00:00Z}, {@code 2026-01-01T09:00:00.120Z}),
-     * and strings escaping only {@code "} and {@code \}. For these records it equals RFC 8785 (JCS), so the chain
-     * can be verified without FaceStream.
+     * The bytes {@link #hash} and {@link #mac} are computed over: UTF-8 of a JSON object of every field but
+     * {@code hash} and {@code mac}, keys in lexicographic order ({@code action, actor, at, chainId, details,
+     * keyId, prevHash, sequence, subject}), details' keys sorted too, no whitespace, {@code keyId} and
+     * {@code subject} left out when null, {@code sequence} an integer, {@code at} as {@link Instant#toString()}
+     * prints it ({@code 2026-01-01T09:00:00Z}, {@code 2026-01-01T09:00:00.120Z}), and strings escaping only
+     * {@code "} and {@code \}. For these records it equals RFC 8785 (JCS), so the chain can be verified without
+     * FaceStream.
      */
     public byte[] canonicalBytes() {
         StringBuilder sb = new StringBuilder(256);
@@ -184,7 +210,12 @@ public record AuditRecord(
             sb.append(':');
             string(sb, e.getValue());
         }
-        sb.append("},\"prevHash\":");
+        sb.append('}');
+        if (keyId != null) {
+            sb.append(",\"keyId\":");
+            string(sb, keyId);
+        }
+        sb.append(",\"prevHash\":");
         string(sb, prevHash);
         sb.append(",\"sequence\":").append(sequence);
         if (subject != null) {
@@ -215,6 +246,11 @@ public record AuditRecord(
     /** Whether {@link #hash} recomputes from the record. */
     public boolean hashHolds() {
         return computeHash().equals(hash);
+    }
+
+    /** Whether the record is sealed ({@link #keyId} and {@link #mac}) and its mac verifies under {@code keys}. */
+    public boolean macHolds(AuditKeyring keys) {
+        return keyId != null && keys.verifies(keyId, canonicalBytes(), mac);
     }
 
     /** Lower-case hex SHA-256 of {@code bytes}. */

@@ -75,6 +75,12 @@ public final class DeadLetters {
         IMAGE_TOO_LARGE("image-too-large"),
         /** Frame bytes that do not decode as an image. */
         CORRUPT_IMAGE("corrupt-image"),
+        /**
+         * A JPEG whose decoding would cost more than the decode budget allows (more scans than the decoder
+         * accepts: a progressive JPEG with a scan repeated thousands of times costs seconds to minutes), refused
+         * before decoding.
+         */
+        DECODE_BUDGET_EXCEEDED("decode-budget-exceeded"),
         /** Detection, alignment or embedding failed on a decoded frame. */
         ANALYSIS_FAILED("analysis-failed");
 

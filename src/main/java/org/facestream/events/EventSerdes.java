@@ -30,6 +30,11 @@ public final class EventSerdes {
         return new JsonSerde<>(AuditRecord.class);
     }
 
+    /** The audit-heads topic's values: each audit chain's checkpointed head. */
+    public static JsonSerde<AuditHead> auditHeads() {
+        return new JsonSerde<>(AuditHead.class);
+    }
+
     /** The gallery command topic's values: enrollments (templates sealed) and erasures, keyed by subject. */
     public static JsonSerde<GalleryCommand> galleryCommands() {
         return new JsonSerde<>(GalleryCommand.class);

@@ -38,9 +38,16 @@ public record GalleryRecord(
         Objects.requireNonNull(enrolledAt, "enrolledAt");
     }
 
+    /** What a subject id is, in words: {@value Validation#ID_RULE}. */
+    public static final String SUBJECT_ID_RULE = Validation.ID_RULE;
+
+    /** Whether {@code subjectId} is one a record may carry: the one rule of every entry point (API, CLI, records). */
+    public static boolean isSubjectId(String subjectId) {
+        return Validation.isId(subjectId);
+    }
+
     /**
-     * Checks a subject id (1-128 characters of {@code [A-Za-z0-9._:@-]}) for writers that have no record,
-     * such as erasure.
+     * Checks a subject id ({@value Validation#ID_RULE}) for writers that have no record, such as erasure.
      *
      * @return the id
      * @throws IllegalArgumentException naming what was found

@@ -30,6 +30,8 @@ public final class Topics {
      * API key changes, hash-chained per writer. Key: chain id. Value: {@link AuditRecord}.
      */
     public static final String AUDIT = "facestream.audit.v1";
+    /** Compacted: the checkpointed head of every audit chain ({@link AuditHead}), keyed by chain id. */
+    public static final String AUDIT_HEADS = "facestream.audit-heads.v1";
     /**
      * Requests to change the gallery, keyed by subject id, so that every change of one subject lands on one
      * partition and is applied in order by the one gallery processor task that owns it: enroll (new templates,

@@ -4,17 +4,27 @@ import java.util.regex.Pattern;
 
 /** Invariant checks shared by the wire records; messages read "expected X, found Y". */
 final class Validation {
-    /** Ids travel in keys, URLs and file names: keep them to a safe alphabet. */
+    /**
+     * Ids travel in keys, URLs and file names: keep them to a safe alphabet, and let none start like a path
+     * ({@code .}, {@code ..}), an option ({@code -x}) or anything but a letter or a digit.
+     */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
     /** Ingest runs are one segment of an observation id: no slash, no dot, short. */
     private static final Pattern RUN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,39}");
 
+    /** The id rule in words, for messages. */
+    static final String ID_RULE = "1-128 characters [A-Za-z0-9._:@-], the first a letter or a digit";
+
     private Validation() {}
 
+    static boolean isId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
     static void requireId(String what, String id) {
-        if (id == null || !ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("expected " + what + " of 1-128 characters [A-Za-z0-9._:@-], found "
-                    + (id == null ? "null" : "'" + id + "'"));
+        if (!isId(id)) {
+            throw new IllegalArgumentException("expected " + what + " of " + ID_RULE + ", found "
+                    + (id == null ? "null" : "'" + Printable.of(id, 80) + "'"));
         }
     }
 

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.VisionSetup;
 import org.facestream.crypto.MasterKeys;
+import org.facestream.events.AuditKeyring;
 import org.facestream.gallery.GalleryIndex;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
@@ -110,9 +111,10 @@ public final class MatcherService implements AutoCloseable {
      * The matcher of {@code spec} (and with the adaptive policy the aggregator), not started.
      *
      * @param keys the master keys that unwrap the subjects' data keys
+     * @param auditKeys the audit key the adaptive policy's aggregator seals its audit records under
      * @param registry where every series of the matcher (and the aggregator) is counted
      */
-    public MatcherService(Spec spec, MasterKeys keys, MetricsRegistry registry) {
+    public MatcherService(Spec spec, MasterKeys keys, AuditKeyring auditKeys, MetricsRegistry registry) {
         metrics = new MatcherMetrics(registry);
         index = MatcherTopology.newIndex(spec.matcher());
         ThresholdMode mode = spec.threshold().mode(index, spec.instanceId());
@@ -128,7 +130,7 @@ public final class MatcherService implements AutoCloseable {
                 adaptive = a.policy();
                 Topology aggregate = ThresholdAggregatorTopology.build(
                         new ThresholdAggregatorTopology.Config(
-                                adaptive.policy(), a.reporting().interval().multipliedBy(10)),
+                                adaptive.policy(), a.reporting().interval().multipliedBy(10), auditKeys),
                         new ThresholdMetrics(registry));
                 aggregator = new KafkaStreams(
                         aggregate,
@@ -151,10 +153,11 @@ public final class MatcherService implements AutoCloseable {
     public static MatcherService fromConfig(
             FaceStreamConfig cfg,
             MasterKeys keys,
+            AuditKeyring auditKeys,
             String instanceId,
             Supplier<Optional<CohortScorer>> cohort,
             MetricsRegistry registry) {
-        return new MatcherService(Spec.from(cfg, instanceId, cohort), keys, registry);
+        return new MatcherService(Spec.from(cfg, instanceId, cohort), keys, auditKeys, registry);
     }
 
     private static Properties properties(

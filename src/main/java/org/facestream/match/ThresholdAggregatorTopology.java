@@ -24,6 +24,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.facestream.events.AuditChain;
 import org.facestream.events.AuditEntry;
+import org.facestream.events.AuditHead;
+import org.facestream.events.AuditKeyring;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.CohortFlag;
 import org.facestream.events.EventSerdes;
@@ -48,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * facestream.null-scores.v1 -> null-scores-source -> aggregate-thresholds -> thresholds-sink -> facestream.thresholds.v1
  *                                                     [null-scores-by-instance] \-> audit-sink -> facestream.audit.v1
- *                                                     [threshold-by-policy] [audit-chain-by-writer]
+ *                                                     [threshold-by-policy]      \-> audit-heads-sink -> facestream.audit-heads.v1
+ *                                                     [audit-chain-by-writer]
  * </pre>
  *
  * <ul>
@@ -69,7 +72,8 @@ import org.slf4j.LoggerFactory;
  *       whose head ({@code audit-chain-by-writer}) is a logged store: with exactly-once processing the
  *       threshold, the audit record and the new head commit together, so a restarted or moved task continues
  *       the chain where it stood, never forking it or leaving a gap. When the store is empty (a new
- *       application, or one reset) a new chain starts.
+ *       application, or one reset) a new chain starts. Records are sealed under the audit key and each new
+ *       head is checkpointed on {@code facestream.audit-heads.v1} in the same transaction, as every writer's.
  *   <li>Cohort hygiene flags travel in the reports; when a cohort identity starts (or stops) looking like an
  *       enrolled subject in any live instance's report, the same chain gets a {@code cohort-identity-flagged}
  *       (or {@code cohort-identity-cleared}) record naming the identity, the subject and the cosine.
@@ -84,6 +88,7 @@ public final class ThresholdAggregatorTopology {
     public static final String NULL_SCORES_BY_INSTANCE = "null-scores-by-instance";
     public static final String THRESHOLD_BY_POLICY = "threshold-by-policy";
     public static final String AUDIT_SINK = "audit-sink";
+    public static final String AUDIT_HEADS_SINK = "audit-heads-sink";
     public static final String AUDIT_CHAIN_BY_WRITER = "audit-chain-by-writer";
     /** Who publishes thresholds, as audit records name it. */
     public static final String AUDIT_ACTOR = AuditEntry.service("facestream-thresholds");
@@ -96,13 +101,15 @@ public final class ThresholdAggregatorTopology {
      * @param policy the policy (its β, α and guards must equal the matchers')
      * @param staleAfter an instance whose last report is older than this (relative to the newest report) no
      *     longer counts
+     * @param auditKeys the audit key its records and checkpoints are sealed under
      */
-    public record Config(FpirPolicy policy, Duration staleAfter) {
+    public record Config(FpirPolicy policy, Duration staleAfter, AuditKeyring auditKeys) {
         public Config {
             Objects.requireNonNull(policy, "policy");
             if (staleAfter == null || staleAfter.isNegative() || staleAfter.isZero()) {
                 throw new IllegalArgumentException("expected a positive staleAfter, found " + staleAfter);
             }
+            Objects.requireNonNull(auditKeys, "auditKeys");
         }
     }
 
@@ -142,6 +149,8 @@ public final class ThresholdAggregatorTopology {
         topology.addSink(
                 THRESHOLDS_SINK, Topics.THRESHOLDS, new StringSerializer(), EventSerdes.thresholds(), AGGREGATE);
         topology.addSink(AUDIT_SINK, Topics.AUDIT, new StringSerializer(), EventSerdes.audit(), AGGREGATE);
+        topology.addSink(
+                AUDIT_HEADS_SINK, Topics.AUDIT_HEADS, new StringSerializer(), EventSerdes.auditHeads(), AGGREGATE);
         return topology;
     }
 
@@ -309,8 +318,10 @@ public final class ThresholdAggregatorTopology {
                         + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
                 chain = AuditChain.start(id);
                 Map<String, String> d = new TreeMap<>(Map.of("writer", AUDIT_WRITER, "policy", next.policyId()));
-                AuditRecord genesis = chain.seal(new AuditEntry(
-                        next.updatedAt(), AUDIT_ACTOR, AuditRecord.CHAIN_STARTED, null, new TreeMap<>(d)));
+                AuditRecord genesis = chain.seal(
+                        new AuditEntry(
+                                next.updatedAt(), AUDIT_ACTOR, AuditRecord.CHAIN_STARTED, null, new TreeMap<>(d)),
+                        cfg.auditKeys());
                 out.add(genesis);
                 chain = chain.after(genesis);
             }
@@ -332,7 +343,7 @@ public final class ThresholdAggregatorTopology {
                     null,
                     thresholdDetails(last, next)));
             for (AuditEntry entry : entries) {
-                AuditRecord sealed = chain.seal(entry);
+                AuditRecord sealed = chain.seal(entry, cfg.auditKeys());
                 out.add(sealed);
                 chain = chain.after(sealed);
             }
@@ -340,6 +351,10 @@ public final class ThresholdAggregatorTopology {
             for (AuditRecord r : out) {
                 context.forward(new Record<>(r.chainId(), r, timestamp), AUDIT_SINK);
             }
+            // the chain's new head (its last record), checkpointed in the same transaction
+            AuditRecord head = out.get(out.size() - 1);
+            context.forward(
+                    new Record<>(head.chainId(), AuditHead.of(head, cfg.auditKeys()), timestamp), AUDIT_HEADS_SINK);
             metrics.audited(out.size());
         }
     }

@@ -8,6 +8,7 @@ import org.facestream.events.DeadLetters;
 import org.facestream.events.EventSerdes;
 import org.facestream.events.Frame;
 import org.facestream.events.FrameSerde;
+import org.facestream.vision.DecodeBudgetException;
 import org.facestream.vision.FrameDecoder;
 import org.facestream.vision.UndecodableFrameException;
 import org.opencv.core.Mat;
@@ -18,8 +19,10 @@ import org.opencv.core.Mat;
  *
  * <p>Every size is checked before the bytes it bounds are touched: the record size before deserializing (an
  * oversized record is never copied again), the JPEG length before decoding, the width and height the image
- * header declares before any pixel is allocated (a 100-byte decompression bomb can declare 65535x65535).
- * Touches no Kafka client and no metric. Immutable and thread-safe.
+ * header declares before any pixel is allocated (a 100-byte decompression bomb can declare 65535x65535), the
+ * scans of a JPEG before decoding them ({@link FrameDecoder}'s decode budget: a scan-bomb JPEG is refused as
+ * {@code decode-budget-exceeded} instead of holding the worker for minutes). Touches no Kafka client and no
+ * metric. Immutable and thread-safe.
  */
 public final class FrameAdmission {
     /**
@@ -114,6 +117,8 @@ public final class FrameAdmission {
             }
             Mat image = decoder.decode(jpeg);
             return new Admitted(frame, image, Duration.ofNanos(System.nanoTime() - t0));
+        } catch (DecodeBudgetException e) {
+            return new Refused(DeadLetters.Reason.DECODE_BUDGET_EXCEEDED, e.getMessage());
         } catch (UndecodableFrameException e) {
             return new Refused(DeadLetters.Reason.CORRUPT_IMAGE, e.getMessage());
         }

@@ -41,6 +41,7 @@ import org.facestream.metrics.MetricsRegistry;
 import org.facestream.vision.AnalyzedFace;
 import org.facestream.vision.FaceAnalyzer;
 import org.facestream.vision.FaceObservations;
+import org.facestream.vision.FrameDecoder;
 import org.facestream.worker.BatchFallback.Done;
 import org.facestream.worker.BatchFallback.Failed;
 import org.facestream.worker.BatchFallback.Outcome;
@@ -90,6 +91,7 @@ public final class VisionWorker implements Runnable, AutoCloseable {
     private final MetricsRegistry metrics;
     private final LongAdder framesIn;
     private final LongAdder facesOut;
+    private final LongAdder decodeBudgetRefusals;
     private final LatencyHistogram decodeLatency;
     private final LatencyHistogram analyzeLatency;
     private final LatencyHistogram frameLatency;
@@ -109,6 +111,7 @@ public final class VisionWorker implements Runnable, AutoCloseable {
         // every reason series at zero from the start, so increase() and rate() see the first one
         FaceQuality.REFUSALS.forEach(this::dropped);
         DEAD_LETTER_REASONS.forEach(this::deadLetters);
+        this.decodeBudgetRefusals = FrameDecoder.budgetRefusals(metrics, "worker");
         this.decodeLatency = stage(metrics, "decode");
         this.analyzeLatency = stage(metrics, "detect_align_embed_batch");
         this.frameLatency = stage(metrics, "capture_to_observation");
@@ -191,7 +194,12 @@ public final class VisionWorker implements Runnable, AutoCloseable {
                             decodeLatency.recordMicros(a.decoding().toNanos() / 1000.0);
                             admitted.add(new AdmittedRecord(r, a));
                         }
-                        case Refused refused -> deadLetter(producer, r, refused.reason(), refused.detail());
+                        case Refused refused -> {
+                            if (refused.reason() == DeadLetters.Reason.DECODE_BUDGET_EXCEEDED) {
+                                decodeBudgetRefusals.increment();
+                            }
+                            deadLetter(producer, r, refused.reason(), refused.detail());
+                        }
                     }
                 }
                 analyzeAndProduce(admitted, producer);

@@ -11,7 +11,7 @@
  *   <li>{@link org.facestream.worker.WorkerClients}: opens those clients (the real, transactional ones, or
  *       Kafka's mocks in tests);
  *   <li>{@link org.facestream.worker.FrameAdmission}: the pure decision whether a frame record may be analysed
- *       (size limits, deserialization, decompression-bomb guard, corrupt image) or is dead-lettered, and why;
+ *       (size limits, deserialization, decompression-bomb guard, decode budget, corrupt image) or is dead-lettered, and why;
  *   <li>{@link org.facestream.worker.BatchFallback}: a failed batch is analysed frame by frame, so only the
  *       frame the models fail on is dead-lettered;
  *   <li>{@link org.facestream.worker.WorkerPool}: the instances of one process, each with its own analyzer

@@ -39,6 +39,7 @@ import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ModelPacks;
 import org.facestream.testing.Await;
 import org.facestream.testing.SharedData;
+import org.facestream.testing.TestAuditKeys;
 import org.facestream.vision.FaceAnalyzer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,8 +85,8 @@ class ApiAccessFaultTest {
                 FaceAnalyzer.open(ModelPacks.DEFAULT, SharedData.models(), VisionOptions.defaults(ModelPacks.DEFAULT));
         masterKeys = MasterKeys.ephemeral();
         gallery = KafkaGalleryView.start(kafka, masterKeys);
-        audit = AuditLog.open(kafka, "api", metrics);
-        processor = new GalleryService(kafka, masterKeys, "test", new MetricsRegistry());
+        audit = AuditLog.open(kafka, "api", TestAuditKeys.keys(), metrics);
+        processor = new GalleryService(kafka, masterKeys, TestAuditKeys.keys(), "test", new MetricsRegistry());
         processor.start(Duration.ofSeconds(60));
         commands = KafkaGalleryCommands.start(kafka, "test-api", Duration.ofSeconds(30));
         live = LiveFeed.defaults();
@@ -414,9 +415,7 @@ class ApiAccessFaultTest {
         assertThat(gallery.subject("erase-me")).isEmpty();
 
         List<AuditRecord> about = new ArrayList<>();
-        ChainVerifier verifier = new ChainVerifier();
         AuditTopic.readAll(kafka, Topics.AUDIT, r -> {
-            verifier.accept(new ChainVerifier.Position(r.topic(), r.partition(), r.offset()), r.key(), r.value());
             AuditRecord a = EventSerdes.audit().deserialize(r.topic(), r.value());
             if ("erase-me".equals(a.subject())) {
                 about.add(a);
@@ -451,9 +450,9 @@ class ApiAccessFaultTest {
         assertThat(gallery.current("erase-me")).as("the data key is destroyed").isEmpty();
         assertThat(gallery.destroyed(keyId)).as("and remembered as destroyed").isTrue();
         assertThat(erasure.hashHolds()).isTrue();
-        assertThat(verifier.result().verified())
-                .as(verifier.result().problems().toString())
-                .isTrue();
+        ChainVerifier.Result verified =
+                AuditTopic.verify(kafka, Topics.AUDIT, Topics.AUDIT_HEADS, TestAuditKeys.keys());
+        assertThat(verified.verified()).as(verified.problems().toString()).isTrue();
     }
 
     @Test
@@ -520,7 +519,7 @@ class ApiAccessFaultTest {
         String bob = ApiKeys.mint();
         Files.writeString(
                 file, ApiKeys.line("alice", Role.ADMIN, alice) + "\n" + ApiKeys.line("bob", Role.VIEWER, bob) + "\n");
-        try (AuditLog keysAudit = AuditLog.open(kafka, "api", new MetricsRegistry());
+        try (AuditLog keysAudit = AuditLog.open(kafka, "api", TestAuditKeys.keys(), new MetricsRegistry());
                 ApiKeyFile keys = ApiKeyFile.load(file, keysAudit, "service:facestream-api")) {
             assertThat(keys.authenticate(bob)).contains(new Principal("bob", Role.VIEWER));
             assertThat(keys.reloadIfChanged()).as("unchanged").isFalse();

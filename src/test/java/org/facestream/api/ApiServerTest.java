@@ -41,6 +41,7 @@ import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ModelPacks;
 import org.facestream.testing.Await;
 import org.facestream.testing.SharedData;
+import org.facestream.testing.TestAuditKeys;
 import org.facestream.vision.FaceAnalyzer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,7 +87,7 @@ class ApiServerTest {
                 FaceAnalyzer.open(ModelPacks.DEFAULT, SharedData.models(), VisionOptions.defaults(ModelPacks.DEFAULT));
         MasterKeys keys = MasterKeys.ephemeral();
         gallery = KafkaGalleryView.start(kafka, keys);
-        processor = new GalleryService(kafka, keys, "test", new MetricsRegistry());
+        processor = new GalleryService(kafka, keys, TestAuditKeys.keys(), "test", new MetricsRegistry());
         processor.start(Duration.ofSeconds(60));
         commands = KafkaGalleryCommands.start(kafka, "test-api", Duration.ofSeconds(30));
         service = new EnrollmentService(commands, keys, 10, Duration.ofSeconds(30));

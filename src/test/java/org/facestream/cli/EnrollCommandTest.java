@@ -24,6 +24,7 @@ import org.facestream.kafka.EmbeddedKafkaBroker;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.testing.CliRun;
 import org.facestream.testing.SharedData;
+import org.facestream.testing.TestAuditKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +49,8 @@ class EnrollCommandTest {
                 TopicCatalogue.load().ensureTopics(admin);
             }
             // the gallery processor applies what the command submits ('facestream gallery' in a deployment)
-            GalleryService gallery = new GalleryService(kafka, MasterKeys.of(key), "test", new MetricsRegistry());
+            GalleryService gallery =
+                    new GalleryService(kafka, MasterKeys.of(key), TestAuditKeys.keys(), "test", new MetricsRegistry());
             gallery.start(Duration.ofSeconds(60));
             String[] common = {
                 "enroll",

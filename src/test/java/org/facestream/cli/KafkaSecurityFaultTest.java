@@ -49,6 +49,7 @@ import org.facestream.testing.CliRun;
 import org.facestream.testing.Galleries;
 import org.facestream.testing.GalleryPublisher;
 import org.facestream.testing.SharedData;
+import org.facestream.testing.TestAuditKeys;
 import org.facestream.testing.TestTls;
 import org.facestream.vision.FaceAnalyzer;
 import org.facestream.worker.VisionWorker;
@@ -89,7 +90,7 @@ class KafkaSecurityFaultTest {
             // all connect through kafka.* settings
             MasterKeys masterKeys = MasterKeys.ephemeral();
             try (FaceAnalyzer portraits = FaceAnalyzer.open(PACK, SharedData.models(), VisionOptions.defaults(PACK));
-                    AuditLog audit = AuditLog.open(kafka, "enroll", new MetricsRegistry())) {
+                    AuditLog audit = AuditLog.open(kafka, "enroll", TestAuditKeys.keys(), new MetricsRegistry())) {
                 GalleryRecord obama =
                         new Enroller(portraits).enroll("obama", List.of(SharedData.face("people/obama/obama.jpg")));
                 GalleryPublisher.Publication p = new GalleryPublisher(audit, masterKeys, subject -> Optional.empty())
@@ -123,6 +124,7 @@ class KafkaSecurityFaultTest {
                                     dir.resolve("state"),
                                     "sasl"),
                             masterKeys,
+                            TestAuditKeys.keys(),
                             new MetricsRegistry());
                     IdentityEventTap tap = new IdentityEventTap(kafka, null, new MetricsRegistry())) {
                 Thread w = Thread.ofPlatform().start(worker);
@@ -187,6 +189,7 @@ class KafkaSecurityFaultTest {
                             dir.resolve("state-bad"),
                             "sasl-bad"),
                     masterKeys,
+                    TestAuditKeys.keys(),
                     new MetricsRegistry())) {
                 assertThatThrownBy(() -> matcher.start(Duration.ofSeconds(60)))
                         .isInstanceOf(IllegalStateException.class)

@@ -23,6 +23,7 @@ import org.facestream.match.MatcherService;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.testing.Await;
 import org.facestream.testing.SharedData;
+import org.facestream.testing.TestAuditKeys;
 import org.facestream.worker.WorkerPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,9 +76,19 @@ class MultiInstanceTest {
             MetricsRegistry metrics = new MetricsRegistry();
             try (WorkerPool workers = WorkerPool.start(base, "multi", metrics);
                     MatcherService a = MatcherService.fromConfig(
-                            matcherA, MasterKeySetup.require(matcherA, "matcher"), "a", Optional::empty, metrics);
+                            matcherA,
+                            MasterKeySetup.require(matcherA, "matcher"),
+                            TestAuditKeys.keys(),
+                            "a",
+                            Optional::empty,
+                            metrics);
                     MatcherService b = MatcherService.fromConfig(
-                            matcherB, MasterKeySetup.require(matcherB, "matcher"), "b", Optional::empty, metrics)) {
+                            matcherB,
+                            MasterKeySetup.require(matcherB, "matcher"),
+                            TestAuditKeys.keys(),
+                            "b",
+                            Optional::empty,
+                            metrics)) {
                 a.start(Duration.ofMinutes(1));
                 b.start(Duration.ofMinutes(1));
                 assertThat(workers.size()).isEqualTo(2);

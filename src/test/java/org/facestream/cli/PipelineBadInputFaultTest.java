@@ -64,6 +64,7 @@ import org.facestream.testing.Embeddings;
 import org.facestream.testing.Galleries;
 import org.facestream.testing.GalleryKeys;
 import org.facestream.testing.SharedData;
+import org.facestream.testing.TestAuditKeys;
 import org.facestream.vision.FaceAnalyzer;
 import org.facestream.worker.VisionWorker;
 import org.facestream.worker.WorkerClients;
@@ -254,6 +255,7 @@ class PipelineBadInputFaultTest {
                                     dir.resolve("state"),
                                     "bad"),
                             masterKeys,
+                            TestAuditKeys.keys(),
                             matcherMetrics);
                     IdentityEventTap tap = new IdentityEventTap(kafka, null, new MetricsRegistry());
                     KafkaFeeds feeds = KafkaFeeds.start(kafka, live);

@@ -30,6 +30,7 @@ import org.facestream.audit.ChainVerifier;
 import org.facestream.crypto.GalleryCipher;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.crypto.SubjectKey;
+import org.facestream.events.AuditHead;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.DeadLetters;
 import org.facestream.events.ErasureRecord;
@@ -45,6 +46,7 @@ import org.facestream.events.Topics;
 import org.facestream.events.WireFixtures;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.testing.Embeddings;
+import org.facestream.testing.TestAuditKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,8 +109,8 @@ class GalleryCommandTopologyTest {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(
-                GalleryCommandTopology.build(
-                        new GalleryCommandTopology.Spec(masterKeys, metrics, clock, GalleryCommandTopology.ROLL_EVERY)),
+                GalleryCommandTopology.build(new GalleryCommandTopology.Spec(
+                        masterKeys, metrics, clock, GalleryCommandTopology.ROLL_EVERY, TestAuditKeys.keys())),
                 p,
                 T0);
         commands = driver.createInputTopic(Topics.GALLERY_COMMANDS, new StringSerializer(), new ByteArraySerializer());
@@ -280,7 +282,18 @@ class GalleryCommandTopologyTest {
                         AuditRecord.SUBJECT_ERASED,
                         AuditRecord.SUBJECT_ENROLLED);
         assertThat(audit.get(3).details()).containsEntry("key.id", first).containsEntry("found", "record");
-        ChainVerifier verifier = new ChainVerifier();
+        ChainVerifier verifier = new ChainVerifier(TestAuditKeys.keys());
+        // the processor checkpoints the chain's head after each record but the genesis, in the same transaction
+        List<TestRecord<String, AuditHead>> heads =
+                out(Topics.AUDIT_HEADS, EventSerdes.auditHeads()).readRecordsToList();
+        assertThat(heads).extracting(h -> h.value().sequence()).containsExactly(1L, 2L, 3L, 4L);
+        for (int i = 0; i < heads.size(); i++) {
+            verifier.acceptCheckpoint(
+                    new ChainVerifier.Position(Topics.AUDIT_HEADS, 0, i),
+                    heads.get(i).key(),
+                    EventSerdes.auditHeads()
+                            .serialize(Topics.AUDIT_HEADS, heads.get(i).value()));
+        }
         for (int i = 0; i < audit.size(); i++) {
             AuditRecord r = audit.get(i);
             verifier.accept(

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.facestream.crypto.MasterKeys;
+import org.facestream.testing.TestAuditKeys;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +20,8 @@ class GalleryTopologyDescriptionTest {
 
     @Test
     void describedTopologyMatchesTopologiesGalleryTxt() throws IOException {
-        String described = GalleryCommandTopology.build(GalleryCommandTopology.Spec.of(MasterKeys.ephemeral()))
+        String described = GalleryCommandTopology.build(
+                        GalleryCommandTopology.Spec.of(MasterKeys.ephemeral(), TestAuditKeys.keys()))
                 .describe()
                 .toString();
         if (Boolean.getBoolean("facestream.updateGolden")) {

@@ -17,13 +17,14 @@ import org.facestream.events.GalleryCommand;
 import org.facestream.events.GalleryOutcome;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.Topics;
+import org.facestream.testing.TestAuditKeys;
 
 /**
  * The gallery processor's decisions ({@link GalleryChanges}) applied at once to maps, as the Streams processor
  * applies them to its stores: the {@link GalleryCommands} of tests that need the real enrollment and erasure rules
  * without Kafka. Keeps every command, entry, erasure and audit entry for the test to look at. Thread-safe.
  */
-final class InMemoryGalleryProcessor implements GalleryCommands {
+public final class InMemoryGalleryProcessor implements GalleryCommands {
     private final MasterKeys masterKeys;
     private final GalleryChanges changes;
     private final Clock clock;
@@ -33,7 +34,7 @@ final class InMemoryGalleryProcessor implements GalleryCommands {
     private final List<AuditEntry> audited = new ArrayList<>();
     private AuditChain chain = AuditChain.start("gallery-0-test");
 
-    InMemoryGalleryProcessor(MasterKeys masterKeys, Clock clock) {
+    public InMemoryGalleryProcessor(MasterKeys masterKeys, Clock clock) {
         this.masterKeys = masterKeys;
         this.changes = new GalleryChanges(masterKeys);
         this.clock = clock;
@@ -62,7 +63,7 @@ final class InMemoryGalleryProcessor implements GalleryCommands {
 
     private AuditRecord audit(AuditEntry entry) {
         audited.add(entry);
-        AuditRecord r = chain.seal(entry);
+        AuditRecord r = chain.seal(entry, TestAuditKeys.keys());
         chain = chain.after(r);
         return r;
     }
@@ -86,7 +87,7 @@ final class InMemoryGalleryProcessor implements GalleryCommands {
         return List.copyOf(audited);
     }
 
-    synchronized List<GalleryCommand> commands() {
+    public synchronized List<GalleryCommand> commands() {
         return List.copyOf(commands);
     }
 }

@@ -47,6 +47,7 @@ import org.facestream.match.threshold.NullScoreSketch;
 import org.facestream.testing.BadBytes;
 import org.facestream.testing.Embeddings;
 import org.facestream.testing.SharedData;
+import org.facestream.testing.TestAuditKeys;
 import org.facestream.vision.FrameDecoder;
 import org.facestream.vision.UndecodableFrameException;
 import org.junit.jupiter.api.Tag;
@@ -307,20 +308,24 @@ class DeserializerFuzzFaultTest {
     @Test
     void auditRecordsReadOrThrowSerializationExceptionAndTheVerifierNamesEveryBadOne() {
         AuditChain chain = AuditChain.start("api-host-20260201T100000Z-0a1b2c3d");
-        AuditRecord genesis = chain.seal(new AuditEntry(
-                T0,
-                AuditEntry.service("facestream-api"),
-                AuditRecord.CHAIN_STARTED,
-                null,
-                new java.util.TreeMap<>(java.util.Map.of("writer", "api"))));
+        AuditRecord genesis = chain.seal(
+                new AuditEntry(
+                        T0,
+                        AuditEntry.service("facestream-api"),
+                        AuditRecord.CHAIN_STARTED,
+                        null,
+                        new java.util.TreeMap<>(java.util.Map.of("writer", "api"))),
+                TestAuditKeys.keys());
         AuditRecord erased = chain.after(genesis)
-                .seal(new AuditEntry(
-                        T0.plusSeconds(1),
-                        AuditEntry.apiKey("admin-1"),
-                        AuditRecord.SUBJECT_ERASED,
-                        "obama",
-                        new java.util.TreeMap<>(java.util.Map.of(
-                                "via", "api", "key.id", "dek-0123", "gallery", "facestream.gallery.v1-0@7"))));
+                .seal(
+                        new AuditEntry(
+                                T0.plusSeconds(1),
+                                AuditEntry.apiKey("admin-1"),
+                                AuditRecord.SUBJECT_ERASED,
+                                "obama",
+                                new java.util.TreeMap<>(java.util.Map.of(
+                                        "via", "api", "key.id", "dek-0123", "gallery", "facestream.gallery.v1-0@7"))),
+                        TestAuditKeys.keys());
         byte[] valid = EventSerdes.audit().serialize(Topics.AUDIT, erased);
         List<BadBytes.Input> inputs = BadBytes.around(valid, 11, 300, 600);
         inputs.addAll(BadBytes.jsonMutations(valid));
@@ -332,7 +337,7 @@ class DeserializerFuzzFaultTest {
 
         List<String> escaped = new ArrayList<>();
         long offset = 0;
-        ChainVerifier verifier = new ChainVerifier();
+        ChainVerifier verifier = new ChainVerifier(TestAuditKeys.keys());
         verifier.accept(
                 new ChainVerifier.Position(Topics.AUDIT, 0, offset++),
                 genesis.chainId(),

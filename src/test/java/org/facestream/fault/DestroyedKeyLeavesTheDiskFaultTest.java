@@ -41,6 +41,7 @@ import org.facestream.metrics.MetricsRegistry;
 import org.facestream.testing.Await;
 import org.facestream.testing.Bytes;
 import org.facestream.testing.Embeddings;
+import org.facestream.testing.TestAuditKeys;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +80,12 @@ class DestroyedKeyLeavesTheDiskFaultTest {
             }
             MasterKeys masterKeys = MasterKeys.ephemeral();
             try (GalleryService processor = new GalleryService(
-                            kafka, masterKeys, "test", new MetricsRegistry(), Duration.ofSeconds(1));
+                            kafka,
+                            masterKeys,
+                            TestAuditKeys.keys(),
+                            "test",
+                            new MetricsRegistry(),
+                            Duration.ofSeconds(1));
                     KafkaGalleryCommands commands = KafkaGalleryCommands.start(kafka, "test", WAIT)) {
                 processor.start(WAIT);
                 try (Admin admin = Admin.create(kafka)) {

@@ -96,6 +96,7 @@ import org.facestream.testing.Bytes;
 import org.facestream.testing.Galleries;
 import org.facestream.testing.GalleryPublisher;
 import org.facestream.testing.SharedData;
+import org.facestream.testing.TestAuditKeys;
 import org.facestream.vision.FaceAnalyzer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -157,8 +158,8 @@ class ErasureFaultTest {
         startMatcher();
         MatcherConfig cfg = matcherConfig();
         view = KafkaGalleryView.start(kafka, masterKeys);
-        audit = AuditLog.open(kafka, "api", new MetricsRegistry());
-        processor = new GalleryService(kafka, masterKeys, "test", new MetricsRegistry());
+        audit = AuditLog.open(kafka, "api", TestAuditKeys.keys(), new MetricsRegistry());
+        processor = new GalleryService(kafka, masterKeys, TestAuditKeys.keys(), "test", new MetricsRegistry());
         processor.start(WAIT);
         commands = KafkaGalleryCommands.start(kafka, "test-api", WAIT);
         enrollment = new EnrollmentService(commands, masterKeys, 10, WAIT);

@@ -88,6 +88,7 @@ import org.facestream.match.Tracking;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.testing.Await;
 import org.facestream.testing.Embeddings;
+import org.facestream.testing.TestAuditKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -132,7 +133,7 @@ class ErasureIsFinalFaultTest {
             TopicCatalogue.load().ensureTopics(admin);
         }
         masterKeys = MasterKeys.ephemeral();
-        processor = new GalleryService(kafka, masterKeys, "test-1", new MetricsRegistry());
+        processor = new GalleryService(kafka, masterKeys, TestAuditKeys.keys(), "test-1", new MetricsRegistry());
         processor.start(WAIT);
         commands = KafkaGalleryCommands.start(kafka, "test-main", WAIT);
         service = new EnrollmentService(commands, masterKeys, 5, WAIT);
@@ -481,7 +482,7 @@ class ErasureIsFinalFaultTest {
             // enrollment after a restart of the gallery processor: a new subject, under a new key, of only the new
             // photo; the replayed key is never used
             processor.close();
-            processor = new GalleryService(kafka, masterKeys, "test-2", new MetricsRegistry());
+            processor = new GalleryService(kafka, masterKeys, TestAuditKeys.keys(), "test-2", new MetricsRegistry());
             processor.start(WAIT);
             GalleryOutcome reenrolled = enroll("rose", "rose-again.jpg");
             assertThat(reenrolled.hadRecord()).isFalse();

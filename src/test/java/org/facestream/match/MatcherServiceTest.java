@@ -19,6 +19,7 @@ import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.track.TrackAssociator;
 import org.facestream.metrics.MetricsRegistry;
+import org.facestream.testing.TestAuditKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +90,7 @@ class MatcherServiceTest {
                 MatcherService.Spec.from(
                         config(Map.of(FaceStreamConfig.MATCH_THRESHOLD, "0.42")), "m-1", NO_COHORT_WANTED),
                 MasterKeys.ephemeral(),
+                TestAuditKeys.keys(),
                 registry)) {
             assertThat(service.adaptive()).isNull();
             String text = registry.prometheusText();
@@ -134,6 +136,7 @@ class MatcherServiceTest {
                         "m-1",
                         () -> Optional.of(cohort)),
                 MasterKeys.ephemeral(),
+                TestAuditKeys.keys(),
                 registry)) {
             assertThat(service.adaptive().cohortK()).isEqualTo(cohort.nullIdentities());
             String text = registry.prometheusText();

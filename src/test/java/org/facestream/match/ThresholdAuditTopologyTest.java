@@ -17,6 +17,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.facestream.audit.ChainVerifier;
+import org.facestream.events.AuditHead;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.EventSerdes;
 import org.facestream.events.ThresholdState;
@@ -24,6 +25,7 @@ import org.facestream.events.Topics;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.match.threshold.NullScoreSketch;
+import org.facestream.testing.TestAuditKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,7 +63,7 @@ class ThresholdAuditTopologyTest {
 
     /** Pipes reports at T0 + each offset in seconds; returns the thresholds and the audit records published. */
     private List<Object> run(long... seconds) {
-        var cfg = new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5));
+        var cfg = new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5), TestAuditKeys.keys());
         List<Object> out = new ArrayList<>();
         try (TopologyTestDriver driver = new TopologyTestDriver(ThresholdAggregatorTopology.build(cfg), props())) {
             TestInputTopic<String, byte[]> in =
@@ -73,6 +75,8 @@ class ThresholdAuditTopologyTest {
                     .readValuesToList());
             out.addAll(driver.createOutputTopic(Topics.AUDIT, new StringDeserializer(), EventSerdes.audit())
                     .readRecordsToList());
+            out.addAll(driver.createOutputTopic(Topics.AUDIT_HEADS, new StringDeserializer(), EventSerdes.auditHeads())
+                    .readValuesToList());
         }
         return out;
     }
@@ -105,8 +109,23 @@ class ThresholdAuditTopologyTest {
         assertThat(audit)
                 .allSatisfy(r -> assertThat(r.key()).isEqualTo(r.value().chainId()));
 
-        ChainVerifier verifier = new ChainVerifier();
+        // each published version's head checkpointed, sealed under the audit key like the records
+        List<AuditHead> heads = first.stream()
+                .filter(AuditHead.class::isInstance)
+                .map(AuditHead.class::cast)
+                .toList();
+        assertThat(heads).extracting(AuditHead::sequence).containsExactly(1L, 2L);
+        assertThat(heads.get(1).hash()).isEqualTo(v2.hash());
+        assertThat(v2.macHolds(TestAuditKeys.keys())).isTrue();
+        ChainVerifier verifier = new ChainVerifier(TestAuditKeys.keys());
         long offset = 0;
+        for (AuditHead h : heads) {
+            verifier.acceptCheckpoint(
+                    new ChainVerifier.Position(Topics.AUDIT_HEADS, 0, offset++),
+                    h.chainId(),
+                    EventSerdes.auditHeads().serialize(Topics.AUDIT_HEADS, h));
+        }
+        offset = 0;
         for (TestRecord<String, AuditRecord> r : audit) {
             verifier.accept(
                     new ChainVerifier.Position(Topics.AUDIT, 0, offset++),
@@ -119,6 +138,7 @@ class ThresholdAuditTopologyTest {
         assertThat(verifier.result().chains()).singleElement().satisfies(c -> {
             assertThat(c.writer()).isEqualTo("thresholds");
             assertThat(c.headSequence()).isEqualTo(2);
+            assertThat(c.checkpointSequence()).isEqualTo(2);
         });
 
         // the driver starts from empty stores, as a reset application does: a new chain, never the old one continued

@@ -19,6 +19,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.facestream.audit.ChainVerifier;
+import org.facestream.events.AuditHead;
 import org.facestream.events.AuditRecord;
 import org.facestream.events.CohortFlag;
 import org.facestream.events.EventSerdes;
@@ -30,6 +31,7 @@ import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.match.threshold.NullScoreWindow;
 import org.facestream.match.threshold.TailEntry;
 import org.facestream.metrics.MetricsRegistry;
+import org.facestream.testing.TestAuditKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,7 +84,7 @@ class ThresholdContaminationTopologyTest {
     }
 
     private ThresholdState publish(FpirPolicy policy, boolean duplicate) {
-        var cfg = new ThresholdAggregatorTopology.Config(policy, Duration.ofMinutes(5));
+        var cfg = new ThresholdAggregatorTopology.Config(policy, Duration.ofMinutes(5), TestAuditKeys.keys());
         try (TopologyTestDriver driver = new TopologyTestDriver(ThresholdAggregatorTopology.build(cfg), props())) {
             TestInputTopic<String, byte[]> in =
                     driver.createInputTopic(Topics.NULL_SCORES, new StringSerializer(), new ByteArraySerializer());
@@ -119,7 +121,7 @@ class ThresholdContaminationTopologyTest {
     void hygieneFlagsInTheReportsAreAuditedWhenTheyAppearAndWhenTheyGo() {
         MetricsRegistry registry = new MetricsRegistry();
         ThresholdMetrics metrics = new ThresholdMetrics(registry);
-        var cfg = new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5));
+        var cfg = new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5), TestAuditKeys.keys());
         CohortFlag flag = new CohortFlag("Hank_Stram", "alexandra-daddario", 0.612);
         try (TopologyTestDriver driver =
                 new TopologyTestDriver(ThresholdAggregatorTopology.build(cfg, metrics), props())) {
@@ -154,7 +156,20 @@ class ThresholdContaminationTopologyTest {
                     .containsEntry("excluded.identities", "1")
                     .containsEntry("capped.identities", "0")
                     .containsKey("recent.raw");
-            ChainVerifier verifier = new ChainVerifier();
+            ChainVerifier verifier = new ChainVerifier(TestAuditKeys.keys());
+            List<AuditHead> heads = driver.createOutputTopic(
+                            Topics.AUDIT_HEADS, new StringDeserializer(), EventSerdes.auditHeads())
+                    .readValuesToList();
+            assertThat(heads)
+                    .as("one checkpoint per publication, of the chain's last record")
+                    .extracting(AuditHead::sequence)
+                    .containsExactly(2L, 3L, 4L, 6L);
+            for (int i = 0; i < heads.size(); i++) {
+                verifier.acceptCheckpoint(
+                        new ChainVerifier.Position(Topics.AUDIT_HEADS, 0, i),
+                        heads.get(i).chainId(),
+                        EventSerdes.auditHeads().serialize(Topics.AUDIT_HEADS, heads.get(i)));
+            }
             for (int i = 0; i < records.size(); i++) {
                 verifier.accept(
                         new ChainVerifier.Position(Topics.AUDIT, 0, i),

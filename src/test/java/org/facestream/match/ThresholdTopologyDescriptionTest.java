@@ -11,6 +11,7 @@ import org.apache.kafka.streams.Topology;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
+import org.facestream.testing.TestAuditKeys;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,7 +39,7 @@ class ThresholdTopologyDescriptionTest {
         check(
                 Path.of("topologies", "threshold-aggregator.txt"),
                 ThresholdAggregatorTopology.build(
-                        new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5))));
+                        new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5), TestAuditKeys.keys())));
     }
 
     private static void check(Path golden, Topology topology) throws IOException {

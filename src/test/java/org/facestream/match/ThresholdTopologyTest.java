@@ -40,6 +40,7 @@ import org.facestream.metrics.MetricsRegistry;
 import org.facestream.testing.BadBytes;
 import org.facestream.testing.Embeddings;
 import org.facestream.testing.GalleryKeys;
+import org.facestream.testing.TestAuditKeys;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -82,7 +83,7 @@ class ThresholdTopologyTest {
     @Test
     void publishesVersionedThresholdFromMergedInstanceSketches() {
         ThresholdMetrics metrics = new ThresholdMetrics(new MetricsRegistry());
-        var cfg = new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5));
+        var cfg = new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5), TestAuditKeys.keys());
         try (TopologyTestDriver driver = new TopologyTestDriver(
                 ThresholdAggregatorTopology.build(cfg, metrics), props("facestream-thresholds"))) {
             TestInputTopic<String, byte[]> in =
@@ -117,7 +118,7 @@ class ThresholdTopologyTest {
 
     @Test
     void dropsInstancesSilentForLongerThanStaleAfter() {
-        var cfg = new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5));
+        var cfg = new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5), TestAuditKeys.keys());
         try (TopologyTestDriver driver =
                 new TopologyTestDriver(ThresholdAggregatorTopology.build(cfg), props("facestream-thresholds"))) {
             TestInputTopic<String, byte[]> in =
@@ -233,7 +234,7 @@ class ThresholdTopologyTest {
         @Test
         void aggregatorSkipsAndCountsEveryBadNullScoreReportAndKeepsPublishing() {
             ThresholdMetrics metrics = new ThresholdMetrics(new MetricsRegistry());
-            var cfg = new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5));
+            var cfg = new ThresholdAggregatorTopology.Config(POLICY, Duration.ofMinutes(5), TestAuditKeys.keys());
             try (TopologyTestDriver driver = new TopologyTestDriver(
                     ThresholdAggregatorTopology.build(cfg, metrics), props("facestream-thresholds"))) {
                 TestInputTopic<String, byte[]> in =

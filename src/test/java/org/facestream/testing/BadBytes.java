@@ -4,18 +4,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 import org.facestream.events.Json;
 
 /**
  * Bad inputs for the fault tests, from one place: seeded random bytes, every truncation and byte flips of a
  * valid encoding, structural mutations of a valid JSON document (a field removed, nulled, of the wrong type,
- * out of range, NaN), and crafted images (a decompression bomb, a JPEG corrupted after its header). The same
+ * out of range, NaN), and crafted images (a decompression bomb, a JPEG corrupted after its header, a
+ * progressive JPEG whose last scan is repeated: a scan bomb). The same
  * seed gives the same inputs, so a failure names an input that can be reproduced.
  */
 public final class BadBytes {
@@ -200,5 +211,78 @@ public final class BadBytes {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+    /**
+     * A progressive JPEG of {@code width x height} (ImageIO's progressive mode, libjpeg's simple progression: 10
+     * scans for colour) of 16x16 blocks of seeded random grey levels.
+     */
+    public static byte[] progressiveJpeg(int width, int height, long seed) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        Random r = new Random(seed);
+        byte[] row = new byte[width * 3];
+        for (int y = 0; y < height; y++) {
+            if (y % 16 == 0) {
+                for (int x = 0; x < width; x += 16) {
+                    byte level = (byte) r.nextInt(256);
+                    Arrays.fill(row, x * 3, Math.min(width, x + 16) * 3, level);
+                }
+            }
+            System.arraycopy(row, 0, pixels, y * width * 3, row.length);
+        }
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+                writer.setOutput(ios);
+                writer.write(null, new IIOImage(image, null, null), param);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    /**
+     * A scan bomb (issue 13): {@code jpeg} with its last scan (start-of-scan segment and entropy-coded data)
+     * repeated {@code repeats} more times before the end-of-image marker. It decodes to the same picture, but
+     * every repeated scan walks all coefficient blocks again.
+     */
+    public static byte[] repeatingLastScan(byte[] jpeg, int repeats) {
+        int pos = 2;
+        int lastScan = -1;
+        int lastScanEnd = -1;
+        while (pos + 3 < jpeg.length) {
+            int marker = jpeg[pos + 1] & 0xFF;
+            if (marker == 0xD9) {
+                break;
+            }
+            int length = ((jpeg[pos + 2] & 0xFF) << 8) | (jpeg[pos + 3] & 0xFF);
+            int next = pos + 2 + length;
+            if (marker == 0xDA) {
+                while (!((jpeg[next] & 0xFF) == 0xFF
+                        && (jpeg[next + 1] & 0xFF) != 0
+                        && ((jpeg[next + 1] & 0xFF) < 0xD0 || (jpeg[next + 1] & 0xFF) > 0xD7))) {
+                    next++;
+                }
+                lastScan = pos;
+                lastScanEnd = next;
+            }
+            pos = next;
+        }
+        if (lastScan < 0) {
+            throw new IllegalArgumentException("expected a JPEG with a scan, found none");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length + repeats * (lastScanEnd - lastScan));
+        out.write(jpeg, 0, lastScanEnd);
+        for (int i = 0; i < repeats; i++) {
+            out.write(jpeg, lastScan, lastScanEnd - lastScan);
+        }
+        out.write(jpeg, lastScanEnd, jpeg.length - lastScanEnd);
+        return out.toByteArray();
     }
 }

@@ -18,7 +18,7 @@ public final class Galleries {
 
     /** Publishes new subjects (none of them may have a key yet) under {@code masterKeys}. */
     public static void publish(Map<String, Object> kafka, MasterKeys masterKeys, Map<String, GalleryRecord> records) {
-        try (AuditLog audit = AuditLog.open(kafka, "test", new MetricsRegistry())) {
+        try (AuditLog audit = AuditLog.open(kafka, "test", TestAuditKeys.keys(), new MetricsRegistry())) {
             GalleryPublisher publisher = new GalleryPublisher(audit, masterKeys, subject -> Optional.empty());
             records.values().forEach(r -> publisher.publish(r, enrolled(r)));
         }

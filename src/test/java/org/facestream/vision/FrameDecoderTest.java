@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
 import org.facestream.model.OpenCvNatives;
+import org.facestream.testing.BadBytes;
 import org.facestream.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.CvType;
@@ -124,5 +125,43 @@ class FrameDecoderTest {
             image.release();
             png.release();
         }
+    }
+
+    @Test
+    void countsTheScansOfBaselineAndProgressiveJpegsExactly() throws Exception {
+        assertThat(FrameDecoder.jpegScans(Files.readAllBytes(SharedData.face("people/obama/obama.jpg"))))
+                .isEqualTo(1);
+        byte[] progressive = BadBytes.progressiveJpeg(320, 240, 1);
+        assertThat(FrameDecoder.jpegScans(progressive))
+                .as("libjpeg's simple progression")
+                .isEqualTo(10);
+        assertThat(FrameDecoder.jpegScans(BadBytes.repeatingLastScan(progressive, 57)))
+                .isEqualTo(67);
+    }
+
+    @Test
+    void refusesAJpegWithItsLastScanRepeatedBeforeDecodingIt() {
+        byte[] bomb = BadBytes.repeatingLastScan(BadBytes.progressiveJpeg(640, 480, 2), 100);
+        assertThatThrownBy(() -> FrameDecoder.decodeJpeg(bomb))
+                .isInstanceOf(DecodeBudgetException.class)
+                .hasMessage("expected a JPEG of at most 32 scans (decoding cost grows with pixels times scans), found"
+                        + " 110 scans of 640x480 pixels in " + bomb.length + " bytes");
+    }
+
+    @Test
+    void decodesAProgressiveJpegAtTheScanLimit() {
+        byte[] atLimit = BadBytes.repeatingLastScan(BadBytes.progressiveJpeg(640, 480, 3), 22);
+        assertThat(FrameDecoder.jpegScans(atLimit)).isEqualTo(FrameDecoder.DEFAULT_MAX_SCANS);
+        Mat image = FrameDecoder.decodeJpeg(atLimit);
+        try {
+            assertThat(image.cols()).isEqualTo(640);
+            assertThat(image.rows()).isEqualTo(480);
+        } finally {
+            image.release();
+        }
+        assertThatThrownBy(() -> new FrameDecoder(1_000_000, 31).decode(atLimit))
+                .isInstanceOf(DecodeBudgetException.class)
+                .hasMessageContaining("at most 31 scans")
+                .hasMessageContaining("found 32 scans");
     }
 }

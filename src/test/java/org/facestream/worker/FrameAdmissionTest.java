@@ -123,4 +123,17 @@ class FrameAdmissionTest {
         assertThat(((Refused) fromConfig.admit(record(0, 0, "cam-a", value))).reason())
                 .isEqualTo(Reason.FRAME_TOO_LARGE);
     }
+
+    @Test
+    void refusesAScanBombAsDecodeBudgetExceededBeforeDecodingIt() {
+        byte[] bomb = BadBytes.repeatingLastScan(BadBytes.progressiveJpeg(320, 240, 4), 200);
+        Frame frame = new Frame("cam-a", 9, CAPTURED_AT, 900, 320, 240, bomb);
+        Verdict v = admission.admit(record(0, 9, "cam-a", frameBytes(frame)));
+        assertThat(v).isInstanceOfSatisfying(Refused.class, r -> {
+            assertThat(r.reason()).isEqualTo(Reason.DECODE_BUDGET_EXCEEDED);
+            assertThat(r.detail())
+                    .isEqualTo("expected a JPEG of at most 32 scans (decoding cost grows with pixels times scans),"
+                            + " found 210 scans of 320x240 pixels in " + bomb.length + " bytes");
+        });
+    }
 }

@@ -154,6 +154,42 @@ class VisionWorkerTest {
     }
 
     @Test
+    void aScanBombIsDeadLetteredAsDecodeBudgetExceededAndCountedAndTheRestOfThePollIsObserved() {
+        try (FaceAnalyzer analyzer = ScriptedVision.analyzer(new AtomicInteger())) {
+            MetricsRegistry fresh = new MetricsRegistry();
+            new VisionWorker(CONFIG, mocks, analyzer, fresh);
+            assertThat(fresh.prometheusText())
+                    .as("exported at zero before the first refusal")
+                    .contains("# TYPE facestream_decode_budget_refusals_total counter")
+                    .contains("facestream_decode_budget_refusals_total{stage=\"worker\"} 0");
+        }
+        byte[] bomb = frameBytes(new Frame(
+                "cam-a",
+                0,
+                ScriptedVision.CAPTURED_AT,
+                0,
+                320,
+                240,
+                BadBytes.repeatingLastScan(BadBytes.progressiveJpeg(320, 240, 5), 500)));
+        runPolls(() -> {
+            assign(P0);
+            consumer.addRecord(record(0, 0, "cam-a", bomb));
+            consumer.addRecord(record(0, 1, "cam-a", frameBytes("cam-a", 1, Scene.ONE_FACE)));
+        });
+
+        assertThat(deadLetters()).singleElement().satisfies(r -> {
+            assertThat(header(r, DeadLetters.HEADER_REASON)).isEqualTo("decode-budget-exceeded");
+            assertThat(header(r, DeadLetters.HEADER_DETAIL)).contains("found 510 scans of 320x240 pixels");
+            assertThat(header(r, DeadLetters.HEADER_OFFSET)).isEqualTo("0");
+            assertThat(r.value()).isEqualTo(bomb);
+        });
+        assertThat(observations()).extracting(FaceObservation::observationId).containsExactly("cam-a/1/0");
+        assertThat(commits()).containsExactly(Map.of(P0, 2L));
+        assertThat(metrics.total("decode_budget_refusals_total")).isEqualTo(1);
+        assertThat(metrics.byLabel("deadletter_total")).isEqualTo(Map.of("reason=\"decode-budget-exceeded\"", 1L));
+    }
+
+    @Test
     void aFrameTheModelsFailOnIsDeadLetteredAloneAndTheRestOfItsBatchIsObserved() {
         runPolls(() -> {
             assign(P0);
