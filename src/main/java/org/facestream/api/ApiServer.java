@@ -83,6 +83,9 @@ public final class ApiServer implements AutoCloseable {
 
     private final MetricsRegistry metrics;
     private final Authentication authentication;
+    /** How much of a refused request's body is read and thrown away so the answer reaches the client. */
+    private final long refusedBodyDiscardBytes;
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final List<Binding> bindings = new ArrayList<>();
@@ -90,7 +93,8 @@ public final class ApiServer implements AutoCloseable {
 
     private ApiServer(ApiSettings settings, Collaborators c) throws IOException {
         this.metrics = c.metrics();
-        this.authentication = new Authentication(c.credentials(), c.metrics(), settings.maxUploadBytes());
+        this.authentication = new Authentication(c.credentials(), c.metrics());
+        this.refusedBodyDiscardBytes = Math.max(settings.maxUploadBytes(), 2 * settings.maxUploadBytes());
         SystemHandler system = new SystemHandler(c.gallery(), c.cluster(), c.matcher(), c.metrics(), this::routes);
         SubjectsHandler subjects = new SubjectsHandler(settings, c.gallery(), c.writer(), c.enrollment(), c.matcher());
         EventsHandler events = new EventsHandler(c.live(), () -> !closing);
@@ -206,7 +210,7 @@ public final class ApiServer implements AutoCloseable {
                 status = ex.getResponseCode();
             } catch (ApiException e) {
                 status = e.status();
-                Exchanges.sendError(ex, e.status(), e.getMessage());
+                refuse(ex, e.status(), e.getMessage());
             } catch (IOException e) {
                 // the client went away (an SSE tab closed, an upload cancelled)
                 status = 499;
@@ -214,7 +218,7 @@ public final class ApiServer implements AutoCloseable {
             } catch (Exception e) {
                 status = 500;
                 LOG.error("{} {} failed", method, path, e);
-                Exchanges.sendError(ex, 500, "internal error; the server log has the details");
+                refuse(ex, 500, "internal error; the server log has the details");
             }
         }
         metrics.counter(
@@ -223,6 +227,19 @@ public final class ApiServer implements AutoCloseable {
                         MetricsRegistry.label("route", routeLabel) + ","
                                 + MetricsRegistry.label("status", Integer.toString(status)))
                 .increment();
+    }
+
+    /**
+     * Answers an error. The request's body, often an upload refused before it was read, is read and discarded
+     * first (up to twice the upload limit): the JDK's HTTP client sends its whole body before it reads an answer,
+     * and a connection closed on unread bytes is reset, losing the answer; a larger body is not read, and the
+     * answer closes the connection ({@link Exchanges#discardBody}).
+     */
+    private void refuse(HttpExchange ex, int status, String message) {
+        if (ex.getResponseCode() == -1) {
+            Exchanges.discardBody(ex, refusedBodyDiscardBytes);
+        }
+        Exchanges.sendError(ex, status, message);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package org.facestream.api;
 
 import com.sun.net.httpserver.HttpExchange;
-import java.io.IOException;
-import java.io.InputStream;
 import org.facestream.metrics.MetricsRegistry;
 
 /**
@@ -14,12 +12,10 @@ import org.facestream.metrics.MetricsRegistry;
 final class Authentication {
     private final Credentials credentials;
     private final MetricsRegistry metrics;
-    private final long maxUploadBytes;
 
-    Authentication(Credentials credentials, MetricsRegistry metrics, long maxUploadBytes) {
+    Authentication(Credentials credentials, MetricsRegistry metrics) {
         this.credentials = credentials;
         this.metrics = metrics;
-        this.maxUploadBytes = maxUploadBytes;
     }
 
     /** The request's principal, or null on an open route; 401 or 403 (counted by reason) otherwise. */
@@ -64,7 +60,6 @@ final class Authentication {
                                 + ", found one that matches no key (revoked or mistyped?)"));
         if (!who.role().includes(route.requires())) {
             failure("forbidden");
-            discardBody(ex);
             throw new ApiException(
                     403,
                     "expected role " + route.requires().label() + " or higher for " + route + ", found key "
@@ -75,7 +70,6 @@ final class Authentication {
 
     private ApiException unauthorized(HttpExchange ex, String reason, String message) {
         failure(reason);
-        discardBody(ex);
         ex.getResponseHeaders()
                 .set(
                         "WWW-Authenticate",
@@ -83,38 +77,6 @@ final class Authentication {
                                 ? "Bearer realm=\"facestream\""
                                 : "Bearer realm=\"facestream\", error=\"invalid_token\"");
         return new ApiException(401, message);
-    }
-
-    /**
-     * Reads and discards a refused request's body (an upload), up to the upload limit: a server that answers
-     * before the client has sent its body and closes the connection makes the client's TCP stack drop the
-     * answer (a reset) or reuse a dead connection. A larger body is not read: the connection is closed.
-     */
-    private void discardBody(HttpExchange ex) {
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
-        boolean chunked = ex.getRequestHeaders().containsKey("Transfer-Encoding");
-        if (!chunked && (length == null || length.strip().equals("0"))) {
-            return;
-        }
-        try {
-            if (!chunked && Long.parseLong(length.strip()) > maxUploadBytes) {
-                ex.getResponseHeaders().set("Connection", "close");
-                return;
-            }
-            try (InputStream in = ex.getRequestBody()) {
-                long left = maxUploadBytes + 1;
-                byte[] buf = new byte[16384];
-                int n;
-                while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
-                    left -= n;
-                }
-                if (left <= 0) {
-                    ex.getResponseHeaders().set("Connection", "close");
-                }
-            }
-        } catch (NumberFormatException | IOException e) {
-            ex.getResponseHeaders().set("Connection", "close");
-        }
     }
 
     private void failure(String reason) {

@@ -3,6 +3,7 @@ package org.facestream.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -33,6 +34,48 @@ final class Exchanges {
         } catch (IOException e) {
             LOG.debug("could not send error {}: {}", status, e.toString());
         }
+    }
+
+    /**
+     * Reads and discards what is left of a request's body, at most {@code maxBytes} of it, before an answer that
+     * did not need it (a refusal). The JDK's server closes a connection whose request body was not read to its
+     * end, after the answer and without saying so; an HTTP/1.1 client has by then put the connection back in its
+     * pool, and its next request on it fails ("header parser received no bytes"; a POST is not retried). A body
+     * that is left unread (declared or found larger than {@code maxBytes}, or unreadable) makes the answer say
+     * {@code Connection: close} instead, so the client opens a new connection for its next request. Call it
+     * before the answer's headers are sent.
+     */
+    static void discardBody(HttpExchange ex, long maxBytes) {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        boolean chunked = ex.getRequestHeaders().containsKey("Transfer-Encoding");
+        if (!chunked && length == null) {
+            return; // no body
+        }
+        try {
+            if (!chunked && Long.parseLong(length.strip()) > maxBytes) {
+                closeAfterAnswer(ex); // not worth reading; the client may see a reset instead of the answer
+                return;
+            }
+            InputStream in = ex.getRequestBody();
+            byte[] buffer = new byte[16384];
+            long left = maxBytes;
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    return; // read to its end: the connection stays usable
+                }
+                left -= n;
+            }
+            if (in.read() >= 0) {
+                closeAfterAnswer(ex);
+            }
+        } catch (NumberFormatException | IOException e) {
+            closeAfterAnswer(ex);
+        }
+    }
+
+    private static void closeAfterAnswer(HttpExchange ex) {
+        ex.getResponseHeaders().set("Connection", "close");
     }
 
     static void sendJson(HttpExchange ex, int status, Object body) throws IOException {

@@ -218,13 +218,13 @@ final class SubjectsHandler {
                         400, "expected a numeric Content-Length, found '" + Exchanges.truncate(declared) + "'");
             }
         }
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (body.length > limit) {
-                throw tooLarge("more");
-            }
-            return body;
+        // not closed here: a refusal reads and discards the rest (ApiServer), and the exchange closes it
+        InputStream in = ex.getRequestBody();
+        byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        if (body.length > limit) {
+            throw tooLarge("more");
         }
+        return body;
     }
 
     private ApiException tooLarge(String found) {
