@@ -5,6 +5,12 @@
 #   people    people/ plus probes/ (15 labelled people, 1-5 photos each; the probes are named after them)
 #   lfw       LFW View 1 images, one folder per person (3,095 people, 4,992 photos)
 #   all       the three together (LFW's Joseph_Biden and people/biden are one person)
+#   pins10    10 people with 117-225 photos each: gallery subjects with hundreds of probes
+#   combined  all four sets (pins10's Adriana_Lima is LFW's Adriana_Lima)
+#   dup1-SET, dup5-SET  SET (orl people lfw all pins10 combined) with duplicate identities in the cohort (1% or 5%
+#             of its cohort identities, at least one): per seed, ops/inject-duplicates.py relabels one photo of
+#             gallery subjects (drawn by photo count) as a new identity that the seed's split puts in the cohort;
+#             it reads the cache for the failures to acquire, so run SET itself first
 # and the drift and flood runs on LFW.
 # Usage: ops/eval-identify.sh [RUN...]  (default: orl people lfw all drift-blur drift-dark drift-downscale flood
 #        flood-no-quota)
@@ -42,6 +48,13 @@ people_csv() {
   images "$FACES/orl" | sed "s|^$FACES/||" | awk -F/ '{print $0 ",orl-" $2}'
   images "$FACES/lfw-view1/images" | sed "s|^$FACES/||" | awk -F/ '{id = ($3 == "Joseph_Biden") ? "biden" : $3; print $0 "," id}'
 } > "$LOGS/datasets/all.csv"
+{ tail -n +2 "$LOGS/datasets/all.csv"
+  images "$FACES/pins10" | sed "s|^$FACES/||" | awk -F/ '{print $0 "," $2}'
+} | { echo "path,identity"; cat; } > "$LOGS/datasets/combined.csv"
+for base in orl lfw pins10; do
+  case $base in orl) dir=orl ;; lfw) dir=lfw-view1/images ;; pins10) dir=pins10 ;; esac
+  { echo "path,identity"; images "$FACES/$dir" | sed "s|^$FACES/||" | awk -F/ '{print $0 "," $(NF-1)}'; } > "$LOGS/datasets/$base.csv"
+done
 
 run() { # name, then eval identify arguments
   local name=$1; shift
@@ -61,6 +74,15 @@ for r in "${runs[@]}"; do
     people) run people --root "$FACES" --dataset "$LOGS/datasets/people.csv" --cache "$CACHE" ;;
     lfw) lfw lfw ;;
     all) run all --root "$FACES" --dataset "$LOGS/datasets/all.csv" --cache "$CACHE" ;;
+    pins10) run pins10 --root "$FACES" --dataset "$LOGS/datasets/pins10.csv" --cache "$CACHE" ;;
+    combined) run combined --root "$FACES" --dataset "$LOGS/datasets/combined.csv" --cache "$CACHE" ;;
+    dup1-*|dup5-*) # one dataset per seed: the injected identities must land in that seed's cohort
+      base=${r#dup?-}; pct=${r:3:1}
+      for seed in ${SEEDS//,/ }; do
+        /usr/bin/python3 ops/inject-duplicates.py --dataset "$LOGS/datasets/$base.csv" --cache "$CACHE" --root "$FACES" \
+          --fraction "0.0$pct" --seed "$seed" --out "$LOGS/datasets/$r-seed$seed.csv"
+        SEEDS=$seed run "$r-seed$seed" --root "$FACES" --dataset "$LOGS/datasets/$r-seed$seed.csv" --cache "$CACHE"
+      done ;;
     drift-blur) lfw drift-blur --drift blur:4 ;;
     drift-dark) lfw drift-dark --drift dark:0.15 ;;
     drift-downscale) lfw drift-downscale --drift downscale:6 ;;
