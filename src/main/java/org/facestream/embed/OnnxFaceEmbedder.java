@@ -21,7 +21,7 @@ import org.opencv.dnn.Dnn;
 
 /**
  * An ONNX embedder of a {@link ModelPack}: preprocessing per pack (channel order, mean, scale) done by
- * OpenCV's {@code blobFromImages} in one native pass, crops run in batches (one at a time for graphs whose
+ * OpenCV's {@code blobFromImage}, one native pass per crop, crops run in batches (one at a time for graphs whose
  * batch dimension is fixed at 1). With test-time flip, each crop's mirror is embedded too and the two raw
  * embeddings are summed before normalising. Thread-safe for {@link #embed}; owns its {@link OnnxModel}.
  */
@@ -155,18 +155,27 @@ public final class OnnxFaceEmbedder implements FaceEmbedder {
             while (fixedBatch && chunk.size() < batch) {
                 chunk.add(chunk.get(chunk.size() - 1)); // a graph with a fixed batch > 1 needs it filled
             }
-            Mat blob = Dnn.blobFromImages(
-                    chunk,
-                    pack.pixelScale(),
-                    new Size(w, h),
-                    new Scalar(mean, mean, mean),
-                    pack.channelOrder() == ChannelOrder.RGB,
-                    false);
-            float[] data = new float[chunk.size() * 3 * h * w];
-            try {
-                blob.get(new int[] {0, 0, 0, 0}, data);
-            } finally {
-                blob.release();
+            int plane = 3 * h * w;
+            float[] data = new float[chunk.size() * plane];
+            float[] one = new float[plane];
+            for (int i = 0; i < chunk.size(); i++) {
+                // One blobFromImage per crop, never blobFromImages(List): that wrapper packs the list into a
+                // temporary Mat that is unreachable while its native code reads it, so a GC in that window lets
+                // the temporary's finalizer free it mid-read (a use-after-free: wrong batches, or a JVM crash).
+                // Each crop here is held by the caller until it releases it after this call.
+                Mat blob = Dnn.blobFromImage(
+                        chunk.get(i),
+                        pack.pixelScale(),
+                        new Size(w, h),
+                        new Scalar(mean, mean, mean),
+                        pack.channelOrder() == ChannelOrder.RGB,
+                        false);
+                try {
+                    blob.get(new int[] {0, 0, 0, 0}, one);
+                } finally {
+                    blob.release();
+                }
+                System.arraycopy(one, 0, data, i * plane, plane);
             }
             FloatTensor input = new FloatTensor(data, chunk.size(), 3, h, w);
             FloatTensor output = model.run(input, "batch of " + count + " aligned crops")

@@ -486,7 +486,13 @@ class ApiServerTest {
         assertThat(json(health).has("matcher")).as("no matcher in this process").isFalse();
 
         get("/api/v1/subjects");
-        HttpResponse<String> metrics = get("/metrics");
+        // a request is counted once its status is known, after its answer was written: a scrape right after the
+        // answer may come first
+        HttpResponse<String> metrics = Await.until(
+                "the answered GET /api/v1/subjects counted in /metrics",
+                Duration.ofSeconds(10),
+                () -> get("/metrics"),
+                r -> r.body().contains("facestream_api_requests_total{route=\"GET /api/v1/subjects\",status=\"200\"}"));
         assertThat(metrics.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain; version=0.0.4");
         Pattern sample = Pattern.compile(
                 "facestream_[a-zA-Z0-9_]+(\\{[a-z_]+=\"[^\"]*\"(,[a-z_]+=\"[^\"]*\")*\\})? -?[0-9.Ee+-]+");

@@ -25,6 +25,8 @@ public final class ChildProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(
                 java,
                 "-Xmx1g",
+                // beside the forked test JVM's own (the surefire argLine), where .ci/crash-report looks
+                "-XX:ErrorFile=target/surefire-reports/hs_err_pid%p.log",
                 "--add-modules",
                 "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED",
