@@ -46,6 +46,14 @@ public final class FaceStreamConfig {
     public static final String MIN_FACE_SCORE = "worker.quality.min.detector.score";
     public static final String MIN_INTEROCULAR = "worker.quality.min.interocular.px";
     public static final String THUMBNAILS = "worker.thumbnails";
+    public static final String WORKER_EMBED = "worker.embed";
+    public static final String TRACK_MAX_GAP_MS = "worker.track.max.gap.ms";
+    public static final String TRACK_MIN_IOU = "worker.track.min.iou";
+    public static final String TRACK_LOW_SCORE = "worker.track.low.score";
+    public static final String BESTSHOT_MIN_GAIN = "worker.bestshot.min.gain";
+    public static final String BESTSHOT_INTERVAL_MS = "worker.bestshot.interval.ms";
+    public static final String MOTION_GATE = "worker.motion.gate";
+    public static final String MOTION_MIN_CHANGED = "worker.motion.min.changed";
     public static final String INGEST_FPS = "ingest.fps";
     public static final String INGEST_JPEG_QUALITY = "ingest.jpeg.quality";
     public static final String INGEST_MAX_SIDE = "ingest.max.side";
@@ -104,7 +112,8 @@ public final class FaceStreamConfig {
                     640,
                     Range.between(128, 4096),
                     Importance.MEDIUM,
-                    "Longer side, in pixels, frames are scaled to before detection (rounded up to a multiple of 32).")
+                    "Longest side, in pixels, of the detector's input (rounded up to a multiple of 32): larger frames are scaled down to it, "
+                            + "smaller ones are detected at their own size (padded to a multiple of 32), never upscaled.")
             .define(
                     DETECTOR_SCORE,
                     Type.DOUBLE,
@@ -167,6 +176,67 @@ public final class FaceStreamConfig {
                     Importance.LOW,
                     "Attach a small JPEG of each aligned face to observations (for dashboards). Off by default: face images are biometric data.")
             .define(
+                    WORKER_EMBED,
+                    Type.STRING,
+                    "best-shot",
+                    ValidString.in("best-shot", "every-face"),
+                    Importance.HIGH,
+                    "best-shot: follow each camera's faces across frames (worker.track.*) and embed a track's face when the track starts "
+                            + "(its first face that passes the worker.quality.* gate), again only for a clearly better shot (worker.bestshot.min.gain) "
+                            + "or when its last embedding is worker.bestshot.interval.ms old; the other faces are counted and extend their track, "
+                            + "but are neither embedded nor observed. every-face: embed and observe every face of every frame (tracks still labelled).")
+            .define(
+                    TRACK_MAX_GAP_MS,
+                    Type.INT,
+                    1500,
+                    Range.between(100, 600_000),
+                    Importance.LOW,
+                    "A track without a detection for this many milliseconds of capture time ends; the face's next detection starts a new track.")
+            .define(
+                    TRACK_MIN_IOU,
+                    Type.DOUBLE,
+                    0.2,
+                    Range.between(0.01, 1.0),
+                    Importance.LOW,
+                    "Least overlap (IoU) of a track's box, moved on at its velocity, with a detection for the two to be associated.")
+            .define(
+                    TRACK_LOW_SCORE,
+                    Type.DOUBLE,
+                    0.4,
+                    Range.between(0.0, 1.0),
+                    Importance.LOW,
+                    "Detections scoring at least this but under vision.detector.score.threshold only continue existing tracks "
+                            + "(ByteTrack's second association): they are not counted, embedded or the start of a track.")
+            .define(
+                    BESTSHOT_MIN_GAIN,
+                    Type.DOUBLE,
+                    1.25,
+                    Range.between(1.0, 100.0),
+                    Importance.MEDIUM,
+                    "A tracked face is embedded again when its quality score reaches this multiple of the best score embedded on its track. "
+                            + "Quality score in [0, 1]: detector score x min(1, eye distance / 40 px) x sharpness / (sharpness + 100) x cos^2(yaw).")
+            .define(
+                    BESTSHOT_INTERVAL_MS,
+                    Type.INT,
+                    5000,
+                    Range.between(0, 3_600_000),
+                    Importance.MEDIUM,
+                    "A tracked face is embedded again when its track's last embedding is this many milliseconds old (capture time); 0: never for time alone.")
+            .define(
+                    MOTION_GATE,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
+                    "Skip detection on frames where nothing moved since the last detected frame of the camera (a 64-pixel-wide grey copy, "
+                            + "pixels changed by more than 12 grey levels); tracks age as usual, and detection runs at least every half worker.track.max.gap.ms.")
+            .define(
+                    MOTION_MIN_CHANGED,
+                    Type.DOUBLE,
+                    0.003,
+                    Range.between(0.0, 1.0),
+                    Importance.LOW,
+                    "Fraction of the grey copy's pixels that must change for a frame to count as moved (worker.motion.gate).")
+            .define(
                     INGEST_FPS,
                     Type.DOUBLE,
                     5.0,
@@ -183,10 +253,11 @@ public final class FaceStreamConfig {
             .define(
                     INGEST_MAX_SIDE,
                     Type.INT,
-                    1920,
+                    640,
                     Range.between(64, 8192),
-                    Importance.LOW,
-                    "Frames are downscaled so their longer side is at most this many pixels before encoding.")
+                    Importance.MEDIUM,
+                    "Frames are downscaled so their longer side is at most this many pixels before encoding: the size the detector works at "
+                            + "(a camera's substream), which it then takes without rescaling (vision.detector.input.size).")
             .define(
                     MATCH_THRESHOLD,
                     Type.DOUBLE,

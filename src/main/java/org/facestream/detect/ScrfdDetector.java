@@ -34,7 +34,7 @@ public final class ScrfdDetector implements FaceDetector {
 
     @Override
     public List<DetectedFace> detect(Mat bgrImage) {
-        DetectorInput in = DetectorInput.of(bgrImage, settings.inputSize(), 127.5, 1 / 128.0, true);
+        DetectorInput in = DetectorInput.of(bgrImage, settings, 127.5, 1 / 128.0, true);
         Map<String, FloatTensor> out = model.run(
                 in.tensor, "image " + in.sourceWidth + "x" + in.sourceHeight + " at " + in.width + "x" + in.height);
         Candidates candidates = new Candidates();

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param embedding the L2-normalised embedding (length = the model pack's dimension)
  * @param modelPackId the model pack that produced detection and embedding; the matcher refuses others
  * @param thumbnailJpeg a small JPEG of the aligned face for dashboards, or null when not configured
+ * @param track the worker's track of this face (stable id across the camera's frames, faces and shots so far),
+ *     or null from a worker that does not track
  */
 public record FaceObservation(
         String observationId,
@@ -38,7 +40,8 @@ public record FaceObservation(
         FaceQuality quality,
         float[] embedding,
         String modelPackId,
-        byte[] thumbnailJpeg) {
+        byte[] thumbnailJpeg,
+        FaceTrack track) {
 
     public FaceObservation {
         Validation.requireId("cameraId", cameraId);
@@ -58,6 +61,40 @@ public record FaceObservation(
         embedding = Validation.requireEmbedding("embedding", embedding);
         Validation.requireId("modelPackId", modelPackId);
         thumbnailJpeg = thumbnailJpeg == null ? null : thumbnailJpeg.clone();
+    }
+
+    /** An observation without a track (a worker that does not track). */
+    public FaceObservation(
+            String observationId,
+            String cameraId,
+            long frameSequence,
+            int faceIndex,
+            Instant capturedAt,
+            Instant observedAt,
+            int frameWidth,
+            int frameHeight,
+            BoundingBox box,
+            float[] landmarks,
+            FaceQuality quality,
+            float[] embedding,
+            String modelPackId,
+            byte[] thumbnailJpeg) {
+        this(
+                observationId,
+                cameraId,
+                frameSequence,
+                faceIndex,
+                capturedAt,
+                observedAt,
+                frameWidth,
+                frameHeight,
+                box,
+                landmarks,
+                quality,
+                embedding,
+                modelPackId,
+                thumbnailJpeg,
+                null);
     }
 
     /** The observation id for a face: {@code cameraId/frameSequence/faceIndex}. */
@@ -96,7 +133,8 @@ public record FaceObservation(
                 quality,
                 other,
                 modelPackId,
-                thumbnailJpeg);
+                thumbnailJpeg,
+                track);
     }
 
     /** A copy without the thumbnail (for consumers that must not keep face images). */
@@ -115,7 +153,28 @@ public record FaceObservation(
                 quality,
                 embedding,
                 modelPackId,
-                null);
+                null,
+                track);
+    }
+
+    /** A copy on {@code other} track (null: none). */
+    public FaceObservation withTrack(FaceTrack other) {
+        return new FaceObservation(
+                observationId,
+                cameraId,
+                frameSequence,
+                faceIndex,
+                capturedAt,
+                observedAt,
+                frameWidth,
+                frameHeight,
+                box,
+                landmarks,
+                quality,
+                embedding,
+                modelPackId,
+                thumbnailJpeg,
+                other);
     }
 
     @Override
@@ -131,7 +190,8 @@ public record FaceObservation(
                 && quality.equals(f.quality)
                 && Arrays.equals(embedding, f.embedding)
                 && modelPackId.equals(f.modelPackId)
-                && Arrays.equals(thumbnailJpeg, f.thumbnailJpeg);
+                && Arrays.equals(thumbnailJpeg, f.thumbnailJpeg)
+                && Objects.equals(track, f.track);
     }
 
     @Override
@@ -142,6 +202,6 @@ public record FaceObservation(
     @Override
     public String toString() {
         return "FaceObservation[" + observationId + ", box=" + box + ", dim=" + embedding.length + ", pack="
-                + modelPackId + "]";
+                + modelPackId + (track == null ? "" : ", track=" + track.trackId() + "#" + track.shot()) + "]";
     }
 }

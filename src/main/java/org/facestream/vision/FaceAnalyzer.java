@@ -15,7 +15,6 @@ import org.facestream.detect.FaceDetector;
 import org.facestream.embed.Embedding;
 import org.facestream.embed.FaceEmbedder;
 import org.facestream.embed.OnnxFaceEmbedder;
-import org.facestream.events.FaceQuality;
 import org.facestream.metrics.LatencyHistogram;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ExecutionProvider;
@@ -109,8 +108,11 @@ public final class FaceAnalyzer implements AutoCloseable {
         VerifiedPack files = ModelFiles.verify(pack, modelsDir);
         OnnxOptions onnx =
                 new OnnxOptions(options.threads(), options.cuda() ? ExecutionProvider.CUDA : ExecutionProvider.CPU);
-        DetectorSettings settings =
-                new DetectorSettings(options.detectorInputSize(), options.scoreThreshold(), options.nmsIouThreshold());
+        DetectorSettings settings = new DetectorSettings(
+                options.detectorInputSize(),
+                options.scoreThreshold(),
+                options.nmsIouThreshold(),
+                options.detectorFollowsFrame());
         FaceDetector detector =
                 detectorWrapper.apply(FaceDetector.open(pack.detectorKind(), files.detectorPath(), settings, onnx));
         try {
@@ -143,9 +145,74 @@ public final class FaceAnalyzer implements AutoCloseable {
         return decoder;
     }
 
-    /** Detection only, e.g. to pick a face before embedding. */
+    /** Detection only, e.g. to pick a face before embedding; latency recorded as stage {@code detect}. */
     public List<DetectedFace> detect(Mat bgr) {
-        return detector.detect(bgr);
+        long t0 = System.nanoTime();
+        List<DetectedFace> faces = detector.detect(bgr);
+        detectLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
+        return faces;
+    }
+
+    /**
+     * Warps {@code face} of {@code bgr} to the embedder's template and measures its quality (eye distance,
+     * sharpness of the crop, pose), without embedding it; latency recorded as stage {@code align}. The caller
+     * closes the result (or hands it to {@link #embed}, which does not).
+     */
+    public AlignedFace align(Mat bgr, DetectedFace face) {
+        long t0 = System.nanoTime();
+        Mat crop = aligner.align(bgr, face.landmarks());
+        try {
+            float[] lm = face.landmarks();
+            double ex = lm[2] - lm[0];
+            double ey = lm[3] - lm[1];
+            double iod = Math.hypot(ex, ey);
+            double roll = Math.toDegrees(Math.atan2(ey, ex));
+            // Yaw: the nose tip sits about half an inter-ocular distance in front of the eyes, so its sideways
+            // offset from the eye midpoint, along the eye line, over half that distance is tan(yaw). Positive yaw:
+            // the nose points to the image right.
+            double yaw = 0;
+            if (iod > 0) {
+                double nx = lm[4] - (lm[0] + lm[2]) / 2.0;
+                double ny = lm[5] - (lm[1] + lm[3]) / 2.0;
+                double along = (nx * ex + ny * ey) / iod;
+                yaw = Math.toDegrees(Math.atan(along / (iod / 2)));
+            }
+            AlignedFace aligned = new AlignedFace(face, crop, iod, sharpness(crop), yaw, roll);
+            alignLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
+            return aligned;
+        } catch (RuntimeException e) {
+            crop.release();
+            throw e;
+        }
+    }
+
+    /**
+     * Embeds aligned faces in one batch (the embedder's own batch size); latency recorded per face as stage
+     * {@code embed}. The crops stay owned by the caller.
+     *
+     * @return one analysed face per input, in order
+     */
+    public List<AnalyzedFace> embed(List<AlignedFace> faces) {
+        if (faces.isEmpty()) {
+            return List.of();
+        }
+        List<Mat> crops = new ArrayList<>(faces.size());
+        for (AlignedFace f : faces) {
+            crops.add(f.crop());
+        }
+        long t0 = System.nanoTime();
+        List<Embedding> embeddings = embedder.embed(crops);
+        double perFace = (System.nanoTime() - t0) / 1000.0 / crops.size();
+        for (int i = 0; i < crops.size(); i++) {
+            embedLatency.recordMicros(perFace);
+        }
+        List<AnalyzedFace> out = new ArrayList<>(faces.size());
+        for (int i = 0; i < faces.size(); i++) {
+            AlignedFace f = faces.get(i);
+            Embedding e = embeddings.get(i);
+            out.add(new AnalyzedFace(f.face(), f.quality(e.rawNorm()), e.vector(), thumbnails ? jpeg(f.crop()) : null));
+        }
+        return out;
     }
 
     /** Every face in a BGR frame, highest detector score first. */
@@ -171,63 +238,26 @@ public final class FaceAnalyzer implements AutoCloseable {
     public List<List<AnalyzedFace>> analyze(List<Mat> frames) {
         List<List<DetectedFace>> detections = new ArrayList<>(frames.size());
         for (Mat frame : frames) {
-            long t0 = System.nanoTime();
-            detections.add(detector.detect(frame));
-            detectLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
+            detections.add(detect(frame));
         }
-        List<Mat> crops = new ArrayList<>();
+        List<AlignedFace> aligned = new ArrayList<>();
         try {
             for (int f = 0; f < frames.size(); f++) {
                 for (DetectedFace face : detections.get(f)) {
-                    long t0 = System.nanoTime();
-                    crops.add(aligner.align(frames.get(f), face.landmarks()));
-                    alignLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
+                    aligned.add(align(frames.get(f), face));
                 }
             }
-            long t0 = System.nanoTime();
-            List<Embedding> embeddings = embedder.embed(crops);
-            if (!crops.isEmpty()) {
-                double perFace = (System.nanoTime() - t0) / 1000.0 / crops.size();
-                for (int i = 0; i < crops.size(); i++) {
-                    embedLatency.recordMicros(perFace);
-                }
-            }
+            List<AnalyzedFace> embedded = embed(aligned);
             List<List<AnalyzedFace>> result = new ArrayList<>(frames.size());
             int k = 0;
             for (List<DetectedFace> faces : detections) {
-                List<AnalyzedFace> analyzed = new ArrayList<>(faces.size());
-                for (DetectedFace face : faces) {
-                    Mat crop = crops.get(k);
-                    Embedding e = embeddings.get(k++);
-                    analyzed.add(
-                            new AnalyzedFace(face, quality(face, crop, e), e.vector(), thumbnails ? jpeg(crop) : null));
-                }
-                result.add(List.copyOf(analyzed));
+                result.add(List.copyOf(embedded.subList(k, k + faces.size())));
+                k += faces.size();
             }
             return result;
         } finally {
-            crops.forEach(Mat::release);
+            aligned.forEach(AlignedFace::close);
         }
-    }
-
-    static FaceQuality quality(DetectedFace face, Mat crop, Embedding embedding) {
-        float[] lm = face.landmarks();
-        double ex = lm[2] - lm[0];
-        double ey = lm[3] - lm[1];
-        double iod = Math.hypot(ex, ey);
-        double roll = Math.toDegrees(Math.atan2(ey, ex));
-        // Yaw: the nose tip sits about half an inter-ocular distance in front of the eyes, so its sideways
-        // offset from the eye midpoint, along the eye line, over half that distance is tan(yaw). Positive yaw:
-        // the nose points to the image right.
-        double yaw = 0;
-        if (iod > 0) {
-            double nx = lm[4] - (lm[0] + lm[2]) / 2.0;
-            double ny = lm[5] - (lm[1] + lm[3]) / 2.0;
-            double along = (nx * ex + ny * ey) / iod;
-            yaw = Math.toDegrees(Math.atan(along / (iod / 2)));
-        }
-        return new FaceQuality(
-                face.score(), (float) iod, (float) sharpness(crop), (float) yaw, (float) roll, embedding.rawNorm());
     }
 
     /** Variance of the Laplacian of the grey crop: low for blurred faces. */
