@@ -24,6 +24,16 @@ public final class IngestMetrics {
                 label,
                 () -> ingest.summary().dropped());
         registry.gauge(
+                "ingest_grab_seconds_total",
+                "Time spent decoding and converting the camera's pictures",
+                label,
+                () -> ingest.summary().grabTime().toNanos() / 1e9);
+        registry.gauge(
+                "ingest_jpeg_encode_seconds_total",
+                "Time spent JPEG-encoding the camera's sampled frames",
+                label,
+                () -> ingest.summary().encodeTime().toNanos() / 1e9);
+        registry.gauge(
                 "ingest_decode_errors_total",
                 "Frames the camera source could not decode",
                 label,

@@ -56,6 +56,7 @@ public final class RtspSource implements FrameSource {
     private long decodeErrors;
     private long reconnects;
     private boolean closed;
+    private int maxSide;
 
     private RtspSource(String url, Settings settings, FfmpegDecoder decoder) {
         this.url = url;
@@ -125,6 +126,7 @@ public final class RtspSource implements FrameSource {
             Thread.sleep(waitMillis);
             try {
                 decoder = FfmpegDecoder.open(url, safeUrl, options(url, settings));
+                decoder.scaleTo(maxSide);
                 reconnects++;
                 log.info("camera {}: reconnected (reconnect #{})", safeUrl, reconnects);
                 return;
@@ -142,6 +144,14 @@ public final class RtspSource implements FrameSource {
     @Override
     public Timeline timeline() {
         return Timeline.LIVE;
+    }
+
+    @Override
+    public void scaleTo(int side) {
+        maxSide = side;
+        if (decoder != null) {
+            decoder.scaleTo(side);
+        }
     }
 
     @Override
