@@ -21,6 +21,8 @@ import java.util.Objects;
  *     for time alone
  * @param motionGate skip detection on frames without motion
  * @param motionMinChanged a frame has moved when at least this fraction of its small grey copy changed, in [0, 1]
+ * @param cutCorrelation a frame whose small grey copy correlates less than this with the camera's last detected
+ *     frame is a scene cut (the camera switched or moved): every track of the camera ends, in [-1, 1]
  */
 public record AnalysisSettings(
         Embed embed,
@@ -31,7 +33,8 @@ public record AnalysisSettings(
         double bestShotMinGain,
         Duration bestShotInterval,
         boolean motionGate,
-        double motionMinChanged) {
+        double motionMinChanged,
+        double cutCorrelation) {
 
     /** Which faces a worker embeds. */
     public enum Embed {
@@ -64,12 +67,24 @@ public record AnalysisSettings(
         if (!(motionMinChanged >= 0 && motionMinChanged <= 1)) {
             throw new IllegalArgumentException("expected motionMinChanged in [0, 1], found " + motionMinChanged);
         }
+        if (!(cutCorrelation >= -1 && cutCorrelation <= 1)) {
+            throw new IllegalArgumentException("expected cutCorrelation in [-1, 1], found " + cutCorrelation);
+        }
     }
 
     /** The defaults of the configuration keys: best shots, motion gate on. */
     public static AnalysisSettings defaults() {
         return new AnalysisSettings(
-                Embed.BEST_SHOT, 0.6, 0.4, 0.2, Duration.ofMillis(1500), 1.25, Duration.ofSeconds(5), true, 0.003);
+                Embed.BEST_SHOT,
+                0.6,
+                0.4,
+                0.2,
+                Duration.ofMillis(1500),
+                1.25,
+                Duration.ofSeconds(5),
+                true,
+                0.003,
+                0.25);
     }
 
     /**
@@ -78,7 +93,7 @@ public record AnalysisSettings(
      */
     public static AnalysisSettings everyFace() {
         return new AnalysisSettings(
-                Embed.EVERY_FACE, 0, 0, 0.2, Duration.ofMillis(1500), 1.25, Duration.ofSeconds(5), false, 0.003);
+                Embed.EVERY_FACE, 0, 0, 0.2, Duration.ofMillis(1500), 1.25, Duration.ofSeconds(5), false, 0.003, 0.25);
     }
 
     /** The settings of the configuration keys of {@code cfg}. */
@@ -93,7 +108,8 @@ public record AnalysisSettings(
                 cfg.decimal(FaceStreamConfig.BESTSHOT_MIN_GAIN),
                 Duration.ofMillis(cfg.integer(FaceStreamConfig.BESTSHOT_INTERVAL_MS)),
                 cfg.bool(FaceStreamConfig.MOTION_GATE),
-                cfg.decimal(FaceStreamConfig.MOTION_MIN_CHANGED));
+                cfg.decimal(FaceStreamConfig.MOTION_MIN_CHANGED),
+                cfg.decimal(FaceStreamConfig.TRACK_CUT_CORRELATION));
     }
 
     /** Longest run of frames skipped by the motion gate: half the track gap, so a still face keeps its track. */
@@ -111,7 +127,8 @@ public record AnalysisSettings(
                 bestShotMinGain,
                 bestShotInterval,
                 motionGate,
-                motionMinChanged);
+                motionMinChanged,
+                cutCorrelation);
     }
 
     public AnalysisSettings withMotionGate(boolean on) {
@@ -124,6 +141,7 @@ public record AnalysisSettings(
                 bestShotMinGain,
                 bestShotInterval,
                 on,
-                motionMinChanged);
+                motionMinChanged,
+                cutCorrelation);
     }
 }

@@ -50,6 +50,7 @@ public final class FaceStreamConfig {
     public static final String TRACK_MAX_GAP_MS = "worker.track.max.gap.ms";
     public static final String TRACK_MIN_IOU = "worker.track.min.iou";
     public static final String TRACK_LOW_SCORE = "worker.track.low.score";
+    public static final String TRACK_CUT_CORRELATION = "worker.track.cut.correlation";
     public static final String BESTSHOT_MIN_GAIN = "worker.bestshot.min.gain";
     public static final String BESTSHOT_INTERVAL_MS = "worker.bestshot.interval.ms";
     public static final String MOTION_GATE = "worker.motion.gate";
@@ -207,6 +208,14 @@ public final class FaceStreamConfig {
                     Importance.LOW,
                     "Detections scoring at least this but under vision.detector.score.threshold only continue existing tracks "
                             + "(ByteTrack's second association): they are not counted, embedded or the start of a track.")
+            .define(
+                    TRACK_CUT_CORRELATION,
+                    Type.DOUBLE,
+                    0.25,
+                    Range.between(-1.0, 1.0),
+                    Importance.LOW,
+                    "A frame whose 64-pixel-wide grey copy correlates less than this with the camera's last detected frame is a scene cut "
+                            + "(the camera switched or was moved): every track of the camera ends, so a new face in an old face's place is embedded. -1: never.")
             .define(
                     BESTSHOT_MIN_GAIN,
                     Type.DOUBLE,

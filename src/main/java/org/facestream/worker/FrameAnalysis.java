@@ -24,7 +24,8 @@ import org.opencv.core.Mat;
 
 /**
  * What a vision worker does with the decoded frames of one poll, camera by camera: the motion gate
- * ({@link MotionGate}) decides whether a frame is detected at all; detections are associated with the camera's
+ * ({@link MotionGate}) decides whether a frame is detected at all, and tells a scene cut (which ends every track
+ * of the camera) from motion; detections are associated with the camera's
  * tracks ({@link FaceTracker}); faces that pass the quality gate are numbered in detector order (their
  * observation's face index, the same in every mode); of those, every face ({@code worker.embed=every-face}) or
  * only a track's best shots ({@link BestShot}) are aligned and embedded, the faces of all frames of the poll in
@@ -59,8 +60,9 @@ final class FrameAnalysis {
      * @param seen faces detected (at the detector's score threshold), embedded or not
      * @param skipped whether the motion gate skipped its detection
      * @param started tracks the frame started
+     * @param cut whether the frame was a scene cut that ended the camera's tracks
      */
-    record Result(List<Observed> observed, int seen, boolean skipped, int started) {}
+    record Result(List<Observed> observed, int seen, boolean skipped, int started, boolean cut) {}
 
     /** The state of one camera: its live tracks, the motion gate's reference, its partition. */
     record CameraState(FaceTracker.Tracks tracks, MotionGate.State motion, int partition, long lastFrameNanos) {}
@@ -77,6 +79,7 @@ final class FrameAnalysis {
     private final LongAdder facesEmbedded;
     private final LongAdder detectionsSkipped;
     private final LongAdder tracksStarted;
+    private final LongAdder sceneCuts;
     private final LatencyHistogram motionLatency;
     private final LatencyHistogram trackLatency;
     private final MetricsRegistry metrics;
@@ -96,6 +99,8 @@ final class FrameAnalysis {
         this.detectionsSkipped = metrics.counter(
                 "worker_detections_skipped_total", "Frames whose detection the motion gate skipped (nothing moved)");
         this.tracksStarted = metrics.counter("worker_tracks_started_total", "Face tracks the vision workers started");
+        this.sceneCuts = metrics.counter(
+                "worker_scene_cuts_total", "Frames that ended every track of their camera (scene cuts)");
         this.motionLatency = stage(metrics, "motion");
         this.trackLatency = stage(metrics, "track");
     }
@@ -126,7 +131,7 @@ final class FrameAnalysis {
                     observed.add(new Observed(embedded.get(p.embedIndex()), p.faceIndex(), p.track()));
                 }
                 Result r = results.get(f);
-                out.add(new Result(List.copyOf(observed), r.seen(), r.skipped(), r.started()));
+                out.add(new Result(List.copyOf(observed), r.seen(), r.skipped(), r.started(), r.cut()));
             }
             commit(work, results, toEmbed.size(), now);
             return out;
@@ -142,15 +147,18 @@ final class FrameAnalysis {
         CameraState state = work.get(frame.cameraId());
         FaceTracker.Tracks tracks = state == null ? FaceTracker.Tracks.NONE : state.tracks();
         MotionGate.State motion = state == null ? null : state.motion();
-        if (settings.motionGate()) {
-            long t0 = System.nanoTime();
-            MotionGate.Verdict v = motionGate.judge(motion, in.image(), at);
-            motionLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
-            motion = v.next();
-            if (!v.detect()) {
-                work.put(frame.cameraId(), new CameraState(tracks, motion, in.partition(), now));
-                return new Result(List.of(), 0, true, 0);
-            }
+        long m0 = System.nanoTime();
+        MotionGate.Verdict v = motionGate.judge(motion, in.image(), at, settings.motionGate());
+        motionLatency.recordMicros((System.nanoTime() - m0) / 1000.0);
+        motion = v.next();
+        if (!v.detect()) {
+            work.put(frame.cameraId(), new CameraState(tracks, motion, in.partition(), now));
+            return new Result(List.of(), 0, true, 0, false);
+        }
+        boolean cut =
+                v.correlation() < settings.cutCorrelation() && !tracks.live().isEmpty();
+        if (cut) {
+            tracks = FaceTracker.Tracks.NONE; // a new scene: no face in it continues a track of the old one
         }
         var detections = analyzer.detect(in.image());
         long t0 = System.nanoTime();
@@ -200,7 +208,7 @@ final class FrameAnalysis {
                             track.id(), track.firstSeen(), track.faces(), track.shots(), reason, clamp01(quality))));
         }
         work.put(frame.cameraId(), new CameraState(tracks, motion, in.partition(), now));
-        return new Result(List.of(), seen, false, update.started());
+        return new Result(List.of(), seen, false, update.started(), cut);
     }
 
     private void commit(Map<String, CameraState> work, List<Result> results, int embedded, long now) {
@@ -212,6 +220,9 @@ final class FrameAnalysis {
                 detectionsSkipped.increment();
             }
             tracksStarted.add(r.started());
+            if (r.cut()) {
+                sceneCuts.increment();
+            }
         }
         facesEmbedded.add(embedded);
     }

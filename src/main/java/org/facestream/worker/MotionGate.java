@@ -15,6 +15,8 @@ import org.opencv.imgproc.Imgproc;
  * when more than {@code minChanged} of its pixels differ by more than {@value #PIXEL_DELTA} grey levels. Comparing
  * with the last <em>detected</em> frame rather than the previous one lets slow changes add up until they count.
  * A detection is never skipped for longer than {@code maxSkip}, so a face that stands still keeps its track.
+ * The same comparison tells a scene cut (another camera, a moved camera) from motion: the correlation of the two
+ * grey copies collapses when the whole picture is new, while moving people and a panning camera keep much of it.
  *
  * <p>The camera's state is an immutable {@link State}: a frame goes in with the state and the next state comes
  * out, so the worker can keep the state of an aborted transaction. Thread-safe.
@@ -60,20 +62,51 @@ final class MotionGate {
      *
      * @param detect whether the frame is to be detected
      * @param changed the fraction of the grey copy that changed (1 without a previous detected frame)
+     * @param correlation Pearson correlation of the grey copy with the last detected frame's, in [-1, 1] (1
+     *     without one, or when either is flat): a scene cut, not motion, takes it near 0
      * @param next the camera's state after this frame
      */
-    record Verdict(boolean detect, double changed, State next) {}
+    record Verdict(boolean detect, double changed, double correlation, State next) {}
 
-    /** Judges {@code bgr}, captured at {@code capturedAt}, against the camera's {@code state} (null: none yet). */
-    Verdict judge(State state, Mat bgr, Instant capturedAt) {
+    /**
+     * Judges {@code bgr}, captured at {@code capturedAt}, against the camera's {@code state} (null: none yet);
+     * with {@code gating} off every frame is detected (and compared, for scene cuts).
+     */
+    Verdict judge(State state, Mat bgr, Instant capturedAt, boolean gating) {
         State current = greyCopy(bgr, capturedAt);
         if (state == null || state.width() != current.width() || state.height() != current.height()) {
-            return new Verdict(true, 1, current);
+            return new Verdict(true, 1, 1, current);
         }
         double changed = changedFraction(state.grey(), current.grey());
+        double correlation = correlation(state.grey(), current.grey());
         boolean overdue = Duration.between(state.detectedAt(), capturedAt).compareTo(maxSkip) >= 0;
-        boolean detect = changed >= minChanged || overdue || capturedAt.isBefore(state.detectedAt());
-        return new Verdict(detect, changed, detect ? current : state);
+        boolean detect = !gating || changed >= minChanged || overdue || capturedAt.isBefore(state.detectedAt());
+        return new Verdict(detect, changed, correlation, detect ? current : state);
+    }
+
+    /** Pearson correlation of two grey copies; 1 when either has (almost) no contrast to correlate. */
+    static double correlation(byte[] a, byte[] b) {
+        double ma = 0;
+        double mb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ma += a[i] & 0xff;
+            mb += b[i] & 0xff;
+        }
+        ma /= a.length;
+        mb /= b.length;
+        double ab = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            double x = (a[i] & 0xff) - ma;
+            double y = (b[i] & 0xff) - mb;
+            ab += x * y;
+            aa += x * x;
+            bb += y * y;
+        }
+        // a flat picture (one grey level give or take JPEG noise) has no structure to compare
+        double flat = a.length * 1.0;
+        return aa < flat || bb < flat ? 1 : ab / Math.sqrt(aa * bb);
     }
 
     static double changedFraction(byte[] a, byte[] b) {

@@ -97,7 +97,8 @@ class WorkerPoolTest {
                         Map.entry(FaceStreamConfig.BESTSHOT_MIN_GAIN, "1.5"),
                         Map.entry(FaceStreamConfig.BESTSHOT_INTERVAL_MS, "0"),
                         Map.entry(FaceStreamConfig.MOTION_GATE, "false"),
-                        Map.entry(FaceStreamConfig.MOTION_MIN_CHANGED, "0.01")));
+                        Map.entry(FaceStreamConfig.MOTION_MIN_CHANGED, "0.01"),
+                        Map.entry(FaceStreamConfig.TRACK_CUT_CORRELATION, "-1")));
         WorkerConfig wc = WorkerPool.workerConfig(cfg, "host-1");
         assertThat(wc)
                 .isEqualTo(new WorkerConfig(
@@ -117,7 +118,8 @@ class WorkerPoolTest {
                                 1.5,
                                 Duration.ZERO,
                                 false,
-                                0.01)));
+                                0.01,
+                                -1)));
         assertThat(WorkerPool.workerConfig(FaceStreamConfig.load(null, Map.of(), Map.of()), "host-1")
                         .analysis())
                 .as("defaults: best shots behind the motion gate")
