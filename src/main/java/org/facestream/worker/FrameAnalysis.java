@@ -113,16 +113,105 @@ final class FrameAnalysis {
      */
     List<Result> analyze(List<Input> frames) {
         Map<String, CameraState> work = new HashMap<>(cameras);
+        long now = System.nanoTime();
+        // 1. the motion gate, frame by frame (a camera's frames in order): which frames are detected, which cut
+        List<Gated> gated = new ArrayList<>(frames.size());
+        List<Mat> toDetect = new ArrayList<>();
+        for (Input in : frames) {
+            Frame frame = in.frame();
+            CameraState state = work.get(frame.cameraId());
+            FaceTracker.Tracks tracks = state == null ? FaceTracker.Tracks.NONE : state.tracks();
+            long m0 = System.nanoTime();
+            MotionGate.Verdict v = motionGate.judge(
+                    state == null ? null : state.motion(), in.image(), frame.capturedAt(), settings.motionGate());
+            motionLatency.recordMicros((System.nanoTime() - m0) / 1000.0);
+            work.put(frame.cameraId(), new CameraState(tracks, v.next(), in.partition(), now));
+            boolean cut = v.detect() && v.correlation() < settings.cutCorrelation();
+            gated.add(new Gated(v.detect(), cut, v.detect() ? toDetect.size() : -1));
+            if (v.detect()) {
+                toDetect.add(in.image());
+            }
+        }
+        // 2. detection, the frames of every camera of the poll together (batched where that pays)
+        var detections = analyzer.detect(toDetect);
+        // 3. tracking and the choice of what to embed, frame by frame
         List<AlignedFace> toEmbed = new ArrayList<>();
         List<List<Pending>> pending = new ArrayList<>(frames.size());
         List<Result> results = new ArrayList<>(frames.size());
-        long now = System.nanoTime();
         try {
-            for (Input in : frames) {
+            for (int f = 0; f < frames.size(); f++) {
                 List<Pending> mine = new ArrayList<>();
                 pending.add(mine);
-                results.add(analyzeOne(in, work, toEmbed, mine, now));
+                Gated g = gated.get(f);
+                if (!g.detect()) {
+                    results.add(new Result(List.of(), 0, true, 0, false));
+                    continue;
+                }
+                Input in = frames.get(f);
+                Frame frame = in.frame();
+                Instant at = frame.capturedAt();
+                var faces = detections.get(g.detection());
+                CameraState state = work.get(frame.cameraId());
+                // a new scene: no face in it continues a track of the old one
+                boolean cut = g.cut() && !state.tracks().live().isEmpty();
+                FaceTracker.Tracks tracks = cut ? FaceTracker.Tracks.NONE : state.tracks();
+                long t0 = System.nanoTime();
+                List<FaceTracker.Detection> boxes = new ArrayList<>(faces.size());
+                for (var face : faces) {
+                    boxes.add(new FaceTracker.Detection(face.box(), face.score()));
+                }
+                FaceTracker.Update update = tracker.update(tracks, frame.cameraId(), frame.sequence(), at, boxes);
+                trackLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
+                tracks = update.next();
+                int seen = 0;
+                int faceIndex = 0;
+                for (int d = 0; d < faces.size(); d++) {
+                    if (boxes.get(d).score() < settings.detectorScore()) {
+                        continue; // a weak detection: it only kept a track alive
+                    }
+                    seen++;
+                    AlignedFace aligned = analyzer.align(in.image(), faces.get(d));
+                    String refusal = aligned.quality(0).refusal(gate);
+                    if (refusal != null) {
+                        aligned.close();
+                        metrics.counter(
+                                        "worker_faces_dropped_total",
+                                        "Faces dropped for quality",
+                                        MetricsRegistry.label("reason", refusal))
+                                .increment();
+                        continue;
+                    }
+                    int index = faceIndex++;
+                    int t = update.trackOf(d);
+                    FaceTracker.Track track = tracks.live().get(t);
+                    double quality = BestShot.quality(aligned);
+                    FaceTrack.Reason reason = settings.embed() == AnalysisSettings.Embed.EVERY_FACE
+                            ? FaceTrack.Reason.EVERY_FACE
+                            : bestShot.decide(track, quality, at);
+                    if (reason == null) {
+                        aligned.close();
+                        continue;
+                    }
+                    track = track.withShot(quality, at);
+                    tracks = tracks.with(t, track);
+                    toEmbed.add(aligned);
+                    mine.add(new Pending(
+                            index,
+                            toEmbed.size() - 1,
+                            new FaceTrack(
+                                    track.id(),
+                                    track.firstSeen(),
+                                    track.faces(),
+                                    track.shots(),
+                                    reason,
+                                    clamp01(quality))));
+                }
+                work.put(
+                        frame.cameraId(),
+                        new CameraState(tracks, state.motion(), in.partition(), state.lastFrameNanos()));
+                results.add(new Result(List.of(), seen, false, update.started(), cut));
             }
+            // 4. embedding, the chosen faces of every frame together
             List<AnalyzedFace> embedded = analyzer.embed(toEmbed);
             List<Result> out = new ArrayList<>(frames.size());
             for (int f = 0; f < frames.size(); f++) {
@@ -138,77 +227,6 @@ final class FrameAnalysis {
         } finally {
             toEmbed.forEach(AlignedFace::close);
         }
-    }
-
-    private Result analyzeOne(
-            Input in, Map<String, CameraState> work, List<AlignedFace> toEmbed, List<Pending> mine, long now) {
-        Frame frame = in.frame();
-        Instant at = frame.capturedAt();
-        CameraState state = work.get(frame.cameraId());
-        FaceTracker.Tracks tracks = state == null ? FaceTracker.Tracks.NONE : state.tracks();
-        MotionGate.State motion = state == null ? null : state.motion();
-        long m0 = System.nanoTime();
-        MotionGate.Verdict v = motionGate.judge(motion, in.image(), at, settings.motionGate());
-        motionLatency.recordMicros((System.nanoTime() - m0) / 1000.0);
-        motion = v.next();
-        if (!v.detect()) {
-            work.put(frame.cameraId(), new CameraState(tracks, motion, in.partition(), now));
-            return new Result(List.of(), 0, true, 0, false);
-        }
-        boolean cut =
-                v.correlation() < settings.cutCorrelation() && !tracks.live().isEmpty();
-        if (cut) {
-            tracks = FaceTracker.Tracks.NONE; // a new scene: no face in it continues a track of the old one
-        }
-        var detections = analyzer.detect(in.image());
-        long t0 = System.nanoTime();
-        List<FaceTracker.Detection> boxes = new ArrayList<>(detections.size());
-        for (var face : detections) {
-            boxes.add(new FaceTracker.Detection(face.box(), face.score()));
-        }
-        FaceTracker.Update update = tracker.update(tracks, frame.cameraId(), frame.sequence(), at, boxes);
-        trackLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
-        tracks = update.next();
-        int seen = 0;
-        int faceIndex = 0;
-        for (int d = 0; d < detections.size(); d++) {
-            if (boxes.get(d).score() < settings.detectorScore()) {
-                continue; // a weak detection: it only kept a track alive
-            }
-            seen++;
-            AlignedFace aligned = analyzer.align(in.image(), detections.get(d));
-            String refusal = aligned.quality(0).refusal(gate);
-            if (refusal != null) {
-                aligned.close();
-                metrics.counter(
-                                "worker_faces_dropped_total",
-                                "Faces dropped for quality",
-                                MetricsRegistry.label("reason", refusal))
-                        .increment();
-                continue;
-            }
-            int index = faceIndex++;
-            int t = update.trackOf(d);
-            FaceTracker.Track track = tracks.live().get(t);
-            double quality = BestShot.quality(aligned);
-            FaceTrack.Reason reason = settings.embed() == AnalysisSettings.Embed.EVERY_FACE
-                    ? FaceTrack.Reason.EVERY_FACE
-                    : bestShot.decide(track, quality, at);
-            if (reason == null) {
-                aligned.close();
-                continue;
-            }
-            track = track.withShot(quality, at);
-            tracks = tracks.with(t, track);
-            toEmbed.add(aligned);
-            mine.add(new Pending(
-                    index,
-                    toEmbed.size() - 1,
-                    new FaceTrack(
-                            track.id(), track.firstSeen(), track.faces(), track.shots(), reason, clamp01(quality))));
-        }
-        work.put(frame.cameraId(), new CameraState(tracks, motion, in.partition(), now));
-        return new Result(List.of(), seen, false, update.started(), cut);
     }
 
     private void commit(Map<String, CameraState> work, List<Result> results, int embedded, long now) {
@@ -260,4 +278,7 @@ final class FrameAnalysis {
 
     /** A face chosen for embedding: its face index, its place in the batch, its track. */
     private record Pending(int faceIndex, int embedIndex, FaceTrack track) {}
+
+    /** The motion gate's answer for a frame: detect it (the index of its detections), and is it a cut. */
+    private record Gated(boolean detect, boolean cut, int detection) {}
 }
