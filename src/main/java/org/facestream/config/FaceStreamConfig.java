@@ -39,6 +39,7 @@ public final class FaceStreamConfig {
     public static final String DETECTOR_INPUT = "vision.detector.input.size";
     public static final String DETECTOR_SCORE = "vision.detector.score.threshold";
     public static final String FLIP = "vision.flip";
+    public static final String REFINE_LANDMARKS = "vision.refine.landmarks";
     public static final String BATCH_MAX_FRAMES = "worker.batch.max.frames";
     public static final String WORKER_THREADS = "worker.instances";
     public static final String FRAME_MAX_BYTES = "worker.frame.max.bytes";
@@ -128,6 +129,13 @@ public final class FaceStreamConfig {
                     false,
                     Importance.LOW,
                     "Test-time flip: add the embedding of the mirrored face crop (slower, slightly more accurate).")
+            .define(
+                    REFINE_LANDMARKS,
+                    Type.BOOLEAN,
+                    false,
+                    Importance.LOW,
+                    "Place the landmarks of every face that is embedded (worker shots, enrollment photos) again with SCRFD-500M "
+                            + "(scrfd-500m-kps.onnx, non-commercial licence) on the region around it before alignment.")
             .define(
                     BATCH_MAX_FRAMES,
                     Type.INT,

@@ -15,6 +15,8 @@ import org.facestream.model.ModelPack;
  * @param thumbnails keep a small JPEG of every aligned face in each analysed face
  * @param detectorFollowsFrame detect a frame smaller than {@code detectorInputSize} at its own size instead of
  *     upscaling it (camera frames); false scales every image to {@code detectorInputSize} (portraits, LFW)
+ * @param refineLandmarks place the landmarks of every face that is embedded again with SCRFD-500M on the region
+ *     around it, before alignment
  */
 public record VisionOptions(
         int detectorInputSize,
@@ -25,7 +27,8 @@ public record VisionOptions(
         int threads,
         long maxPixels,
         boolean thumbnails,
-        boolean detectorFollowsFrame) {
+        boolean detectorFollowsFrame,
+        boolean refineLandmarks) {
     /** 40 megapixels: above any camera frame FaceStream expects (4K is 8.3 MP), far below a decompression bomb. */
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
 
@@ -58,7 +61,17 @@ public record VisionOptions(
             int threads,
             long maxPixels,
             boolean thumbnails) {
-        this(detectorInputSize, scoreThreshold, nmsIouThreshold, flip, cuda, threads, maxPixels, thumbnails, false);
+        this(
+                detectorInputSize,
+                scoreThreshold,
+                nmsIouThreshold,
+                flip,
+                cuda,
+                threads,
+                maxPixels,
+                thumbnails,
+                false,
+                false);
     }
 
     /** The pack's detector size and thresholds, no flip, CPU, one thread, 40 MP limit, no thumbnails. */
@@ -84,7 +97,8 @@ public record VisionOptions(
                 threads,
                 maxPixels,
                 thumbnails,
-                detectorFollowsFrame);
+                detectorFollowsFrame,
+                refineLandmarks);
     }
 
     public VisionOptions withDetectorInputSize(int size) {
@@ -97,7 +111,8 @@ public record VisionOptions(
                 threads,
                 maxPixels,
                 thumbnails,
-                detectorFollowsFrame);
+                detectorFollowsFrame,
+                refineLandmarks);
     }
 
     public VisionOptions withThumbnails(boolean on) {
@@ -110,13 +125,38 @@ public record VisionOptions(
                 threads,
                 maxPixels,
                 on,
-                detectorFollowsFrame);
+                detectorFollowsFrame,
+                refineLandmarks);
     }
 
     /** With {@code on}, frames smaller than the detector input are detected at their own size. */
     public VisionOptions withDetectorFollowingFrame(boolean on) {
         return new VisionOptions(
-                detectorInputSize, scoreThreshold, nmsIouThreshold, flip, cuda, threads, maxPixels, thumbnails, on);
+                detectorInputSize,
+                scoreThreshold,
+                nmsIouThreshold,
+                flip,
+                cuda,
+                threads,
+                maxPixels,
+                thumbnails,
+                on,
+                refineLandmarks);
+    }
+
+    /** With {@code on}, the landmarks of every face embedded are placed again by SCRFD on the region around it. */
+    public VisionOptions withRefinedLandmarks(boolean on) {
+        return new VisionOptions(
+                detectorInputSize,
+                scoreThreshold,
+                nmsIouThreshold,
+                flip,
+                cuda,
+                threads,
+                maxPixels,
+                thumbnails,
+                detectorFollowsFrame,
+                on);
     }
 
     /** With another detector score threshold. */
@@ -130,6 +170,7 @@ public record VisionOptions(
                 threads,
                 maxPixels,
                 thumbnails,
-                detectorFollowsFrame);
+                detectorFollowsFrame,
+                refineLandmarks);
     }
 }

@@ -45,14 +45,15 @@ public final class VisionSetup {
 
     private static VisionOptions options(FaceStreamConfig cfg, ModelPack pack) {
         return new VisionOptions(
-                roundUp32(cfg.integer(FaceStreamConfig.DETECTOR_INPUT)),
-                (float) cfg.decimal(FaceStreamConfig.DETECTOR_SCORE),
-                pack.detectorKind().defaultNmsIouThreshold(),
-                cfg.bool(FaceStreamConfig.FLIP),
-                "cuda".equals(cfg.string(FaceStreamConfig.EXECUTION_PROVIDER)),
-                cfg.integer(FaceStreamConfig.VISION_THREADS),
-                cfg.longValue(FaceStreamConfig.FRAME_MAX_PIXELS),
-                cfg.bool(FaceStreamConfig.THUMBNAILS));
+                        roundUp32(cfg.integer(FaceStreamConfig.DETECTOR_INPUT)),
+                        (float) cfg.decimal(FaceStreamConfig.DETECTOR_SCORE),
+                        pack.detectorKind().defaultNmsIouThreshold(),
+                        cfg.bool(FaceStreamConfig.FLIP),
+                        "cuda".equals(cfg.string(FaceStreamConfig.EXECUTION_PROVIDER)),
+                        cfg.integer(FaceStreamConfig.VISION_THREADS),
+                        cfg.longValue(FaceStreamConfig.FRAME_MAX_PIXELS),
+                        cfg.bool(FaceStreamConfig.THUMBNAILS))
+                .withRefinedLandmarks(cfg.bool(FaceStreamConfig.REFINE_LANDMARKS));
     }
 
     /** The fixed threshold: {@code matcher.threshold} when set, else the pack's default. */

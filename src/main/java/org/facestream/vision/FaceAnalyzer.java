@@ -17,9 +17,11 @@ import org.facestream.embed.FaceEmbedder;
 import org.facestream.embed.OnnxFaceEmbedder;
 import org.facestream.metrics.LatencyHistogram;
 import org.facestream.metrics.MetricsRegistry;
+import org.facestream.model.DetectorKind;
 import org.facestream.model.ExecutionProvider;
 import org.facestream.model.ModelFiles;
 import org.facestream.model.ModelPack;
+import org.facestream.model.ModelPacks;
 import org.facestream.model.OnnxOptions;
 import org.facestream.model.VerifiedPack;
 import org.opencv.core.Core;
@@ -46,6 +48,10 @@ public final class FaceAnalyzer implements AutoCloseable {
     private final LatencyHistogram embedLatency;
 
     private static final int THUMBNAIL_JPEG_QUALITY = 85;
+    /** The refiner's input: the region around a face (twice its size) scaled to 192 px puts the face near 96 px. */
+    private static final int REFINE_INPUT = 192;
+    /** The refiner looks where a face was just found: a low threshold keeps a poorly lit one. */
+    private static final float REFINE_SCORE = 0.3f;
 
     private final ModelPack pack;
     private final FaceDetector detector;
@@ -53,6 +59,8 @@ public final class FaceAnalyzer implements AutoCloseable {
     private final FaceEmbedder embedder;
     private final FrameDecoder decoder;
     private final boolean thumbnails;
+    private final LandmarkRefiner refiner;
+    private final LatencyHistogram refineLatency;
 
     /**
      * Assembles an analyzer from parts; takes ownership of the detector and the embedder. Stage latencies go
@@ -65,6 +73,23 @@ public final class FaceAnalyzer implements AutoCloseable {
             FaceEmbedder embedder,
             VisionOptions options,
             MetricsRegistry metrics) {
+        this(pack, detector, aligner, embedder, null, options, metrics);
+    }
+
+    /**
+     * As above with a second detector that places the landmarks of every face about to be embedded again (null:
+     * none); takes ownership of it too.
+     */
+    public FaceAnalyzer(
+            ModelPack pack,
+            FaceDetector detector,
+            FaceAligner aligner,
+            FaceEmbedder embedder,
+            FaceDetector landmarkRefiner,
+            VisionOptions options,
+            MetricsRegistry metrics) {
+        this.refiner = landmarkRefiner == null ? null : new LandmarkRefiner(landmarkRefiner);
+        this.refineLatency = stage(metrics, "refine");
         this.detectLatency = stage(metrics, "detect");
         this.alignLatency = stage(metrics, "align");
         this.embedLatency = stage(metrics, "embed");
@@ -115,11 +140,22 @@ public final class FaceAnalyzer implements AutoCloseable {
                 options.detectorFollowsFrame());
         FaceDetector detector =
                 detectorWrapper.apply(FaceDetector.open(pack.detectorKind(), files.detectorPath(), settings, onnx));
+        FaceDetector refiner = null;
         try {
+            if (options.refineLandmarks()) {
+                refiner = FaceDetector.open(
+                        DetectorKind.SCRFD,
+                        ModelFiles.verify(ModelPacks.LANDMARK_REFINER, modelsDir),
+                        new DetectorSettings(REFINE_INPUT, REFINE_SCORE, DetectorKind.SCRFD.defaultNmsIouThreshold()),
+                        onnx);
+            }
             FaceEmbedder embedder = OnnxFaceEmbedder.open(files.embedderPath(), pack, options.flip(), onnx);
-            return new FaceAnalyzer(pack, detector, FaceAligner.forPack(pack), embedder, options, metrics);
+            return new FaceAnalyzer(pack, detector, FaceAligner.forPack(pack), embedder, refiner, options, metrics);
         } catch (RuntimeException e) {
             detector.close();
+            if (refiner != null) {
+                refiner.close();
+            }
             throw e;
         }
     }
@@ -205,6 +241,30 @@ public final class FaceAnalyzer implements AutoCloseable {
         }
     }
 
+    /** Whether faces are refined ({@code vision.refine.landmarks}). */
+    public boolean refinesLandmarks() {
+        return refiner != null;
+    }
+
+    /**
+     * {@code face} aligned again on the landmarks the refiner places (latency recorded as stage {@code refine}), the
+     * given face closed; {@code face} itself when there is no refiner or it found nothing better.
+     */
+    public AlignedFace refine(Mat bgr, AlignedFace face) {
+        if (refiner == null) {
+            return face;
+        }
+        long t0 = System.nanoTime();
+        DetectedFace refined = refiner.refine(bgr, face.face());
+        refineLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
+        if (refined == face.face()) {
+            return face;
+        }
+        AlignedFace again = align(bgr, refined);
+        face.close();
+        return again;
+    }
+
     /**
      * Embeds aligned faces in one batch (the embedder's own batch size); latency recorded per face as stage
      * {@code embed}. The crops stay owned by the caller.
@@ -261,6 +321,7 @@ public final class FaceAnalyzer implements AutoCloseable {
             for (int f = 0; f < frames.size(); f++) {
                 for (DetectedFace face : detections.get(f)) {
                     aligned.add(align(frames.get(f), face));
+                    aligned.set(aligned.size() - 1, refine(frames.get(f), aligned.getLast()));
                 }
             }
             List<AnalyzedFace> embedded = embed(aligned);
@@ -321,7 +382,13 @@ public final class FaceAnalyzer implements AutoCloseable {
         try {
             embedder.close();
         } finally {
-            detector.close();
+            try {
+                detector.close();
+            } finally {
+                if (refiner != null) {
+                    refiner.close();
+                }
+            }
         }
     }
 }

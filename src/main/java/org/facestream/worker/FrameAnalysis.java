@@ -194,7 +194,7 @@ final class FrameAnalysis {
                     }
                     track = track.withShot(quality, at);
                     tracks = tracks.with(t, track);
-                    toEmbed.add(aligned);
+                    toEmbed.add(analyzer.refine(in.image(), aligned));
                     mine.add(new Pending(
                             index,
                             toEmbed.size() - 1,
