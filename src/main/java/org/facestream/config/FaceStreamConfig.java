@@ -314,7 +314,7 @@ public final class FaceStreamConfig {
                     Type.BOOLEAN,
                     false,
                     Importance.MEDIUM,
-                    "Decide per track: follow each camera's faces across frames (box overlap and embedding similarity), fuse a track's embeddings by quality, emit one identity event when a track starts and another each time its evidence doubles; the adaptive target FPIR is then per track. false: one event per face.")
+                    "Decide per track: take the vision worker's track of each observation (worker.track.*), fuse a track's embedded faces by quality, emit one identity event when a track starts and another each time its evidence doubles; the adaptive target FPIR is then per track. false: one event per observation.")
             .define(
                     STATE_DIR,
                     Type.STRING,
