@@ -230,7 +230,8 @@ public final class FaceStreamConfig {
                     1.25,
                     Range.between(1.0, 100.0),
                     Importance.MEDIUM,
-                    "A tracked face is embedded again when its quality score reaches this multiple of the best score embedded on its track. "
+                    "A tracked face is embedded again when its quality score reaches this multiple of the best score embedded on its track "
+                            + "(and exceeds it by at least 0.05). "
                             + "Quality score in [0, 1]: detector score x min(1, eye distance / 40 px) x sharpness / (sharpness + 100) x cos^2(yaw).")
             .define(
                     BESTSHOT_INTERVAL_MS,

@@ -19,7 +19,8 @@ import org.facestream.vision.AlignedFace;
  *
  * A track's face is embedded when the track has no embedding yet and the face passes the quality gate
  * ({@link FaceTrack.Reason#START}); later only when its score reaches {@code minGain} times the best score
- * embedded on the track ({@link FaceTrack.Reason#BETTER}), or when the track's last embedding is {@code interval}
+ * embedded on the track and exceeds it by at least {@value #MIN_ABSOLUTE_GAIN} ({@link FaceTrack.Reason#BETTER}),
+ * or when the track's last embedding is {@code interval}
  * old ({@link FaceTrack.Reason#INTERVAL}: a tracker can swap two people who cross, and a long track is
  * re-identified now and then). Roll is not in the score: alignment removes it. Pure and thread-safe.
  */
@@ -28,6 +29,11 @@ final class BestShot {
     static final double FULL_SIZE_INTEROCULAR_PX = 40;
     /** Sharpness at which the sharpness factor is one half (a crop this sharp still embeds well). */
     static final double SHARPNESS_HALF = 100;
+    /**
+     * Least rise of the score for a clearly better shot, besides the relative gain: among faces too small or turned
+     * to identify well (scores of a few hundredths) a doubling is noise, not a better view.
+     */
+    static final double MIN_ABSOLUTE_GAIN = 0.05;
 
     private final double minGain;
     private final Duration interval;
@@ -66,7 +72,7 @@ final class BestShot {
         if (track.shots() == 0) {
             return FaceTrack.Reason.START;
         }
-        if (quality >= minGain * track.bestQuality() && quality > track.bestQuality()) {
+        if (quality >= minGain * track.bestQuality() && quality >= track.bestQuality() + MIN_ABSOLUTE_GAIN) {
             return FaceTrack.Reason.BETTER;
         }
         if (!interval.isZero()

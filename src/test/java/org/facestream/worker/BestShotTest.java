@@ -43,9 +43,12 @@ class BestShotTest {
     }
 
     @Test
-    void aTrackStartedOnAScoreOfZeroIsNotReEmbeddedForEveryFace() {
-        FaceTracker.Track t = track(1, 0, T0);
-        assertThat(policy.decide(t, 0, T0.plusSeconds(1))).isNull();
-        assertThat(policy.decide(t, 0.01, T0.plusSeconds(1))).isEqualTo(FaceTrack.Reason.BETTER);
+    void amongFacesTooPoorToIdentifyADoublingIsNoBetterShot() {
+        FaceTracker.Track t = track(1, 0.01, T0);
+        assertThat(policy.decide(t, 0.02, T0.plusSeconds(1)))
+                .as("twice 0.01: still a poor face")
+                .isNull();
+        assertThat(policy.decide(t, 0.07, T0.plusSeconds(1))).isEqualTo(FaceTrack.Reason.BETTER);
+        assertThat(policy.decide(track(1, 0, T0), 0, T0.plusSeconds(1))).isNull();
     }
 }
