@@ -28,10 +28,14 @@ verify() { # name, then eval verify arguments
     || { echo "$name FAILED (see $LOGS/$name.log)" | tee -a "$LOGS/results.txt"; return 0; }
   tail -n 1 "$LOGS/$name.log" | tee -a "$LOGS/results.txt"
 }
-cv()    { verify "cv-$1$2" --pack "$1" --pairs "$LFW/pairsDevTrain.txt" --pairs "$LFW/pairsDevTest.txt" --folds 10 --seed 42 ${2:+--flip}; }
+cv()    { verify "cv-$1$2" --pack "$1" --pairs "$LFW/pairsDevTrain.txt" --pairs "$LFW/pairsDevTest.txt" --folds 10 --seed 42 $(opts "$2"); }
+# choosing a recipe: cross-validation on pairsDevTrain alone, so pairsDevTest stays unseen for the split runs
+train() { verify "train-$1$2" --pack "$1" --pairs "$LFW/pairsDevTrain.txt" --folds 10 --seed 42 $(opts "$2"); }
+# the run-name suffixes -refine and -flip become --refine-landmarks and --flip
+opts()  { case $1 in *-refine*) printf -- '--refine-landmarks ';; esac; case $1 in *-flip) printf -- '--flip';; esac; }
 # the face nearest the centre embedded alone (batch of one) rather than with the image's other faces
 nearest() { verify "nearest-$1" --pack "$1" --pairs "$LFW/pairsDevTrain.txt" --pairs "$LFW/pairsDevTest.txt" --folds 10 --seed 42 --nearest-face-only; }
-split() { verify "split-$1$2" --pack "$1" --train "$LFW/pairsDevTrain.txt" --pairs "$LFW/pairsDevTest.txt" ${2:+--flip}; }
+split() { verify "split-$1$2" --pack "$1" --train "$LFW/pairsDevTrain.txt" --pairs "$LFW/pairsDevTest.txt" $(opts "$2"); }
 detect() {
   echo "== detect-$1: eval detect" | tee -a "$LOGS/results.txt"
   eval_cli detect --pack "$1" --annotations "$SHARED/faces/groups/dlib-annotated/testing.xml" \
@@ -40,15 +44,19 @@ detect() {
 }
 
 ALL=(cv-yunet-w600k-int8 split-yunet-w600k-int8 cv-yunet-w600k-int8-flip split-yunet-w600k-int8-flip
+     train-yunet-w600k-int8 train-yunet-w600k-int8-flip train-yunet-w600k-int8-refine train-yunet-w600k-int8-refine-flip
+     cv-yunet-w600k-int8-refine cv-yunet-w600k-int8-refine-flip split-yunet-w600k-int8-refine split-yunet-w600k-int8-refine-flip
      cv-scrfd-w600k-int8 cv-scrfd-w600k-int8-flip cv-yunet-mbf-casia cv-yunet-mbf-casia-flip
      cv-yunet-faceplugin-512 cv-yunet-faceplugin-512-flip nearest-yunet-w600k-int8
      detect-yunet-w600k-int8 detect-scrfd-w600k-int8)
 for run in "${@:-${ALL[@]}}"; do
+  suffix=""; base=$run
+  case $base in *-flip) suffix=-flip; base=${base%-flip};; esac
+  case $base in *-refine) suffix=-refine$suffix; base=${base%-refine};; esac
   case $run in
-    cv-*-flip)    p=${run#cv-}; cv "${p%-flip}" -flip ;;
-    cv-*)         cv "${run#cv-}" "" ;;
-    split-*-flip) p=${run#split-}; split "${p%-flip}" -flip ;;
-    split-*)      split "${run#split-}" "" ;;
+    cv-*)         cv "${base#cv-}" "$suffix" ;;
+    train-*)      train "${base#train-}" "$suffix" ;;
+    split-*)      split "${base#split-}" "$suffix" ;;
     nearest-*)    nearest "${run#nearest-}" ;;
     detect-*)     detect "${run#detect-}" ;;
     *) echo "unknown run $run; expected one of ${ALL[*]}" >&2; exit 2 ;;

@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
         name = "bench",
         description = "Benchmarks of FaceStream components.",
         mixinStandardHelpOptions = true,
-        subcommands = {BenchMatchCommand.class, BenchPipelineCommand.class, BenchSoakCommand.class})
+        subcommands = {
+            BenchMatchCommand.class,
+            BenchPipelineCommand.class,
+            BenchSoakCommand.class,
+            BenchCamerasCommand.class
+        })
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {

@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
         name = "eval",
         mixinStandardHelpOptions = true,
         description = "Measure accuracy of the production detect-align-embed path on labelled data.",
-        subcommands = {EvalVerifyCommand.class, EvalDetectCommand.class, EvalIdentifyCommand.class})
+        subcommands = {
+            EvalVerifyCommand.class,
+            EvalDetectCommand.class,
+            EvalIdentifyCommand.class,
+            EvalProvidersCommand.class
+        })
 public final class EvalCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -16,6 +21,6 @@ public final class EvalCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "expected a subcommand (verify, detect, identify), found none");
+                spec.commandLine(), "expected a subcommand (verify, detect, identify, providers), found none");
     }
 }

@@ -76,6 +76,12 @@ final class EvalVerifyCommand implements Callable<Integer> {
     boolean flip;
 
     @Option(
+            names = "--refine-landmarks",
+            description =
+                    "Place each face's landmarks again with SCRFD-500M on the region around it (vision.refine.landmarks).")
+    boolean refine;
+
+    @Option(
             names = "--detector-size",
             paramLabel = "PX",
             description = "Detector input size, a multiple of 32 (default: the pack's, 320).")
@@ -99,7 +105,7 @@ final class EvalVerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ModelPack modelPack = eval.pack();
-        VisionOptions vision = VisionOptions.defaults(modelPack).withFlip(flip);
+        VisionOptions vision = VisionOptions.defaults(modelPack).withFlip(flip).withRefinedLandmarks(refine);
         if (detectorSize != null) {
             vision = vision.withDetectorInputSize(detectorSize);
         }

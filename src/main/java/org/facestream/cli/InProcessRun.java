@@ -124,6 +124,9 @@ final class InProcessRun {
         s.put("frames", ingest.sent());
         s.put("framesDropped", ingest.dropped());
         s.put("faces", m.total("worker_faces_total"));
+        s.put("facesSeen", m.total("worker_faces_seen_total"));
+        s.put("facesEmbedded", m.total("worker_faces_embedded_total"));
+        s.put("detectionsSkipped", m.total("worker_detections_skipped_total"));
         s.put("facesDroppedForQuality", m.byLabel("worker_faces_dropped_total"));
         s.put("events", tap.eventCount());
         s.put("eventsBySubject", matched);

@@ -39,6 +39,7 @@ public final class FaceStreamConfig {
     public static final String DETECTOR_INPUT = "vision.detector.input.size";
     public static final String DETECTOR_SCORE = "vision.detector.score.threshold";
     public static final String FLIP = "vision.flip";
+    public static final String REFINE_LANDMARKS = "vision.refine.landmarks";
     public static final String BATCH_MAX_FRAMES = "worker.batch.max.frames";
     public static final String WORKER_THREADS = "worker.instances";
     public static final String FRAME_MAX_BYTES = "worker.frame.max.bytes";
@@ -46,6 +47,15 @@ public final class FaceStreamConfig {
     public static final String MIN_FACE_SCORE = "worker.quality.min.detector.score";
     public static final String MIN_INTEROCULAR = "worker.quality.min.interocular.px";
     public static final String THUMBNAILS = "worker.thumbnails";
+    public static final String WORKER_EMBED = "worker.embed";
+    public static final String TRACK_MAX_GAP_MS = "worker.track.max.gap.ms";
+    public static final String TRACK_MIN_IOU = "worker.track.min.iou";
+    public static final String TRACK_LOW_SCORE = "worker.track.low.score";
+    public static final String TRACK_CUT_CORRELATION = "worker.track.cut.correlation";
+    public static final String BESTSHOT_MIN_GAIN = "worker.bestshot.min.gain";
+    public static final String BESTSHOT_INTERVAL_MS = "worker.bestshot.interval.ms";
+    public static final String MOTION_GATE = "worker.motion.gate";
+    public static final String MOTION_MIN_CHANGED = "worker.motion.min.changed";
     public static final String INGEST_FPS = "ingest.fps";
     public static final String INGEST_JPEG_QUALITY = "ingest.jpeg.quality";
     public static final String INGEST_MAX_SIDE = "ingest.max.side";
@@ -107,7 +117,8 @@ public final class FaceStreamConfig {
                     640,
                     Range.between(128, 4096),
                     Importance.MEDIUM,
-                    "Longer side, in pixels, frames are scaled to before detection (rounded up to a multiple of 32).")
+                    "Longest side, in pixels, of the detector's input (rounded up to a multiple of 32): larger frames are scaled down to it, "
+                            + "smaller ones are detected at their own size (padded to a multiple of 32), never upscaled.")
             .define(
                     DETECTOR_SCORE,
                     Type.DOUBLE,
@@ -121,6 +132,13 @@ public final class FaceStreamConfig {
                     false,
                     Importance.LOW,
                     "Test-time flip: add the embedding of the mirrored face crop (slower, slightly more accurate).")
+            .define(
+                    REFINE_LANDMARKS,
+                    Type.BOOLEAN,
+                    false,
+                    Importance.LOW,
+                    "Place the landmarks of every face that is embedded (worker shots, enrollment photos) again with SCRFD-500M "
+                            + "(scrfd-500m-kps.onnx, non-commercial licence) on the region around it before alignment.")
             .define(
                     BATCH_MAX_FRAMES,
                     Type.INT,
@@ -170,6 +188,76 @@ public final class FaceStreamConfig {
                     Importance.LOW,
                     "Attach a small JPEG of each aligned face to observations (for dashboards). Off by default: face images are biometric data.")
             .define(
+                    WORKER_EMBED,
+                    Type.STRING,
+                    "best-shot",
+                    ValidString.in("best-shot", "every-face"),
+                    Importance.HIGH,
+                    "best-shot: follow each camera's faces across frames (worker.track.*) and embed a track's face when the track starts "
+                            + "(its first face that passes the worker.quality.* gate), again only for a clearly better shot (worker.bestshot.min.gain) "
+                            + "or when its last embedding is worker.bestshot.interval.ms old; the other faces are counted and extend their track, "
+                            + "but are neither embedded nor observed. every-face: embed and observe every face of every frame (tracks still labelled).")
+            .define(
+                    TRACK_MAX_GAP_MS,
+                    Type.INT,
+                    1500,
+                    Range.between(100, 600_000),
+                    Importance.LOW,
+                    "A track without a detection for this many milliseconds of capture time ends; the face's next detection starts a new track.")
+            .define(
+                    TRACK_MIN_IOU,
+                    Type.DOUBLE,
+                    0.2,
+                    Range.between(0.01, 1.0),
+                    Importance.LOW,
+                    "Least overlap (IoU) of a track's box, moved on at its velocity, with a detection for the two to be associated.")
+            .define(
+                    TRACK_LOW_SCORE,
+                    Type.DOUBLE,
+                    0.4,
+                    Range.between(0.0, 1.0),
+                    Importance.LOW,
+                    "Detections scoring at least this but under vision.detector.score.threshold only continue existing tracks "
+                            + "(ByteTrack's second association): they are not counted, embedded or the start of a track.")
+            .define(
+                    TRACK_CUT_CORRELATION,
+                    Type.DOUBLE,
+                    0.25,
+                    Range.between(-1.0, 1.0),
+                    Importance.LOW,
+                    "A frame whose 64-pixel-wide grey copy correlates less than this with the camera's last detected frame is a scene cut "
+                            + "(the camera switched or was moved): every track of the camera ends, so a new face in an old face's place is embedded. -1: never.")
+            .define(
+                    BESTSHOT_MIN_GAIN,
+                    Type.DOUBLE,
+                    1.25,
+                    Range.between(1.0, 100.0),
+                    Importance.MEDIUM,
+                    "A tracked face is embedded again when its quality score reaches this multiple of the best score embedded on its track "
+                            + "(and exceeds it by at least 0.05). "
+                            + "Quality score in [0, 1]: detector score x min(1, eye distance / 40 px) x sharpness / (sharpness + 100) x cos^2(yaw).")
+            .define(
+                    BESTSHOT_INTERVAL_MS,
+                    Type.INT,
+                    5000,
+                    Range.between(0, 3_600_000),
+                    Importance.MEDIUM,
+                    "A tracked face is embedded again when its track's last embedding is this many milliseconds old (capture time); 0: never for time alone.")
+            .define(
+                    MOTION_GATE,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
+                    "Skip detection on frames where nothing moved since the last detected frame of the camera (a 64-pixel-wide grey copy, "
+                            + "pixels changed by more than 12 grey levels); tracks age as usual, and detection runs at least every half worker.track.max.gap.ms.")
+            .define(
+                    MOTION_MIN_CHANGED,
+                    Type.DOUBLE,
+                    0.003,
+                    Range.between(0.0, 1.0),
+                    Importance.LOW,
+                    "Fraction of the grey copy's pixels that must change for a frame to count as moved (worker.motion.gate).")
+            .define(
                     INGEST_FPS,
                     Type.DOUBLE,
                     5.0,
@@ -186,10 +274,11 @@ public final class FaceStreamConfig {
             .define(
                     INGEST_MAX_SIDE,
                     Type.INT,
-                    1920,
+                    640,
                     Range.between(64, 8192),
-                    Importance.LOW,
-                    "Frames are downscaled so their longer side is at most this many pixels before encoding.")
+                    Importance.MEDIUM,
+                    "Frames are downscaled so their longer side is at most this many pixels before encoding: the size the detector works at "
+                            + "(a camera's substream), which it then takes without rescaling (vision.detector.input.size).")
             .define(
                     MATCH_THRESHOLD,
                     Type.DOUBLE,
@@ -229,7 +318,7 @@ public final class FaceStreamConfig {
                     Type.BOOLEAN,
                     false,
                     Importance.MEDIUM,
-                    "Decide per track: follow each camera's faces across frames (box overlap and embedding similarity), fuse a track's embeddings by quality, emit one identity event when a track starts and another each time its evidence doubles; the adaptive target FPIR is then per track. false: one event per face.")
+                    "Decide per track: take the vision worker's track of each observation (worker.track.*), fuse a track's embedded faces by quality, emit one identity event when a track starts and another each time its evidence doubles; the adaptive target FPIR is then per track. false: one event per observation.")
             .define(
                     STATE_DIR,
                     Type.STRING,

@@ -28,23 +28,32 @@ public final class VisionSetup {
         return p;
     }
 
-    /** Options for camera frames: the configured detector input (faces in a scene are small). */
+    /**
+     * Options for camera frames: the configured detector input as the largest size, a smaller frame detected at
+     * its own size; the detector's score threshold lowered to {@code worker.track.low.score}, because the
+     * worker's tracker continues tracks on weaker detections (the worker drops them from everything else).
+     */
     public static VisionOptions frameOptions(FaceStreamConfig cfg, ModelPack pack) {
-        int size = roundUp32(cfg.integer(FaceStreamConfig.DETECTOR_INPUT));
-        return new VisionOptions(
-                size,
-                (float) cfg.decimal(FaceStreamConfig.DETECTOR_SCORE),
-                pack.detectorKind().defaultNmsIouThreshold(),
-                cfg.bool(FaceStreamConfig.FLIP),
-                "cuda".equals(cfg.string(FaceStreamConfig.EXECUTION_PROVIDER)),
-                cfg.integer(FaceStreamConfig.VISION_THREADS),
-                cfg.longValue(FaceStreamConfig.FRAME_MAX_PIXELS),
-                cfg.bool(FaceStreamConfig.THUMBNAILS));
+        return options(cfg, pack).withDetectorFollowingFrame(true).withScoreThreshold((float)
+                AnalysisSettings.fromConfig(cfg).trackLowScore());
     }
 
     /** Options for enrollment portraits: the pack's own detector input, as in its accuracy evaluation. */
     public static VisionOptions portraitOptions(FaceStreamConfig cfg, ModelPack pack) {
-        return frameOptions(cfg, pack).withDetectorInputSize(pack.detectorInputSize());
+        return options(cfg, pack).withDetectorInputSize(pack.detectorInputSize());
+    }
+
+    private static VisionOptions options(FaceStreamConfig cfg, ModelPack pack) {
+        return new VisionOptions(
+                        roundUp32(cfg.integer(FaceStreamConfig.DETECTOR_INPUT)),
+                        (float) cfg.decimal(FaceStreamConfig.DETECTOR_SCORE),
+                        pack.detectorKind().defaultNmsIouThreshold(),
+                        cfg.bool(FaceStreamConfig.FLIP),
+                        "cuda".equals(cfg.string(FaceStreamConfig.EXECUTION_PROVIDER)),
+                        cfg.integer(FaceStreamConfig.VISION_THREADS),
+                        cfg.longValue(FaceStreamConfig.FRAME_MAX_PIXELS),
+                        cfg.bool(FaceStreamConfig.THUMBNAILS))
+                .withRefinedLandmarks(cfg.bool(FaceStreamConfig.REFINE_LANDMARKS));
     }
 
     /** The fixed threshold: {@code matcher.threshold} when set, else the pack's default. */

@@ -1,6 +1,7 @@
 package org.facestream.config;
 
 import java.time.Duration;
+import java.util.Objects;
 import org.facestream.events.FaceQuality;
 
 /**
@@ -14,6 +15,7 @@ import org.facestream.events.FaceQuality;
  * @param quality faces that fail it are dropped and counted by reason
  * @param thumbnails attach a small JPEG of the aligned face to observations
  * @param pollTimeout longest wait for frames in one poll
+ * @param analysis which faces are embedded, tracking and the motion gate
  */
 public record WorkerConfig(
         String instanceId,
@@ -22,7 +24,8 @@ public record WorkerConfig(
         long maxFramePixels,
         FaceQuality.Gate quality,
         boolean thumbnails,
-        Duration pollTimeout) {
+        Duration pollTimeout,
+        AnalysisSettings analysis) {
     public WorkerConfig {
         if (instanceId == null || !instanceId.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException(
@@ -31,6 +34,33 @@ public record WorkerConfig(
         if (maxBatchFrames < 1) {
             throw new IllegalArgumentException("expected maxBatchFrames >= 1, found " + maxBatchFrames);
         }
+        Objects.requireNonNull(analysis, "analysis");
+    }
+
+    /** Settings of a worker that embeds every face of every frame ({@link AnalysisSettings#everyFace()}). */
+    public WorkerConfig(
+            String instanceId,
+            int maxBatchFrames,
+            int maxFrameBytes,
+            long maxFramePixels,
+            FaceQuality.Gate quality,
+            boolean thumbnails,
+            Duration pollTimeout) {
+        this(
+                instanceId,
+                maxBatchFrames,
+                maxFrameBytes,
+                maxFramePixels,
+                quality,
+                thumbnails,
+                pollTimeout,
+                AnalysisSettings.everyFace());
+    }
+
+    /** A copy analysing with {@code other}. */
+    public WorkerConfig withAnalysis(AnalysisSettings other) {
+        return new WorkerConfig(
+                instanceId, maxBatchFrames, maxFrameBytes, maxFramePixels, quality, thumbnails, pollTimeout, other);
     }
 
     /** The consumer group every worker joins. */

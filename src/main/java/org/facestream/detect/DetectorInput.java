@@ -36,11 +36,11 @@ final class DetectorInput {
      * @param mean subtracted from every channel before {@code scale} is applied
      * @param swapRb true for networks that take RGB
      */
-    static DetectorInput of(Mat bgr, int inputSize, double mean, double scale, boolean swapRb) {
+    static DetectorInput of(Mat bgr, DetectorSettings settings, double mean, double scale, boolean swapRb) {
         requireBgr(bgr);
         int w = bgr.cols();
         int h = bgr.rows();
-        double s = (double) inputSize / Math.max(w, h);
+        double s = (double) settings.inputSideFor(w, h) / Math.max(w, h);
         int rw = Math.max(1, (int) Math.round(w * s));
         int rh = Math.max(1, (int) Math.round(h * s));
         int pw = (rw + 31) / 32 * 32;

@@ -36,7 +36,7 @@ public final class YuNetDetector implements FaceDetector {
 
     @Override
     public List<DetectedFace> detect(Mat bgrImage) {
-        DetectorInput in = DetectorInput.of(bgrImage, settings.inputSize(), 0, 1, false);
+        DetectorInput in = DetectorInput.of(bgrImage, settings, 0, 1, false);
         Map<String, FloatTensor> out = model.run(
                 in.tensor, "image " + in.sourceWidth + "x" + in.sourceHeight + " at " + in.width + "x" + in.height);
         Candidates candidates = new Candidates();

@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param embedding the L2-normalised embedding (length = the model pack's dimension)
  * @param modelPackId the model pack that produced detection and embedding; the matcher refuses others
  * @param thumbnailJpeg a small JPEG of the aligned face for dashboards, or null when not configured
+ * @param track the worker's track of this face (stable id across the camera's frames, faces and shots so far),
+ *     or null from a worker that does not track
  */
 public record FaceObservation(
         String observationId,
@@ -43,7 +45,8 @@ public record FaceObservation(
         FaceQuality quality,
         float[] embedding,
         String modelPackId,
-        byte[] thumbnailJpeg) {
+        byte[] thumbnailJpeg,
+        FaceTrack track) {
 
     public FaceObservation {
         Validation.requireId("cameraId", cameraId);
@@ -66,7 +69,7 @@ public record FaceObservation(
         thumbnailJpeg = thumbnailJpeg == null ? null : thumbnailJpeg.clone();
     }
 
-    /** An observation of a frame without an ingest run (layout 1 frames). */
+    /** An observation of a frame without an ingest run (layout 1 frames), without a track. */
     public FaceObservation(
             String observationId,
             String cameraId,
@@ -97,7 +100,8 @@ public record FaceObservation(
                 quality,
                 embedding,
                 modelPackId,
-                thumbnailJpeg);
+                thumbnailJpeg,
+                null);
     }
 
     /**
@@ -148,7 +152,8 @@ public record FaceObservation(
                 quality,
                 other,
                 modelPackId,
-                thumbnailJpeg);
+                thumbnailJpeg,
+                track);
     }
 
     /** A copy without the thumbnail (for consumers that must not keep face images). */
@@ -168,7 +173,29 @@ public record FaceObservation(
                 quality,
                 embedding,
                 modelPackId,
-                null);
+                null,
+                track);
+    }
+
+    /** A copy on {@code other} track (null: none). */
+    public FaceObservation withTrack(FaceTrack other) {
+        return new FaceObservation(
+                observationId,
+                cameraId,
+                ingestRun,
+                frameSequence,
+                faceIndex,
+                capturedAt,
+                observedAt,
+                frameWidth,
+                frameHeight,
+                box,
+                landmarks,
+                quality,
+                embedding,
+                modelPackId,
+                thumbnailJpeg,
+                other);
     }
 
     @Override
@@ -184,7 +211,8 @@ public record FaceObservation(
                 && quality.equals(f.quality)
                 && Arrays.equals(embedding, f.embedding)
                 && modelPackId.equals(f.modelPackId)
-                && Arrays.equals(thumbnailJpeg, f.thumbnailJpeg);
+                && Arrays.equals(thumbnailJpeg, f.thumbnailJpeg)
+                && Objects.equals(track, f.track);
     }
 
     @Override
@@ -195,6 +223,6 @@ public record FaceObservation(
     @Override
     public String toString() {
         return "FaceObservation[" + observationId + ", box=" + box + ", dim=" + embedding.length + ", pack="
-                + modelPackId + "]";
+                + modelPackId + (track == null ? "" : ", track=" + track.trackId() + "#" + track.shot()) + "]";
     }
 }

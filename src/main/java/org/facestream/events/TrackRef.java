@@ -4,13 +4,14 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The track an identity event decided, when the matcher decides per track: one face followed across frames
- * of one camera, whose embeddings are fused by quality. The event's subject, score and threshold are those
- * of the fused embedding; the event id is the observation id of the face that triggered the decision.
+ * The track an identity event decided, when the matcher decides per track: one face the vision worker followed
+ * across frames of one camera ({@link FaceTrack}), whose embedded faces the matcher fuses by quality. The event's
+ * subject, score and threshold are those of the fused embedding; the event id is the observation id of the face
+ * that triggered the decision.
  *
- * @param trackId {@code cameraId/t<n>}, stable for the track's life (n counts the camera's tracks)
- * @param observations faces fused so far
- * @param evidence sum of their quality weights (each in (0, 1])
+ * @param trackId the worker's track id, {@code cameraId/t<frameSequence>.<k>}, stable for the track's life
+ * @param observations faces of the track so far, embedded or not (the worker's count)
+ * @param evidence sum of the quality weights (each in (0, 1]) of its embedded faces fused so far
  * @param firstSeen capture time of the track's first face
  * @param decision 1 for the track's first decision, then 2, 3, ... each time its evidence has grown enough
  */

@@ -40,6 +40,8 @@ public final class CameraIngest implements AutoCloseable {
     private final AtomicLong grabbed = new AtomicLong();
     private final AtomicLong sampled = new AtomicLong();
     private final AtomicLong encodeFailures = new AtomicLong();
+    private final AtomicLong grabNanos = new AtomicLong();
+    private final AtomicLong encodeNanos = new AtomicLong();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile boolean started;
@@ -49,6 +51,7 @@ public final class CameraIngest implements AutoCloseable {
     private volatile Thread runner;
     private volatile long startNanos;
     private volatile long decodeErrors;
+    private volatile long sourcePassedOver;
 
     /** A sampled picture on its way to the produce thread. */
     private record SampledFrame(GrabbedFrame frame, long sequence, Instant capturedAt) implements AutoCloseable {
@@ -63,6 +66,7 @@ public final class CameraIngest implements AutoCloseable {
         this.source = Objects.requireNonNull(source, "source");
         this.producer = Objects.requireNonNull(producer, "producer");
         this.encoder = new JpegFrameEncoder(settings.jpegQuality(), settings.maxSide());
+        source.scaleTo(settings.maxSide());
         boolean keepEverything = source.timeline() != FrameSource.Timeline.LIVE && !settings.realtime();
         this.handoff = new LatestFrameHandoff<>(
                 settings.handoffCapacity(),
@@ -78,7 +82,7 @@ public final class CameraIngest implements AutoCloseable {
     /** As {@link #open(String, String, IngestSettings)}, with Kafka client settings (TLS, SASL, ...). */
     public static CameraIngest open(
             String uri, Map<String, Object> clientSettings, String bootstrap, IngestSettings settings) {
-        FrameSource source = FrameSources.open(uri, settings.loop());
+        FrameSource source = FrameSources.open(uri, settings.loop(), RtspSource.Settings.DEFAULT, settings.fps());
         try {
             return new CameraIngest(
                     settings, source, FrameProducer.connect(clientSettings, bootstrap, settings.cameraId()));
@@ -134,6 +138,7 @@ public final class CameraIngest implements AutoCloseable {
             boolean wasInterrupted = Thread.interrupted(); // the producer's flush must not see a stale interrupt
             joinQuietly(sender);
             decodeErrors = source.decodeErrors();
+            sourcePassedOver = source.passedOver();
             source.close();
             producer.flush();
             producer.close();
@@ -150,12 +155,17 @@ public final class CameraIngest implements AutoCloseable {
     private void grabLoop() throws InterruptedException {
         FrameSampler sampler = new FrameSampler(settings.fps());
         FrameSource.Timeline timeline = source.timeline();
+        if (timeline == FrameSource.Timeline.MEDIA) {
+            source.sampleBy(sampler::wouldKeep); // pictures the sampler will drop are never converted
+        }
         long sequence = 0;
         long paceOriginNanos = -1;
         long paceOriginMedia = 0;
         long lastProgress = System.nanoTime();
         while (!stopping) {
+            long g0 = System.nanoTime();
             GrabbedFrame frame = source.next();
+            grabNanos.addAndGet(System.nanoTime() - g0);
             if (frame == null) {
                 log.info("{}: {} ended", settings.cameraId(), source.description());
                 return;
@@ -222,6 +232,7 @@ public final class CameraIngest implements AutoCloseable {
                     continue;
                 }
                 try (item) {
+                    long e0 = System.nanoTime();
                     Frame frame = encoder.encode(
                             settings.cameraId(),
                             ingestRun,
@@ -229,6 +240,7 @@ public final class CameraIngest implements AutoCloseable {
                             item.capturedAt(),
                             item.frame().mediaTimeMillis(),
                             item.frame().image());
+                    encodeNanos.addAndGet(System.nanoTime() - e0);
                     producer.send(frame);
                 } catch (RuntimeException e) {
                     // a frame OpenCV cannot encode is data, not a reason to stop the camera
@@ -252,14 +264,17 @@ public final class CameraIngest implements AutoCloseable {
         long start = startNanos;
         Duration elapsed = start == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - start);
         long errors = finished.getCount() == 0 ? decodeErrors : source.decodeErrors();
+        long passedOver = finished.getCount() == 0 ? sourcePassedOver : source.passedOver();
         return new IngestSummary(
-                grabbed.get(),
+                grabbed.get() + passedOver,
                 sampled.get(),
                 producer.sent(),
                 handoff.dropped(),
                 errors,
                 producer.failed() + encodeFailures.get(),
-                elapsed);
+                elapsed,
+                Duration.ofNanos(grabNanos.get()),
+                Duration.ofNanos(encodeNanos.get()));
     }
 
     /** Failed attempts to connect to a live camera (at start or after a drop); 0 for files and folders. */

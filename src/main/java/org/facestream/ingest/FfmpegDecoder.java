@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.ffmpeg.global.swscale;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
@@ -39,11 +40,17 @@ final class FfmpegDecoder implements AutoCloseable {
     private final String url;
 
     private final FFmpegFrameGrabber grabber;
+    /** The stream's own picture size (the grabber reports the converted size once scaling is set). */
+    private final int streamWidth;
+
+    private final int streamHeight;
     private byte[] pixels = new byte[0];
 
     private FfmpegDecoder(String url, FFmpegFrameGrabber grabber) {
         this.url = url;
         this.grabber = grabber;
+        this.streamWidth = grabber.getImageWidth();
+        this.streamHeight = grabber.getImageHeight();
     }
 
     /**
@@ -60,10 +67,16 @@ final class FfmpegDecoder implements AutoCloseable {
      * repeat the URL, which may carry a camera password, so they are rewritten rather than chained.
      */
     static FfmpegDecoder open(String url, String shown, Map<String, String> options) {
+        return open(url, shown, options, Map.of());
+    }
+
+    /** As {@link #open(String, String, Map)}, with options for the video decoder (e.g. {@code skip_frame}). */
+    static FfmpegDecoder open(String url, String shown, Map<String, String> options, Map<String, String> codecOptions) {
         OpenCvLibrary.load();
         var grabber = new FFmpegFrameGrabber(url);
         grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
         options.forEach(grabber::setOption);
+        codecOptions.forEach(grabber::setVideoOption);
         try {
             grabber.start();
         } catch (FrameGrabber.Exception e) {
@@ -105,12 +118,13 @@ final class FfmpegDecoder implements AutoCloseable {
         return why;
     }
 
+    /** The stream's picture width in pixels (before any {@link #scaleTo}). */
     int width() {
-        return grabber.getImageWidth();
+        return streamWidth;
     }
 
     int height() {
-        return grabber.getImageHeight();
+        return streamHeight;
     }
 
     double frameRate() {
@@ -119,6 +133,38 @@ final class FfmpegDecoder implements AutoCloseable {
 
     String codec() {
         return grabber.getVideoCodecName();
+    }
+
+    /**
+     * Converts pictures so their longer side is at most {@code maxSide} pixels, scaled by FFmpeg from the decoded
+     * planes with area averaging (cheaper than converting the full picture to BGR and shrinking it afterwards).
+     * No effect when the stream is not larger; 0 keeps the stream's size.
+     */
+    void scaleTo(int maxSide) {
+        int w = width();
+        int h = height();
+        int longer = Math.max(w, h);
+        if (maxSide <= 0 || longer <= maxSide) {
+            grabber.setImageWidth(0);
+            grabber.setImageHeight(0);
+            return;
+        }
+        double f = (double) maxSide / longer;
+        grabber.setImageWidth(Math.max(2, (int) Math.round(w * f / 2) * 2));
+        grabber.setImageHeight(Math.max(2, (int) Math.round(h * f / 2) * 2));
+        grabber.setImageScalingFlags(swscale.SWS_AREA);
+    }
+
+    /**
+     * Decodes the next picture without converting it to BGR (a picture that will not be sampled: the codec must
+     * still decode it, since later pictures refer to it).
+     *
+     * @return its media time in ms, or -1 at the end of the stream
+     * @throws FrameGrabber.Exception when FFmpeg fails to read or decode
+     */
+    long skip() throws FrameGrabber.Exception {
+        Frame frame = grabber.grabFrame(false, true, false, false, false);
+        return frame == null ? -1 : Math.max(0, frame.timestamp / 1000);
     }
 
     /**

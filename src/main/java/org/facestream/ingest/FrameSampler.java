@@ -19,6 +19,11 @@ public final class FrameSampler {
         this.intervalMillis = fps == 0 ? 0 : 1000.0 / fps;
     }
 
+    /** Whether {@link #keep} would keep a frame at {@code timeMillis}, without changing anything. */
+    public boolean wouldKeep(long timeMillis) {
+        return intervalMillis == 0 || timeMillis >= nextDue;
+    }
+
     /**
      * Whether the frame at {@code timeMillis} is kept. Times must not go backwards by more than one
      * interval (a loop restart is fine: the file source keeps media time increasing).

@@ -1,5 +1,7 @@
 package org.facestream.ingest;
 
+import java.util.function.LongPredicate;
+
 /**
  * Where camera pictures come from: a video file, a live RTSP stream or a folder of stills. A source
  * decodes one picture per {@link #next()} call, in order, into an OpenCV BGR image.
@@ -37,6 +39,25 @@ public interface FrameSource extends AutoCloseable {
 
     /** How this source's pictures relate to time. */
     Timeline timeline();
+
+    /**
+     * Asks for pictures at most {@code maxSide} pixels on their longer side (0: as decoded), where the source can
+     * scale while converting the decoded picture (cheaper than shrinking it afterwards). Sources that cannot
+     * ignore it; the frame encoder shrinks what is still larger.
+     */
+    default void scaleTo(int maxSide) {}
+
+    /**
+     * Where the source can tell a picture's media time before converting it, it converts and returns only the
+     * pictures whose (predicted) media time {@code wanted} accepts; the others are decoded as the codec needs,
+     * never converted, and counted in {@link #passedOver()}. Sources that cannot ignore it.
+     */
+    default void sampleBy(LongPredicate wanted) {}
+
+    /** Pictures decoded but not returned because {@link #sampleBy} refused them. */
+    default long passedOver() {
+        return 0;
+    }
 
     /** Pictures skipped because they could not be decoded, since the source was opened. */
     long decodeErrors();

@@ -19,6 +19,14 @@ public final class FrameSources {
      * @throws SourceException when the source cannot be opened
      */
     public static FrameSource open(String uri, boolean loop, RtspSource.Settings rtsp) {
+        return open(uri, loop, rtsp, 0);
+    }
+
+    /**
+     * As {@link #open(String, boolean, RtspSource.Settings)} for ingest that samples {@code sampledFps} pictures a
+     * second (0: every one), which lets a video file skip decoding pictures nothing refers to.
+     */
+    public static FrameSource open(String uri, boolean loop, RtspSource.Settings rtsp, double sampledFps) {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(rtsp, "rtsp");
         String lower = uri.toLowerCase(Locale.ROOT);
@@ -38,7 +46,7 @@ public final class FrameSources {
             throw new SourceException(
                     "expected rtsp://..., a folder or a video file, found nothing at " + path.toAbsolutePath());
         }
-        return VideoFileSource.open(path, loop);
+        return VideoFileSource.open(path, loop, sampledFps);
     }
 
     /** {@link #open(String, boolean, RtspSource.Settings)} with default camera settings. */

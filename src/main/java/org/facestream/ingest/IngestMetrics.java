@@ -26,6 +26,16 @@ public final class IngestMetrics {
                 "Frames dropped because ingest fell behind (newest kept)",
                 label,
                 () -> ingest.summary().dropped());
+        registry.secondsCounter(
+                "ingest_grab_seconds_total",
+                "Time spent decoding and converting the camera's pictures",
+                label,
+                () -> ingest.summary().grabTime().toNanos() / 1e9);
+        registry.secondsCounter(
+                "ingest_jpeg_encode_seconds_total",
+                "Time spent JPEG-encoding the camera's sampled frames",
+                label,
+                () -> ingest.summary().encodeTime().toNanos() / 1e9);
         registry.counter(
                 "ingest_decode_errors_total",
                 "Frames the camera source could not decode",

@@ -12,9 +12,19 @@ import java.time.Duration;
  * @param decodeErrors pictures the source could not decode (skipped)
  * @param failed sampled frames lost to an encoding or Kafka error
  * @param elapsed wall time of the run so far
+ * @param grabTime time spent decoding and converting pictures (the grab thread, pacing waits excluded)
+ * @param encodeTime time spent JPEG-encoding sampled frames (the produce thread)
  */
 public record IngestSummary(
-        long grabbed, long sampled, long sent, long dropped, long decodeErrors, long failed, Duration elapsed) {
+        long grabbed,
+        long sampled,
+        long sent,
+        long dropped,
+        long decodeErrors,
+        long failed,
+        Duration elapsed,
+        Duration grabTime,
+        Duration encodeTime) {
 
     /** Frames sent per second of wall time. */
     public double sentPerSecond() {

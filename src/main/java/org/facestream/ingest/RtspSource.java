@@ -64,6 +64,7 @@ public final class RtspSource implements FrameSource {
     private long decodeErrors;
     private long reconnects;
     private boolean closed;
+    private int maxSide;
 
     private RtspSource(String url, Settings settings) {
         this.url = url;
@@ -132,6 +133,7 @@ public final class RtspSource implements FrameSource {
         while (!closed) {
             try {
                 decoder = FfmpegDecoder.open(url, safeUrl, options(url, settings));
+                decoder.scaleTo(maxSide);
             } catch (SourceException e) {
                 failed++;
                 connectFailures.incrementAndGet();
@@ -174,6 +176,14 @@ public final class RtspSource implements FrameSource {
     @Override
     public Timeline timeline() {
         return Timeline.LIVE;
+    }
+
+    @Override
+    public void scaleTo(int side) {
+        maxSide = side;
+        if (decoder != null) {
+            decoder.scaleTo(side);
+        }
     }
 
     @Override

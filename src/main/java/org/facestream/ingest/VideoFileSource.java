@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongPredicate;
 import org.bytedeco.javacv.FrameGrabber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * {@code loop} the file is reopened at its end and media time keeps increasing across loops, so
  * samplers and downstream stages see one continuous timeline.
  *
+ * <p>Decoding costs what it costs, but two things around it need not: a picture ingest will not sample is
+ * decoded (later pictures refer to it) but never converted to BGR ({@link #sampleBy}), and when ingest samples
+ * at most half the file's frame rate, pictures no other picture refers to are not decoded at all (FFmpeg's
+ * {@code skip_frame=noref}; sampling then picks among the rest, at most one source frame off its time grid). A
+ * picture is converted straight to the size ingest sends ({@link #scaleTo}).
+ *
  * <p>Not thread-safe (see {@link FrameSource}).
  */
 public final class VideoFileSource implements FrameSource {
@@ -24,7 +31,11 @@ public final class VideoFileSource implements FrameSource {
 
     private final Path file;
     private final boolean loop;
+    private final Map<String, String> codecOptions;
     private FfmpegDecoder decoder;
+    private int maxSide;
+    private LongPredicate wanted;
+    private long passedOver;
     private final String description;
     private final long frameMillis;
     private long loopOffsetMillis;
@@ -36,10 +47,11 @@ public final class VideoFileSource implements FrameSource {
     private int loops;
     private boolean ended;
 
-    private VideoFileSource(Path file, boolean loop, FfmpegDecoder decoder) {
+    private VideoFileSource(Path file, boolean loop, FfmpegDecoder decoder, Map<String, String> codecOptions) {
         this.file = file;
         this.loop = loop;
         this.decoder = decoder;
+        this.codecOptions = Map.copyOf(codecOptions);
         double fps = decoder.frameRate();
         this.frameMillis = fps > 0 ? Math.round(1000 / fps) : 40;
         this.description = String.format(
@@ -50,7 +62,7 @@ public final class VideoFileSource implements FrameSource {
                 decoder.height(),
                 decoder.codec(),
                 fps,
-                loop ? " (looping)" : "");
+                (loop ? " (looping)" : "") + (codecOptions.isEmpty() ? "" : ", reference pictures only"));
     }
 
     /**
@@ -59,11 +71,49 @@ public final class VideoFileSource implements FrameSource {
      * @throws SourceException when the file is missing or FFmpeg cannot decode it
      */
     public static VideoFileSource open(Path file, boolean loop) {
+        return open(file, loop, 0);
+    }
+
+    /**
+     * Opens a video file that ingest samples at {@code sampledFps} (0: every picture); at most half the file's
+     * frame rate, only reference pictures are decoded.
+     *
+     * @throws SourceException when the file is missing or FFmpeg cannot decode it
+     */
+    public static VideoFileSource open(Path file, boolean loop, double sampledFps) {
         Objects.requireNonNull(file, "file");
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new SourceException("expected a readable video file, found nothing at " + file.toAbsolutePath());
         }
-        return new VideoFileSource(file, loop, FfmpegDecoder.open(file.toString(), Map.of()));
+        FfmpegDecoder decoder = FfmpegDecoder.open(file.toString(), Map.of());
+        if (sampledFps > 0 && sampledFps * 2 <= decoder.frameRate()) {
+            decoder.close();
+            return new VideoFileSource(
+                    file,
+                    loop,
+                    FfmpegDecoder.open(file.toString(), file.toString(), Map.of(), REFERENCE_ONLY),
+                    REFERENCE_ONLY);
+        }
+        return new VideoFileSource(file, loop, decoder, Map.of());
+    }
+
+    /** FFmpeg decoder options that skip the pictures no other picture refers to. */
+    private static final Map<String, String> REFERENCE_ONLY = Map.of("skip_frame", "noref");
+
+    @Override
+    public void scaleTo(int side) {
+        this.maxSide = side;
+        decoder.scaleTo(side);
+    }
+
+    @Override
+    public void sampleBy(LongPredicate predicate) {
+        this.wanted = predicate;
+    }
+
+    @Override
+    public long passedOver() {
+        return passedOver;
     }
 
     @Override
@@ -72,7 +122,21 @@ public final class VideoFileSource implements FrameSource {
         while (!ended) {
             GrabbedFrame frame;
             try {
-                frame = decoder.grab();
+                // half a frame of slack: container timestamps are rounded, and a picture the sampler wants must not
+                // be passed over (one converted in vain costs only its conversion)
+                if (wanted != null && startMillis >= 0 && !wanted.test(lastMediaTime + frameMillis + frameMillis / 2)) {
+                    // the next picture will not be sampled: decode it (others refer to it), do not convert it
+                    long t = decoder.skip();
+                    if (t >= 0) {
+                        passedOver++;
+                        consecutiveErrors = 0;
+                        lastMediaTime = loopOffsetMillis + Math.max(0, t - startMillis);
+                        continue;
+                    }
+                    frame = null;
+                } else {
+                    frame = decoder.grab();
+                }
             } catch (FrameGrabber.Exception | RuntimeException e) {
                 decodeErrors++;
                 if (++consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
@@ -111,7 +175,8 @@ public final class VideoFileSource implements FrameSource {
         startMillis = -1;
         loops++;
         log.debug("{}: loop {} starts at media time {} ms", description, loops, loopOffsetMillis);
-        decoder = FfmpegDecoder.open(file.toString(), Map.of());
+        decoder = FfmpegDecoder.open(file.toString(), file.toString(), Map.of(), codecOptions);
+        decoder.scaleTo(maxSide);
     }
 
     @Override

@@ -9,7 +9,7 @@ import org.facestream.events.FaceObservation;
 import org.facestream.events.TrackRef;
 import org.facestream.match.track.CameraTracks;
 import org.facestream.match.track.Track;
-import org.facestream.match.track.TrackAssociator;
+import org.facestream.match.track.TrackFusion;
 
 /**
  * How {@code match-observation} turns a readable face into an outcome: decide every face, or add it to its
@@ -25,7 +25,7 @@ interface FaceDecider {
     static FaceDecider of(Tracking tracking, ObservationMatcher matcher, Clock clock) {
         return switch (tracking) {
             case Tracking.PerFace perFace -> new PerFace(matcher, clock);
-            case Tracking.PerTrack perTrack -> new PerTrack(matcher, clock, new TrackAssociator(perTrack.settings()));
+            case Tracking.PerTrack perTrack -> new PerTrack(matcher, clock, new TrackFusion(perTrack.settings()));
         };
     }
 
@@ -48,17 +48,20 @@ interface FaceDecider {
         }
     }
 
-    /** Faces followed per camera in {@value MatcherTopology#TRACK_BY_CAMERA}; a track decided on its fused embedding. */
+    /**
+     * The worker's tracks fused per camera in {@value MatcherTopology#TRACK_BY_CAMERA}; a track decided on its
+     * fused embedding. An observation without a track (from a worker that does not track) is decided on its own.
+     */
     final class PerTrack implements FaceDecider {
         private final ObservationMatcher matcher;
         private final Clock clock;
-        private final TrackAssociator associator;
+        private final TrackFusion fusion;
         private KeyValueStore<String, CameraTracks> tracks;
 
-        PerTrack(ObservationMatcher matcher, Clock clock, TrackAssociator associator) {
+        PerTrack(ObservationMatcher matcher, Clock clock, TrackFusion fusion) {
             this.matcher = Objects.requireNonNull(matcher, "matcher");
             this.clock = Objects.requireNonNull(clock, "clock");
-            this.associator = Objects.requireNonNull(associator, "associator");
+            this.fusion = Objects.requireNonNull(fusion, "fusion");
         }
 
         @Override
@@ -76,9 +79,11 @@ interface FaceDecider {
             if (refused != null) {
                 return Optional.of(refused);
             }
+            if (observation.track() == null) {
+                return Optional.of(matcher.match(observation, clock.instant()));
+            }
             CameraTracks state = tracks.get(observation.cameraId());
-            TrackAssociator.Association a =
-                    associator.associate(state == null ? CameraTracks.EMPTY : state, observation);
+            TrackFusion.Fusion a = fusion.fuse(state == null ? CameraTracks.EMPTY : state, observation);
             tracks.put(observation.cameraId(), a.next());
             if (!a.decide()) {
                 return Optional.empty();
@@ -89,7 +94,7 @@ interface FaceDecider {
             if (outcome instanceof ObservationMatcher.Outcome.Identified id) {
                 return Optional.of(new ObservationMatcher.Outcome.Identified(id.event()
                         .withTrack(new TrackRef(
-                                t.trackId(), t.observations(), t.evidence(), t.firstSeen(), a.decision()))));
+                                t.trackId(), observation.track().faces(), t.evidence(), t.firstSeen(), a.decision()))));
             }
             return Optional.of(outcome);
         }

@@ -24,7 +24,7 @@ import org.facestream.events.AuditKeyring;
 import org.facestream.gallery.GalleryIndex;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
-import org.facestream.match.track.TrackAssociator;
+import org.facestream.match.track.TrackFusion;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ModelPack;
 import org.slf4j.Logger;
@@ -91,7 +91,7 @@ public final class MatcherService implements AutoCloseable {
                             REPORT_EVERY)
                     : new ThresholdSettings.Fixed(VisionSetup.threshold(cfg));
             Tracking tracking = cfg.bool(FaceStreamConfig.TRACKS)
-                    ? Tracking.perTrack(TrackAssociator.Config.defaults())
+                    ? Tracking.perTrack(TrackFusion.Config.defaults())
                     : Tracking.PER_FACE;
             String dir = cfg.string(FaceStreamConfig.STATE_DIR);
             Path state = dir.isBlank()

@@ -27,6 +27,7 @@ public final class MetricsRegistry {
     private final Map<String, String> types = new ConcurrentHashMap<>();
     private final Map<String, Map<String, LongAdder>> counters = new ConcurrentSkipListMap<>();
     private final Map<String, Map<String, LongSupplier>> counterFunctions = new ConcurrentSkipListMap<>();
+    private final Map<String, Map<String, DoubleSupplier>> secondCounters = new ConcurrentSkipListMap<>();
     private final Map<String, Map<String, DoubleSupplier>> gauges = new ConcurrentSkipListMap<>();
     private final Map<String, Map<String, LatencyHistogram>> histograms = new ConcurrentSkipListMap<>();
     private static final double[] BUCKETS_MS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000};
@@ -51,6 +52,15 @@ public final class MetricsRegistry {
         counterFunctions
                 .computeIfAbsent(name, n -> new ConcurrentSkipListMap<>())
                 .put(label, value);
+    }
+
+    /**
+     * A counter of seconds spent, kept elsewhere and read at each scrape ({@code seconds} never decreases): time
+     * counts as a counter (its rate is the share of a core), with a fraction.
+     */
+    public void secondsCounter(String name, String helpText, String label, DoubleSupplier seconds) {
+        declare(name, "counter", helpText);
+        secondCounters.computeIfAbsent(name, n -> new ConcurrentSkipListMap<>()).put(label, seconds);
     }
 
     public LongAdder counter(String name, String helpText) {
@@ -136,6 +146,15 @@ public final class MetricsRegistry {
                     .append(braces(label))
                     .append(' ')
                     .append(v)
+                    .append('\n'));
+        });
+        secondCounters.forEach((name, series) -> {
+            header(sb, name, "counter");
+            series.forEach((label, v) -> sb.append("facestream_")
+                    .append(name)
+                    .append(braces(label))
+                    .append(' ')
+                    .append(v.getAsDouble())
                     .append('\n'));
         });
         gauges.forEach((name, series) -> {

@@ -24,6 +24,12 @@ public final class ModelPacks {
             "scrfd-500m-kps.onnx",
             "6c6ba7956684796d7d582bfa1ab95dfe01dd280159f6bff1e23c1bc32bcc8431",
             INSIGHTFACE + "buffalo_s.zip");
+    /**
+     * SCRFD-500M as the landmark refiner ({@code vision.refine.landmarks}): run again on the region around a face
+     * that is about to be embedded, whatever the pack's own detector.
+     */
+    public static final ModelFile LANDMARK_REFINER = SCRFD_500M;
+
     private static final ModelFile W600K_MBF_INT8 = new ModelFile(
             "arcface-w600k-mbf-int8.onnx",
             "7caa7fb0ad6c37b33e6c59f6411084b487aaabd596bba645d2cce391a5871120",

@@ -15,13 +15,14 @@ import org.facestream.detect.FaceDetector;
 import org.facestream.embed.Embedding;
 import org.facestream.embed.FaceEmbedder;
 import org.facestream.embed.OnnxFaceEmbedder;
-import org.facestream.events.FaceQuality;
 import org.facestream.metrics.LatencyHistogram;
 import org.facestream.metrics.MetricsRegistry;
+import org.facestream.model.DetectorKind;
 import org.facestream.model.ExecutionProvider;
 import org.facestream.model.LicenceNotice;
 import org.facestream.model.ModelFiles;
 import org.facestream.model.ModelPack;
+import org.facestream.model.ModelPacks;
 import org.facestream.model.OnnxOptions;
 import org.facestream.model.VerifiedPack;
 import org.opencv.core.Core;
@@ -48,6 +49,10 @@ public final class FaceAnalyzer implements AutoCloseable {
     private final LatencyHistogram embedLatency;
 
     private static final int THUMBNAIL_JPEG_QUALITY = 85;
+    /** The refiner's input: the region around a face (twice its size) scaled to 192 px puts the face near 96 px. */
+    private static final int REFINE_INPUT = 192;
+    /** The refiner looks where a face was just found: a low threshold keeps a poorly lit one. */
+    private static final float REFINE_SCORE = 0.3f;
 
     private final ModelPack pack;
     private final FaceDetector detector;
@@ -55,6 +60,8 @@ public final class FaceAnalyzer implements AutoCloseable {
     private final FaceEmbedder embedder;
     private final FrameDecoder decoder;
     private final boolean thumbnails;
+    private final LandmarkRefiner refiner;
+    private final LatencyHistogram refineLatency;
 
     /**
      * Assembles an analyzer from parts; takes ownership of the detector and the embedder. Stage latencies go
@@ -67,6 +74,23 @@ public final class FaceAnalyzer implements AutoCloseable {
             FaceEmbedder embedder,
             VisionOptions options,
             MetricsRegistry metrics) {
+        this(pack, detector, aligner, embedder, null, options, metrics);
+    }
+
+    /**
+     * As above with a second detector that places the landmarks of every face about to be embedded again (null:
+     * none); takes ownership of it too.
+     */
+    public FaceAnalyzer(
+            ModelPack pack,
+            FaceDetector detector,
+            FaceAligner aligner,
+            FaceEmbedder embedder,
+            FaceDetector landmarkRefiner,
+            VisionOptions options,
+            MetricsRegistry metrics) {
+        this.refiner = landmarkRefiner == null ? null : new LandmarkRefiner(landmarkRefiner);
+        this.refineLatency = stage(metrics, "refine");
         this.detectLatency = stage(metrics, "detect");
         this.alignLatency = stage(metrics, "align");
         this.embedLatency = stage(metrics, "embed");
@@ -111,15 +135,29 @@ public final class FaceAnalyzer implements AutoCloseable {
         LicenceNotice.onLoad(pack);
         OnnxOptions onnx =
                 new OnnxOptions(options.threads(), options.cuda() ? ExecutionProvider.CUDA : ExecutionProvider.CPU);
-        DetectorSettings settings =
-                new DetectorSettings(options.detectorInputSize(), options.scoreThreshold(), options.nmsIouThreshold());
+        DetectorSettings settings = new DetectorSettings(
+                options.detectorInputSize(),
+                options.scoreThreshold(),
+                options.nmsIouThreshold(),
+                options.detectorFollowsFrame());
         FaceDetector detector =
                 detectorWrapper.apply(FaceDetector.open(pack.detectorKind(), files.detectorPath(), settings, onnx));
+        FaceDetector refiner = null;
         try {
+            if (options.refineLandmarks()) {
+                refiner = FaceDetector.open(
+                        DetectorKind.SCRFD,
+                        ModelFiles.verify(ModelPacks.LANDMARK_REFINER, modelsDir),
+                        new DetectorSettings(REFINE_INPUT, REFINE_SCORE, DetectorKind.SCRFD.defaultNmsIouThreshold()),
+                        onnx);
+            }
             FaceEmbedder embedder = OnnxFaceEmbedder.open(files.embedderPath(), pack, options.flip(), onnx);
-            return new FaceAnalyzer(pack, detector, FaceAligner.forPack(pack), embedder, options, metrics);
+            return new FaceAnalyzer(pack, detector, FaceAligner.forPack(pack), embedder, refiner, options, metrics);
         } catch (RuntimeException e) {
             detector.close();
+            if (refiner != null) {
+                refiner.close();
+            }
             throw e;
         }
     }
@@ -145,9 +183,117 @@ public final class FaceAnalyzer implements AutoCloseable {
         return decoder;
     }
 
-    /** Detection only, e.g. to pick a face before embedding. */
+    /** Detection only, e.g. to pick a face before embedding; latency recorded as stage {@code detect}. */
     public List<DetectedFace> detect(Mat bgr) {
-        return detector.detect(bgr);
+        long t0 = System.nanoTime();
+        List<DetectedFace> faces = detector.detect(bgr);
+        detectLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
+        return faces;
+    }
+
+    /**
+     * Detection on several frames (e.g. of several cameras), batched where the detector and its execution
+     * provider gain from it; latency recorded per frame as stage {@code detect}.
+     *
+     * @return one list per frame, in order
+     */
+    public List<List<DetectedFace>> detect(List<Mat> frames) {
+        if (frames.isEmpty()) {
+            return List.of();
+        }
+        long t0 = System.nanoTime();
+        List<List<DetectedFace>> faces = detector.detect(frames);
+        double perFrame = (System.nanoTime() - t0) / 1000.0 / frames.size();
+        for (int i = 0; i < frames.size(); i++) {
+            detectLatency.recordMicros(perFrame);
+        }
+        return faces;
+    }
+
+    /**
+     * Warps {@code face} of {@code bgr} to the embedder's template and measures its quality (eye distance,
+     * sharpness of the crop, pose), without embedding it; latency recorded as stage {@code align}. The caller
+     * closes the result (or hands it to {@link #embed}, which does not).
+     */
+    public AlignedFace align(Mat bgr, DetectedFace face) {
+        long t0 = System.nanoTime();
+        Mat crop = aligner.align(bgr, face.landmarks());
+        try {
+            float[] lm = face.landmarks();
+            double ex = lm[2] - lm[0];
+            double ey = lm[3] - lm[1];
+            double iod = Math.hypot(ex, ey);
+            double roll = Math.toDegrees(Math.atan2(ey, ex));
+            // Yaw: the nose tip sits about half an inter-ocular distance in front of the eyes, so its sideways
+            // offset from the eye midpoint, along the eye line, over half that distance is tan(yaw). Positive yaw:
+            // the nose points to the image right.
+            double yaw = 0;
+            if (iod > 0) {
+                double nx = lm[4] - (lm[0] + lm[2]) / 2.0;
+                double ny = lm[5] - (lm[1] + lm[3]) / 2.0;
+                double along = (nx * ex + ny * ey) / iod;
+                yaw = Math.toDegrees(Math.atan(along / (iod / 2)));
+            }
+            AlignedFace aligned = new AlignedFace(face, crop, iod, sharpness(crop), yaw, roll);
+            alignLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
+            return aligned;
+        } catch (RuntimeException e) {
+            crop.release();
+            throw e;
+        }
+    }
+
+    /** Whether faces are refined ({@code vision.refine.landmarks}). */
+    public boolean refinesLandmarks() {
+        return refiner != null;
+    }
+
+    /**
+     * {@code face} aligned again on the landmarks the refiner places (latency recorded as stage {@code refine}), the
+     * given face closed; {@code face} itself when there is no refiner or it found nothing better.
+     */
+    public AlignedFace refine(Mat bgr, AlignedFace face) {
+        if (refiner == null) {
+            return face;
+        }
+        long t0 = System.nanoTime();
+        DetectedFace refined = refiner.refine(bgr, face.face());
+        refineLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
+        if (refined == face.face()) {
+            return face;
+        }
+        AlignedFace again = align(bgr, refined);
+        face.close();
+        return again;
+    }
+
+    /**
+     * Embeds aligned faces in one batch (the embedder's own batch size); latency recorded per face as stage
+     * {@code embed}. The crops stay owned by the caller.
+     *
+     * @return one analysed face per input, in order
+     */
+    public List<AnalyzedFace> embed(List<AlignedFace> faces) {
+        if (faces.isEmpty()) {
+            return List.of();
+        }
+        List<Mat> crops = new ArrayList<>(faces.size());
+        for (AlignedFace f : faces) {
+            crops.add(f.crop());
+        }
+        long t0 = System.nanoTime();
+        List<Embedding> embeddings = embedder.embed(crops);
+        double perFace = (System.nanoTime() - t0) / 1000.0 / crops.size();
+        for (int i = 0; i < crops.size(); i++) {
+            embedLatency.recordMicros(perFace);
+        }
+        List<AnalyzedFace> out = new ArrayList<>(faces.size());
+        for (int i = 0; i < faces.size(); i++) {
+            AlignedFace f = faces.get(i);
+            Embedding e = embeddings.get(i);
+            out.add(new AnalyzedFace(f.face(), f.quality(e.rawNorm()), e.vector(), thumbnails ? jpeg(f.crop()) : null));
+        }
+        return out;
     }
 
     /** Every face in a BGR frame, highest detector score first. */
@@ -171,65 +317,26 @@ public final class FaceAnalyzer implements AutoCloseable {
      * @return one list per frame, in frame order; each highest score first
      */
     public List<List<AnalyzedFace>> analyze(List<Mat> frames) {
-        List<List<DetectedFace>> detections = new ArrayList<>(frames.size());
-        for (Mat frame : frames) {
-            long t0 = System.nanoTime();
-            detections.add(detector.detect(frame));
-            detectLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
-        }
-        List<Mat> crops = new ArrayList<>();
+        List<List<DetectedFace>> detections = detect(frames);
+        List<AlignedFace> aligned = new ArrayList<>();
         try {
             for (int f = 0; f < frames.size(); f++) {
                 for (DetectedFace face : detections.get(f)) {
-                    long t0 = System.nanoTime();
-                    crops.add(aligner.align(frames.get(f), face.landmarks()));
-                    alignLatency.recordMicros((System.nanoTime() - t0) / 1000.0);
+                    aligned.add(align(frames.get(f), face));
+                    aligned.set(aligned.size() - 1, refine(frames.get(f), aligned.getLast()));
                 }
             }
-            long t0 = System.nanoTime();
-            List<Embedding> embeddings = embedder.embed(crops);
-            if (!crops.isEmpty()) {
-                double perFace = (System.nanoTime() - t0) / 1000.0 / crops.size();
-                for (int i = 0; i < crops.size(); i++) {
-                    embedLatency.recordMicros(perFace);
-                }
-            }
+            List<AnalyzedFace> embedded = embed(aligned);
             List<List<AnalyzedFace>> result = new ArrayList<>(frames.size());
             int k = 0;
             for (List<DetectedFace> faces : detections) {
-                List<AnalyzedFace> analyzed = new ArrayList<>(faces.size());
-                for (DetectedFace face : faces) {
-                    Mat crop = crops.get(k);
-                    Embedding e = embeddings.get(k++);
-                    analyzed.add(
-                            new AnalyzedFace(face, quality(face, crop, e), e.vector(), thumbnails ? jpeg(crop) : null));
-                }
-                result.add(List.copyOf(analyzed));
+                result.add(List.copyOf(embedded.subList(k, k + faces.size())));
+                k += faces.size();
             }
             return result;
         } finally {
-            crops.forEach(Mat::release);
+            aligned.forEach(AlignedFace::close);
         }
-    }
-
-    static FaceQuality quality(DetectedFace face, Mat crop, Embedding embedding) {
-        float[] lm = face.landmarks();
-        double ex = lm[2] - lm[0];
-        double ey = lm[3] - lm[1];
-        double iod = Math.hypot(ex, ey);
-        double roll = Math.toDegrees(Math.atan2(ey, ex));
-        // Yaw: the nose tip sits about half an inter-ocular distance in front of the eyes, so its sideways
-        // offset from the eye midpoint, along the eye line, over half that distance is tan(yaw). Positive yaw:
-        // the nose points to the image right.
-        double yaw = 0;
-        if (iod > 0) {
-            double nx = lm[4] - (lm[0] + lm[2]) / 2.0;
-            double ny = lm[5] - (lm[1] + lm[3]) / 2.0;
-            double along = (nx * ex + ny * ey) / iod;
-            yaw = Math.toDegrees(Math.atan(along / (iod / 2)));
-        }
-        return new FaceQuality(
-                face.score(), (float) iod, (float) sharpness(crop), (float) yaw, (float) roll, embedding.rawNorm());
     }
 
     /** Variance of the Laplacian of the grey crop: low for blurred faces. */
@@ -277,7 +384,13 @@ public final class FaceAnalyzer implements AutoCloseable {
         try {
             embedder.close();
         } finally {
-            detector.close();
+            try {
+                detector.close();
+            } finally {
+                if (refiner != null) {
+                    refiner.close();
+                }
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import org.facestream.config.WorkerConfig;
 import org.facestream.events.FaceObservation;
+import org.facestream.events.FaceTrack;
 import org.facestream.events.Frame;
 
 /**
@@ -22,6 +23,37 @@ public final class FaceObservations {
         return face.quality().refusal(config.quality());
     }
 
+    /**
+     * The observation of one analysed face of {@code frame}, numbered {@code faceIndex} among the frame's faces
+     * that passed the quality gate, on {@code track} (null when the worker does not track).
+     */
+    public static FaceObservation of(
+            Frame frame,
+            AnalyzedFace face,
+            int faceIndex,
+            FaceTrack track,
+            Instant observedAt,
+            String packId,
+            boolean thumbnails) {
+        return new FaceObservation(
+                FaceObservation.idOf(frame.cameraId(), frame.ingestRun(), frame.sequence(), faceIndex),
+                frame.cameraId(),
+                frame.ingestRun(),
+                frame.sequence(),
+                faceIndex,
+                frame.capturedAt(),
+                observedAt,
+                frame.width(),
+                frame.height(),
+                face.face().box(),
+                face.face().landmarks(),
+                face.quality(),
+                face.embedding(),
+                packId,
+                thumbnails ? face.thumbnailJpeg() : null,
+                track);
+    }
+
     public static List<FaceObservation> of(
             Frame frame,
             List<AnalyzedFace> faces,
@@ -36,23 +68,7 @@ public final class FaceObservations {
                 onDrop.accept(drop, face);
                 continue;
             }
-            int index = out.size();
-            out.add(new FaceObservation(
-                    FaceObservation.idOf(frame.cameraId(), frame.ingestRun(), frame.sequence(), index),
-                    frame.cameraId(),
-                    frame.ingestRun(),
-                    frame.sequence(),
-                    index,
-                    frame.capturedAt(),
-                    observedAt,
-                    frame.width(),
-                    frame.height(),
-                    face.face().box(),
-                    face.face().landmarks(),
-                    face.quality(),
-                    face.embedding(),
-                    packId,
-                    config.thumbnails() ? face.thumbnailJpeg() : null));
+            out.add(of(frame, face, out.size(), null, observedAt, packId, config.thumbnails()));
         }
         return out;
     }

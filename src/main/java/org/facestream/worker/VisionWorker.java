@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -38,7 +40,6 @@ import org.facestream.events.NonFiniteValueException;
 import org.facestream.events.Topics;
 import org.facestream.metrics.LatencyHistogram;
 import org.facestream.metrics.MetricsRegistry;
-import org.facestream.vision.AnalyzedFace;
 import org.facestream.vision.FaceAnalyzer;
 import org.facestream.vision.FaceObservations;
 import org.facestream.vision.FrameDecoder;
@@ -73,12 +74,14 @@ public final class VisionWorker implements Runnable, AutoCloseable {
             DeadLetters.Reason.FRAME_TOO_LARGE,
             DeadLetters.Reason.IMAGE_TOO_LARGE,
             DeadLetters.Reason.CORRUPT_IMAGE,
+            DeadLetters.Reason.DECODE_BUDGET_EXCEEDED,
             DeadLetters.Reason.EMBEDDING_NOT_FINITE,
             DeadLetters.Reason.ANALYSIS_FAILED));
 
     private final WorkerConfig config;
     private final WorkerClients clients;
     private final FaceAnalyzer analyzer;
+    private final FrameAnalysis analysis;
     private final FrameAdmission admission;
     private final JsonSerde<FaceObservation> faceSerde = EventSerdes.faces();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -105,6 +108,7 @@ public final class VisionWorker implements Runnable, AutoCloseable {
         this.clients = clients;
         this.analyzer = analyzer;
         this.admission = FrameAdmission.of(config);
+        this.analysis = new FrameAnalysis(analyzer, config, metrics);
         this.metrics = metrics;
         this.framesIn = metrics.counter("worker_frames_total", "Frames the vision workers consumed");
         this.facesOut = metrics.counter("worker_faces_total", "Face observations produced");
@@ -124,7 +128,22 @@ public final class VisionWorker implements Runnable, AutoCloseable {
                 Producer<byte[], byte[]> producer = clients.producer(config)) {
             consumer = c;
             producer.initTransactions();
-            c.subscribe(List.of(Topics.FRAMES));
+            c.subscribe(List.of(Topics.FRAMES), new ConsumerRebalanceListener() {
+                // Partitions this instance no longer owns: their cameras' tracks end here; another instance (or
+                // this one, when the partition comes back) starts new tracks for them.
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    analysis.forget(partitions);
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    analysis.forget(partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+            });
             ready.countDown();
             LOG.info(
                     "worker {} consuming {} with pack {}",
@@ -183,6 +202,7 @@ public final class VisionWorker implements Runnable, AutoCloseable {
 
     private void processInTransaction(
             Consumer<String, byte[]> c, Producer<byte[], byte[]> producer, ConsumerRecords<String, byte[]> records) {
+        Map<String, FrameAnalysis.CameraState> before = analysis.snapshot();
         producer.beginTransaction();
         try {
             List<AdmittedRecord> admitted = new ArrayList<>();
@@ -213,6 +233,7 @@ public final class VisionWorker implements Runnable, AutoCloseable {
         } catch (KafkaException e) {
             LOG.warn("worker {}: transaction aborted, frames will be re-read: {}", config.instanceId(), e.toString());
             producer.abortTransaction();
+            analysis.restore(before); // the frames read again must meet the tracks as they were
             rewind(c, records);
         }
     }
@@ -222,9 +243,12 @@ public final class VisionWorker implements Runnable, AutoCloseable {
             return;
         }
         long t0 = System.nanoTime();
-        List<Outcome<List<AnalyzedFace>>> analysed = BatchFallback.apply(
-                frames.stream().map(f -> f.frame().image()).toList(),
-                analyzer::analyze,
+        List<Outcome<FrameAnalysis.Result>> analysed = BatchFallback.apply(
+                frames.stream()
+                        .map(f -> new FrameAnalysis.Input(
+                                f.frame().frame(), f.frame().image(), f.source().partition()))
+                        .toList(),
+                analysis::analyze,
                 batchFailure -> LOG.warn(
                         "worker {}: batch of {} frames failed ({}); analysing frame by frame",
                         config.instanceId(),
@@ -235,22 +259,28 @@ public final class VisionWorker implements Runnable, AutoCloseable {
         for (int i = 0; i < frames.size(); i++) {
             ConsumerRecord<String, byte[]> source = frames.get(i).source();
             Frame frame = frames.get(i).frame().frame();
-            List<AnalyzedFace> faces = switch (analysed.get(i)) {
-                case Done<List<AnalyzedFace>>(List<AnalyzedFace> result) -> result;
-                case Failed<List<AnalyzedFace>>(RuntimeException cause) -> {
+            List<FrameAnalysis.Observed> faces = switch (analysed.get(i)) {
+                case Done<FrameAnalysis.Result>(FrameAnalysis.Result result) -> result.observed();
+                case Failed<FrameAnalysis.Result>(RuntimeException cause) -> {
                     deadLetter(producer, source, DeadLetters.Reason.ANALYSIS_FAILED, cause.getMessage());
-                    yield List.of();
+                    yield null;
                 }
             };
-            List<FaceObservation> observations;
+            if (faces == null) {
+                continue;
+            }
+            List<FaceObservation> observations = new ArrayList<>(faces.size());
             try {
-                observations = FaceObservations.of(
-                        frame,
-                        faces,
-                        now,
-                        analyzer.pack().id(),
-                        config,
-                        (reason, face) -> dropped(reason).increment());
+                for (FrameAnalysis.Observed face : faces) {
+                    observations.add(FaceObservations.of(
+                            frame,
+                            face.face(),
+                            face.faceIndex(),
+                            face.track(),
+                            now,
+                            analyzer.pack().id(),
+                            config.thumbnails()));
+                }
             } catch (IllegalArgumentException e) {
                 // The models produced something no observation may carry (a NaN embedding or landmark): without this
                 // the exception would escape the loop and stop the worker with the transaction open. The whole frame

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
+import org.facestream.config.AnalysisSettings;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.WorkerConfig;
 import org.facestream.events.FaceQuality;
@@ -88,7 +89,8 @@ public final class WorkerPool implements AutoCloseable {
                 new FaceQuality.Gate(
                         cfg.decimal(FaceStreamConfig.MIN_FACE_SCORE), cfg.decimal(FaceStreamConfig.MIN_INTEROCULAR)),
                 cfg.bool(FaceStreamConfig.THUMBNAILS),
-                POLL_TIMEOUT);
+                POLL_TIMEOUT,
+                AnalysisSettings.fromConfig(cfg));
     }
 
     /**

@@ -76,7 +76,9 @@ class BenchSoakFaultTest {
         // one worker transaction commits up to 8 frames and all their faces at once (a stage frame holds 3-6),
         // so a sample can see ~30 observations in flight; a backlog that grows would pass 80 frames in 40 s
         assertThat(s.get("max_lag")).as("lag (frames or observations)").isLessThanOrEqualTo(30.0);
-        assertThat(s.get("faces")).isGreaterThan(40.0);
+        // observations: the best shots of the worker's tracks (at 1 fps a face moves far between frames, so tracks
+        // are short and shots many, yet fewer than the faces seen)
+        assertThat(s.get("faces")).isGreaterThan(10.0);
         assertThat(s.get("events"))
                 .as("after draining, every face became its event")
                 .isEqualTo(s.get("faces"));

@@ -51,8 +51,15 @@ class DemoEndToEndTest {
         List<JsonNode> obama = events.stream()
                 .filter(e -> e.get("subject").asText().equals("obama"))
                 .toList();
-        assertThat(lin).as("lin_manuel_miranda on stage").hasSizeGreaterThanOrEqualTo(10);
-        assertThat(obama).as("obama in the audience").hasSizeGreaterThanOrEqualTo(2);
+        // the worker embeds a track's best shots, so an event per shot: a few per person, not one per frame
+        assertThat(lin).as("lin_manuel_miranda on stage").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(obama).as("obama in the audience").hasSizeGreaterThanOrEqualTo(1);
+        assertThat(summary.get("facesSeen").asInt())
+                .as("faces seen, most not embedded")
+                .isGreaterThan(2 * summary.get("facesEmbedded").asInt());
+        assertThat(events)
+                .allSatisfy(
+                        e -> assertThat(e.at("/data/frameSequence").asLong()).isNotNegative());
         // obama is seen from about 8 s: frames sampled at 5 fps, so sequence 35 and later
         assertThat(obama)
                 .allSatisfy(e ->
@@ -99,13 +106,13 @@ class DemoEndToEndTest {
         // one event per track decision, not per face: tracks start, and are decided again as their evidence doubles
         assertThat(events)
                 .allSatisfy(
-                        e -> assertThat(e.at("/data/track/trackId").asText()).startsWith("demo-cam/t"));
+                        e -> assertThat(e.at("/data/track/trackId").asText()).matches("demo-cam/t[0-9]+\\.[0-9]+"));
         assertThat(events.size()).isLessThan(summary.get("faces").asInt() * 2 / 3);
         assertThat(events.stream().map(e -> e.get("id").asText()).distinct().count())
                 .isEqualTo(events.size());
         assertThat(events).anySatisfy(e -> {
             assertThat(e.get("subject").asText()).isEqualTo("lin_manuel_miranda");
-            assertThat(e.at("/data/track/decision").asInt()).isGreaterThanOrEqualTo(3);
+            assertThat(e.at("/data/track/decision").asInt()).isGreaterThanOrEqualTo(2);
             assertThat(e.at("/data/track/observations").asInt()).isGreaterThanOrEqualTo(4);
         });
         assertThat(events)

@@ -9,6 +9,7 @@ import org.facestream.events.BoundingBox;
 import org.facestream.model.ModelFiles;
 import org.facestream.model.ModelPack;
 import org.facestream.model.ModelPacks;
+import org.facestream.model.OnnxModel;
 import org.facestream.model.OnnxOptions;
 import org.facestream.testing.SharedData;
 import org.junit.jupiter.api.AfterAll;
@@ -217,6 +218,38 @@ class FaceDetectorTest {
                 new DetectorSettings(320, 0.8f, 0.3f),
                 OnnxOptions.cpu())) {
             assertThat(strict.detect(obamaAndBiden)).hasSize(2); // the child at 0.74 is dropped
+        }
+    }
+
+    @Test
+    void scrfdDetectsAFrameInABatchAsItDoesAlone() {
+        Mat half = new Mat();
+        Imgproc.resize(twoPeople, half, new Size(563, 331), 0, 0, Imgproc.INTER_AREA);
+        // batches are for GPUs; the graph's arithmetic is the same on the CPU, which is what this checks
+        try (FaceDetector batched = new ScrfdDetector(
+                OnnxModel.open(
+                        ModelFiles.verify(ModelPacks.SCRFD_W600K_INT8.detector(), SharedData.models()),
+                        "scrfd",
+                        OnnxOptions.cpu()),
+                DetectorSettings.defaults(ModelPacks.SCRFD_W600K_INT8.detectorKind(), 320),
+                4)) {
+            List<Mat> frames = List.of(twoPeople, twoPeople, half, twoPeople);
+            List<List<DetectedFace>> together = batched.detect(frames);
+            assertThat(together).hasSize(4);
+            for (int f = 0; f < frames.size(); f++) {
+                List<DetectedFace> alone = scrfd.detect(frames.get(f));
+                assertThat(together.get(f)).hasSameSizeAs(alone).hasSize(2);
+                for (int i = 0; i < alone.size(); i++) {
+                    assertThat(together.get(f).get(i).score())
+                            .isCloseTo(alone.get(i).score(), within(1e-4f));
+                    for (int k = 0; k < 10; k++) {
+                        assertThat(together.get(f).get(i).landmarks()[k])
+                                .isCloseTo(alone.get(i).landmarks()[k], within(0.01f));
+                    }
+                }
+            }
+        } finally {
+            half.release();
         }
     }
 

@@ -59,6 +59,7 @@ public final class WireFixtures {
                 quality(),
                 embedding,
                 pack,
+                null,
                 null);
     }
 

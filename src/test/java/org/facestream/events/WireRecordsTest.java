@@ -92,6 +92,7 @@ class WireRecordsTest {
                         WireFixtures.quality(),
                         new float[] {1},
                         "p",
+                        null,
                         null))
                 .hasMessage("expected observationId cam-1/00000000000000aa/0/0, found cam-1/0/0");
     }
@@ -114,6 +115,50 @@ class WireRecordsTest {
         FaceObservation back = serde.deserialize(Topics.FACES, serde.serialize(Topics.FACES, o));
         assertThat(back).isEqualTo(o);
         assertThat(back.embedding()).containsExactly(e);
+    }
+
+    @Test
+    void observationJsonV1WithATrackIsStableAndReadsBackAndOneWithoutReadsToo() throws Exception {
+        FaceObservation o = WireFixtures.observation("cam-1", 42, 1, new float[] {0.6f, 0.8f}, "yunet-w600k-int8")
+                .withTrack(new FaceTrack(
+                        "cam-1/t37.1", WireFixtures.T0.minusMillis(1000), 6, 2, FaceTrack.Reason.BETTER, 0.625));
+        String json = new String(EventSerdes.faces().serialize(Topics.FACES, o), StandardCharsets.UTF_8);
+        // golden v1 JSON: the track is one more field, the rest as before
+        assertThat(json)
+                .isEqualTo(
+                        "{\"observationId\":\"cam-1/42/1\",\"cameraId\":\"cam-1\",\"frameSequence\":42,\"faceIndex\":1,"
+                                + "\"capturedAt\":\"2026-11-23T09:00:00.123456789Z\",\"observedAt\":\"2026-11-23T09:00:00.203456789Z\","
+                                + "\"frameWidth\":640,\"frameHeight\":360,"
+                                + "\"box\":{\"x\":301.5,\"y\":88.0,\"width\":64.25,\"height\":80.75},"
+                                + "\"landmarks\":[318.1,120.4,345.9,119.8,332.0,135.2,320.3,150.1,343.7,149.6],"
+                                + "\"quality\":"
+                                + new String(
+                                        Json.MAPPER.writeValueAsBytes(WireFixtures.quality()), StandardCharsets.UTF_8)
+                                + ","
+                                + "\"embedding\":[0.6,0.8],\"modelPackId\":\"yunet-w600k-int8\","
+                                + "\"track\":{\"trackId\":\"cam-1/t37.1\",\"firstSeen\":\"2026-11-23T08:59:59.123456789Z\","
+                                + "\"faces\":6,\"shot\":2,\"reason\":\"better\",\"shotQuality\":0.625}}");
+        assertThat(EventSerdes.faces().deserialize(Topics.FACES, json.getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(o);
+        String untracked = json.substring(0, json.indexOf(",\"track\":")) + "}";
+        FaceObservation earlier =
+                EventSerdes.faces().deserialize(Topics.FACES, untracked.getBytes(StandardCharsets.UTF_8));
+        assertThat(earlier.track())
+                .as("an observation of a worker from before tracking")
+                .isNull();
+        assertThat(earlier).isEqualTo(o.withTrack(null));
+    }
+
+    @Test
+    void aTrackRefusesImpossibleCountsAndAnUnknownReason() {
+        assertThatThrownBy(() -> new FaceTrack("cam-1/t1.0", WireFixtures.T0, 2, 3, FaceTrack.Reason.START, 0.5))
+                .hasMessage("expected shot >= 1 and faces >= shot, found shot 3 of 2 faces on track cam-1/t1.0");
+        assertThatThrownBy(() -> new FaceTrack("cam-1/t1.0", WireFixtures.T0, 2, 1, FaceTrack.Reason.START, 1.5))
+                .hasMessage("expected shotQuality in [0, 1], found 1.5 on track cam-1/t1.0");
+        String json = "{\"trackId\":\"t\",\"firstSeen\":\"2026-11-23T09:00:00Z\",\"faces\":1,\"shot\":1,"
+                + "\"reason\":\"sometimes\",\"shotQuality\":0.5}";
+        assertThatThrownBy(() -> Json.MAPPER.readValue(json, FaceTrack.class))
+                .hasMessageContaining("expected a shot reason (start, better, interval, every-face), found sometimes");
     }
 
     @Test

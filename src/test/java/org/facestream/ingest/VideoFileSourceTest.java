@@ -69,6 +69,81 @@ class VideoFileSourceTest {
     }
 
     @Test
+    void picturesTheSamplerRefusesAreNeverConvertedAndTheSameFramesAreKept() throws Exception {
+        List<Long> everyPicture = new ArrayList<>();
+        var all = new FrameSampler(5);
+        try (var source = VideoFileSource.open(HAMILTON, false)) {
+            for (long t : drain(source, Integer.MAX_VALUE, null)) {
+                if (all.keep(t)) {
+                    everyPicture.add(t);
+                }
+            }
+        }
+        List<Long> sampled = new ArrayList<>();
+        var sampler = new FrameSampler(5);
+        try (var source = VideoFileSource.open(HAMILTON, false)) {
+            source.sampleBy(sampler::wouldKeep);
+            for (GrabbedFrame g = source.next(); g != null; g = source.next()) {
+                try (GrabbedFrame f = g) {
+                    if (sampler.keep(f.mediaTimeMillis())) {
+                        sampled.add(f.mediaTimeMillis());
+                    }
+                }
+            }
+            assertThat(source.passedOver())
+                    .as("at most one picture converted in vain per sample")
+                    .isBetween(275L - 2 * 46, 275L - 46);
+        }
+        assertThat(sampled).isEqualTo(everyPicture);
+    }
+
+    @Test
+    void aFileLargerThanTheFramesIngestSendsIsConvertedStraightToTheirSize() throws Exception {
+        List<int[]> sizes = new ArrayList<>();
+        try (var source = VideoFileSource.open(SharedData.video("pedestrians-1080p.mp4"), false)) {
+            source.scaleTo(640);
+            assertThat(source.description()).contains("1920x1080");
+            drain(source, 5, sizes);
+        }
+        assertThat(sizes).allSatisfy(s -> assertThat(s).containsExactly(640, 360));
+    }
+
+    @Test
+    void samplingAtMostHalfTheFrameRateDecodesOnlyReferencePicturesWithTheSamePixels() throws Exception {
+        Path pedestrians = SharedData.video("pedestrians-1080p.mp4");
+        java.util.Map<Long, Long> every = new java.util.HashMap<>();
+        try (var source = VideoFileSource.open(pedestrians, false)) {
+            for (GrabbedFrame g = source.next(); g != null; g = source.next()) {
+                try (GrabbedFrame f = g) {
+                    every.put(f.mediaTimeMillis(), checksum(f));
+                }
+            }
+        }
+        java.util.Map<Long, Long> references = new java.util.HashMap<>();
+        try (var source = VideoFileSource.open(pedestrians, false, 5)) {
+            assertThat(source.description()).contains("reference pictures only");
+            for (GrabbedFrame g = source.next(); g != null; g = source.next()) {
+                try (GrabbedFrame f = g) {
+                    references.put(f.mediaTimeMillis(), checksum(f));
+                }
+            }
+        }
+        // this encoding refers to every other picture only: half the pictures need no decoding
+        assertThat(every).hasSize(105);
+        assertThat(references).hasSize(53);
+        references.forEach((t, sum) -> assertThat(every).containsEntry(t, sum));
+        try (var source = VideoFileSource.open(pedestrians, false, 15)) {
+            assertThat(source.description()).as("15 of 25 fps: every picture").doesNotContain("reference");
+        }
+    }
+
+    private static long checksum(GrabbedFrame g) {
+        byte[] px = new byte[(int) (g.image().total() * g.image().channels())];
+        g.image().get(0, 0, px);
+        return java.util.Arrays.hashCode(px);
+    }
+
+    @Test
     void decodesTheMpeg4Clips() throws Exception {
         for (String name : List.of("WDA_KatieHill_000.mp4", "WDA_AlexandriaOcasioCortez_000.mp4")) {
             List<int[]> sizes = new ArrayList<>();

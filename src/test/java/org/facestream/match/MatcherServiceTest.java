@@ -17,7 +17,7 @@ import org.facestream.crypto.MasterKeys;
 import org.facestream.events.DeadLetters;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
-import org.facestream.match.track.TrackAssociator;
+import org.facestream.match.track.TrackFusion;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.testing.TestAuditKeys;
 import org.junit.jupiter.api.Test;
@@ -79,7 +79,7 @@ class MatcherServiceTest {
         assertThat(spec.threshold())
                 .isEqualTo(new ThresholdSettings.AdaptiveFpir(
                         FpirPolicy.defaults(FpirPolicy.POLICY, 0.002), Optional.of(cohort), Duration.ofSeconds(5)));
-        assertThat(spec.tracking()).isEqualTo(Tracking.perTrack(TrackAssociator.Config.defaults()));
+        assertThat(spec.tracking()).isEqualTo(Tracking.perTrack(TrackFusion.Config.defaults()));
         assertThat(spec.matcher().topK()).isEqualTo(7);
     }
 

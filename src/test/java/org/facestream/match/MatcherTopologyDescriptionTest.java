@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.facestream.crypto.MasterKeys;
-import org.facestream.match.track.TrackAssociator;
+import org.facestream.match.track.TrackFusion;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +44,7 @@ class MatcherTopologyDescriptionTest {
                                 MatcherConfig.of("yunet-mobilefacenet-512"),
                                 MasterKeys.ephemeral(),
                                 ThresholdMode.fixed(0.35))
-                        .withTracking(Tracking.perTrack(TrackAssociator.Config.defaults())))
+                        .withTracking(Tracking.perTrack(TrackFusion.Config.defaults())))
                 .describe()
                 .toString();
         if (Boolean.getBoolean("facestream.updateGolden")) {

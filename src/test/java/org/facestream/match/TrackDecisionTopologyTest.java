@@ -25,6 +25,7 @@ import org.facestream.events.DeadLetters;
 import org.facestream.events.EventSerdes;
 import org.facestream.events.FaceObservation;
 import org.facestream.events.FaceQuality;
+import org.facestream.events.FaceTrack;
 import org.facestream.events.GalleryRecord;
 import org.facestream.events.IdentityEvent;
 import org.facestream.events.NullScoreReport;
@@ -35,7 +36,7 @@ import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.threshold.NullScoreReports;
 import org.facestream.match.track.CameraTracks;
-import org.facestream.match.track.TrackAssociator;
+import org.facestream.match.track.TrackFusion;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.testing.Embeddings;
 import org.facestream.testing.GalleryKeys;
@@ -63,7 +64,11 @@ class TrackDecisionTopologyTest {
     private final float[] bob = Embeddings.unit(random, D);
     private final GalleryKeys keys = new GalleryKeys();
     private final MatcherConfig cfg = MatcherConfig.of(PACK);
-    private final TrackAssociator.Config tracks = TrackAssociator.Config.defaults();
+    private final TrackFusion.Config tracks = TrackFusion.Config.defaults();
+    /** Per worker track: its first capture time and its shots so far. */
+    private final java.util.Map<String, Instant> firstSeen = new java.util.HashMap<>();
+
+    private final java.util.Map<String, Integer> shots = new java.util.HashMap<>();
     private MatcherMetrics metrics;
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> faces;
@@ -106,8 +111,19 @@ class TrackDecisionTopologyTest {
         open(ThresholdMode.fixed(THRESHOLD), MatcherTopology.newIndex(cfg));
     }
 
-    /** Face {@code index} of frame {@code frame} on cam-3 (25 fps), its box at {@code x}. */
+    /** Face {@code index} of frame {@code frame} on cam-3 (25 fps), its box at {@code x}, track {@code t1.<index>}. */
     private void observe(long frame, int index, float x, float[] embedding, String pack) {
+        observe(frame, index, x, embedding, pack, "cam-3/t1." + index);
+    }
+
+    /** As above on worker track {@code track} (its shots counted here, as the worker does). */
+    private void observe(long frame, int index, float x, float[] embedding, String pack, String track) {
+        faces.pipeInput(
+                "cam-3",
+                EventSerdes.faces().serialize(Topics.FACES, observation(frame, index, x, embedding, pack, track)));
+    }
+
+    private FaceObservation observation(long frame, int index, float x, float[] embedding, String pack, String track) {
         Instant at = T0.plusMillis(frame * 40);
         float[] landmarks = {x + 30, 160, x + 70, 160, x + 50, 185, x + 34, 210, x + 66, 210};
         FaceObservation o = new FaceObservation(
@@ -125,7 +141,12 @@ class TrackDecisionTopologyTest {
                 embedding,
                 pack,
                 null);
-        faces.pipeInput("cam-3", EventSerdes.faces().serialize(Topics.FACES, o));
+        if (track == null) {
+            return o;
+        }
+        Instant first = firstSeen.computeIfAbsent(track, t -> at);
+        int shot = shots.merge(track, 1, Integer::sum);
+        return o.withTrack(new FaceTrack(track, first, (int) frame, shot, FaceTrack.Reason.EVERY_FACE, 0.8));
     }
 
     @Test
@@ -152,7 +173,14 @@ class TrackDecisionTopologyTest {
         assertThat(events)
                 .extracting(e -> e.track().trackId())
                 .containsExactly(
-                        "cam-3/t1", "cam-3/t2", "cam-3/t1", "cam-3/t2", "cam-3/t1", "cam-3/t2", "cam-3/t1", "cam-3/t2");
+                        "cam-3/t1.0",
+                        "cam-3/t1.1",
+                        "cam-3/t1.0",
+                        "cam-3/t1.1",
+                        "cam-3/t1.0",
+                        "cam-3/t1.1",
+                        "cam-3/t1.0",
+                        "cam-3/t1.1");
         assertThat(events).extracting(e -> e.track().decision()).containsExactly(1, 1, 2, 2, 3, 3, 4, 4);
         assertThat(events)
                 .extracting(IdentityEvent::subjectId)
@@ -183,23 +211,35 @@ class TrackDecisionTopologyTest {
         assertThat(events.get(0).score()).isBetween(0.2, 0.35);
         assertThat(events.get(3).subjectId()).as("eight views fused: alice").isEqualTo("alice");
         assertThat(events.get(3).score()).isBetween(0.38, 0.45);
-        assertThat(events).extracting(e -> e.track().trackId()).containsOnly("cam-3/t1");
+        assertThat(events).extracting(e -> e.track().trackId()).containsOnly("cam-3/t1.0");
     }
 
     @Test
-    void aNewPersonInTheSameBoxAndAGapStartNewTracks() {
+    void followsTheWorkersTracksAndDropsTracksSilentForLongerThanTheRetention() {
         openFixed();
-        observe(1, 0, 100, alice, PACK);
-        observe(2, 0, 100, bob, PACK); // same place, another face: not alice's track
-        observe(200, 0, 100, bob, PACK); // 7.96 s later: bob's track ended after 2 s without a face
+        observe(1, 0, 100, alice, PACK, "cam-3/t1.0");
+        observe(2, 0, 100, bob, PACK, "cam-3/t2.0"); // same place: the worker says another track, so it is
+        observe(300, 0, 100, bob, PACK, "cam-3/t300.0"); // 11.96 s later: both earlier tracks were retained 10 s
         assertThat(identities.readValuesToList())
                 .extracting(e -> e.track().trackId() + "=" + e.subjectId())
-                .containsExactly("cam-3/t1=alice", "cam-3/t2=bob", "cam-3/t3=bob");
+                .containsExactly("cam-3/t1.0=alice", "cam-3/t2.0=bob", "cam-3/t300.0=bob");
         KeyValueStore<String, CameraTracks> store = driver.getKeyValueStore(MatcherTopology.TRACK_BY_CAMERA);
         assertThat(store.get("cam-3").tracks())
                 .extracting(t -> t.track().trackId())
-                .containsExactly("cam-3/t3");
+                .containsExactly("cam-3/t300.0");
         assertThat(store.get("cam-3").startedTracks()).isEqualTo(3);
+    }
+
+    @Test
+    void anObservationWithoutATrackIsDecidedOnItsOwn() {
+        openFixed();
+        faces.pipeInput(
+                "cam-3", EventSerdes.faces().serialize(Topics.FACES, observation(1, 0, 100, alice, PACK, null)));
+        List<IdentityEvent> events = identities.readValuesToList();
+        assertThat(events).extracting(IdentityEvent::subjectId).containsExactly("alice");
+        assertThat(events.get(0).track()).isNull();
+        KeyValueStore<String, CameraTracks> store = driver.getKeyValueStore(MatcherTopology.TRACK_BY_CAMERA);
+        assertThat(store.get("cam-3")).isNull();
     }
 
     @Test
@@ -219,25 +259,10 @@ class TrackDecisionTopologyTest {
         assertThat(restored.tracks()).hasSize(1);
         assertThat(restored.tracks().get(0).track().observations()).isEqualTo(3);
 
-        Instant at = T0.plusMillis(4 * 40);
-        FaceObservation next = new FaceObservation(
-                FaceObservation.idOf("cam-3", 4, 0),
-                "cam-3",
-                4,
-                0,
-                at,
-                at,
-                1280,
-                720,
-                new BoundingBox(112, 120, 96, 118),
-                new float[] {142, 160, 182, 160, 162, 185, 146, 210, 178, 210},
-                QUALITY,
-                Embeddings.atCosine(alice, 0.8, random),
-                PACK,
-                null);
-        var resumed = new TrackAssociator(tracks).associate(restored, next);
+        FaceObservation next = observation(4, 0, 112, Embeddings.atCosine(alice, 0.8, random), PACK, "cam-3/t1.0");
+        var resumed = new TrackFusion(tracks).fuse(restored, next);
         assertThat(resumed.started()).isFalse();
-        assertThat(resumed.track().trackId()).isEqualTo("cam-3/t1");
+        assertThat(resumed.track().trackId()).isEqualTo("cam-3/t1.0");
         assertThat(resumed.decide()).isTrue(); // evidence 3.6 = 2 x 1.8: the third decision, as without a restart
         assertThat(resumed.decision()).isEqualTo(3);
     }
@@ -285,7 +310,7 @@ class TrackDecisionTopologyTest {
 
         assertThat(identities.readValuesToList())
                 .extracting(e -> e.track().trackId() + "#" + e.track().decision())
-                .containsExactly("cam-3/t1#1", "cam-3/t1#2", "cam-3/t1#3", "cam-3/t2#1");
+                .containsExactly("cam-3/t1.0#1", "cam-3/t1.0#2", "cam-3/t1.0#3", "cam-3/t1.1#1");
         driver.advanceWallClockTime(Duration.ofSeconds(11));
         // two tracks, two null scores each (the cohort's halves in both roles): per track, not per frame or decision
         assertThat(NullScoreReports.count(reports.readRecord().value())).isEqualTo(4);

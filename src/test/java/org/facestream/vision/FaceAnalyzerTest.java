@@ -69,6 +69,41 @@ class FaceAnalyzerTest {
     }
 
     @Test
+    void refinedLandmarksAreScrfdsOnTheRegionAroundTheFaceAndTheFaceStaysTheSamePerson() {
+        try (FaceAnalyzer refining = FaceAnalyzer.open(
+                        ModelPacks.DEFAULT,
+                        SharedData.models(),
+                        VisionOptions.defaults(ModelPacks.DEFAULT).withRefinedLandmarks(true));
+                FaceAnalyzer scrfd = FaceAnalyzer.open(
+                        ModelPacks.SCRFD_W600K_INT8,
+                        SharedData.models(),
+                        VisionOptions.defaults(ModelPacks.SCRFD_W600K_INT8))) {
+            assertThat(refining.refinesLandmarks()).isTrue();
+            assertThat(analyzer.refinesLandmarks()).isFalse();
+            AnalyzedFace refined = single(refining, obama);
+            AnalyzedFace plain = single(analyzer, obama);
+            AnalyzedFace byScrfd = single(scrfd, obama);
+            float[] r = refined.face().landmarks();
+            float[] s = byScrfd.face().landmarks();
+            float[] y = plain.face().landmarks();
+            double iod = plain.quality().interOcularPx();
+            double fromScrfd = 0;
+            double fromYunet = 0;
+            for (int i = 0; i < 10; i++) {
+                fromScrfd = Math.max(fromScrfd, Math.abs(r[i] - s[i]));
+                fromYunet = Math.max(fromYunet, Math.abs(r[i] - y[i]));
+            }
+            // SCRFD on the face's region places the points where SCRFD on the whole photo does, not where YuNet does
+            assertThat(fromScrfd).as("largest landmark distance to SCRFD's, px").isLessThan(0.08 * iod);
+            assertThat(fromYunet).as("largest landmark distance to YuNet's, px").isGreaterThan(fromScrfd);
+            assertThat(refined.quality().detectorScore())
+                    .isEqualTo(plain.quality().detectorScore());
+            assertThat(refined.cosine(plain)).isGreaterThan(0.9);
+            assertThat(refined.cosine(single(refining, obamaProbe))).isGreaterThan(0.6);
+        }
+    }
+
+    @Test
     void theSameFaceAtHalfTheResolutionEmbedsAlike() {
         Mat half = new Mat();
         Imgproc.resize(obama, half, new Size(obama.cols() / 2, obama.rows() / 2), 0, 0, Imgproc.INTER_AREA);

@@ -24,6 +24,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.facestream.config.AnalysisSettings;
 import org.facestream.config.WorkerConfig;
 import org.facestream.events.DeadLetters;
 import org.facestream.events.EventSerdes;
@@ -45,6 +46,9 @@ class VisionWorkerTest {
     private static final TopicPartition P0 = new TopicPartition(Topics.FRAMES, 0);
     private static final TopicPartition P1 = new TopicPartition(Topics.FRAMES, 1);
     private static final WorkerConfig CONFIG = ScriptedVision.config("unit-0");
+    /** Best shots, the motion gate off: the scripted frames of a camera all show the same picture. */
+    private static final WorkerConfig BEST_SHOT =
+            CONFIG.withAnalysis(AnalysisSettings.defaults().withMotionGate(false));
 
     private final IdlingMockConsumer consumer = new IdlingMockConsumer();
     private final MockProducer<byte[], byte[]> producer =
@@ -327,10 +331,110 @@ class VisionWorkerTest {
         }
     }
 
+    @Test
+    void inBestShotModeATracksFirstGoodFaceIsObservedAndTheOthersOnlyCounted() {
+        runPolls(BEST_SHOT, () -> {
+            assign(P0, P1);
+            for (int i = 0; i < 4; i++) {
+                consumer.addRecord(record(0, i, "cam-a", frameBytes("cam-a", i, Scene.ONE_FACE)));
+            }
+            consumer.addRecord(record(1, 0, "cam-b", frameBytes("cam-b", 0, Scene.TWO_FACES_ONE_WEAK)));
+        });
+
+        assertThat(observations())
+                .extracting(o -> o.observationId() + " " + o.track().trackId() + " #"
+                        + o.track().shot() + " " + o.track().reason() + " faces="
+                        + o.track().faces())
+                .containsExactlyInAnyOrder(
+                        "cam-a/0/0 cam-a/t0.0 #1 start faces=1", "cam-b/0/0 cam-b/t0.0 #1 start faces=1");
+        FaceObservation a = observations().stream()
+                .filter(o -> o.cameraId().equals("cam-a"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(a.track().firstSeen()).isEqualTo(ScriptedVision.CAPTURED_AT);
+        assertThat(a.track().shotQuality()).isBetween(0.0, 1.0);
+        assertThat(metrics.total("worker_faces_seen_total"))
+                .as("every good face counted")
+                .isEqualTo(5);
+        assertThat(metrics.total("worker_faces_embedded_total")).isEqualTo(2);
+        assertThat(metrics.total("worker_faces_total")).isEqualTo(2);
+        assertThat(metrics.total("worker_tracks_started_total")).isEqualTo(2);
+        assertThat(metrics.total("worker_detections_skipped_total")).isZero();
+        assertThat(commits()).containsExactly(Map.of(P0, 4L, P1, 1L));
+    }
+
+    @Test
+    void theMotionGateSkipsDetectionWhereNothingMovedAndCountsIt() {
+        runPolls(BEST_SHOT.withAnalysis(BEST_SHOT.analysis().withMotionGate(true)), () -> {
+            assign(P0);
+            consumer.addRecord(record(0, 0, "cam-a", frameBytes("cam-a", 0, Scene.ONE_FACE)));
+            consumer.addRecord(record(0, 1, "cam-a", frameBytes("cam-a", 1, Scene.ONE_FACE))); // the same picture
+            consumer.addRecord(record(0, 2, "cam-a", frameBytes("cam-a", 2, Scene.NO_FACE))); // everything changed
+        });
+
+        assertThat(metrics.total("worker_detections_skipped_total")).isEqualTo(1);
+        assertThat(stageCount("track")).as("frames detected and tracked").isEqualTo(2);
+        assertThat(stageCount("motion")).isEqualTo(3);
+        assertThat(metrics.total("worker_faces_seen_total")).isEqualTo(1);
+        assertThat(observations()).extracting(FaceObservation::observationId).containsExactly("cam-a/0/0");
+        assertThat(commits()).containsExactly(Map.of(P0, 3L));
+    }
+
+    @Test
+    void anAbortedTransactionLeavesTheTracksAsTheyWereSoTheFramesReadAgainStartTheSameTrack() {
+        List<ConsumerRecord<String, byte[]>> log = List.of(
+                record(0, 0, "cam-a", frameBytes("cam-a", 0, Scene.ONE_FACE)),
+                record(0, 1, "cam-a", frameBytes("cam-a", 1, Scene.ONE_FACE)));
+        runPolls(
+                BEST_SHOT,
+                () -> {
+                    assign(P0);
+                    log.forEach(consumer::addRecord);
+                    producer.commitTransactionException = new TimeoutException("commit timed out");
+                },
+                () -> {
+                    producer.commitTransactionException = null;
+                    log.forEach(consumer::addRecord);
+                });
+
+        // without the restore, the track would already hold its first shot and the committed run would observe nothing
+        assertThat(observations())
+                .extracting(o -> o.observationId() + " " + o.track().trackId() + " #"
+                        + o.track().shot())
+                .containsExactly("cam-a/0/0 cam-a/t0.0 #1");
+        assertThat(producer.commitCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRevokedPartitionsCamerasStartNewTracksWhenTheirFramesComeBack() {
+        runPolls(
+                BEST_SHOT,
+                () -> {
+                    assign(P0);
+                    consumer.addRecord(record(0, 0, "cam-a", frameBytes("cam-a", 0, Scene.ONE_FACE)));
+                },
+                () -> {
+                    consumer.rebalance(List.of()); // revoked: this instance's tracks of cam-a end
+                    consumer.rebalance(List.of(P0));
+                    consumer.seek(P0, 1);
+                    consumer.addRecord(record(0, 1, "cam-a", frameBytes("cam-a", 1, Scene.ONE_FACE)));
+                });
+
+        assertThat(observations())
+                .extracting(o -> o.observationId() + " " + o.track().trackId() + " #"
+                        + o.track().shot())
+                .containsExactly("cam-a/0/0 cam-a/t0.0 #1", "cam-a/1/0 cam-a/t1.0 #1");
+    }
+
     /** Runs a worker on this thread: each step runs inside one poll, then a wakeup ends the loop. */
     private VisionWorker runPolls(Runnable... polls) {
+        return runPolls(CONFIG, polls);
+    }
+
+    /** As {@link #runPolls(Runnable...)} with {@code config}. */
+    private VisionWorker runPolls(WorkerConfig config, Runnable... polls) {
         try (FaceAnalyzer analyzer = ScriptedVision.analyzer(new AtomicInteger())) {
-            VisionWorker worker = new VisionWorker(CONFIG, mocks, analyzer, metrics);
+            VisionWorker worker = new VisionWorker(config, mocks, analyzer, metrics);
             for (Runnable poll : polls) {
                 consumer.schedulePollTask(poll);
             }

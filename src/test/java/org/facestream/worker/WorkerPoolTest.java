@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.facestream.config.AnalysisSettings;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.WorkerConfig;
 import org.facestream.events.FaceQuality;
@@ -81,23 +82,48 @@ class WorkerPoolTest {
         FaceStreamConfig cfg = FaceStreamConfig.load(
                 null,
                 Map.of(),
-                Map.of(
-                        FaceStreamConfig.BATCH_MAX_FRAMES,
-                        "3",
-                        FaceStreamConfig.FRAME_MAX_BYTES,
-                        "2048",
-                        FaceStreamConfig.FRAME_MAX_PIXELS,
-                        "123456",
-                        FaceStreamConfig.MIN_FACE_SCORE,
-                        "0.7",
-                        FaceStreamConfig.MIN_INTEROCULAR,
-                        "9",
-                        FaceStreamConfig.THUMBNAILS,
-                        "true"));
+                Map.ofEntries(
+                        Map.entry(FaceStreamConfig.BATCH_MAX_FRAMES, "3"),
+                        Map.entry(FaceStreamConfig.FRAME_MAX_BYTES, "2048"),
+                        Map.entry(FaceStreamConfig.FRAME_MAX_PIXELS, "123456"),
+                        Map.entry(FaceStreamConfig.MIN_FACE_SCORE, "0.7"),
+                        Map.entry(FaceStreamConfig.MIN_INTEROCULAR, "9"),
+                        Map.entry(FaceStreamConfig.THUMBNAILS, "true"),
+                        Map.entry(FaceStreamConfig.DETECTOR_SCORE, "0.65"),
+                        Map.entry(FaceStreamConfig.WORKER_EMBED, "every-face"),
+                        Map.entry(FaceStreamConfig.TRACK_LOW_SCORE, "0.8"), // above the detector's: capped at it
+                        Map.entry(FaceStreamConfig.TRACK_MIN_IOU, "0.25"),
+                        Map.entry(FaceStreamConfig.TRACK_MAX_GAP_MS, "2000"),
+                        Map.entry(FaceStreamConfig.BESTSHOT_MIN_GAIN, "1.5"),
+                        Map.entry(FaceStreamConfig.BESTSHOT_INTERVAL_MS, "0"),
+                        Map.entry(FaceStreamConfig.MOTION_GATE, "false"),
+                        Map.entry(FaceStreamConfig.MOTION_MIN_CHANGED, "0.01"),
+                        Map.entry(FaceStreamConfig.TRACK_CUT_CORRELATION, "-1")));
         WorkerConfig wc = WorkerPool.workerConfig(cfg, "host-1");
         assertThat(wc)
                 .isEqualTo(new WorkerConfig(
-                        "host-1", 3, 2048, 123456, new FaceQuality.Gate(0.7, 9), true, Duration.ofMillis(200)));
+                        "host-1",
+                        3,
+                        2048,
+                        123456,
+                        new FaceQuality.Gate(0.7, 9),
+                        true,
+                        Duration.ofMillis(200),
+                        new AnalysisSettings(
+                                AnalysisSettings.Embed.EVERY_FACE,
+                                0.65,
+                                0.65,
+                                0.25,
+                                Duration.ofSeconds(2),
+                                1.5,
+                                Duration.ZERO,
+                                false,
+                                0.01,
+                                -1)));
+        assertThat(WorkerPool.workerConfig(FaceStreamConfig.load(null, Map.of(), Map.of()), "host-1")
+                        .analysis())
+                .as("defaults: best shots behind the motion gate")
+                .isEqualTo(AnalysisSettings.defaults());
         assertThat(wc.transactionalId()).isEqualTo("facestream-worker-host-1");
     }
 

@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The tracking state of one camera, the value of the {@code track-by-camera} store: its active tracks and
- * the counter that numbers its next track. Kept whole per camera because a face is associated against all
- * of its camera's active tracks at once, and cameras are the partition key, so one task owns each value.
+ * The fused worker tracks of one camera, the value of the {@code track-by-camera} store. Kept whole per camera:
+ * cameras are the partition key, so one task owns each value, and a camera's tracks expire together as its
+ * capture time advances.
  *
- * @param tracks the active tracks, oldest first
- * @param startedTracks tracks this camera has started so far (the next track is {@code t<startedTracks + 1>})
+ * @param tracks the retained tracks, oldest first
+ * @param startedTracks tracks the matcher has started for this camera so far
  */
 public record CameraTracks(List<TrackState> tracks, long startedTracks) {
     public CameraTracks {

@@ -6,15 +6,15 @@ import java.util.Objects;
 import org.facestream.events.BoundingBox;
 
 /**
- * A face followed across frames of one camera, with its embeddings fused by quality.
+ * A worker track of one camera as the matcher holds it: its embedded faces fused by quality.
  *
- * @param trackId {@code cameraId/t<n>}, unique per associator
+ * @param trackId the worker's track id ({@code FaceTrack.trackId})
  * @param cameraId the camera
  * @param box the last box, in source pixels
  * @param fused the quality-weighted mean of the track's embeddings, L2-normalised
- * @param evidence sum of the observations' quality weights (grows with every face)
- * @param observations faces associated so far
- * @param firstSeen capture time of the first face
+ * @param evidence sum of the observations' quality weights (grows with every embedded face)
+ * @param observations embedded faces fused so far
+ * @param firstSeen capture time of the track's first face (the worker's)
  * @param lastSeen capture time of the last face
  * @param lastObservationId the last face's observation id
  */
