@@ -98,9 +98,9 @@ final class EvalIdentifyCommand implements Callable<Integer> {
     @Option(
             names = "--camera-quota",
             paramLabel = "F",
-            description =
-                    "Per-camera quota of the estimator: a camera feeds at "
-                            + "most F times the median camera's share of a window bucket; 0 turns it off (default: the policy's, 2).")
+            description = "Per-camera quota of the estimator: a camera feeds at "
+                    + "most F times the median camera's share of a window bucket; 0 turns off every per-camera bound, this"
+                    + " quota and the camera share of the tail read alike (default: the policy's, 2).")
     Double cameraQuota;
 
     @Option(

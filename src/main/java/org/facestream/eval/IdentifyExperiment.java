@@ -153,7 +153,7 @@ public final class IdentifyExperiment {
         double fixed = Double.parseDouble(Float.toString(o.pack().defaultCosineThreshold()));
         FpirPolicy defaults = FpirPolicy.defaults("eval-identify", o.targetFpir());
         FpirPolicy policy = o.cameraQuota().isPresent()
-                ? defaults.withCameraQuotaFactor(o.cameraQuota().getAsDouble())
+                ? withCameraBounds(defaults, o.cameraQuota().getAsDouble())
                 : defaults;
         Probes probes = new Probes(o.root(), clean, drifted);
         List<SeedResult> seeds = new ArrayList<>();
@@ -302,5 +302,27 @@ public final class IdentifyExperiment {
                     degraded,
                     identity);
         }
+    }
+
+    /**
+     * The policy with the window's per-camera quota at {@code factor}; 0 turns off every per-camera bound, the
+     * quota and the aggregator's camera share of the tail alike, so a run shows what a flooding camera does
+     * unchecked.
+     */
+    static FpirPolicy withCameraBounds(FpirPolicy policy, double factor) {
+        FpirPolicy quota = policy.withCameraQuotaFactor(factor);
+        if (factor > 0) {
+            return quota;
+        }
+        FpirPolicy.Contamination c = quota.contamination();
+        return quota.withContamination(new FpirPolicy.Contamination(
+                c.samePersonCosine(),
+                c.hygieneCosine(),
+                c.guardLeaveOut(),
+                c.reportListFactor(),
+                c.tailCapMin(),
+                c.tailCapShare(),
+                c.cameraTailShare(),
+                FpirPolicy.Contamination.NO_CAP));
     }
 }

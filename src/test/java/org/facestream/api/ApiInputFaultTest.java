@@ -3,15 +3,10 @@ package org.facestream.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +24,7 @@ import org.facestream.events.GalleryCommand;
 import org.facestream.events.Json;
 import org.facestream.metrics.MetricsRegistry;
 import org.facestream.model.ModelPacks;
+import org.facestream.testing.LogCapture;
 import org.facestream.testing.SharedData;
 import org.facestream.vision.FaceAnalyzer;
 import org.junit.jupiter.api.AfterAll;
@@ -176,11 +172,9 @@ class ApiInputFaultTest {
 
     @Test
     void carriageReturnsAndEscapeCodesOfFileNamesReachNeitherTheAnswerNorTheLog() throws Exception {
-        // the test logging configuration follows System.err: what is logged meanwhile lands here too
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        PrintStream err = System.err;
-        System.setErr(new PrintStream(new TeeOutputStream(err, log), true, StandardCharsets.UTF_8));
-        try {
+        // what enrollment logs meanwhile (its logger is the one that names left-out photos)
+        String logged;
+        try (LogCapture log = LogCapture.of(Enroller.class)) {
             // a carriage return or an escape sequence in a file name: refused at the door, the answer escaped
             HttpResponse<String> cr = upload(
                     "obama",
@@ -210,10 +204,8 @@ class ApiInputFaultTest {
             assertThat(Json.MAPPER.readTree(r.body()).get("outliers").toString())
                     .as("JSON escapes nothing of these: the dashboard shows text, never markup")
                     .contains(evil);
-        } finally {
-            System.setErr(err);
+            logged = String.join("\n", log.lines());
         }
-        String logged = log.toString(StandardCharsets.UTF_8);
         assertThat(logged).contains("photo(s) [biden\\u202Egpj.exe\\u009B2J.jpg] look like someone else");
         assertThat(logged).doesNotContain("\u001b", "\u009b", "\u202e", "\r");
     }
@@ -243,35 +235,6 @@ class ApiInputFaultTest {
                 .as("2,000 fake cameras forgotten once stale")
                 .extracting(CameraStats.Snapshot::cameraId)
                 .containsExactly("cam-live");
-    }
-
-    /** Writes to two streams. */
-    private static final class TeeOutputStream extends OutputStream {
-        private final OutputStream a;
-        private final OutputStream b;
-
-        TeeOutputStream(OutputStream a, OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public synchronized void write(int c) throws IOException {
-            a.write(c);
-            b.write(c);
-        }
-
-        @Override
-        public synchronized void write(byte[] buf, int off, int len) throws IOException {
-            a.write(buf, off, len);
-            b.write(buf, off, len);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            a.flush();
-            b.flush();
-        }
     }
 
     /** A clock the test moves. */

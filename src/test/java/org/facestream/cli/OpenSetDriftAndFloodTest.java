@@ -123,9 +123,11 @@ class OpenSetDriftAndFloodTest {
         Map<String, Double> open = halves("--flood", "8", "--camera-quota", "0");
 
         assertThat(held.get("second_adaptive_fpir")).as("flood, quota on").isBetween(0.5 * TARGET, 2 * TARGET);
+        // without any per-camera bound the flood still drags it up, though less than before the contamination
+        // rules (the guard leaves out its top identity, caps per cohort identity): 1.7x the held FPIR here
         assertThat(open.get("second_adaptive_fpir"))
                 .as("flood, quota off")
-                .isGreaterThan(2 * held.get("second_adaptive_fpir"));
+                .isGreaterThan(1.5 * held.get("second_adaptive_fpir"));
         assertThat(held.get("first_adaptive_fpir"))
                 .isEqualTo(open.get("first_adaptive_fpir")); // the flood starts mid-stream
     }

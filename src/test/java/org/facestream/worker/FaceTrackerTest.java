@@ -30,6 +30,15 @@ class FaceTrackerTest {
     }
 
     @Test
+    void aFrameOfAnIngestRunStartsTracksNamedByTheRun() {
+        // a camera's frame sequence restarts with every ingest run: the run keeps the runs' track ids apart
+        FaceTracker.Update u = tracker.update(
+                state, "cam-1", "00000000000000aa", 0, T0, List.of(face(100, 100, 0.9f), face(400, 100, 0.8f)));
+        assertThat(idOf(u, 0)).isEqualTo("cam-1/00000000000000aa/t0.0");
+        assertThat(idOf(u, 1)).isEqualTo("cam-1/00000000000000aa/t0.1");
+    }
+
+    @Test
     void twoPeopleKeepTheirTrackIdsWhileTheyMove() {
         var f0 = frame(0, face(100, 100, 0.9f), face(400, 100, 0.8f));
         assertThat(idOf(f0, 0)).isEqualTo("cam-1/t0.0");
