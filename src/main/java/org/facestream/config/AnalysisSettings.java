@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param motionMinChanged a frame has moved when at least this fraction of its small grey copy changed, in [0, 1]
  * @param cutCorrelation a frame whose small grey copy correlates less than this with the camera's last detected
  *     frame is a scene cut (the camera switched or moved): every track of the camera ends, in [-1, 1]
+ * @param detectEvery detect on every n-th frame of a camera (frame sequence divisible by n) and on scene cuts;
+ *     the frames between only age the tracks, as frames the motion gate skips do (1: every frame)
  */
 public record AnalysisSettings(
         Embed embed,
@@ -34,7 +36,8 @@ public record AnalysisSettings(
         Duration bestShotInterval,
         boolean motionGate,
         double motionMinChanged,
-        double cutCorrelation) {
+        double cutCorrelation,
+        int detectEvery) {
 
     /** Which faces a worker embeds. */
     public enum Embed {
@@ -70,6 +73,9 @@ public record AnalysisSettings(
         if (!(cutCorrelation >= -1 && cutCorrelation <= 1)) {
             throw new IllegalArgumentException("expected cutCorrelation in [-1, 1], found " + cutCorrelation);
         }
+        if (detectEvery < 1) {
+            throw new IllegalArgumentException("expected detectEvery >= 1, found " + detectEvery);
+        }
     }
 
     /** The defaults of the configuration keys: best shots, motion gate on. */
@@ -84,7 +90,8 @@ public record AnalysisSettings(
                 Duration.ofSeconds(5),
                 true,
                 0.003,
-                0.25);
+                0.25,
+                2);
     }
 
     /**
@@ -93,7 +100,17 @@ public record AnalysisSettings(
      */
     public static AnalysisSettings everyFace() {
         return new AnalysisSettings(
-                Embed.EVERY_FACE, 0, 0, 0.2, Duration.ofMillis(1500), 1.25, Duration.ofSeconds(5), false, 0.003, 0.25);
+                Embed.EVERY_FACE,
+                0,
+                0,
+                0.2,
+                Duration.ofMillis(1500),
+                1.25,
+                Duration.ofSeconds(5),
+                false,
+                0.003,
+                0.25,
+                1);
     }
 
     /** The settings of the configuration keys of {@code cfg}. */
@@ -109,7 +126,8 @@ public record AnalysisSettings(
                 Duration.ofMillis(cfg.integer(FaceStreamConfig.BESTSHOT_INTERVAL_MS)),
                 cfg.bool(FaceStreamConfig.MOTION_GATE),
                 cfg.decimal(FaceStreamConfig.MOTION_MIN_CHANGED),
-                cfg.decimal(FaceStreamConfig.TRACK_CUT_CORRELATION));
+                cfg.decimal(FaceStreamConfig.TRACK_CUT_CORRELATION),
+                cfg.integer(FaceStreamConfig.DETECT_EVERY));
     }
 
     /** Longest run of frames skipped by the motion gate: half the track gap, so a still face keeps its track. */
@@ -128,7 +146,8 @@ public record AnalysisSettings(
                 bestShotInterval,
                 motionGate,
                 motionMinChanged,
-                cutCorrelation);
+                cutCorrelation,
+                detectEvery);
     }
 
     public AnalysisSettings withMotionGate(boolean on) {
@@ -142,6 +161,22 @@ public record AnalysisSettings(
                 bestShotInterval,
                 on,
                 motionMinChanged,
-                cutCorrelation);
+                cutCorrelation,
+                detectEvery);
+    }
+
+    public AnalysisSettings withDetectEvery(int every) {
+        return new AnalysisSettings(
+                embed,
+                detectorScore,
+                trackLowScore,
+                trackMinIoU,
+                trackMaxGap,
+                bestShotMinGain,
+                bestShotInterval,
+                motionGate,
+                motionMinChanged,
+                cutCorrelation,
+                every);
     }
 }

@@ -56,6 +56,7 @@ public final class FaceStreamConfig {
     public static final String BESTSHOT_INTERVAL_MS = "worker.bestshot.interval.ms";
     public static final String MOTION_GATE = "worker.motion.gate";
     public static final String MOTION_MIN_CHANGED = "worker.motion.min.changed";
+    public static final String DETECT_EVERY = "worker.detect.every";
     public static final String INGEST_FPS = "ingest.fps";
     public static final String INGEST_JPEG_QUALITY = "ingest.jpeg.quality";
     public static final String INGEST_MAX_SIDE = "ingest.max.side";
@@ -257,6 +258,14 @@ public final class FaceStreamConfig {
                     Range.between(0.0, 1.0),
                     Importance.LOW,
                     "Fraction of the grey copy's pixels that must change for a frame to count as moved (worker.motion.gate).")
+            .define(
+                    DETECT_EVERY,
+                    Type.INT,
+                    2,
+                    Range.between(1, 10),
+                    Importance.MEDIUM,
+                    "Detect faces on every n-th frame of a camera (and on every scene cut); the frames between only age its tracks, "
+                            + "as frames without motion do, so a new face is found at most n-1 frames later (1: every frame; every-face mode detects every frame).")
             .define(
                     INGEST_FPS,
                     Type.DOUBLE,

@@ -25,7 +25,9 @@ import org.opencv.core.Mat;
 /**
  * What a vision worker does with the decoded frames of one poll, camera by camera: the motion gate
  * ({@link MotionGate}) decides whether a frame is detected at all, and tells a scene cut (which ends every track
- * of the camera) from motion; detections are associated with the camera's
+ * of the camera) from motion; with best shots, only every {@code worker.detect.every}-th frame of a camera (and
+ * every scene cut) is detected, the tracker's constant-velocity prediction carrying tracks across the frames
+ * between, as DeepStream's inference interval does: detection is the worker's largest cost per frame; detections are associated with the camera's
  * tracks ({@link FaceTracker}); faces that pass the quality gate are numbered in detector order (their
  * observation's face index, the same in every mode); of those, every face ({@code worker.embed=every-face}) or
  * only a track's best shots ({@link BestShot}) are aligned and embedded, the faces of all frames of the poll in
@@ -97,7 +99,8 @@ final class FrameAnalysis {
                 metrics.counter("worker_faces_seen_total", "Faces the vision workers detected, embedded or not");
         this.facesEmbedded = metrics.counter("worker_faces_embedded_total", "Faces the vision workers embedded");
         this.detectionsSkipped = metrics.counter(
-                "worker_detections_skipped_total", "Frames whose detection the motion gate skipped (nothing moved)");
+                "worker_detections_skipped_total",
+                "Frames whose detection was skipped (nothing moved, or between interval detections)");
         this.tracksStarted = metrics.counter("worker_tracks_started_total", "Face tracks the vision workers started");
         this.sceneCuts = metrics.counter(
                 "worker_scene_cuts_total", "Frames that ended every track of their camera (scene cuts)");
@@ -125,10 +128,15 @@ final class FrameAnalysis {
             MotionGate.Verdict v = motionGate.judge(
                     state == null ? null : state.motion(), in.image(), frame.capturedAt(), settings.motionGate());
             motionLatency.recordMicros((System.nanoTime() - m0) / 1000.0);
-            work.put(frame.cameraId(), new CameraState(tracks, v.next(), in.partition(), now));
             boolean cut = v.detect() && v.correlation() < settings.cutCorrelation();
-            gated.add(new Gated(v.detect(), cut, v.detect() ? toDetect.size() : -1));
-            if (v.detect()) {
+            // between interval detections a frame is skipped like one without motion (the reference stays the last
+            // detected frame); a scene cut and a camera's first frame are always detected
+            boolean between = state != null && !cut && !onDetectionInterval(frame);
+            boolean detect = v.detect() && !between;
+            work.put(
+                    frame.cameraId(), new CameraState(tracks, detect ? v.next() : state.motion(), in.partition(), now));
+            gated.add(new Gated(detect, cut, detect ? toDetect.size() : -1));
+            if (detect) {
                 toDetect.add(in.image());
             }
         }
@@ -270,6 +278,12 @@ final class FrameAnalysis {
 
     private static double clamp01(double v) {
         return Math.max(0, Math.min(1, v));
+    }
+
+    /** Whether {@code frame} is one the interval detects: every frame in every-face mode or at an interval of 1. */
+    private boolean onDetectionInterval(Frame frame) {
+        int every = settings.detectEvery();
+        return settings.embed() == AnalysisSettings.Embed.EVERY_FACE || every == 1 || frame.sequence() % every == 0;
     }
 
     private static LatencyHistogram stage(MetricsRegistry metrics, String name) {

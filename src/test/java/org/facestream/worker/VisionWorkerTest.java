@@ -47,8 +47,8 @@ class VisionWorkerTest {
     private static final TopicPartition P1 = new TopicPartition(Topics.FRAMES, 1);
     private static final WorkerConfig CONFIG = ScriptedVision.config("unit-0");
     /** Best shots, the motion gate off: the scripted frames of a camera all show the same picture. */
-    private static final WorkerConfig BEST_SHOT =
-            CONFIG.withAnalysis(AnalysisSettings.defaults().withMotionGate(false));
+    private static final WorkerConfig BEST_SHOT = CONFIG.withAnalysis(
+            AnalysisSettings.defaults().withMotionGate(false).withDetectEvery(1));
 
     private final IdlingMockConsumer consumer = new IdlingMockConsumer();
     private final MockProducer<byte[], byte[]> producer =
@@ -361,6 +361,29 @@ class VisionWorkerTest {
         assertThat(metrics.total("worker_tracks_started_total")).isEqualTo(2);
         assertThat(metrics.total("worker_detections_skipped_total")).isZero();
         assertThat(commits()).containsExactly(Map.of(P0, 4L, P1, 1L));
+    }
+
+    @Test
+    void atAnIntervalOfTwoOnlyEvenFramesAreDetectedAndTracksCarryAcrossTheOthers() {
+        runPolls(BEST_SHOT.withAnalysis(BEST_SHOT.analysis().withDetectEvery(2)), () -> {
+            assign(P0);
+            for (int i = 0; i < 5; i++) {
+                consumer.addRecord(record(0, i, "cam-a", frameBytes("cam-a", i, Scene.ONE_FACE)));
+            }
+        });
+
+        assertThat(metrics.total("worker_detections_skipped_total"))
+                .as("frames 1 and 3")
+                .isEqualTo(2);
+        assertThat(stageCount("track"))
+                .as("frames 0, 2 and 4 detected and tracked")
+                .isEqualTo(3);
+        assertThat(metrics.total("worker_faces_seen_total")).isEqualTo(3);
+        assertThat(observations())
+                .extracting(o -> o.observationId() + " " + o.track().trackId())
+                .as("one track across the skipped frames")
+                .containsExactly("cam-a/0/0 cam-a/t0.0");
+        assertThat(commits()).containsExactly(Map.of(P0, 5L));
     }
 
     @Test

@@ -98,7 +98,8 @@ class WorkerPoolTest {
                         Map.entry(FaceStreamConfig.BESTSHOT_INTERVAL_MS, "0"),
                         Map.entry(FaceStreamConfig.MOTION_GATE, "false"),
                         Map.entry(FaceStreamConfig.MOTION_MIN_CHANGED, "0.01"),
-                        Map.entry(FaceStreamConfig.TRACK_CUT_CORRELATION, "-1")));
+                        Map.entry(FaceStreamConfig.TRACK_CUT_CORRELATION, "-1"),
+                        Map.entry(FaceStreamConfig.DETECT_EVERY, "3")));
         WorkerConfig wc = WorkerPool.workerConfig(cfg, "host-1");
         assertThat(wc)
                 .isEqualTo(new WorkerConfig(
@@ -119,7 +120,8 @@ class WorkerPoolTest {
                                 Duration.ZERO,
                                 false,
                                 0.01,
-                                -1)));
+                                -1,
+                                3)));
         assertThat(WorkerPool.workerConfig(FaceStreamConfig.load(null, Map.of(), Map.of()), "host-1")
                         .analysis())
                 .as("defaults: best shots behind the motion gate")
