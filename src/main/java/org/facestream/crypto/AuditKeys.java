@@ -1,10 +1,6 @@
 package org.facestream.crypto;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import org.facestream.events.AuditKeyring;
 
 /**
@@ -12,19 +8,10 @@ import org.facestream.events.AuditKeyring;
  * that still verify records sealed before a rotation. Records name their key by id.
  */
 public final class AuditKeys implements AuditKeyring {
-    private final AuditKey current;
-    private final Map<String, AuditKey> byId;
+    private final KeyRing<AuditKey> ring;
 
     public AuditKeys(AuditKey current, List<AuditKey> previous) {
-        this.current = Objects.requireNonNull(current, "current");
-        Map<String, AuditKey> m = new LinkedHashMap<>();
-        m.put(current.id(), current);
-        for (AuditKey k : previous) {
-            if (m.putIfAbsent(k.id(), k) != null) {
-                throw new IllegalArgumentException("expected distinct audit keys, found " + k.id() + " twice");
-            }
-        }
-        this.byId = Map.copyOf(m);
+        this.ring = new KeyRing<>(current, previous, AuditKey::id, "audit keys");
     }
 
     /** Just {@code current}. */
@@ -41,35 +28,32 @@ public final class AuditKeys implements AuditKeyring {
     }
 
     public AuditKey current() {
-        return current;
+        return ring.current();
     }
 
     /** Ids of every configured audit key, the current one first. */
     public List<String> ids() {
-        List<String> ids = new ArrayList<>();
-        ids.add(current.id());
-        byId.keySet().stream().filter(id -> !id.equals(current.id())).sorted().forEach(ids::add);
-        return ids;
+        return ring.ids();
     }
 
     @Override
     public String currentKeyId() {
-        return current.id();
+        return ring.current().id();
     }
 
     @Override
     public String mac(byte[] bytes) {
-        return current.mac(bytes);
+        return ring.current().mac(bytes);
     }
 
     @Override
     public boolean verifies(String keyId, byte[] bytes, String mac) {
-        AuditKey k = keyId == null ? null : byId.get(keyId);
+        AuditKey k = ring.byId(keyId);
         return k != null && mac != null && k.verifies(bytes, mac);
     }
 
     @Override
     public boolean holds(String keyId) {
-        return keyId != null && byId.containsKey(keyId);
+        return ring.byId(keyId) != null;
     }
 }

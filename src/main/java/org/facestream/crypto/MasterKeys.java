@@ -3,11 +3,7 @@ package org.facestream.crypto;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import javax.crypto.AEADBadTagException;
 import org.facestream.events.SealedGalleryRecord;
 import org.facestream.events.SubjectKeyRecord;
@@ -20,19 +16,10 @@ import org.facestream.events.Topics;
  */
 public final class MasterKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private final MasterKey current;
-    private final Map<String, MasterKey> byId;
+    private final KeyRing<MasterKey> ring;
 
     public MasterKeys(MasterKey current, List<MasterKey> previous) {
-        this.current = Objects.requireNonNull(current, "current");
-        Map<String, MasterKey> m = new LinkedHashMap<>();
-        m.put(current.id(), current);
-        for (MasterKey k : previous) {
-            if (m.putIfAbsent(k.id(), k) != null) {
-                throw new IllegalArgumentException("expected distinct master keys, found " + k.id() + " twice");
-            }
-        }
-        this.byId = Map.copyOf(m);
+        this.ring = new KeyRing<>(current, previous, MasterKey::id, "master keys");
     }
 
     /** Just {@code current}. */
@@ -46,25 +33,25 @@ public final class MasterKeys {
     }
 
     public MasterKey current() {
-        return current;
+        return ring.current();
     }
 
     /** Ids of every configured master key, the current one first. */
     public List<String> ids() {
-        List<String> ids = new ArrayList<>();
-        ids.add(current.id());
-        byId.keySet().stream().filter(id -> !id.equals(current.id())).sorted().forEach(ids::add);
-        return ids;
+        return ring.ids();
     }
 
     /** {@code key} wrapped under the current master key, ready for {@code facestream.subject-keys.v1}. */
     public SubjectKeyRecord wrap(SubjectKey key, Instant createdAt) {
         byte[] nonce = new byte[SealedGalleryRecord.NONCE_BYTES];
         RANDOM.nextBytes(nonce);
-        byte[] wrapped =
-                AesGcm.seal(current.secret(), nonce, aad(key.subjectId(), key.keyId(), current.id()), key.material());
+        byte[] wrapped = AesGcm.seal(
+                current().secret(),
+                nonce,
+                aad(key.subjectId(), key.keyId(), current().id()),
+                key.material());
         return new SubjectKeyRecord(
-                key.subjectId(), key.keyId(), current.id(), SealedGalleryRecord.CIPHER, nonce, wrapped, createdAt);
+                key.subjectId(), key.keyId(), current().id(), SealedGalleryRecord.CIPHER, nonce, wrapped, createdAt);
     }
 
     /**
@@ -73,7 +60,7 @@ public final class MasterKeys {
      * @throws DecryptionException when its master key is not configured, or it does not authenticate
      */
     public SubjectKey unwrap(SubjectKeyRecord record) {
-        MasterKey kek = byId.get(record.kekId());
+        MasterKey kek = ring.byId(record.kekId());
         if (kek == null) {
             throw new DecryptionException(
                     "data key " + record.keyId() + " of subject " + record.subjectId() + " is wrapped under master key "
