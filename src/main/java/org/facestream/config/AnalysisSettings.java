@@ -23,7 +23,7 @@ import java.util.Objects;
  * @param motionMinChanged a frame has moved when at least this fraction of its small grey copy changed, in [0, 1]
  * @param cutCorrelation a frame whose small grey copy correlates less than this with the camera's last detected
  *     frame is a scene cut (the camera switched or moved): every track of the camera ends, in [-1, 1]
- * @param detectEvery detect on every n-th frame of a camera (frame sequence divisible by n) and on scene cuts;
+ * @param detectEvery detect at least one frame in n of a camera (n-1 undetected frames at most) and every scene cut;
  *     the frames between only age the tracks, as frames the motion gate skips do (1: every frame)
  */
 public record AnalysisSettings(

@@ -66,8 +66,17 @@ final class FrameAnalysis {
      */
     record Result(List<Observed> observed, int seen, boolean skipped, int started, boolean cut) {}
 
-    /** The state of one camera: its live tracks, the motion gate's reference, its partition. */
-    record CameraState(FaceTracker.Tracks tracks, MotionGate.State motion, int partition, long lastFrameNanos) {}
+    /**
+     * The state of one camera: its live tracks, the motion gate's reference, its partition, and how many of its
+     * frames went undetected since the last detected one (the detection interval counts frames, not sequence
+     * numbers, which a lagging ingest leaves gaps in).
+     */
+    record CameraState(
+            FaceTracker.Tracks tracks,
+            MotionGate.State motion,
+            int partition,
+            long lastFrameNanos,
+            int undetectedSince) {}
 
     private final FaceAnalyzer analyzer;
     private final AnalysisSettings settings;
@@ -131,10 +140,16 @@ final class FrameAnalysis {
             boolean cut = v.detect() && v.correlation() < settings.cutCorrelation();
             // between interval detections a frame is skipped like one without motion (the reference stays the last
             // detected frame); a scene cut and a camera's first frame are always detected
-            boolean between = state != null && !cut && !onDetectionInterval(frame);
+            boolean between = state != null && !cut && state.undetectedSince() + 1 < detectEvery();
             boolean detect = v.detect() && !between;
             work.put(
-                    frame.cameraId(), new CameraState(tracks, detect ? v.next() : state.motion(), in.partition(), now));
+                    frame.cameraId(),
+                    new CameraState(
+                            tracks,
+                            detect ? v.next() : state.motion(),
+                            in.partition(),
+                            now,
+                            detect ? 0 : state.undetectedSince() + 1));
             gated.add(new Gated(detect, cut, detect ? toDetect.size() : -1));
             if (detect) {
                 toDetect.add(in.image());
@@ -217,7 +232,12 @@ final class FrameAnalysis {
                 }
                 work.put(
                         frame.cameraId(),
-                        new CameraState(tracks, state.motion(), in.partition(), state.lastFrameNanos()));
+                        new CameraState(
+                                tracks,
+                                state.motion(),
+                                in.partition(),
+                                state.lastFrameNanos(),
+                                state.undetectedSince()));
                 results.add(new Result(List.of(), seen, false, update.started(), cut));
             }
             // 4. embedding, the chosen faces of every frame together
@@ -280,10 +300,9 @@ final class FrameAnalysis {
         return Math.max(0, Math.min(1, v));
     }
 
-    /** Whether {@code frame} is one the interval detects: every frame in every-face mode or at an interval of 1. */
-    private boolean onDetectionInterval(Frame frame) {
-        int every = settings.detectEvery();
-        return settings.embed() == AnalysisSettings.Embed.EVERY_FACE || every == 1 || frame.sequence() % every == 0;
+    /** Frames per detection: {@code worker.detect.every} with best shots, every frame in every-face mode. */
+    private int detectEvery() {
+        return settings.embed() == AnalysisSettings.Embed.EVERY_FACE ? 1 : settings.detectEvery();
     }
 
     private static LatencyHistogram stage(MetricsRegistry metrics, String name) {

@@ -387,6 +387,23 @@ class VisionWorkerTest {
     }
 
     @Test
+    void theIntervalCountsFramesReceivedNotSequenceNumbers() {
+        // a lagging ingest leaves gaps: frames 1, 3 and 5 only; detection still alternates
+        runPolls(BEST_SHOT.withAnalysis(BEST_SHOT.analysis().withDetectEvery(2)), () -> {
+            assign(P0);
+            for (int i = 0; i < 3; i++) {
+                long seq = 2L * i + 1;
+                consumer.addRecord(record(0, i, "cam-a", frameBytes("cam-a", seq, Scene.ONE_FACE)));
+            }
+        });
+
+        assertThat(stageCount("track")).as("frames 1 and 5 detected").isEqualTo(2);
+        assertThat(metrics.total("worker_detections_skipped_total"))
+                .as("frame 3")
+                .isEqualTo(1);
+    }
+
+    @Test
     void theMotionGateSkipsDetectionWhereNothingMovedAndCountsIt() {
         runPolls(BEST_SHOT.withAnalysis(BEST_SHOT.analysis().withMotionGate(true)), () -> {
             assign(P0);
