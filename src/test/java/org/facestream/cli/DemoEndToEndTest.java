@@ -107,11 +107,11 @@ class DemoEndToEndTest {
         assertThat(events)
                 .allSatisfy(e -> assertThat(e.at("/data/track/trackId").asText())
                         .matches("demo-cam/[0-9a-f]{16}/t[0-9]+\\.[0-9]+"));
-        // the worker already embeds only best shots (faces = observations), so at most one decision each, and far
-        // fewer than the faces it saw
+        // the worker already embeds only best shots (faces = observations), so at most one decision each, and
+        // fewer than the faces it detected (it detects every other frame)
         assertThat(events.size())
                 .isLessThanOrEqualTo(summary.get("faces").asInt())
-                .isLessThan(summary.get("facesSeen").asInt() / 3);
+                .isLessThan(summary.get("facesSeen").asInt());
         assertThat(events.stream().map(e -> e.get("id").asText()).distinct().count())
                 .isEqualTo(events.size());
         assertThat(events).anySatisfy(e -> {
