@@ -38,11 +38,6 @@ public record FaceTrack(String trackId, Instant firstSeen, int faces, int shot, 
         }
     }
 
-    /** The track id of the {@code index}-th face of frame {@code frameSequence} of {@code cameraId}, starting a track. */
-    public static String idOf(String cameraId, long frameSequence, int index) {
-        return idOf(cameraId, null, frameSequence, index);
-    }
-
     /**
      * The track id of the {@code index}-th face of frame {@code frameSequence} of ingest run {@code ingestRun} (or
      * null) of {@code cameraId}, starting a track: the run keeps two ingests' tracks apart, as it keeps their

@@ -140,17 +140,13 @@ final class FaceTracker {
     }
 
     /**
-     * Associates the detections of frame {@code frameSequence} of {@code cameraId}, captured at {@code capturedAt},
+     * Associates the detections of frame {@code frameSequence} of ingest run {@code ingestRun} (null: none) of
+     * {@code cameraId}, captured at {@code capturedAt},
      * with the camera's tracks. Frames must arrive in capture order per camera (as they do on a camera-keyed
      * partition).
      *
      * @param detections the frame's detections, highest score first
      */
-    Update update(Tracks state, String cameraId, long frameSequence, Instant capturedAt, List<Detection> detections) {
-        return update(state, cameraId, null, frameSequence, capturedAt, detections);
-    }
-
-    /** As {@link #update(Tracks, String, long, Instant, List)}, for a frame of ingest run {@code ingestRun} (or null). */
     Update update(
             Tracks state,
             String cameraId,

@@ -20,7 +20,7 @@ class FaceTrackerTest {
 
     /** Frame {@code seq} at 5 fps. */
     private FaceTracker.Update frame(long seq, FaceTracker.Detection... faces) {
-        FaceTracker.Update u = tracker.update(state, "cam-1", seq, T0.plusMillis(seq * 200), List.of(faces));
+        FaceTracker.Update u = tracker.update(state, "cam-1", null, seq, T0.plusMillis(seq * 200), List.of(faces));
         state = u.next();
         return u;
     }
@@ -104,8 +104,8 @@ class FaceTrackerTest {
     void aFrameAnalysedAgainFromTheSameStateGivesTheSameTracks() {
         frame(0, face(100, 100, 0.9f));
         FaceTracker.Tracks before = state;
-        var once = tracker.update(before, "cam-1", 1, T0.plusMillis(200), List.of(face(300, 100, 0.9f)));
-        var again = tracker.update(before, "cam-1", 1, T0.plusMillis(200), List.of(face(300, 100, 0.9f)));
+        var once = tracker.update(before, "cam-1", null, 1, T0.plusMillis(200), List.of(face(300, 100, 0.9f)));
+        var again = tracker.update(before, "cam-1", null, 1, T0.plusMillis(200), List.of(face(300, 100, 0.9f)));
         assertThat(again.next()).isEqualTo(once.next());
         assertThat(idOf(again, 0)).isEqualTo("cam-1/t1.0");
     }
