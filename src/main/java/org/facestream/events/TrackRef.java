@@ -9,7 +9,7 @@ import java.util.Objects;
  * subject, score and threshold are those of the fused embedding; the event id is the observation id of the face
  * that triggered the decision.
  *
- * @param trackId the worker's track id, {@code cameraId/t<frameSequence>.<k>}, stable for the track's life
+ * @param trackId the worker's track id, {@code cameraId/ingestRun/t<frameSequence>.<k>}, stable for the track's life
  * @param observations faces of the track so far, embedded or not (the worker's count)
  * @param evidence sum of the quality weights (each in (0, 1]) of its embedded faces fused so far
  * @param firstSeen capture time of the track's first face

@@ -19,7 +19,7 @@
  *   <li>{@link org.facestream.worker.MotionGate}: skips detection where nothing moved since the last detected
  *       frame (a 64-px grey copy) and tells a scene cut, which ends a camera's tracks, from motion;
  *   <li>{@link org.facestream.worker.FaceTracker}: SORT/ByteTrack-style tracks from box motion and overlap, no
- *       embedding; track ids {@code cameraId/t<frame>.<k>} travel on every observation;
+ *       embedding; track ids {@code cameraId/ingestRun/t<frame>.<k>} travel on every observation;
  *   <li>{@link org.facestream.worker.BestShot}: the one quality score (detector score, eye distance, sharpness,
  *       pose) and when a track's face is embedded: at the start, for a clearly better shot, after an interval;
  *   <li>{@link org.facestream.worker.WorkerClients}: opens the Kafka clients (the real, transactional ones, or
