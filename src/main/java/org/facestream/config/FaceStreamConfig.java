@@ -62,6 +62,7 @@ public final class FaceStreamConfig {
     public static final String INGEST_MAX_SIDE = "ingest.max.side";
     public static final String MATCH_THRESHOLD = "matcher.threshold";
     public static final String MATCH_TOP_K = "matcher.top.k";
+    public static final String SEARCH_STORAGE = "matcher.search.storage";
     public static final String TRACKS = "matcher.tracks";
     public static final String STATE_DIR = "matcher.state.dir";
     public static final String THRESHOLD_POLICY = "matcher.threshold.policy";
@@ -322,6 +323,13 @@ public final class FaceStreamConfig {
                     Range.between(1, 100),
                     Importance.LOW,
                     "Candidates listed in each identity event.")
+            .define(
+                    SEARCH_STORAGE,
+                    Type.STRING,
+                    "auto",
+                    ValidString.in("auto", "fp32", "fp16", "int8"),
+                    Importance.LOW,
+                    "What the matcher's exact gallery search scans per observation: fp32 rows; an fp16 or int8 copy (half or a quarter of the bytes, best rows re-scored in fp32, results identical; memory +50% or +25%); auto: an int8 copy scanned from 8,192 templates up, fp32 below (README, Accuracy and performance).")
             .define(
                     TRACKS,
                     Type.BOOLEAN,

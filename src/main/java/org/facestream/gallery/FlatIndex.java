@@ -188,6 +188,15 @@ public final class FlatIndex {
      * @throws IllegalArgumentException for k < 1 or a probe of the wrong length or with a non-finite value
      */
     public RowHits[] search(float[][] probes, int k) {
+        return search(probes, k, options.rerankCandidates());
+    }
+
+    /**
+     * {@link #search} keeping {@code rerankCandidates} approximate candidates per probe with compressed storage
+     * (at least k) in place of {@link SearchOptions#rerankCandidates}: a caller that asks for many rows widens
+     * the candidates with them, so the scan's error bound still fits between the k-th and the last candidate.
+     */
+    public RowHits[] search(float[][] probes, int k, int rerankCandidates) {
         if (k < 1) {
             throw new IllegalArgumentException("expected k >= 1, found " + k);
         }
@@ -200,7 +209,7 @@ public final class FlatIndex {
             return out;
         }
         Storage storage = options.storage();
-        int candidates = Math.min(size, storage == Storage.FP32 ? k : Math.max(k, options.rerankCandidates()));
+        int candidates = Math.min(size, storage == Storage.FP32 ? k : Math.max(k, rerankCandidates));
         int n = probes.length;
         float[][] scanProbes = probes;
         int[] exponents = new int[n];

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.facestream.events.GalleryRecord;
@@ -35,9 +36,24 @@ public final class GalleryIndex {
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private static final int BATCH_CHUNK = 64;
+    /** Compressed storage: rows asked of the scan at first (at least 4 per subject needed). */
+    private static final int COMPRESSED_ROWS = 32;
+    /**
+     * Compressed storage: approximate candidates kept per row asked. The scan's error bound (about 0.01 in
+     * cosine for int8 rows of dimension 512) must fit between the m-th exact score and the last candidate's;
+     * with 2 candidates per row it often did not among strangers' bunched scores (each such search then ran
+     * again in fp32); 8 per row leaves a quantile gap several times the bound for the cost of re-scoring a few
+     * hundred rows.
+     */
+    private static final int CANDIDATES_PER_ROW = 8;
+
+    private final LongAdder exactRescans = new LongAdder();
+    private final LongAdder compressedSearches = new LongAdder();
 
     private int dimension;
     private final int threads;
+    /** What a search scans: fp32, or a compressed copy whose candidates are re-scored exactly in fp32. */
+    private final GallerySearch search;
     /** The template rows; null until the dimension is known. */
     private FlatIndex matrix;
     /** Subject ordinal of each row. */
@@ -55,8 +71,7 @@ public final class GalleryIndex {
 
     /** An index whose dimension is taken from the first record added. */
     public GalleryIndex() {
-        this.dimension = 0;
-        this.threads = 1;
+        this(0, 1, GallerySearch.FP32);
     }
 
     /** An index for embeddings of {@code dimension} floats. */
@@ -69,11 +84,35 @@ public final class GalleryIndex {
      * scanning one shard of the templates (worth it for galleries of tens of thousands of templates or more).
      */
     public GalleryIndex(int dimension, int threads) {
+        this(requirePositive(dimension), threads, GallerySearch.FP32);
+    }
+
+    /**
+     * An index whose searches scan what {@code search} says: fp32, or a compressed copy (fp16, int8) that
+     * reads a half or a quarter of the bytes per probe and whose best rows are re-scored in fp32, so rankings
+     * and scores are exactly those of fp32 storage (see {@link #search}).
+     *
+     * @param dimension the embedding length, or 0 to take it from the first record added
+     */
+    public GalleryIndex(int dimension, int threads, GallerySearch search) {
+        if (dimension < 0) {
+            throw new IllegalArgumentException("expected a non-negative embedding dimension, found " + dimension);
+        }
+        this.threads = new SearchOptions(threads, search.storage(), 1).threads();
+        this.search = search;
+        this.dimension = dimension;
+    }
+
+    private static int requirePositive(int dimension) {
         if (dimension <= 0) {
             throw new IllegalArgumentException("expected a positive embedding dimension, found " + dimension);
         }
-        this.threads = new SearchOptions(threads, Storage.FP32, 1).threads();
-        this.dimension = dimension;
+        return dimension;
+    }
+
+    /** What searches scan. */
+    public GallerySearch gallerySearch() {
+        return search;
     }
 
     /** Threads used by one search call. */
@@ -278,6 +317,13 @@ public final class GalleryIndex {
                 return out;
             }
             int kk = Math.min(k, subjectCount);
+            if (search.compressedAt(rowCount)) {
+                compressedSearches.add(probes.length);
+                for (int i = 0; i < probes.length; i++) {
+                    out.add(compressedRanking(probes[i], kk, norms[i]));
+                }
+                return out;
+            }
             for (int c = 0; c < probes.length; c += BATCH_CHUNK) {
                 float[][] chunk = Arrays.copyOfRange(probes, c, Math.min(probes.length, c + BATCH_CHUNK));
                 int n = chunk.length;
@@ -297,6 +343,98 @@ public final class GalleryIndex {
                 }
             }
             return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * The ranking of one probe from the exact top rows of a compressed scan: {@link FlatIndex#search} proves
+     * its top {@code m} rows exactly (fp32 scores), and a subject's score is its best row, so the subjects met
+     * in those rows, ordered by score, are the gallery's best subjects as long as the last one needed (the
+     * k-th, and at least the second for the runner-up score) scores strictly above the m-th row: every subject
+     * not met scores at most that. Otherwise {@code m} grows; past a quarter of the rows one fp32 scan of
+     * every subject is cheaper and gives the answer directly.
+     */
+    private Ranking compressedRanking(float[] probe, int k, double norm) {
+        int want = Math.min(subjectCount, Math.max(k, 2));
+        int m = Math.min(rowCount, Math.max(4 * want, COMPRESSED_ROWS));
+        while (true) {
+            RowHits hits = matrix.search(new float[][] {probe}, m, CANDIDATES_PER_ROW * m)[0];
+            Ranking proven = rankFromRows(hits, k, want, norm);
+            if (proven != null) {
+                return proven;
+            }
+            if (m == rowCount || 4L * m > rowCount) {
+                break;
+            }
+            m = Math.min(rowCount, 4 * m);
+        }
+        exactRescans.increment();
+        float[][] one = {probe};
+        List<SubjectBest> shards =
+                matrix.scanShards(one, Storage.FP32, () -> new SubjectBest(1, subjectCount, rowOwner));
+        float[] best = shards.get(0).best[0];
+        for (int s = 1; s < shards.size(); s++) {
+            float[] other = shards.get(s).best[0];
+            for (int o = 0; o < subjectCount; o++) {
+                best[o] = Math.max(best[o], other[o]);
+            }
+        }
+        return rank(best, k, norm);
+    }
+
+    /** The ranking the rows prove, or null when a subject outside them could still rank among the first want. */
+    private Ranking rankFromRows(RowHits hits, int k, int want, double norm) {
+        // first occurrence of a subject in rows sorted by exact score is its best row
+        Map<Integer, Float> firstScore = new HashMap<>();
+        List<Integer> met = new ArrayList<>();
+        for (int i = 0; i < hits.size(); i++) {
+            int o = rowOwner[hits.row(i)];
+            if (firstScore.putIfAbsent(o, hits.score(i)) == null) {
+                met.add(o);
+            }
+        }
+        float[] best = new float[subjectCount];
+        Arrays.fill(best, Float.NEGATIVE_INFINITY);
+        for (int o : met) {
+            best[o] = firstScore.get(o);
+        }
+        if (hits.size() == rowCount) {
+            return rank(best, k, norm); // every row seen: the fp32 ranking itself
+        }
+        // met is in non-increasing score order; ties among met subjects are ordered by id below
+        if (met.size() < want || !(best[met.get(want - 1)] > hits.score(hits.size() - 1))) {
+            return null;
+        }
+        met.sort((a, b) -> better(a, b, best) ? -1 : better(b, a, best) ? 1 : 0);
+        List<SubjectScore> out = new ArrayList<>(k);
+        for (int i = 0; i < Math.min(k, met.size()); i++) {
+            int o = met.get(i);
+            out.add(new SubjectScore(subjectIds[o], cosine(best[o], norm)));
+        }
+        double secondScore = subjectCount < 2 ? -1 : cosine(best[met.get(1)], norm);
+        return new Ranking(out, secondScore, version, subjectCount, rowCount);
+    }
+
+    /**
+     * Compressed storage: searches that could not prove their ranking from the compressed scan's rows and
+     * scanned every subject in fp32 instead (counted so an operator sees when compression stops paying).
+     */
+    public long exactRescans() {
+        return exactRescans.sum();
+    }
+
+    /** Probes searched through the compressed copy (the rest scanned the fp32 rows). */
+    public long compressedSearches() {
+        return compressedSearches.sum();
+    }
+
+    /** Compressed storage: probes whose candidate rows could not prove the top rows (see {@link FlatIndex}). */
+    public long rowFallbacks() {
+        lock.readLock().lock();
+        try {
+            return matrix == null ? 0 : matrix.exactFallbacks();
         } finally {
             lock.readLock().unlock();
         }
@@ -329,7 +467,7 @@ public final class GalleryIndex {
     }
 
     private SearchOptions options() {
-        return new SearchOptions(threads, Storage.FP32, 1);
+        return new SearchOptions(threads, search.storage(), SearchOptions.DEFAULT.rerankCandidates());
     }
 
     private Ranking rank(float[] best, int k, double norm) {

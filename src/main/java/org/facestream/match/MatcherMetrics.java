@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.facestream.events.DeadLetters;
+import org.facestream.gallery.GalleryIndex;
 import org.facestream.metrics.LatencyHistogram;
 import org.facestream.metrics.MetricsRegistry;
 
@@ -28,7 +29,8 @@ import org.facestream.metrics.MetricsRegistry;
  * series the worker counts into too, and the alert rules read), {@code
  * matcher_gallery_skipped_total{reason}}; gauges {@code matcher_gallery_subjects}, {@code
  * matcher_gallery_templates}, {@code matcher_gallery_awaiting_key}; histogram {@code
- * stage_latency_seconds{stage="match"}}; with {@link #follow(ThresholdMode)}, the threshold in force.
+ * stage_latency_seconds{stage="match"}}; with {@link #follow(ThresholdMode)}, the threshold in force; with
+ * {@link #follow(GalleryIndex)}, how the gallery was searched.
  *
  * <p>One instance per registry (a second would share the first's counters and replace its gauges).
  * Thread-safe: stream threads and the global thread update it concurrently.
@@ -100,6 +102,25 @@ public final class MatcherMetrics {
                 "Subjects whose sealed gallery record waits for its data key",
                 "",
                 galleryAwaitingKey::get);
+    }
+
+    /**
+     * Exports how the gallery index searched ({@code matcher_search_compressed_total}: observations searched
+     * through its compressed copy, {@code matcher_search_fp32_rescans_total}: of those, the ones whose ranking
+     * the compressed scan could not prove and that scanned every subject in fp32; a rising share says compression
+     * stops paying for this gallery).
+     */
+    public void follow(GalleryIndex index) {
+        registry.counter(
+                "matcher_search_compressed_total",
+                "Observations whose gallery search scanned the compressed (int8/fp16) copy",
+                "",
+                index::compressedSearches);
+        registry.counter(
+                "matcher_search_fp32_rescans_total",
+                "Compressed gallery searches that could not prove their ranking and scanned every subject in fp32",
+                "",
+                index::exactRescans);
     }
 
     /**

@@ -22,6 +22,7 @@ import org.facestream.config.VisionSetup;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.events.AuditKeyring;
 import org.facestream.gallery.GalleryIndex;
+import org.facestream.gallery.GallerySearch;
 import org.facestream.match.threshold.CohortScorer;
 import org.facestream.match.threshold.FpirPolicy;
 import org.facestream.match.track.TrackFusion;
@@ -83,7 +84,11 @@ public final class MatcherService implements AutoCloseable {
         public static Spec from(FaceStreamConfig cfg, String instanceId, Supplier<Optional<CohortScorer>> cohort) {
             ModelPack pack = VisionSetup.pack(cfg);
             MatcherConfig matcher = new MatcherConfig(
-                    cfg.integer(FaceStreamConfig.MATCH_TOP_K), pack.id(), pack.embeddingDimension(), false);
+                    cfg.integer(FaceStreamConfig.MATCH_TOP_K),
+                    pack.id(),
+                    pack.embeddingDimension(),
+                    false,
+                    GallerySearch.parse(cfg.string(FaceStreamConfig.SEARCH_STORAGE)));
             ThresholdSettings threshold = "adaptive-fpir".equals(cfg.string(FaceStreamConfig.THRESHOLD_POLICY))
                     ? new ThresholdSettings.AdaptiveFpir(
                             FpirPolicy.defaults(FpirPolicy.POLICY, cfg.decimal(FaceStreamConfig.TARGET_FPIR)),
@@ -119,6 +124,7 @@ public final class MatcherService implements AutoCloseable {
         index = MatcherTopology.newIndex(spec.matcher());
         ThresholdMode mode = spec.threshold().mode(index, spec.instanceId());
         metrics.follow(mode);
+        metrics.follow(index);
         Topology topology = MatcherTopology.build(new MatcherTopology.Spec(
                 spec.matcher(), keys, mode, spec.tracking(), metrics, index, Clock.systemUTC()));
         switch (mode) {

@@ -281,6 +281,6 @@ public final class MatcherTopology {
 
     /** An empty index for {@code cfg}: of its dimension, or inferring one when it is 0. */
     public static GalleryIndex newIndex(MatcherConfig cfg) {
-        return cfg.dimension() > 0 ? new GalleryIndex(cfg.dimension()) : new GalleryIndex();
+        return new GalleryIndex(cfg.dimension(), 1, cfg.search());
     }
 }

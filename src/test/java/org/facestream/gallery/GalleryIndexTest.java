@@ -17,6 +17,8 @@ import org.facestream.events.GalleryRecord;
 import org.facestream.events.Template;
 import org.facestream.testing.Embeddings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class GalleryIndexTest {
     private static final int D = Embeddings.DIMENSION;
@@ -286,5 +288,107 @@ class GalleryIndexTest {
         }
         assertThatThrownBy(() -> single.searchBatch(new float[][] {probes[0], new float[5]}, 3))
                 .hasMessage("expected embedding length " + D + ", found 5 in probe 1");
+    }
+
+    /** The same gallery, updates and probes in fp32 and in a compressed storage must rank identically. */
+    @ParameterizedTest
+    @EnumSource(
+            value = Storage.class,
+            names = {"FP16", "INT8"})
+    void compressedStorageRanksExactlyAsFp32ThroughUpsertsAndRemovals(Storage storage) {
+        GalleryIndex fp32 = new GalleryIndex(D);
+        GalleryIndex compressed = new GalleryIndex(D, 1, new GallerySearch(storage, 0));
+        List<float[]> centres = new ArrayList<>();
+        for (int s = 0; s < 400; s++) {
+            // sub-centres near each other and near-duplicate subjects: close scores the compressed scan must settle
+            float[] a =
+                    s % 10 == 9 ? Embeddings.atCosine(centres.get(s - 1), 0.97, random) : Embeddings.unit(random, D);
+            centres.add(a);
+            float[][] templates = new float[1 + s % 4][];
+            for (int t = 0; t < templates.length; t++) {
+                templates[t] = t == 0 ? a : Embeddings.atCosine(a, 0.8, random);
+            }
+            fp32.upsert(subject("s" + s, templates));
+            compressed.upsert(subject("s" + s, templates));
+        }
+        for (int s = 0; s < 400; s += 7) {
+            fp32.remove("s" + s);
+            compressed.remove("s" + s);
+        }
+        for (int i = 0; i < 120; i++) {
+            float[] probe = i % 3 == 2
+                    ? Embeddings.unit(random, D) // a stranger: top scores bunched near zero
+                    : Embeddings.atCosine(centres.get(random.nextInt(centres.size())), 0.7, random);
+            for (int k : new int[] {1, 5}) {
+                assertThat(compressed.search(probe, k)).isEqualTo(fp32.search(probe, k));
+            }
+        }
+        assertThat(compressed.gallerySearch().storage()).isEqualTo(storage);
+    }
+
+    /**
+     * One subject owning far more rows near the probe than the compressed scan is first asked for: the index must
+     * widen its row request, and past a quarter of the rows scan every subject in fp32, still exactly.
+     */
+    @Test
+    void aSubjectWithManyTemplatesStillGivesTheExactRunnerUp() {
+        GalleryIndex fp32 = new GalleryIndex(D);
+        GalleryIndex compressed = new GalleryIndex(D, 1, GallerySearch.parse("int8"));
+        float[] face = Embeddings.unit(random, D);
+        float[][] many = new float[200][];
+        for (int t = 0; t < many.length; t++) {
+            many[t] = Embeddings.atCosine(face, 0.9, random);
+        }
+        fp32.upsert(subject("crowded", many));
+        compressed.upsert(subject("crowded", many));
+        for (int s = 0; s < 300; s++) {
+            float[] other = Embeddings.unit(random, D);
+            fp32.upsert(subject("o" + s, other));
+            compressed.upsert(subject("o" + s, other));
+        }
+        float[] probe = Embeddings.atCosine(face, 0.95, random);
+
+        Ranking expected = fp32.search(probe, 2);
+
+        assertThat(compressed.search(probe, 2)).isEqualTo(expected);
+        assertThat(expected.bestSubjectId()).isEqualTo("crowded");
+        assertThat(compressed.exactRescans()).isEqualTo(1);
+        // with the crowded subject's rows a minority, widening the request proves it without a full fp32 scan
+        for (int s = 300; s < 1200; s++) {
+            float[] other = Embeddings.unit(random, D);
+            fp32.upsert(subject("o" + s, other));
+            compressed.upsert(subject("o" + s, other));
+        }
+        assertThat(compressed.search(probe, 2)).isEqualTo(fp32.search(probe, 2));
+        assertThat(compressed.exactRescans()).isEqualTo(1);
+    }
+
+    @Test
+    void autoSearchScansTheCompressedCopyOnlyFromItsRowCountUp() {
+        GallerySearch auto = new GallerySearch(Storage.INT8, 40);
+        GalleryIndex fp32 = new GalleryIndex(D);
+        GalleryIndex index = new GalleryIndex(D, 1, auto);
+        List<float[]> faces = new ArrayList<>();
+        for (int s = 0; s < 39; s++) {
+            faces.add(Embeddings.unit(random, D));
+            fp32.upsert(subject("s" + s, faces.get(s)));
+            index.upsert(subject("s" + s, faces.get(s)));
+        }
+        float[] probe = Embeddings.atCosine(faces.get(3), 0.7, random);
+        assertThat(index.search(probe, 5)).isEqualTo(fp32.search(probe, 5));
+        assertThat(index.compressedSearches()).isZero();
+
+        fp32.upsert(subject("s39", Embeddings.unit(random, D)));
+        index.upsert(subject("s39", Embeddings.unit(random, D)));
+        fp32.upsert(subject("s39", faces.get(0)));
+        index.upsert(subject("s39", faces.get(0)));
+
+        assertThat(index.search(probe, 5)).isEqualTo(fp32.search(probe, 5));
+        assertThat(index.compressedSearches()).isEqualTo(1);
+        assertThat(GallerySearch.parse("auto")).isEqualTo(GallerySearch.AUTO);
+        assertThat(GallerySearch.parse(" INT8 ")).isEqualTo(new GallerySearch(Storage.INT8, 0));
+        assertThat(GallerySearch.parse("fp32").compressedAt(1_000_000)).isFalse();
+        assertThatThrownBy(() -> GallerySearch.parse("bf16"))
+                .hasMessage("expected auto, fp32, fp16 or int8, found 'bf16'");
     }
 }

@@ -109,7 +109,9 @@ class MatcherServiceTest {
                     "matcher_keys_destroyed_total",
                     "matcher_gallery_upserts_total",
                     "matcher_gallery_erasures_total",
-                    "matcher_key_upserts_total")) {
+                    "matcher_key_upserts_total",
+                    "matcher_search_compressed_total",
+                    "matcher_search_fp32_rescans_total")) {
                 assertThat(text).contains("# TYPE facestream_" + counter + " counter\nfacestream_" + counter + " 0\n");
             }
             for (String gauge :
