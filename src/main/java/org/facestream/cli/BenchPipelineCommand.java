@@ -49,6 +49,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--fps", paramLabel = "N", description = "Frames per second sampled (default: every frame).")
     Double fps;
 
+    @Option(
+            names = "--synthetic-subjects",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = "Also enroll N people who never appear (one random template each) to search a large "
+                    + "gallery (default: none).")
+    int syntheticSubjects;
+
     @Mixin
     EnrollOptions enroll;
 
@@ -66,7 +74,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         try (var dir = data.open("facestream-demo-")) {
             Map<String, String> rate = Map.of(FaceStreamConfig.INGEST_FPS, Double.toString(fps == null ? 0.0 : fps));
             var setup = new InProcessPipeline.Setup(
-                    common, rate, dir.path(), subjects, Optional.empty(), OptionalInt.empty());
+                    common, rate, dir.path(), subjects, Optional.empty(), OptionalInt.empty(), syntheticSubjects);
             var summary = InProcessRun.run(
                     setup, new InProcessRun.Camera(video, "bench-cam", false, false), InProcessRun.Until.END, m);
             summary.ifPresent(s -> {

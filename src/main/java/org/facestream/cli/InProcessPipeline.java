@@ -24,6 +24,7 @@ import org.facestream.config.AuditKeySetup;
 import org.facestream.config.FaceStreamConfig;
 import org.facestream.config.IngestSettings;
 import org.facestream.config.MasterKeySetup;
+import org.facestream.config.VisionSetup;
 import org.facestream.config.WorkerConfig;
 import org.facestream.crypto.MasterKeys;
 import org.facestream.enroll.Enroller;
@@ -81,6 +82,8 @@ final class InProcessPipeline implements AutoCloseable {
      *     Enroller#everyTemplate}), clustered into sub-centres as every enrollment is
      * @param events where the tap prints each identity event as a JSON line; empty for nowhere
      * @param apiPort serve the REST API and dashboard on this port; empty for no API
+     * @param syntheticSubjects people who never appear, enrolled after {@code subjects} with one random unit
+     *     template each (seeded), through the same enrollment path: a large gallery for benchmarks
      */
     record Setup(
             CommonOptions common,
@@ -88,10 +91,25 @@ final class InProcessPipeline implements AutoCloseable {
             Path dir,
             Map<String, List<Path>> subjects,
             Optional<PrintStream> events,
-            OptionalInt apiPort) {
+            OptionalInt apiPort,
+            int syntheticSubjects) {
         Setup {
             overrides = Map.copyOf(overrides);
             subjects = Collections.unmodifiableMap(new LinkedHashMap<>(subjects));
+            if (syntheticSubjects < 0) {
+                throw new IllegalArgumentException("expected syntheticSubjects >= 0, found " + syntheticSubjects);
+            }
+        }
+
+        /** No synthetic subjects. */
+        Setup(
+                CommonOptions common,
+                Map<String, String> overrides,
+                Path dir,
+                Map<String, List<Path>> subjects,
+                Optional<PrintStream> events,
+                OptionalInt apiPort) {
+            this(common, overrides, dir, subjects, events, apiPort, 0);
         }
     }
 
@@ -128,10 +146,11 @@ final class InProcessPipeline implements AutoCloseable {
                 enrollment.enroll(photos, null, Origin.of(AuditLogs.person(null), AUDIT_WRITER));
             }
             LOG.info("enrolled {}", gallery.keySet());
+            SyntheticSubjects.enroll(enrollment, VisionSetup.pack(p.cfg), setup.syntheticSubjects());
             p.matcher = p.keep(MatcherService.fromConfig(
                     p.cfg, keys, auditKeys, "demo", () -> CohortLoader.fromConfig(p.cfg), metrics));
             p.matcher.start(Duration.ofMinutes(2));
-            awaitGallery(p.matcher, gallery.size());
+            awaitGallery(p.matcher, gallery.size() + setup.syntheticSubjects());
             if (setup.apiPort().isPresent()) {
                 FaceAnalyzer portraits = p.keep(FaceAnalyzer.forPortraits(p.cfg, metrics));
                 p.keep(ApiRuntime.startForDemo(
@@ -249,7 +268,8 @@ final class InProcessPipeline implements AutoCloseable {
 
     /** The matcher restores the gallery topic before it runs; wait until the index holds every subject. */
     private static void awaitGallery(MatcherService matcher, int subjects) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        // 30 s, and a millisecond per subject beyond: a synthetic gallery of 100,000 restores in about a minute
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30) + TimeUnit.MILLISECONDS.toNanos(subjects);
         while (matcher.metrics().gallerySubjects() < subjects && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
