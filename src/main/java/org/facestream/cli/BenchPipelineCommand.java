@@ -98,6 +98,12 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     h.quantileMillis(0.5),
                     h.quantileMillis(0.99));
         }
+        // how the matcher searched its gallery (matcher.search.storage): compressed scans, and those proven in fp32
+        System.out.printf(
+                Locale.ROOT,
+                "search_compressed=%d search_fp32_rescans=%d%n",
+                m.total("matcher_search_compressed_total"),
+                m.total("matcher_search_fp32_rescans_total"));
         System.out.printf(
                 Locale.ROOT,
                 "cpu=%.1fs wall=%.1fs cores_used=%.2f of %d heap_used=%dMiB heap_max=%dMiB%n",

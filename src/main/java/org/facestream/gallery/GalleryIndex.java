@@ -24,6 +24,11 @@ import org.facestream.events.Template;
  * needs to resemble one of them). Updates are incremental: removing a subject moves the last rows into its
  * rows' slots ("swap-remove"), so an upsert costs the subject's own templates, never a rebuild.
  *
+ * <p>Compressed search ({@link GallerySearch}): one probe's scan reads every row and is bound by memory, so the
+ * matcher's index (default {@link GallerySearch#AUTO}) keeps an int8 copy of the rows and, from 8,192
+ * templates, scans it: the {@link FlatIndex} proves the probe's top rows exactly in fp32, and the subjects met
+ * in them are ranked (see {@code compressedRanking}); rankings and scores equal those of the fp32 scan.
+ *
  * <p>Thread safety: safe for concurrent use. Writers ({@link #upsert}, {@link #remove}, {@link #replaceAll})
  * take the write lock; searches and size queries take the read lock and run concurrently with each other.
  * In the matcher there is one writer (the global-store thread) and one reader per stream thread.
