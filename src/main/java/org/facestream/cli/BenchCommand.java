@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         subcommands = {
             BenchMatchCommand.class,
+            BenchGalleryCommand.class,
             BenchPipelineCommand.class,
             BenchSoakCommand.class,
             BenchCamerasCommand.class

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.facestream.testing.SharedData;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,11 @@ class BenchPipelineCommandTest {
                     SharedData.video("WDA_KatieHill_000.mp4").toString(),
                     "--fps",
                     "5",
+                    // a gallery large enough to matter, scanned through its int8 copy: the compressed path end to end
+                    "--synthetic-subjects",
+                    "300",
+                    "-D",
+                    "matcher.search.storage=int8",
                     "--data",
                     dir.toString());
         } finally {
@@ -46,5 +52,9 @@ class BenchPipelineCommandTest {
             assertThat(out).containsPattern("(?m)^" + stage + " +[1-9]\\d* ");
         }
         assertThat(out).containsPattern("cpu=\\d+\\.\\ds wall=\\d+\\.\\ds");
+        // every observation searched the int8 copy of the gallery (2 real subjects and 300 synthetic ones)
+        var matches = Pattern.compile("(?m)^match +(\\d+) ").matcher(out);
+        assertThat(matches.find()).isTrue();
+        assertThat(out).contains("search_compressed=" + matches.group(1) + " ");
     }
 }
