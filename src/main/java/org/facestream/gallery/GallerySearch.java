@@ -8,8 +8,9 @@ import java.util.Locale;
  * or {@code auto}: an int8 copy kept beside the fp32 rows and scanned once the gallery holds at least
  * {@value #AUTO_COMPRESSED_FROM_ROWS} templates. Below that the fp32 rows (16 MiB at dimension 512) stay in a
  * server's last-level cache and the scan is cheaper than the compressed one's candidate re-scoring; measured
- * on a 2-core AMD EPYC (16 MiB L3), 3 templates per subject, top 5: 6,000 templates fp32 0.28 ms, int8 0.37 ms;
- * 15,000: 1.43 ms, 0.79 ms; 99,000: 9.4 ms, 4.8 ms (p50). Results are exact in every mode.
+ * with {@code facestream bench gallery} on a 2-core AMD EPYC (16 MiB L3), 3 templates per subject, top 5, p50:
+ * 6,000 templates fp32 0.30 ms, int8 0.36 ms; 9,900: 0.77 ms, 0.55 ms; 15,000: 1.52 ms, 0.82 ms (README,
+ * Accuracy and performance). Results are exact in every mode.
  *
  * @param storage the copy kept beside the fp32 rows (FP32: none)
  * @param compressedFromRows templates from which searches scan that copy (0: always; ignored for FP32)
