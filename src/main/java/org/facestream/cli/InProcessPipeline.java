@@ -268,7 +268,7 @@ final class InProcessPipeline implements AutoCloseable {
 
     /** The matcher restores the gallery topic before it runs; wait until the index holds every subject. */
     private static void awaitGallery(MatcherService matcher, int subjects) throws InterruptedException {
-        // 30 s, and a millisecond per subject beyond: a synthetic gallery of 100,000 restores in about a minute
+        // 30 s, and a millisecond per subject more for the large synthetic galleries of benchmarks
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30) + TimeUnit.MILLISECONDS.toNanos(subjects);
         while (matcher.metrics().gallerySubjects() < subjects && System.nanoTime() < deadline) {
             Thread.sleep(50);

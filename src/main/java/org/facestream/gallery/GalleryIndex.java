@@ -435,16 +435,6 @@ public final class GalleryIndex {
         return compressedSearches.sum();
     }
 
-    /** Compressed storage: probes whose candidate rows could not prove the top rows (see {@link FlatIndex}). */
-    public long rowFallbacks() {
-        lock.readLock().lock();
-        try {
-            return matrix == null ? 0 : matrix.exactFallbacks();
-        } finally {
-            lock.readLock().unlock();
-        }
-    }
-
     /** Best template score per subject ordinal, per probe. */
     private static final class SubjectBest implements FlatIndex.Sink {
         final float[][] best;
