@@ -208,7 +208,7 @@ class DeploymentFilesTest {
         YAML.readTree(Path.of("ops/alerts/facestream-rules.yml").toFile());
         new ObjectMapper()
                 .readTree(Path.of("ops/grafana/facestream-dashboard.json").toFile());
-        Matcher m = Pattern.compile("facestream_([a-z_]+)").matcher(used);
+        Matcher m = Pattern.compile("facestream_([a-z0-9_]+)").matcher(used);
         Set<String> names = new HashSet<>();
         while (m.find()) {
             names.add(m.group(1).replaceAll("_(bucket|sum|count)$", ""));
@@ -225,7 +225,7 @@ class DeploymentFilesTest {
     void alertsAndPanelsTakeRatesOfCountersAndDeltasOfGaugesOnly() throws Exception {
         String used = Files.readString(Path.of("ops/alerts/facestream-rules.yml"))
                 + Files.readString(Path.of("ops/grafana/facestream-dashboard.json"));
-        Matcher rates = Pattern.compile("\\b(rate|irate|increase)\\(\\s*(facestream_[a-z_]+)")
+        Matcher rates = Pattern.compile("\\b(rate|irate|increase)\\(\\s*(facestream_[a-z0-9_]+)")
                 .matcher(used);
         int counted = 0;
         while (rates.find()) {
@@ -235,7 +235,7 @@ class DeploymentFilesTest {
             counted++;
         }
         assertThat(counted).isGreaterThan(5);
-        Matcher deltas = Pattern.compile("\\b(delta|idelta|deriv)\\(\\s*(facestream_[a-z_]+)")
+        Matcher deltas = Pattern.compile("\\b(delta|idelta|deriv)\\(\\s*(facestream_[a-z0-9_]+)")
                 .matcher(used);
         while (deltas.find()) {
             assertThat(deltas.group(2))
