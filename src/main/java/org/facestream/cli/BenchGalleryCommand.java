@@ -83,7 +83,7 @@ final class BenchGalleryCommand implements Callable<Integer> {
         List<GalleryRecord> gallery = new ArrayList<>(subjects);
         List<float[]> centres = new ArrayList<>(subjects);
         for (int s = 0; s < subjects; s++) {
-            float[] centre = unit(random);
+            float[] centre = SyntheticSubjects.randomUnit(random, dim);
             centres.add(centre);
             List<Template> own = new ArrayList<>(templates);
             for (int t = 0; t < templates; t++) {
@@ -93,7 +93,9 @@ final class BenchGalleryCommand implements Callable<Integer> {
         }
         float[][] probe = new float[probes][];
         for (int i = 0; i < probes; i++) {
-            probe[i] = i % 2 == 0 ? unit(random) : near(centres.get(random.nextInt(subjects)), 0.7, random);
+            probe[i] = i % 2 == 0
+                    ? SyntheticSubjects.randomUnit(random, dim)
+                    : near(centres.get(random.nextInt(subjects)), 0.7, random);
         }
         System.out.printf(
                 Locale.ROOT,
@@ -154,25 +156,9 @@ final class BenchGalleryCommand implements Callable<Integer> {
         return out;
     }
 
-    private float[] unit(SplittableRandom random) {
-        float[] v = new float[dim];
-        double sq = 0;
-        for (int j = 0; j < dim; j++) {
-            // Box-Muller (SplittableRandom has no nextGaussian)
-            double g = Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
-            v[j] = (float) g;
-            sq += g * g;
-        }
-        float inv = (float) (1 / Math.sqrt(sq));
-        for (int j = 0; j < dim; j++) {
-            v[j] *= inv;
-        }
-        return v;
-    }
-
     /** A unit vector at cosine {@code cosine} to the unit vector {@code base}, in a random direction. */
     private float[] near(float[] base, double cosine, SplittableRandom random) {
-        float[] r = unit(random);
+        float[] r = SyntheticSubjects.randomUnit(random, dim);
         double dot = 0;
         for (int j = 0; j < dim; j++) {
             dot += (double) r[j] * base[j];

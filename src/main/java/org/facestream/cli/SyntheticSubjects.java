@@ -1,12 +1,14 @@
 package org.facestream.cli;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 import org.facestream.audit.AuditLogs;
 import org.facestream.enroll.EnrollmentService;
 import org.facestream.enroll.Origin;
@@ -37,7 +39,7 @@ final class SyntheticSubjects {
         AtomicInteger done = new AtomicInteger();
         try (ExecutorService pool =
                 Executors.newFixedThreadPool(IN_FLIGHT, Thread.ofVirtual().factory())) {
-            List<Future<?>> futures = new java.util.ArrayList<>(n);
+            List<Future<?>> futures = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 int id = i;
                 futures.add(pool.submit(() -> {
@@ -57,26 +59,25 @@ final class SyntheticSubjects {
 
     /** Synthetic subject {@code i}: the same vector in every run. */
     static GalleryRecord record(ModelPack pack, int i) {
-        SplittableRandom random = new SplittableRandom(SEED + i);
-        float[] v = new float[pack.embeddingDimension()];
-        double sq = 0;
-        for (int j = 0; j < v.length; j++) {
-            double g = gaussian(random);
-            v[j] = (float) g;
-            sq += g * g;
-        }
-        float inv = (float) (1 / Math.sqrt(sq));
-        for (int j = 0; j < v.length; j++) {
-            v[j] *= inv;
-        }
+        float[] v = randomUnit(new SplittableRandom(SEED + i), pack.embeddingDimension());
         String id = "synthetic-" + i;
         return new GalleryRecord(
                 id, id, List.of(new Template(v, id + ".synthetic", QUALITY)), pack.id(), Instant.EPOCH);
     }
 
-    /** Box-Muller: SplittableRandom has no nextGaussian. */
-    private static double gaussian(SplittableRandom random) {
-        double u = 1 - random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
+    /** A direction drawn uniformly on the unit sphere (normalised Gaussian components). */
+    static float[] randomUnit(RandomGenerator random, int dimension) {
+        float[] v = new float[dimension];
+        double sq = 0;
+        for (int j = 0; j < dimension; j++) {
+            double g = random.nextGaussian();
+            v[j] = (float) g;
+            sq += g * g;
+        }
+        float inv = (float) (1 / Math.sqrt(sq));
+        for (int j = 0; j < dimension; j++) {
+            v[j] *= inv;
+        }
+        return v;
     }
 }

@@ -148,24 +148,8 @@ public final class MetricsRegistry {
                     .append(v)
                     .append('\n'));
         });
-        secondCounters.forEach((name, series) -> {
-            header(sb, name, "counter");
-            series.forEach((label, v) -> sb.append("facestream_")
-                    .append(name)
-                    .append(braces(label))
-                    .append(' ')
-                    .append(v.getAsDouble())
-                    .append('\n'));
-        });
-        gauges.forEach((name, series) -> {
-            header(sb, name, "gauge");
-            series.forEach((label, v) -> sb.append("facestream_")
-                    .append(name)
-                    .append(braces(label))
-                    .append(' ')
-                    .append(v.getAsDouble())
-                    .append('\n'));
-        });
+        appendDoubles(sb, secondCounters, "counter");
+        appendDoubles(sb, gauges, "gauge");
         histograms.forEach((name, series) -> {
             header(sb, name, "histogram");
             series.forEach((label, h) -> {
@@ -214,6 +198,19 @@ public final class MetricsRegistry {
                 .append(help.getOrDefault(name, name))
                 .append('\n');
         sb.append("# TYPE facestream_").append(name).append(' ').append(type).append('\n');
+    }
+
+    /** Series whose values are read as doubles at the scrape: seconds counters and gauges. */
+    private void appendDoubles(StringBuilder sb, Map<String, Map<String, DoubleSupplier>> all, String type) {
+        all.forEach((name, series) -> {
+            header(sb, name, type);
+            series.forEach((label, v) -> sb.append("facestream_")
+                    .append(name)
+                    .append(braces(label))
+                    .append(' ')
+                    .append(v.getAsDouble())
+                    .append('\n'));
+        });
     }
 
     private static String braces(String label) {
