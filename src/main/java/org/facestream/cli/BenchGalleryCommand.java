@@ -77,8 +77,9 @@ final class BenchGalleryCommand implements Callable<Integer> {
     public Integer call() {
         if (subjects < 1 || templates < 1 || dim < 2 || probes < 1 || passes < 1 || k < 1) {
             throw new IllegalArgumentException(
-                    "expected positive --subjects, --templates, --probes, --passes, --k " + "and --dim >= 2");
+                    "expected positive --subjects, --templates, --probes, --passes, --k and --dim >= 2");
         }
+        List<GallerySearch> modes = storages.stream().map(GallerySearch::parse).toList(); // a bad name fails first
         SplittableRandom random = new SplittableRandom(seed);
         List<GalleryRecord> gallery = new ArrayList<>(subjects);
         List<float[]> centres = new ArrayList<>(subjects);
@@ -108,8 +109,9 @@ final class BenchGalleryCommand implements Callable<Integer> {
                 passes,
                 k);
         Ranking[] reference = null;
-        for (String name : storages) {
-            GallerySearch mode = GallerySearch.parse(name);
+        for (int m = 0; m < modes.size(); m++) {
+            String name = storages.get(m);
+            GallerySearch mode = modes.get(m);
             GalleryIndex index = new GalleryIndex(dim, 1, mode);
             index.replaceAll(gallery);
             Ranking[] first = new Ranking[probes];
@@ -129,7 +131,7 @@ final class BenchGalleryCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - start) / 1e9;
             Arrays.sort(nanos);
             if (reference == null) {
-                reference = name.equalsIgnoreCase("fp32") ? first : fp32Rankings(gallery, probe);
+                reference = mode.equals(GallerySearch.FP32) ? first : fp32Rankings(gallery, probe);
             }
             System.out.printf(
                     Locale.ROOT,
